@@ -1,0 +1,1 @@
+package io.livemig.bench; final class Placeholder {}
