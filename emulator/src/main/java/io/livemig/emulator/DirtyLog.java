@@ -1,0 +1,122 @@
+package io.livemig.emulator;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * Write tracking: one byte per guest page, set by the guest after it writes, taken and cleared
+ * by the migrator.
+ *
+ * <p>The ordering rule (like KVM's dirty log): the guest's data store comes before its mark, and
+ * the mark is a release store; {@link #syncAndClear} clears flags with an atomic exchange (a full
+ * fence) before the migrator reads any page. A page written during a round is then either read
+ * with its new data, or marked again after the clear and sent in the next round: no update is
+ * lost. The mark is unconditional (no test-then-set): a writer that skipped the store because the
+ * flag was already set could have its data store still buffered when the migrator clears the flag
+ * and copies the page.
+ *
+ * <p>The syncer clears eight flags at once with an 8-byte exchange over the same bytes the writers
+ * store to; x86 keeps such mixed-size accesses coherent, and the stress test checks it.
+ */
+public final class DirtyLog {
+    private static final VarHandle FLAG = MethodHandles.arrayElementVarHandle(byte[].class);
+    private static final VarHandle WORD = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final long pageCount;
+    private final byte[] flags;
+    private volatile boolean enabled = true;
+
+    DirtyLog(long pageCount) {
+        if (pageCount <= 0 || pageCount > Integer.MAX_VALUE - 64L) {
+            throw new IllegalArgumentException("page count out of range: " + pageCount);
+        }
+        this.pageCount = pageCount;
+        // Rounded up to whole 8-byte words so the syncer never needs a tail loop.
+        this.flags = new byte[(int) ((pageCount + 7) & ~7L)];
+    }
+
+    public long pageCount() { return pageCount; }
+
+    /** Marks a page written. Called after the data store; a release store, so the data is visible first. */
+    public void mark(long page) {
+        if (enabled) {
+            FLAG.setRelease(flags, (int) page, (byte) 1);
+        }
+    }
+
+    /**
+     * Starts a fresh log: every flag cleared, marking on. The migrator enables the log before it
+     * sends round 0, so every write after that point shows up in a later sync.
+     */
+    public void enable() {
+        enabled = true;
+        clearAll();
+    }
+
+    /** Stops marking; pending flags stay until the next {@link #enable()} or sync. */
+    public void disable() {
+        enabled = false;
+    }
+
+    public boolean isEnabled() { return enabled; }
+
+    /** Marks every page (e.g. to force a full resend). */
+    public void markAll() {
+        for (long page = 0; page < pageCount; page++) {
+            FLAG.setRelease(flags, (int) page, (byte) 1);
+        }
+    }
+
+    /**
+     * Atomically takes the set of dirty pages into {@code into} (cleared first) and clears them here.
+     *
+     * @return the number of dirty pages taken
+     */
+    public long syncAndClear(DirtyBitmap into) {
+        if (into.pageCount() != pageCount) {
+            throw new IllegalArgumentException("bitmap for " + into.pageCount() + " pages, log has " + pageCount);
+        }
+        into.clear();
+        long count = 0;
+        for (int offset = 0; offset < flags.length; offset += 8) {
+            // A cheap read first: most words are clean; a flag set just after this read is found next sync.
+            if ((long) WORD.getOpaque(flags, offset) == 0) continue;
+            long word = (long) WORD.getAndSet(flags, offset, 0L);
+            if (word == 0) continue;
+            for (int i = 0; i < 8; i++) {
+                if (((word >>> (i * 8)) & 0xFF) != 0) {
+                    into.set(offset + i);
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
+    /** Counts dirty pages without clearing them (approximate while writers run). */
+    public long countDirty() {
+        long count = 0;
+        for (int offset = 0; offset < flags.length; offset += 8) {
+            long word = (long) WORD.getOpaque(flags, offset);
+            if (word != 0) count += Long.bitCount(word);
+        }
+        return count;
+    }
+
+    public boolean isDirty(long page) {
+        if (page < 0 || page >= pageCount) throw new IndexOutOfBoundsException("page " + page + " of " + pageCount);
+        return (byte) FLAG.getAcquire(flags, (int) page) != 0;
+    }
+
+    /** A plain read, for the vCPU's own attribution count: a stale answer only skews that count. */
+    boolean isDirtyPlain(long page) {
+        return page >= 0 && page < pageCount && flags[(int) page] != 0;
+    }
+
+    private void clearAll() {
+        for (int offset = 0; offset < flags.length; offset += 8) {
+            WORD.getAndSet(flags, offset, 0L);
+        }
+    }
+}

@@ -1,0 +1,266 @@
+package io.livemig.emulator;
+
+import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.core.UnsafeMemory;
+
+import java.util.zip.CRC32C;
+
+/**
+ * Guest-physical RAM: {@code sizeBytes} of off-heap memory (a Chronicle Bytes native store) cut
+ * into pages. The Java heap holds only the dirty log, one byte per page, so a multi-GiB guest
+ * costs the heap almost nothing.
+ *
+ * <p>Every write through this class marks its page in the {@link DirtyLog} after the data store,
+ * which is the ordering the migrator relies on. Reads and writes are bounds-checked; the raw
+ * address is used only after the check.
+ */
+public final class GuestMemory implements AutoCloseable {
+    public static final int DEFAULT_PAGE_SIZE = 4096;
+    public static final int LARGE_PAGE_SIZE = 2 * 1024 * 1024;
+    public static final long MIN_SIZE_BYTES = 1L << 20;
+
+    private static final UnsafeMemory MEMORY = UnsafeMemory.MEMORY;
+
+    private final long sizeBytes;
+    private final int pageSize;
+    private final int pageShift;
+    private final long pageCount;
+    private final BytesStore<?, Void> store;
+    private final long baseAddress;
+    private final DirtyLog dirtyLog;
+    private volatile boolean closed;
+
+    private GuestMemory(long sizeBytes, int pageSize) {
+        this.sizeBytes = sizeBytes;
+        this.pageSize = pageSize;
+        this.pageShift = Integer.numberOfTrailingZeros(pageSize);
+        this.pageCount = sizeBytes >>> pageShift;
+        this.store = BytesStore.nativeStoreWithFixedCapacity(sizeBytes);
+        this.baseAddress = store.addressForRead(0);
+        MEMORY.setMemory(baseAddress, sizeBytes, (byte) 0);
+        this.dirtyLog = new DirtyLog(pageCount);
+    }
+
+    /** Allocates zeroed guest memory; the size must be a whole number of pages and at least 1 MiB. */
+    public static GuestMemory allocate(long sizeBytes, int pageSize) {
+        checkGeometry(sizeBytes, pageSize);
+        return new GuestMemory(sizeBytes, pageSize);
+    }
+
+    public static GuestMemory allocate(long sizeBytes) {
+        return allocate(sizeBytes, DEFAULT_PAGE_SIZE);
+    }
+
+    /** Validates a memory geometry without allocating it: the single rule for every caller. */
+    public static void checkGeometry(long sizeBytes, int pageSize) {
+        if (pageSize < 512 || Integer.bitCount(pageSize) != 1 || pageSize > LARGE_PAGE_SIZE) {
+            throw new IllegalArgumentException(
+                    "page size must be a power of two from 512 bytes to 2 MiB, got " + pageSize);
+        }
+        if (sizeBytes < MIN_SIZE_BYTES) {
+            throw new IllegalArgumentException("guest memory must be at least 1 MiB, got " + sizeBytes + " bytes");
+        }
+        if (sizeBytes % pageSize != 0) {
+            throw new IllegalArgumentException(
+                    "guest memory (" + sizeBytes + " bytes) must be a multiple of the page size (" + pageSize + ")");
+        }
+        if (sizeBytes / pageSize > Integer.MAX_VALUE - 64L) {
+            throw new IllegalArgumentException("guest memory has too many pages: " + sizeBytes / pageSize);
+        }
+    }
+
+    public long sizeBytes() { return sizeBytes; }
+    public int pageSize() { return pageSize; }
+    public long pageCount() { return pageCount; }
+    public int pageShift() { return pageShift; }
+    public DirtyLog dirtyLog() { return dirtyLog; }
+
+    public long pageOf(long address) { return address >>> pageShift; }
+
+    // ---- tracked writes: data first, then the dirty mark (DirtyLog.mark is a release store) ----
+
+    public void writeByte(long address, byte value) {
+        check(address, 1);
+        MEMORY.writeByte(baseAddress + address, value);
+        dirtyLog.mark(address >>> pageShift);
+    }
+
+    public void writeInt(long address, int value) {
+        check(address, 4);
+        MEMORY.writeInt(baseAddress + address, value);
+        dirtyLog.mark(address >>> pageShift);
+    }
+
+    public void writeLong(long address, long value) {
+        check(address, 8);
+        MEMORY.writeLong(baseAddress + address, value);
+        dirtyLog.mark(address >>> pageShift);
+    }
+
+    public void writeDouble(long address, double value) {
+        writeLong(address, Double.doubleToRawLongBits(value));
+    }
+
+    /** Bulk write from a heap array; marks every page the range touches. */
+    public void write(long address, byte[] src, int offset, int length) {
+        check(address, length);
+        if (offset < 0 || length < 0 || offset + length > src.length) {
+            throw new IndexOutOfBoundsException("source range " + offset + "+" + length + " outside array of " + src.length);
+        }
+        MEMORY.copyMemory(src, offset, baseAddress + address, length);
+        markRange(address, length);
+    }
+
+    /** Fills a range with one byte value and marks it. */
+    public void fill(long address, long length, byte value) {
+        check(address, length);
+        MEMORY.setMemory(baseAddress + address, length, value);
+        markRange(address, length);
+    }
+
+    private void markRange(long address, long length) {
+        if (length == 0) return;
+        long last = (address + length - 1) >>> pageShift;
+        for (long page = address >>> pageShift; page <= last; page++) {
+            dirtyLog.mark(page);
+        }
+    }
+
+    // ---- untracked writes: only for benchmarks that measure what tracking costs ----
+
+    /** Writes without marking the page; for measurement of tracking overhead only. */
+    public void writeLongUntracked(long address, long value) {
+        check(address, 8);
+        MEMORY.writeLong(baseAddress + address, value);
+    }
+
+    // ---- reads ----
+
+    public byte readByte(long address) {
+        check(address, 1);
+        return MEMORY.readByte(baseAddress + address);
+    }
+
+    public int readInt(long address) {
+        check(address, 4);
+        return MEMORY.readInt(baseAddress + address);
+    }
+
+    public long readLong(long address) {
+        check(address, 8);
+        return MEMORY.readLong(baseAddress + address);
+    }
+
+    public double readDouble(long address) {
+        return Double.longBitsToDouble(readLong(address));
+    }
+
+    public void read(long address, byte[] dst, int offset, int length) {
+        check(address, length);
+        if (offset < 0 || length < 0 || offset + length > dst.length) {
+            throw new IndexOutOfBoundsException("destination range " + offset + "+" + length + " outside array of " + dst.length);
+        }
+        MEMORY.readBytes(baseAddress + address, dst, offset, length);
+    }
+
+    // ---- page operations for the migrator ----
+
+    /** Copies one page into a caller's heap buffer at {@code offset}. */
+    public void copyPageOut(long page, byte[] dst, int offset) {
+        checkPage(page);
+        if (offset < 0 || offset + pageSize > dst.length) {
+            throw new IndexOutOfBoundsException("page does not fit at offset " + offset + " of " + dst.length);
+        }
+        MEMORY.readBytes(baseAddress + (page << pageShift), dst, offset, pageSize);
+    }
+
+    /**
+     * Copies one page to native memory at {@code dstAddress} (e.g. a direct network buffer). The
+     * caller owns the destination and guarantees it holds {@link #pageSize()} bytes.
+     */
+    public void copyPageOut(long page, long dstAddress) {
+        checkPage(page);
+        MEMORY.copyMemory(baseAddress + (page << pageShift), dstAddress, (long) pageSize);
+    }
+
+    /** Loads one page from a heap buffer without marking it dirty (the migrator's load-in). */
+    public void loadPage(long page, byte[] src, int offset) {
+        checkPage(page);
+        if (offset < 0 || offset + pageSize > src.length) {
+            throw new IndexOutOfBoundsException("page does not fit at offset " + offset + " of " + src.length);
+        }
+        MEMORY.copyMemory(src, offset, baseAddress + (page << pageShift), pageSize);
+    }
+
+    /** Loads one page from native memory at {@code srcAddress} without marking it dirty. */
+    public void loadPage(long page, long srcAddress) {
+        checkPage(page);
+        MEMORY.copyMemory(srcAddress, baseAddress + (page << pageShift), (long) pageSize);
+    }
+
+    /** Clears one page without marking it dirty (a zero page arriving from the source). */
+    public void zeroPage(long page) {
+        checkPage(page);
+        MEMORY.setMemory(baseAddress + (page << pageShift), pageSize, (byte) 0);
+    }
+
+    public boolean isZeroPage(long page) {
+        checkPage(page);
+        long address = baseAddress + (page << pageShift);
+        long end = address + pageSize;
+        for (long a = address; a < end; a += 8) {
+            if (MEMORY.readLong(a) != 0) return false;
+        }
+        return true;
+    }
+
+    /** CRC32C of one page. */
+    public int pageDigest(long page) {
+        checkPage(page);
+        CRC32C crc = new CRC32C();
+        crc.update(DirectBuffers.view(baseAddress + (page << pageShift), pageSize));
+        return (int) crc.getValue();
+    }
+
+    /**
+     * Digest of all memory: CRC32C over every page in order, then mixed with the size, so two
+     * memories of different sizes never compare equal by accident.
+     */
+    public long digest() {
+        CRC32C crc = new CRC32C();
+        final int chunk = 1 << 20;
+        for (long offset = 0; offset < sizeBytes; offset += chunk) {
+            int length = (int) Math.min(chunk, sizeBytes - offset);
+            crc.update(DirectBuffers.view(baseAddress + offset, length));
+        }
+        return (crc.getValue() << 32) ^ sizeBytes;
+    }
+
+    /** Address of a page for code that must hand it to a native copy (bounds-checked). */
+    public long pageAddress(long page) {
+        checkPage(page);
+        return baseAddress + (page << pageShift);
+    }
+
+    private void check(long address, long length) {
+        if (address < 0 || length < 0 || address > sizeBytes - length) {
+            throw new GuestMemoryAccessException(address, length, sizeBytes);
+        }
+        if (closed) throw new IllegalStateException("guest memory is closed");
+    }
+
+    private void checkPage(long page) {
+        if (page < 0 || page >= pageCount) {
+            throw new GuestMemoryAccessException(page << pageShift, pageSize, sizeBytes);
+        }
+        if (closed) throw new IllegalStateException("guest memory is closed");
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            store.releaseLast();
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.livemig.emulator;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One virtual CPU: a platform thread that runs a {@link GuestProgram} in bounded steps. Between
+ * steps it passes a safe point where commands (pause, stop) and the CPU cap take effect, so no step
+ * straddles a pause. Its run loop is a small state machine driven by {@link #command}.
+ */
+final class Vcpu {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    enum Command { RUN, PAUSE, STOP }
+
+    private final GuestProgram program;
+    private final VcpuContext context;
+    private final Throttle throttle;
+    private final Runnable onParked;
+    private volatile Command command = Command.PAUSE;
+    private volatile boolean parked;
+    private volatile Throwable failure;
+    private volatile long steps;
+    private Thread thread;
+
+    Vcpu(GuestProgram program, VcpuContext context, CpuScheduler scheduler, Runnable onParked) {
+        this.program = program;
+        this.context = context;
+        this.throttle = new Throttle(scheduler, context.index(), context);
+        this.onParked = onParked;
+    }
+
+    VcpuContext context() { return context; }
+
+    void startThread(String vmName) {
+        thread = new Thread(this::runLoop, vmName + "-vcpu-" + context.index());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void command(Command next) {
+        command = next;
+        Thread t = thread;
+        if (t != null) LockSupport.unpark(t);
+    }
+
+    boolean isParked() { return parked; }
+
+    boolean isAlive() { return thread != null && thread.isAlive(); }
+
+    Throwable failure() { return failure; }
+
+    long steps() { return steps; }
+
+    /** This vCPU's thread CPU time so far, in nanoseconds (0 if not started). */
+    long cpuTimeNanos() {
+        Thread t = thread;
+        if (t == null) return 0;
+        long cpu = THREADS.getThreadCpuTime(t.getId());
+        return Math.max(cpu, 0);
+    }
+
+    void join(long timeoutMillis) throws InterruptedException {
+        if (thread != null) thread.join(timeoutMillis);
+    }
+
+    /** One step on the caller's thread, for deterministic tests and tools; the VM must not be running. */
+    void stepByHand() {
+        program.step(context);
+        steps++;
+    }
+
+    private void runLoop() {
+        try {
+            while (true) {
+                Command c = command;
+                if (c == Command.RUN) {
+                    throttle.checkpoint(this::commandWaiting);
+                    if (command != Command.RUN) continue;
+                    program.step(context);
+                    steps++;
+                } else if (c == Command.PAUSE) {
+                    parkUntilCommandChanges();
+                } else {
+                    return;
+                }
+            }
+        } catch (Throwable t) {
+            failure = t;
+            parked = true;
+            onParked.run();
+        }
+    }
+
+    private boolean commandWaiting() {
+        return command != Command.RUN;
+    }
+
+    private void parkUntilCommandChanges() {
+        parked = true;
+        onParked.run();
+        while (command == Command.PAUSE) {
+            LockSupport.park(this);
+        }
+        parked = false;
+    }
+}

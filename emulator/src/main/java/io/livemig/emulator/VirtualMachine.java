@@ -1,0 +1,262 @@
+package io.livemig.emulator;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A guest: memory, vCPUs running one program, and a CPU scheduler, with the lifecycle
+ * {@code CREATED -> RUNNING <-> PAUSED -> MIGRATED | STOPPED}. Every state change goes through
+ * {@link #transition}, a compare-and-set from the expected state.
+ *
+ * <p>A VM is made either by {@link #boot} (a fresh guest: the program lays out memory and
+ * registers) or by {@link #incoming} (an empty guest that a migration fills with pages and vCPU
+ * states before {@link #start()}); the two then behave the same, so a guest that arrived by
+ * migration can itself be migrated onward.
+ */
+public final class VirtualMachine implements AutoCloseable {
+    private static final Duration PAUSE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final String name;
+    private final GuestConfig config;
+    private final GuestProgram program;
+    private final GuestMemory memory;
+    private final CpuScheduler scheduler;
+    private final List<Vcpu> vcpus;
+    private final AtomicReference<VmState> state = new AtomicReference<>(VmState.CREATED);
+    private final Object parkMonitor = new Object();
+
+    private VirtualMachine(String name, GuestConfig config, GuestProgram program, Duration schedulerPeriod, WallClock clock) {
+        this.name = name;
+        this.config = config;
+        this.program = program;
+        this.memory = GuestMemory.allocate(config.memoryBytes(), config.pageSize());
+        this.scheduler = new CpuScheduler(config.vcpus(), schedulerPeriod);
+        List<Vcpu> list = new ArrayList<>(config.vcpus());
+        for (int i = 0; i < config.vcpus(); i++) {
+            VcpuContext context = new VcpuContext(i, config.vcpus(), memory, clock);
+            list.add(new Vcpu(program, context, scheduler, this::vcpuParked));
+        }
+        this.vcpus = List.copyOf(list);
+    }
+
+    /** A fresh guest: memory allocated and laid out by the program, registers initialised. */
+    public static VirtualMachine boot(String name, GuestConfig config, GuestProgram program) {
+        return boot(name, config, program, CpuScheduler.DEFAULT_PERIOD, WallClock.SYSTEM);
+    }
+
+    public static VirtualMachine boot(String name, GuestConfig config, GuestProgram program,
+                                      Duration schedulerPeriod, WallClock clock) {
+        VirtualMachine vm = new VirtualMachine(name, config, program, schedulerPeriod, clock);
+        try {
+            program.boot(vm.memory, config.vcpus());
+            for (Vcpu vcpu : vm.vcpus) program.initVcpu(vcpu.context());
+        } catch (RuntimeException e) {
+            vm.close();
+            throw e;
+        }
+        return vm;
+    }
+
+    /** An empty guest (zeroed memory and registers) for a migration to fill before it starts. */
+    public static VirtualMachine incoming(String name, GuestConfig config, GuestProgram program) {
+        return new VirtualMachine(name, config, program, CpuScheduler.DEFAULT_PERIOD, WallClock.SYSTEM);
+    }
+
+    public String name() { return name; }
+    public GuestConfig config() { return config; }
+    public GuestProgram program() { return program; }
+    public GuestMemory memory() { return memory; }
+    public CpuScheduler scheduler() { return scheduler; }
+    public VmState state() { return state.get(); }
+
+    /** CREATED -> RUNNING: starts the vCPU threads. */
+    public void start() {
+        transition(VmState.CREATED, VmState.RUNNING);
+        for (Vcpu vcpu : vcpus) {
+            vcpu.context().resetFirstOp();
+            vcpu.command(Vcpu.Command.RUN);
+            vcpu.startThread(name);
+        }
+    }
+
+    /**
+     * RUNNING -> PAUSED. Returns only when every vCPU is parked at a safe point.
+     *
+     * @return how long it took from the request until the last vCPU parked, in nanoseconds
+     */
+    public long pause() {
+        transition(VmState.RUNNING, VmState.PAUSED);
+        long startNanos = System.nanoTime();
+        for (Vcpu vcpu : vcpus) vcpu.command(Vcpu.Command.PAUSE);
+        try {
+            awaitAllParked(PAUSE_TIMEOUT);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("vCPUs of " + name + " did not reach a safe point within " + PAUSE_TIMEOUT, e);
+        }
+        return System.nanoTime() - startNanos;
+    }
+
+    /** PAUSED -> RUNNING. */
+    public void resume() {
+        transition(VmState.PAUSED, VmState.RUNNING);
+        for (Vcpu vcpu : vcpus) {
+            vcpu.context().resetFirstOp();
+            vcpu.command(Vcpu.Command.RUN);
+        }
+    }
+
+    /** PAUSED -> MIGRATED: the guest now runs elsewhere; its vCPU threads end here for good. */
+    public void markMigrated() {
+        transition(VmState.PAUSED, VmState.MIGRATED);
+        endThreads();
+    }
+
+    /** Any live state -> STOPPED; ends the vCPU threads. Stopping a stopped or migrated VM does nothing. */
+    public void stop() {
+        while (true) {
+            VmState current = state.get();
+            if (current.isFinal()) return;
+            if (state.compareAndSet(current, VmState.STOPPED)) break;
+        }
+        endThreads();
+    }
+
+    /** Saves every vCPU's registers; the VM must not be running. */
+    public List<VcpuState> saveVcpuStates() {
+        requireNotRunning("save vCPU states");
+        List<VcpuState> states = new ArrayList<>(vcpus.size());
+        for (Vcpu vcpu : vcpus) states.add(vcpu.context().saveState());
+        return List.copyOf(states);
+    }
+
+    /** Loads registers saved elsewhere; the VM must not be running. */
+    public void loadVcpuStates(List<VcpuState> states) {
+        requireNotRunning("load vCPU states");
+        if (states.size() != vcpus.size()) {
+            throw new IllegalArgumentException("got " + states.size() + " vCPU states for " + vcpus.size() + " vCPUs");
+        }
+        for (VcpuState s : states) {
+            if (s.vcpu() >= vcpus.size()) throw new IllegalArgumentException("state for vCPU " + s.vcpu() + " of " + vcpus.size());
+            vcpus.get(s.vcpu()).context().loadState(s);
+        }
+    }
+
+    /** Runs {@code steps} steps of every vCPU on the caller's thread (CREATED or PAUSED only). */
+    public void stepByHand(int steps) {
+        requireNotRunning("step by hand");
+        for (int s = 0; s < steps; s++) {
+            for (Vcpu vcpu : vcpus) vcpu.stepByHand();
+        }
+    }
+
+    /** The program's verdict; a running guest is paused for the check and resumed after it. */
+    public Verification verify() {
+        if (state.get() == VmState.RUNNING) {
+            pause();
+            try {
+                return program.verify(memory, config.vcpus());
+            } finally {
+                resume();
+            }
+        }
+        return program.verify(memory, config.vcpus());
+    }
+
+    /** Operations completed by all vCPUs (read from the guest status page). */
+    public long totalOps() { return GuestStatus.totalOps(memory, config.vcpus()); }
+
+    /** The latest heartbeat in the guest status page, in wall-clock microseconds. */
+    public long lastHeartbeatMicros() { return GuestStatus.lastHeartbeatMicros(memory, config.vcpus()); }
+
+    /** The earliest first-operation heartbeat of any vCPU since the last start or resume, or 0. */
+    public long firstOpMicrosSinceResume() {
+        long first = 0;
+        for (Vcpu vcpu : vcpus) {
+            long t = vcpu.context().firstOpMicros();
+            if (t != 0 && (first == 0 || t < first)) first = t;
+        }
+        return first;
+    }
+
+    /** Thread CPU time used by all vCPUs so far. */
+    public long cpuTimeNanos() {
+        long total = 0;
+        for (Vcpu vcpu : vcpus) total += vcpu.cpuTimeNanos();
+        return total;
+    }
+
+    public long cpuTimeNanos(int vcpu) { return vcpus.get(vcpu).cpuTimeNanos(); }
+
+    /** Pages newly dirtied by each vCPU since the VM was made. */
+    public long pagesDirtiedBy(int vcpu) { return vcpus.get(vcpu).context().pagesDirtied(); }
+
+    /** The first error thrown by a guest program on any vCPU, or null. */
+    public Throwable failure() {
+        for (Vcpu vcpu : vcpus) {
+            if (vcpu.failure() != null) return vcpu.failure();
+        }
+        return null;
+    }
+
+    /** Stops the guest if it is live and frees its memory. */
+    @Override
+    public void close() {
+        stop();
+        memory.close();
+    }
+
+    private void transition(VmState expected, VmState next) {
+        if (!expected.canBecome(next) || !state.compareAndSet(expected, next)) {
+            throw new IllegalStateException("VM " + name + " cannot go " + expected + " -> " + next + ": it is " + state.get());
+        }
+    }
+
+    private void requireNotRunning(String what) {
+        VmState s = state.get();
+        if (s == VmState.RUNNING) throw new IllegalStateException("cannot " + what + " while VM " + name + " is running");
+    }
+
+    private void endThreads() {
+        for (Vcpu vcpu : vcpus) vcpu.command(Vcpu.Command.STOP);
+        for (Vcpu vcpu : vcpus) {
+            try {
+                vcpu.join(PAUSE_TIMEOUT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void vcpuParked() {
+        synchronized (parkMonitor) {
+            parkMonitor.notifyAll();
+        }
+    }
+
+    private void awaitAllParked(Duration timeout) throws TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (parkMonitor) {
+            while (!allParked()) {
+                long remainingMillis = (deadline - System.nanoTime()) / 1_000_000;
+                if (remainingMillis <= 0) throw new TimeoutException();
+                try {
+                    parkMonitor.wait(Math.min(remainingMillis, 5));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while pausing " + name, e);
+                }
+            }
+        }
+    }
+
+    private boolean allParked() {
+        for (Vcpu vcpu : vcpus) {
+            if (!vcpu.isParked() && vcpu.isAlive()) return false;
+        }
+        return true;
+    }
+}
