@@ -62,7 +62,12 @@ public final class VirtualMachine implements AutoCloseable {
 
     /** An empty guest (zeroed memory and registers) for a migration to fill before it starts. */
     public static VirtualMachine incoming(String name, GuestConfig config, GuestProgram program) {
-        return new VirtualMachine(name, config, program, CpuScheduler.DEFAULT_PERIOD, WallClock.SYSTEM);
+        return incoming(name, config, program, CpuScheduler.DEFAULT_PERIOD, WallClock.SYSTEM);
+    }
+
+    public static VirtualMachine incoming(String name, GuestConfig config, GuestProgram program,
+                                          Duration schedulerPeriod, WallClock clock) {
+        return new VirtualMachine(name, config, program, schedulerPeriod, clock);
     }
 
     public String name() { return name; }
