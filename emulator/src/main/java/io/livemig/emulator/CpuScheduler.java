@@ -19,16 +19,16 @@ public final class CpuScheduler {
     private final AtomicLongArray capPpm;
     /** Dirty-page rate limits in pages per second; 0 = unlimited. */
     private final AtomicLongArray dirtyLimitPagesPerSec;
-    private final long periodNanos;
+    private volatile long periodNanos;
+    private final long basePeriodNanos;
 
     public CpuScheduler(int vcpus, Duration period) {
         if (vcpus < 1) throw new IllegalArgumentException("need at least one vCPU");
-        if (period.toNanos() < 100_000 || period.toNanos() > 1_000_000_000L) {
-            throw new IllegalArgumentException("scheduler period must be 0.1 ms .. 1 s, got " + period);
-        }
+        checkPeriod(period);
         this.capPpm = new AtomicLongArray(vcpus);
         this.dirtyLimitPagesPerSec = new AtomicLongArray(vcpus);
         this.periodNanos = period.toNanos();
+        this.basePeriodNanos = periodNanos;
         for (int i = 0; i < vcpus; i++) capPpm.set(i, 1_000_000);
     }
 
@@ -39,6 +39,21 @@ public final class CpuScheduler {
     public int vcpus() { return capPpm.length(); }
 
     public long periodNanos() { return periodNanos; }
+
+    /**
+     * Changes the duty-cycle period (0.1 ms .. 2 s). QEMU's auto-converge runs a vCPU 10 ms and
+     * then sleeps, so the period it implies grows with the throttle; a policy can mimic that.
+     */
+    public void setPeriod(Duration period) {
+        checkPeriod(period);
+        periodNanos = period.toNanos();
+    }
+
+    private static void checkPeriod(Duration period) {
+        if (period.toNanos() < 100_000 || period.toNanos() > 2_000_000_000L) {
+            throw new IllegalArgumentException("scheduler period must be 0.1 ms .. 2 s, got " + period);
+        }
+    }
 
     /** Sets one vCPU's cap in percent of a core, clamped to [0.1, 100]. */
     public void setCap(int vcpu, double capPct) {
@@ -74,8 +89,9 @@ public final class CpuScheduler {
 
     public long dirtyLimit(int vcpu) { return dirtyLimitPagesPerSec.get(vcpu); }
 
-    /** Lifts every cap and limit: full speed. */
+    /** Lifts every cap and limit and restores the configured period: full speed. */
     public void unthrottle() {
+        periodNanos = basePeriodNanos;
         setCapAll(MAX_CAP_PCT);
         setDirtyLimitAll(0);
     }
