@@ -94,6 +94,26 @@ public final class DirtyLog {
         return count;
     }
 
+    /**
+     * Like {@link #syncAndClear} but adds to {@code into} instead of replacing it: the final sync
+     * of a stop-and-copy adds to the pages the last round left.
+     *
+     * @return the number of pages in {@code into} afterwards
+     */
+    public long syncAndAdd(DirtyBitmap into) {
+        if (into.pageCount() != pageCount) {
+            throw new IllegalArgumentException("bitmap for " + into.pageCount() + " pages, log has " + pageCount);
+        }
+        for (int offset = 0; offset < flags.length; offset += 8) {
+            if ((long) WORD.getOpaque(flags, offset) == 0) continue;
+            long word = (long) WORD.getAndSet(flags, offset, 0L);
+            for (int i = 0; i < 8 && word != 0; i++, word >>>= 8) {
+                if ((word & 0xFF) != 0) into.set(offset + i);
+            }
+        }
+        return into.cardinality();
+    }
+
     /** Counts dirty pages without clearing them (approximate while writers run). */
     public long countDirty() {
         long count = 0;

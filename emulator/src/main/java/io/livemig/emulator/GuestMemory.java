@@ -236,6 +236,12 @@ public final class GuestMemory implements AutoCloseable {
         return (crc.getValue() << 32) ^ sizeBytes;
     }
 
+    /** A ByteBuffer view of one page (no copy), for code that cannot take a raw address. */
+    public java.nio.ByteBuffer pageView(long page) {
+        checkPage(page);
+        return DirectBuffers.view(baseAddress + (page << pageShift), pageSize);
+    }
+
     /** Address of a page for code that must hand it to a native copy (bounds-checked). */
     public long pageAddress(long page) {
         checkPage(page);

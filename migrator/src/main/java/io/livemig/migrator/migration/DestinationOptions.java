@@ -1,0 +1,32 @@
+package io.livemig.migrator.migration;
+
+import io.livemig.emulator.GuestProgram;
+
+import java.time.Duration;
+import java.util.function.Function;
+
+/**
+ * The destination's knobs.
+ *
+ * @param maxMemoryBytes   the largest guest this destination accepts
+ * @param messageTimeout   the longest silence from the source before the incoming migration is dropped
+ * @param programs         turns a workload spec into the program that continues the guest; throws
+ *                         IllegalArgumentException for a spec it does not know
+ * @param firstOpWait      how long, after resuming, to wait for the guest's first operation (app downtime)
+ */
+public record DestinationOptions(long maxMemoryBytes, Duration messageTimeout,
+                                 Function<String, GuestProgram> programs, Duration firstOpWait) {
+    public static final Duration DEFAULT_MESSAGE_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_FIRST_OP_WAIT = Duration.ofSeconds(2);
+
+    /** Default {@code --max-memory}: half the machine's physical memory, leaving room for the rest. */
+    public static long defaultMaxMemoryBytes() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) return sun.getTotalMemorySize() / 2;
+        return 4L << 30;
+    }
+
+    public static DestinationOptions defaults(Function<String, GuestProgram> programs) {
+        return new DestinationOptions(defaultMaxMemoryBytes(), DEFAULT_MESSAGE_TIMEOUT, programs, DEFAULT_FIRST_OP_WAIT);
+    }
+}

@@ -1,0 +1,195 @@
+package io.livemig.migrator.migration;
+
+import io.livemig.emulator.GuestConfig;
+import io.livemig.emulator.GuestProgram;
+import io.livemig.emulator.VirtualMachine;
+import io.livemig.migrator.protocol.Abort;
+import io.livemig.migrator.protocol.Accept;
+import io.livemig.migrator.protocol.Commit;
+import io.livemig.migrator.protocol.GuestOffer;
+import io.livemig.migrator.protocol.Message;
+import io.livemig.migrator.protocol.PageBatch;
+import io.livemig.migrator.protocol.ProtocolException;
+import io.livemig.migrator.protocol.Ready;
+import io.livemig.migrator.protocol.Refuse;
+import io.livemig.migrator.protocol.Resumed;
+import io.livemig.migrator.protocol.RoundEnd;
+import io.livemig.migrator.protocol.StopAndCopyDone;
+import io.livemig.migrator.protocol.VcpuState;
+import io.livemig.migrator.transport.Connection;
+import io.netty.util.ReferenceCountUtil;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The destination side of one incoming migration, as a state machine stepped by each message:
+ * {@code HANDSHAKE -> OFFER -> RECEIVING -> VERIFIED -> RUNNING}. The guest is built from the
+ * offer, filled by page batches, checked against the source's digest, and started only on COMMIT;
+ * any failure before that discards it, so it never runs here.
+ */
+public final class MigrationDestination {
+    /** What an incoming migration delivered: the running guest and the figures of its arrival. */
+    public record Incoming(VirtualMachine vm, int rounds, long pagesReceived, long bytesReceived,
+                           long resumedAtNanos, double verifyMs) {}
+
+    private final DestinationOptions options;
+    private final Handshake handshake;
+
+    public MigrationDestination(DestinationOptions options, Handshake handshake) {
+        this.options = options;
+        this.handshake = handshake;
+    }
+
+    /**
+     * Runs one incoming migration on an accepted connection.
+     *
+     * @return the guest, RUNNING here
+     * @throws MigrationException when it did not arrive; nothing of it is kept
+     */
+    public Incoming receive(Connection connection, String vmName) throws MigrationException, InterruptedException {
+        VirtualMachine vm = null;
+        boolean started = false;
+        try {
+            handshake.destinationSide(connection, options.messageTimeout());
+            GuestOffer offer = Replies.expect(connection, GuestOffer.class, options.messageTimeout(), "the guest offer");
+            GuestProgram program = admit(connection, offer);
+            vm = VirtualMachine.incoming(vmName, new GuestConfig(offer.memoryBytes(), offer.pageSize(), offer.vcpus()), program);
+            connection.send(new Accept());
+            Receiving receiving = new Receiving(vm);
+            StopAndCopyDone done = receiving.run(connection);
+            long verifyStart = System.nanoTime();
+            long digest = vm.memory().digest();
+            double verifyMs = (System.nanoTime() - verifyStart) / 1e6;
+            if (digest != done.memoryDigest()) {
+                String reason = "memory digest mismatch after stop-and-copy: destination "
+                        + Long.toHexString(digest) + ", source " + Long.toHexString(done.memoryDigest());
+                connection.send(Abort.because(reason));
+                throw new MigrationException(reason);
+            }
+            vm.loadVcpuStates(receiving.states());
+            connection.send(new Ready());
+            Replies.expect(connection, Commit.class, options.messageTimeout(), "the handover");
+            vm.start();
+            started = true;
+            long resumedAt = System.nanoTime();
+            long firstOp = awaitFirstOp(vm);
+            try {
+                connection.send(new Resumed(resumedAt, firstOp));
+            } catch (Exception e) {
+                // The guest is ours after COMMIT: a lost confirmation only costs the source its figures.
+            }
+            return new Incoming(vm, receiving.rounds, receiving.pages, receiving.bytes, resumedAt, verifyMs);
+        } catch (MigrationException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            try {
+                connection.send(Abort.because(Errors.describe(e)));
+            } catch (Exception ignored) {
+                // The source may be gone already.
+            }
+            throw new MigrationException(Errors.describe(e), e);
+        } finally {
+            if (vm != null && !started) vm.close();
+        }
+    }
+
+    private GuestProgram admit(Connection connection, GuestOffer offer) throws Exception {
+        String refusal = null;
+        GuestProgram program = null;
+        if (offer.memoryBytes() > options.maxMemoryBytes()) {
+            refusal = "guest memory of " + Units.bytes(offer.memoryBytes()) + " exceeds this destination's --max-memory of "
+                    + Units.bytes(options.maxMemoryBytes());
+        } else {
+            try {
+                new GuestConfig(offer.memoryBytes(), offer.pageSize(), offer.vcpus());
+                program = options.programs().apply(offer.workloadSpec());
+            } catch (IllegalArgumentException e) {
+                refusal = "cannot host the guest: " + e.getMessage();
+            }
+        }
+        if (refusal != null) {
+            connection.send(new Refuse(refusal));
+            throw new MigrationException("refused: " + refusal);
+        }
+        return program;
+    }
+
+    private long awaitFirstOp(VirtualMachine vm) throws InterruptedException {
+        long deadline = System.nanoTime() + options.firstOpWait().toNanos();
+        long first;
+        while ((first = vm.firstOpMicrosSinceResume()) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(0, 200_000);
+        }
+        return first;
+    }
+
+    /** The RECEIVING state: page batches, round ends and vCPU states until STOP_AND_COPY_DONE. */
+    private final class Receiving {
+        private final VirtualMachine vm;
+        private final GuestPages pages;
+        private final io.livemig.emulator.VcpuState[] states;
+        int rounds;
+        long pages;
+        long bytes;
+
+        Receiving(VirtualMachine vm) {
+            this.vm = vm;
+            this.pages = new GuestPages(vm.memory());
+            this.states = new io.livemig.emulator.VcpuState[vm.config().vcpus()];
+        }
+
+        StopAndCopyDone run(Connection connection) throws Exception {
+            while (true) {
+                Message message;
+                try {
+                    message = connection.receive(options.messageTimeout());
+                } catch (TimeoutException e) {
+                    throw new MigrationException("the source went silent for " + options.messageTimeout().toMillis() + " ms");
+                }
+                try {
+                    if (message instanceof PageBatch batch) {
+                        if (batch.pageSize() != vm.memory().pageSize()) {
+                            throw new ProtocolException("page batch of " + batch.pageSize() + "-byte pages, guest has "
+                                    + vm.memory().pageSize());
+                        }
+                        this.pages += batch.pageCount();
+                        this.bytes += batch.pageBytes();
+                        batch.applyTo(pages);
+                    } else if (message instanceof RoundEnd) {
+                        rounds++;
+                    } else if (message instanceof VcpuState state) {
+                        accept(state);
+                    } else if (message instanceof StopAndCopyDone done) {
+                        for (int i = 0; i < states.length; i++) {
+                            if (states[i] == null) throw new ProtocolException("stop-and-copy ended without the state of vCPU " + i);
+                        }
+                        return done;
+                    } else if (message instanceof Abort abort) {
+                        throw new MigrationException("the source aborted: " + abort.reason());
+                    } else {
+                        throw new ProtocolException("unexpected " + message.type() + " while receiving pages");
+                    }
+                } finally {
+                    if (!(message instanceof PageBatch)) ReferenceCountUtil.release(message);
+                }
+            }
+        }
+
+        private void accept(VcpuState state) {
+            if (state.vcpu() < 0 || state.vcpu() >= states.length) {
+                throw new ProtocolException("state for vCPU " + state.vcpu() + " of a guest with " + states.length);
+            }
+            if (states[state.vcpu()] != null) throw new ProtocolException("state for vCPU " + state.vcpu() + " sent twice");
+            states[state.vcpu()] = new io.livemig.emulator.VcpuState(state.vcpu(), state.registers());
+        }
+
+        List<io.livemig.emulator.VcpuState> states() {
+            return new ArrayList<>(Arrays.asList(states));
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package io.livemig.migrator.migration;
+
+import io.livemig.migrator.stats.RoundStats;
+
+/** Progress of a migration, for whoever shows it (CLI lines, a progress bar, the demo). */
+public interface MigrationListener {
+    MigrationListener SILENT = new MigrationListener() {};
+
+    /** A phase began: "setup", "pre-copy", "stop-and-copy", "handover". */
+    default void phase(String phase) {}
+
+    /** A round ended; {@code remainingDirtyBytes} is what the next round must send. */
+    default void round(RoundStats round, long remainingDirtyBytes) {}
+}

@@ -1,0 +1,46 @@
+package io.livemig.migrator.migration;
+
+import java.time.Duration;
+
+/**
+ * The source's knobs, with the defaults users get (Xen's limits for the iteration).
+ *
+ * @param bandwidthBytesPerS  link rate limit; 0 = unlimited
+ * @param downtimeLimit       stop iterating once the expected downtime is under this
+ * @param maxRounds           stop iterating after this many rounds (round 0 included)
+ * @param maxVolumeFactor     stop iterating once this many times guest memory has been sent
+ * @param connectTimeout      how long to wait for the destination to accept the connection
+ * @param replyTimeout        how long to wait for any one reply (READY waits for the destination's digest)
+ */
+public record MigrationOptions(long bandwidthBytesPerS, Duration downtimeLimit, int maxRounds, double maxVolumeFactor,
+                               Duration connectTimeout, Duration replyTimeout) {
+    public static final Duration DEFAULT_DOWNTIME_LIMIT = Duration.ofMillis(300);
+    public static final int DEFAULT_MAX_ROUNDS = 30;
+    public static final double DEFAULT_MAX_VOLUME_FACTOR = 3.0;
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_REPLY_TIMEOUT = Duration.ofSeconds(60);
+
+    public MigrationOptions {
+        if (bandwidthBytesPerS < 0) throw new IllegalArgumentException("bandwidth must be >= 0 (0 = unlimited)");
+        if (downtimeLimit.isNegative() || downtimeLimit.isZero()) throw new IllegalArgumentException("downtime limit must be > 0");
+        if (maxRounds < 1) throw new IllegalArgumentException("max rounds must be >= 1, got " + maxRounds);
+        if (!(maxVolumeFactor >= 1)) throw new IllegalArgumentException("max volume factor must be >= 1");
+    }
+
+    public static MigrationOptions defaults() {
+        return new MigrationOptions(0, DEFAULT_DOWNTIME_LIMIT, DEFAULT_MAX_ROUNDS, DEFAULT_MAX_VOLUME_FACTOR,
+                DEFAULT_CONNECT_TIMEOUT, DEFAULT_REPLY_TIMEOUT);
+    }
+
+    public MigrationOptions withBandwidth(long bytesPerS) {
+        return new MigrationOptions(bytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout);
+    }
+
+    public MigrationOptions withDowntimeLimit(Duration limit) {
+        return new MigrationOptions(bandwidthBytesPerS, limit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout);
+    }
+
+    public MigrationOptions withMaxRounds(int rounds) {
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, rounds, maxVolumeFactor, connectTimeout, replyTimeout);
+    }
+}

@@ -1,0 +1,273 @@
+package io.livemig.migrator.migration;
+
+import io.livemig.emulator.DirtyBitmap;
+import io.livemig.emulator.DirtyLog;
+import io.livemig.emulator.GuestMemory;
+import io.livemig.emulator.VirtualMachine;
+import io.livemig.emulator.VmState;
+import io.livemig.migrator.policy.ConvergencePolicy;
+import io.livemig.migrator.policy.RoundFigures;
+import io.livemig.migrator.protocol.Abort;
+import io.livemig.migrator.protocol.Commit;
+import io.livemig.migrator.protocol.GuestOffer;
+import io.livemig.migrator.protocol.Hello;
+import io.livemig.migrator.protocol.HelloAck;
+import io.livemig.migrator.protocol.Message;
+import io.livemig.migrator.protocol.PageBatchEncoder;
+import io.livemig.migrator.protocol.ProtocolVersion;
+import io.livemig.migrator.protocol.Ready;
+import io.livemig.migrator.protocol.Resumed;
+import io.livemig.migrator.protocol.RoundEnd;
+import io.livemig.migrator.protocol.StopAndCopyDone;
+import io.livemig.migrator.stats.MigrationStats;
+import io.livemig.migrator.stats.RoundStats;
+import io.livemig.migrator.transport.Connection;
+import io.livemig.migrator.transport.HostPort;
+import io.livemig.migrator.transport.TokenBucketRateLimiter;
+import io.livemig.migrator.transport.Transport;
+import io.netty.channel.ChannelFuture;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The source side of one live migration: setup, pre-copy rounds, stop-and-copy and the two-phase
+ * handover. Before COMMIT is on the wire any failure resumes the guest here, unthrottled; after it,
+ * the guest belongs to the destination and never runs here again.
+ *
+ * <p>Not reusable: one instance per migration.
+ */
+public final class MigrationSource {
+    /** Rounds shorter than this give a noisy rate; the stop rule then uses the average over all rounds. */
+    private static final long MIN_RATE_SAMPLE_NANOS = 20_000_000L;
+
+    private final VirtualMachine vm;
+    private final ConvergencePolicy policy;
+    private final MigrationOptions options;
+    private final MigrationListener listener;
+    private final Handshake handshake;
+    private final double appOpsPerSBefore;
+
+    private final List<RoundStats> rounds = new ArrayList<>();
+    private long transferredBytes;
+    private long normalPages;
+    private long zeroPages;
+    private long sendNanosTotal;
+    private long dirtyBytesTotal;
+    private double maxThrottlePct;
+
+    /**
+     * @param appOpsPerSBefore the guest's throughput before the migration, measured by the caller
+     *                         (the baseline for the work lost during migration)
+     */
+    public MigrationSource(VirtualMachine vm, ConvergencePolicy policy, MigrationOptions options,
+                           MigrationListener listener, Handshake handshake, double appOpsPerSBefore) {
+        this.vm = vm;
+        this.policy = policy;
+        this.options = options;
+        this.listener = listener;
+        this.handshake = handshake;
+        this.appOpsPerSBefore = appOpsPerSBefore;
+    }
+
+    /** Migrates the running guest to {@code to}. Never throws for a failed migration: the stats say so. */
+    public MigrationStats migrate(Transport transport, HostPort to) {
+        Run run = new Run();
+        run.startNanos = System.nanoTime();
+        run.opsAtStart = vm.totalOps();
+        if (vm.state() != VmState.RUNNING) {
+            return run.failed("the guest is " + vm.state() + ", not RUNNING");
+        }
+        listener.phase("setup");
+        try (Connection connection = transport.connect(to, options.connectTimeout())) {
+            run.connection = connection;
+            return run.migrate();
+        } catch (MigrationException e) {
+            return run.failed(e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return run.failed("interrupted");
+        } catch (Exception e) {
+            return run.failed(Errors.describe(e));
+        } finally {
+            policy.finish(vm.scheduler());
+            if (!run.committed && vm.state() == VmState.PAUSED) vm.resume();
+        }
+    }
+
+    /** The state of one attempt, so the phases can share it without long parameter lists. */
+    private final class Run {
+        Connection connection;
+        long startNanos;
+        long setupNanos;
+        long opsAtStart;
+        long pauseStartNanos = -1;
+        long pauseNanos;
+        long finalTransferNanos;
+        long verifyNanos;
+        long resumeNanos;
+        long downtimeNanos = -1;
+        double appDowntimeMs = -1;
+        double opsPerSDuring;
+        boolean digestVerified;
+        boolean committed;
+        String stopReason;
+
+        MigrationStats migrate() throws Exception {
+            GuestMemory memory = vm.memory();
+            handshake.sourceSide(connection, options.replyTimeout());
+            GuestOffer offer = new GuestOffer(memory.sizeBytes(), memory.pageSize(), vm.config().vcpus(), vm.program().spec());
+            connection.send(offer);
+            Replies.expect(connection, io.livemig.migrator.protocol.Accept.class, options.replyTimeout(), "the guest offer");
+            setupNanos = System.nanoTime() - startNanos;
+
+            listener.phase("pre-copy");
+            PageSender sender = new PageSender(connection, new GuestPages(memory), limiter(), encoder(memory));
+            DirtyLog log = memory.dirtyLog();
+            DirtyBitmap toSend = new DirtyBitmap(memory.pageCount());
+            log.enable();
+            toSend.setAll();
+            int round = 0;
+            while (true) {
+                double capDuring = vm.scheduler().minCapPct();
+                long roundStart = System.nanoTime();
+                PageSender.Sent sent = sender.send(toSend, round == 0);
+                connection.send(new RoundEnd(round, sent.pages()));
+                long roundNanos = System.nanoTime() - roundStart;
+                long dirtyPages = log.syncAndClear(toSend);
+                account(sent, roundNanos, dirtyPages, memory.pageSize());
+                RoundFigures figures = new RoundFigures(round, sent.pages(), sent.bytes(), roundNanos, dirtyPages,
+                        memory.pageSize(), capDuring, options.downtimeLimit().toNanos(), transferredBytes,
+                        System.nanoTime() - startNanos);
+                recordRound(figures, 100 - capDuring, false);
+                policy.afterRound(figures, vm.scheduler());
+                maxThrottlePct = Math.max(maxThrottlePct, 100 - vm.scheduler().minCapPct());
+                round++;
+                stopReason = stopReason(figures, round, memory);
+                if (stopReason != null) break;
+            }
+            stopAndCopy(sender, toSend, round, memory);
+            return handover();
+        }
+
+        private String stopReason(RoundFigures figures, int roundsDone, GuestMemory memory) {
+            double rate = figures.durationNanos() >= MIN_RATE_SAMPLE_NANOS
+                    ? figures.transferRateBytesPerSec() : averageRate();
+            double expectedDowntimeNanos = rate <= 0 ? Double.POSITIVE_INFINITY : figures.remainingDirtyBytes() * 1e9 / rate;
+            if (figures.dirtyPages() == 0 || expectedDowntimeNanos <= options.downtimeLimit().toNanos()) return "converged";
+            if (roundsDone >= options.maxRounds()) return "max-rounds";
+            if (transferredBytes >= options.maxVolumeFactor() * memory.sizeBytes()) return "max-volume";
+            return null;
+        }
+
+        private void stopAndCopy(PageSender sender, DirtyBitmap toSend, int round, GuestMemory memory) throws Exception {
+            listener.phase("stop-and-copy");
+            long lastHeartbeatBeforePause;
+            pauseStartNanos = System.nanoTime();
+            pauseNanos = vm.pause();
+            opsPerSDuring = (vm.totalOps() - opsAtStart) * 1e9 / Math.max(1, pauseStartNanos - startNanos);
+            lastHeartbeatBeforePause = vm.lastHeartbeatMicros();
+            long transferStart = System.nanoTime();
+            memory.dirtyLog().syncAndAdd(toSend);
+            PageSender.Sent sent = sender.send(toSend, false);
+            for (io.livemig.emulator.VcpuState state : vm.saveVcpuStates()) {
+                connection.send(new io.livemig.migrator.protocol.VcpuState(state.vcpu(), state.registers()));
+            }
+            finalTransferNanos = System.nanoTime() - transferStart;
+            long digestStart = System.nanoTime();
+            long digest = memory.digest();
+            long sourceDigestNanos = System.nanoTime() - digestStart;
+            connection.send(new StopAndCopyDone(digest, pauseStartNanos));
+            account(sent, finalTransferNanos, 0, memory.pageSize());
+            recordRound(new RoundFigures(round, sent.pages(), sent.bytes(), finalTransferNanos, 0, memory.pageSize(),
+                    vm.scheduler().minCapPct(), options.downtimeLimit().toNanos(), transferredBytes,
+                    System.nanoTime() - startNanos), 100, true);
+            this.lastHeartbeatMicros = lastHeartbeatBeforePause;
+            long waitStart = System.nanoTime();
+            Replies.expect(connection, Ready.class, options.replyTimeout(), "stop-and-copy");
+            verifyNanos = sourceDigestNanos + (System.nanoTime() - waitStart);
+            digestVerified = true;
+        }
+
+        long lastHeartbeatMicros;
+
+        private MigrationStats handover() throws Exception {
+            listener.phase("handover");
+            long commitStart = System.nanoTime();
+            ChannelFuture commit = connection.send(new Commit());
+            if (!commit.await(options.replyTimeout().toMillis()) || !commit.isSuccess()) {
+                throw new MigrationException("COMMIT could not be sent: " + Errors.describe(commit.cause()));
+            }
+            committed = true;
+            vm.markMigrated();
+            try {
+                Resumed resumed = Replies.expect(connection, Resumed.class, options.replyTimeout(), "handover");
+                downtimeNanos = resumed.resumedAtNanos() - pauseStartNanos;
+                resumeNanos = resumed.resumedAtNanos() - commitStart;
+                if (resumed.firstOpMicros() > 0 && lastHeartbeatMicros > 0) {
+                    appDowntimeMs = (resumed.firstOpMicros() - lastHeartbeatMicros) / 1000.0;
+                }
+                return stats("completed", null);
+            } catch (Exception e) {
+                // The destination has COMMIT and owns the guest; only the figures are missing.
+                return stats("completed", "the destination did not confirm the resume: " + Errors.describe(e));
+            }
+        }
+
+        MigrationStats failed(String reason) {
+            if (connection != null) {
+                try {
+                    connection.send(Abort.because(reason));
+                } catch (Exception ignored) {
+                    // The peer is gone; it discards what it has when the link drops.
+                }
+            }
+            return stats("failed", reason);
+        }
+
+        private MigrationStats stats(String status, String error) {
+            long now = System.nanoTime();
+            double dirtyRate = sendNanosTotal == 0 ? 0 : dirtyBytesTotal * 1e9 / sendNanosTotal;
+            GuestMemory memory = vm.memory();
+            return new MigrationStats(status, policy.name(), memory.sizeBytes(), memory.pageSize(), vm.config().vcpus(),
+                    vm.program().spec(), rounds.size(), ms(now - startNanos), ms(setupNanos),
+                    downtimeNanos < 0 ? -1 : ms(downtimeNanos), appDowntimeMs, ms(pauseNanos), ms(finalTransferNanos),
+                    ms(verifyNanos), ms(resumeNanos), transferredBytes, normalPages, zeroPages, dirtyRate, averageRate(),
+                    options.bandwidthBytesPerS(), ms(options.downtimeLimit().toNanos()), maxThrottlePct, digestVerified,
+                    appOpsPerSBefore, opsPerSDuring, stopReason, null, error, rounds);
+        }
+    }
+
+    private TokenBucketRateLimiter limiter() {
+        long rate = options.bandwidthBytesPerS();
+        return new TokenBucketRateLimiter(rate, rate <= 0 ? 0 : Math.max(64 * 1024, rate / 50));
+    }
+
+    private static PageBatchEncoder encoder(GuestMemory memory) {
+        int payload = Math.max(PageBatchEncoder.DEFAULT_MAX_PAYLOAD_BYTES, memory.pageSize() + 64 * 1024);
+        return new PageBatchEncoder(memory.pageSize(), payload);
+    }
+
+    private void account(PageSender.Sent sent, long nanos, long dirtyPages, int pageSize) {
+        transferredBytes += sent.bytes();
+        normalPages += sent.normalPages();
+        zeroPages += sent.zeroPages();
+        sendNanosTotal += nanos;
+        dirtyBytesTotal += dirtyPages * pageSize;
+    }
+
+    private void recordRound(RoundFigures f, double throttlePct, boolean stopAndCopy) {
+        RoundStats stats = new RoundStats(f.round(), f.pagesSent(), f.bytesSent(), ms(f.durationNanos()), f.dirtyPages(),
+                throttlePct, f.dirtyRateBytesPerSec(), f.transferRateBytesPerSec(), stopAndCopy);
+        rounds.add(stats);
+        listener.round(stats, f.remainingDirtyBytes());
+    }
+
+    private double averageRate() {
+        return sendNanosTotal == 0 ? 0 : transferredBytes * 1e9 / sendNanosTotal;
+    }
+
+    private static double ms(long nanos) {
+        return Math.round(nanos / 1e3) / 1e3;
+    }
+}

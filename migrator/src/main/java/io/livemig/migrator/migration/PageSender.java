@@ -1,0 +1,77 @@
+package io.livemig.migrator.migration;
+
+import io.livemig.emulator.DirtyBitmap;
+import io.livemig.migrator.protocol.PageBatchEncoder;
+import io.livemig.migrator.protocol.PageSource;
+import io.livemig.migrator.transport.Connection;
+import io.livemig.migrator.transport.TokenBucketRateLimiter;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Sends a set of pages in batches, paced by the rate limiter. Each page is copied once, from
+ * guest memory into the frame buffer that goes to the socket; nothing is allocated per page.
+ */
+final class PageSender {
+    record Sent(long pages, long bytes, long normalPages, long zeroPages) {}
+
+    private final Connection connection;
+    private final PageSource source;
+    private final TokenBucketRateLimiter limiter;
+    private final PageBatchEncoder encoder;
+
+    PageSender(Connection connection, PageSource source, TokenBucketRateLimiter limiter, PageBatchEncoder encoder) {
+        this.connection = connection;
+        this.source = source;
+        this.limiter = limiter;
+        this.encoder = encoder;
+    }
+
+    /**
+     * Sends every page set in {@code pages}.
+     *
+     * @param skipZeroPages true for round 0: the destination starts zeroed, so all-zero pages need no entry
+     */
+    Sent send(DirtyBitmap pages, boolean skipZeroPages) throws Exception {
+        long sentPages = 0;
+        long bytes = 0;
+        long normal = 0;
+        long zero = 0;
+        try {
+            for (long page = pages.nextSetPage(0); page >= 0; page = pages.nextSetPage(page + 1)) {
+                if (skipZeroPages && source.isZeroPage(page)) {
+                    zero++;
+                    continue;
+                }
+                if (!encoder.isOpen()) encoder.beginBatch(connection.alloc());
+                encoder.addPage(source, page);
+                sentPages++;
+                if (encoder.isFull()) {
+                    normal += encoder.normalPages();
+                    zero += encoder.zeroPages();
+                    bytes += flush();
+                }
+            }
+            if (encoder.isOpen()) {
+                normal += encoder.normalPages();
+                zero += encoder.zeroPages();
+                bytes += flush();
+            }
+        } finally {
+            encoder.discardBatch();
+        }
+        return new Sent(sentPages, bytes, normal, zero);
+    }
+
+    private int flush() throws Exception {
+        ByteBuf frame = encoder.finishBatch();
+        int size = frame.readableBytes();
+        try {
+            limiter.acquire(size);
+        } catch (RuntimeException e) {
+            frame.release();
+            throw e;
+        }
+        connection.sendPages(frame);
+        return size;
+    }
+}

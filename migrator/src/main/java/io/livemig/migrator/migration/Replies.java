@@ -1,0 +1,38 @@
+package io.livemig.migrator.migration;
+
+import io.livemig.migrator.protocol.Abort;
+import io.livemig.migrator.protocol.Message;
+import io.livemig.migrator.protocol.ProtocolException;
+import io.livemig.migrator.protocol.Refuse;
+import io.livemig.migrator.transport.Connection;
+import io.netty.util.ReferenceCountUtil;
+
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+/** Waiting for one expected message, with the peer's refusals and aborts turned into clear errors. */
+final class Replies {
+    private Replies() {}
+
+    static <T extends Message> T expect(Connection connection, Class<T> type, Duration timeout, String during)
+            throws MigrationException, InterruptedException {
+        Message message;
+        try {
+            message = connection.receive(timeout);
+        } catch (TimeoutException e) {
+            throw new MigrationException("no " + name(type) + " from the peer within " + timeout.toMillis() + " ms during " + during);
+        } catch (Exception e) {
+            throw new MigrationException("connection lost during " + during + ": " + Errors.describe(e), e);
+        }
+        if (type.isInstance(message)) return type.cast(message);
+        ReferenceCountUtil.release(message);
+        if (message instanceof Refuse refuse) throw new MigrationException("the destination refused: " + refuse.reason());
+        if (message instanceof Abort abort) throw new MigrationException("the peer aborted during " + during + ": " + abort.reason());
+        throw new MigrationException("protocol error: expected " + name(type) + " during " + during + ", got "
+                + message.type(), new ProtocolException("unexpected " + message.type()));
+    }
+
+    static String name(Class<?> type) {
+        return type.getSimpleName().replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase();
+    }
+}
