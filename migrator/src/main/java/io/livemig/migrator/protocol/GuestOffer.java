@@ -1,0 +1,24 @@
+package io.livemig.migrator.protocol;
+
+/** Source to destination after authentication: the guest the destination must be able to host. */
+public record GuestOffer(long memoryBytes, int pageSize, int vcpus, String workloadSpec) implements Message {
+
+    public GuestOffer {
+        ProtocolLimits.checkPageSize(pageSize);
+        if (memoryBytes <= 0 || memoryBytes % pageSize != 0) {
+            throw new IllegalArgumentException("memoryBytes " + memoryBytes + " is not a positive multiple of page size "
+                    + pageSize);
+        }
+        ProtocolLimits.checkRange("vcpus", vcpus, 1, ProtocolLimits.MAX_VCPUS);
+        Utf8.encode("workloadSpec", workloadSpec);
+    }
+
+    public long pageCount() {
+        return memoryBytes / pageSize;
+    }
+
+    @Override
+    public MessageType type() {
+        return MessageType.GUEST_OFFER;
+    }
+}

@@ -1,0 +1,166 @@
+package io.livemig.migrator.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * Encodes every {@link Message} into a complete frame and decodes every frame back. Payload
+ * layouts (big-endian) are listed in {@code docs/protocol.md}; PAGE_BATCH frames are usually
+ * built by {@link PageBatchEncoder} instead, without an intermediate {@link PageBatch}.
+ */
+public final class MessageCodec {
+
+    private MessageCodec() {
+    }
+
+    /** A complete frame, header and CRC included, in a buffer from {@code alloc}. */
+    public static ByteBuf encode(ByteBufAllocator alloc, Message message) {
+        ByteBuf out = alloc.buffer(FrameFormat.HEADER_BYTES + payloadSizeHint(message) + FrameFormat.TRAILER_BYTES);
+        try {
+            int start = out.writerIndex();
+            FrameFormat.writeHeader(out, message.type());
+            writePayload(message, out);
+            FrameFormat.finishFrame(out, start);
+            return out;
+        } catch (RuntimeException e) {
+            out.release();
+            throw e;
+        }
+    }
+
+    /**
+     * Decodes one frame: header and payload from {@code frame.readerIndex()}, CRC already checked
+     * and stripped by {@link FrameDecoder}. A {@link PageBatch} result retains part of
+     * {@code frame}; the frame itself is not released.
+     *
+     * @throws ProtocolException for any malformed header or payload
+     */
+    public static Message decode(ByteBuf frame) {
+        if (frame.readableBytes() < FrameFormat.HEADER_BYTES) {
+            throw new ProtocolException("frame of " + frame.readableBytes() + " bytes is shorter than its header");
+        }
+        int start = frame.readerIndex();
+        int payloadBytes = FrameFormat.checkHeader(frame, start, Integer.MAX_VALUE);
+        if (payloadBytes != frame.readableBytes() - FrameFormat.HEADER_BYTES) {
+            throw new ProtocolException("frame header announces " + payloadBytes + " payload bytes, frame has "
+                    + (frame.readableBytes() - FrameFormat.HEADER_BYTES));
+        }
+        MessageType type = MessageType.fromCode(frame.getUnsignedByte(start));
+        PayloadReader in = new PayloadReader(type, frame.slice(start + FrameFormat.HEADER_BYTES, payloadBytes));
+        Message message;
+        try {
+            message = readPayload(type, in);
+        } catch (IllegalArgumentException e) {
+            // The records' own validation, applied to what the peer sent.
+            throw new ProtocolException("invalid " + type + ": " + e.getMessage(), e);
+        }
+        if (!(message instanceof PageBatch)) {
+            in.expectEnd();
+        }
+        return message;
+    }
+
+    private static Message readPayload(MessageType type, PayloadReader in) {
+        return switch (type) {
+            case HELLO -> new Hello(in.readInt(), in.readBytes(ProtocolLimits.NONCE_BYTES));
+            case HELLO_ACK -> new HelloAck(in.readInt(), in.readBytes(ProtocolLimits.NONCE_BYTES),
+                    in.readSizedBytes("proof", ProtocolLimits.MAX_PROOF_BYTES));
+            case AUTH_PROOF -> new AuthProof(in.readSizedBytes("proof", ProtocolLimits.MAX_PROOF_BYTES));
+            case GUEST_OFFER -> new GuestOffer(in.readLong(), in.readInt(), in.readInt(), in.readString("workloadSpec"));
+            case ACCEPT -> new Accept();
+            case REFUSE -> new Refuse(in.readString("reason"));
+            case PAGE_BATCH -> readPageBatch(in);
+            case ROUND_END -> new RoundEnd(in.readInt(), in.readLong());
+            case VCPU_STATE -> new VcpuState(in.readInt(), in.readLongs(VcpuState.REGISTER_COUNT));
+            case STOP_AND_COPY_DONE -> new StopAndCopyDone(in.readLong(), in.readLong());
+            case READY -> new Ready();
+            case COMMIT -> new Commit();
+            case RESUMED -> new Resumed(in.readLong());
+            case ABORT -> new Abort(in.readString("reason"));
+        };
+    }
+
+    /** Walks the entries once to check the layout and count pages; the bytes stay in the frame. */
+    private static PageBatch readPageBatch(PayloadReader in) {
+        int pageSize = ProtocolLimits.checkPageSize(in.readInt());
+        long entryCount = Integer.toUnsignedLong(in.readInt());
+        ByteBuf entries = in.buffer();
+        int normalPages = 0;
+        int zeroPages = 0;
+        while (entries.isReadable()) {
+            in.need(PageBatch.ENTRY_WORD_BYTES);
+            long word = entries.readLong();
+            if ((word & PageBatch.ZERO_PAGE_FLAG) != 0) {
+                zeroPages++;
+            } else {
+                in.need(pageSize);
+                entries.skipBytes(pageSize);
+                normalPages++;
+            }
+        }
+        if (normalPages + zeroPages != entryCount) {
+            throw new ProtocolException("PAGE_BATCH announces " + entryCount + " pages, payload holds "
+                    + (normalPages + zeroPages));
+        }
+        entries.readerIndex(PageBatch.HEADER_BYTES);
+        return new PageBatch(pageSize, normalPages, zeroPages, in.readRetainedRest());
+    }
+
+    private static void writePayload(Message message, ByteBuf out) {
+        switch (message.type()) {
+            case HELLO -> {
+                Hello m = (Hello) message;
+                out.writeInt(m.protocolVersion()).writeBytes(m.nonce());
+            }
+            case HELLO_ACK -> {
+                HelloAck m = (HelloAck) message;
+                out.writeInt(m.protocolVersion()).writeBytes(m.nonce());
+                writeSizedBytes(out, m.proof());
+            }
+            case AUTH_PROOF -> writeSizedBytes(out, ((AuthProof) message).proof());
+            case GUEST_OFFER -> {
+                GuestOffer m = (GuestOffer) message;
+                out.writeLong(m.memoryBytes()).writeInt(m.pageSize()).writeInt(m.vcpus());
+                writeString(out, "workloadSpec", m.workloadSpec());
+            }
+            case REFUSE -> writeString(out, "reason", ((Refuse) message).reason());
+            case PAGE_BATCH -> {
+                PageBatch m = (PageBatch) message;
+                out.writeInt(m.pageSize()).writeInt(m.pageCount());
+                out.writeBytes(m.entries(), m.entries().readerIndex(), m.entries().readableBytes());
+            }
+            case ROUND_END -> {
+                RoundEnd m = (RoundEnd) message;
+                out.writeInt(m.round()).writeLong(m.pagesSent());
+            }
+            case VCPU_STATE -> {
+                VcpuState m = (VcpuState) message;
+                out.writeInt(m.vcpu());
+                for (long register : m.registers()) {
+                    out.writeLong(register);
+                }
+            }
+            case STOP_AND_COPY_DONE -> {
+                StopAndCopyDone m = (StopAndCopyDone) message;
+                out.writeLong(m.memoryDigest()).writeLong(m.sourcePauseNanos());
+            }
+            case RESUMED -> out.writeLong(((Resumed) message).resumedAtNanos());
+            case ABORT -> writeString(out, "reason", ((Abort) message).reason());
+            case ACCEPT, READY, COMMIT -> {
+                // no payload
+            }
+        }
+    }
+
+    private static int payloadSizeHint(Message message) {
+        return message instanceof PageBatch batch ? PageBatch.HEADER_BYTES + batch.entries().readableBytes() : 64;
+    }
+
+    private static void writeSizedBytes(ByteBuf out, byte[] bytes) {
+        out.writeShort(bytes.length).writeBytes(bytes);
+    }
+
+    private static void writeString(ByteBuf out, String field, String s) {
+        writeSizedBytes(out, Utf8.encode(field, s));
+    }
+}

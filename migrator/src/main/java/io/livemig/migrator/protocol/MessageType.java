@@ -1,0 +1,49 @@
+package io.livemig.migrator.protocol;
+
+/** The type code of each frame (header byte 0). Code 0 is reserved as invalid; codes never change meaning. */
+public enum MessageType {
+    HELLO(1),
+    HELLO_ACK(2),
+    AUTH_PROOF(3),
+    GUEST_OFFER(4),
+    ACCEPT(5),
+    REFUSE(6),
+    PAGE_BATCH(7),
+    ROUND_END(8),
+    VCPU_STATE(9),
+    STOP_AND_COPY_DONE(10),
+    READY(11),
+    COMMIT(12),
+    RESUMED(13),
+    ABORT(14);
+
+    private static final MessageType[] BY_CODE = new MessageType[256];
+
+    static {
+        for (MessageType type : values()) {
+            BY_CODE[type.code] = type;
+        }
+    }
+
+    private final int code;
+
+    MessageType(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    /** @throws ProtocolException for code 0 (reserved) and codes no message uses */
+    public static MessageType fromCode(int code) {
+        if (code == 0) {
+            throw new ProtocolException("frame type 0 is reserved as invalid");
+        }
+        MessageType type = code > 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+        if (type == null) {
+            throw new ProtocolException("unknown frame type " + code);
+        }
+        return type;
+    }
+}

@@ -1,0 +1,259 @@
+package io.livemig.migrator.transport;
+
+import io.livemig.migrator.protocol.Abort;
+import io.livemig.migrator.protocol.Message;
+import io.livemig.migrator.protocol.ProtocolException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A blocking facade over one channel, for the source and destination state machines (which run
+ * on their own threads, never on the event loop).
+ *
+ * <p>Inbound messages wait in a bounded queue; reading from the socket pauses while it holds
+ * {@link #INBOUND_HIGH_WATERMARK} messages, so a fast peer is held back by TCP instead of filling
+ * memory. Outbound, {@link #send} waits while the channel is not writable, for the same reason.
+ * The first error (close, socket error, protocol error, stuck peer) is kept: queued messages are
+ * still delivered, then every call reports that error.
+ */
+public final class Connection implements AutoCloseable {
+
+    static final int INBOUND_HIGH_WATERMARK = 64;
+    static final int INBOUND_LOW_WATERMARK = 16;
+    /** Hard bound: what one socket read can hold beyond the watermark, before reading pauses. */
+    static final int INBOUND_CAPACITY = 8192;
+    private static final long CLOSE_WAIT_SECONDS = 5;
+
+    private final Channel channel;
+    private final ConnectionOptions options;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Message> inbound = new ArrayDeque<>();
+    private final ChannelFutureListener recordWriteFailure = future -> {
+        if (!future.isSuccess()) {
+            fail(future.cause());
+        }
+    };
+    private Throwable firstError;
+    private boolean closedLocally;
+    private boolean readingPaused;
+
+    Connection(Channel channel, ConnectionOptions options) {
+        this.channel = channel;
+        this.options = options;
+    }
+
+    /** The handler that feeds this connection; last in the pipeline. */
+    ChannelHandler handler() {
+        return new InboundHandler();
+    }
+
+    /** Sends one message, first waiting (up to the send timeout) while the peer is behind. */
+    public ChannelFuture send(Message message) throws ConnectionException, InterruptedException {
+        awaitWritable();
+        return channel.writeAndFlush(message).addListener(recordWriteFailure);
+    }
+
+    /** Sends a ready-made frame (from {@code PageBatchEncoder}); takes ownership of it. */
+    public ChannelFuture sendPages(ByteBuf frame) throws ConnectionException, InterruptedException {
+        try {
+            awaitWritable();
+        } catch (ConnectionException | InterruptedException | RuntimeException e) {
+            frame.release();
+            throw e;
+        }
+        return channel.writeAndFlush(frame).addListener(recordWriteFailure);
+    }
+
+    /**
+     * The next message from the peer.
+     *
+     * @throws TimeoutException    if none arrives in time (the connection stays usable)
+     * @throws ConnectionException once the queue is empty and the connection has failed
+     */
+    public Message receive(Duration timeout) throws ConnectionException, TimeoutException, InterruptedException {
+        long deadlineNanos = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            while (true) {
+                Message message = inbound.poll();
+                if (message != null) {
+                    resumeReadingIfDrained();
+                    return message;
+                }
+                if (firstError != null) {
+                    throw failure();
+                }
+                long leftNanos = deadlineNanos - System.nanoTime();
+                if (leftNanos <= 0) {
+                    throw new TimeoutException("no message from " + remoteAddress() + " within " + timeout);
+                }
+                changed.awaitNanos(leftNanos);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public ByteBufAllocator alloc() {
+        return channel.alloc();
+    }
+
+    public SocketAddress remoteAddress() {
+        return channel.remoteAddress();
+    }
+
+    public SocketAddress localAddress() {
+        return channel.localAddress();
+    }
+
+    /** Closes the channel; later calls report "closed locally" unless an error came first. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closedLocally = true;
+            recordFirstError(new IOException("connection closed locally"));
+            inbound.forEach(ReferenceCountUtil::release);
+            inbound.clear();
+        } finally {
+            lock.unlock();
+        }
+        channel.close().awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private void awaitWritable() throws ConnectionException, InterruptedException {
+        long timeoutNanos = options.sendTimeout().toNanos();
+        long deadlineNanos = System.nanoTime() + timeoutNanos;
+        lock.lock();
+        try {
+            while (firstError == null && !channel.isWritable()) {
+                long leftNanos = deadlineNanos - System.nanoTime();
+                if (leftNanos <= 0) {
+                    recordFirstError(new IOException("send blocked for " + options.sendTimeout()
+                            + ": the peer is not reading"));
+                    channel.close();
+                    break;
+                }
+                changed.awaitNanos(leftNanos);
+            }
+            if (firstError != null) {
+                throw failure();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void enqueue(Message message) {
+        lock.lock();
+        try {
+            if (closedLocally) {
+                ReferenceCountUtil.release(message);
+                return;
+            }
+            if (inbound.size() >= INBOUND_CAPACITY) {
+                ReferenceCountUtil.release(message);
+                throw new ProtocolException("peer sent more than " + INBOUND_CAPACITY + " messages ahead");
+            }
+            inbound.add(message);
+            if (inbound.size() >= INBOUND_HIGH_WATERMARK && !readingPaused) {
+                readingPaused = true;
+                channel.config().setAutoRead(false);
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void resumeReadingIfDrained() {
+        if (readingPaused && inbound.size() <= INBOUND_LOW_WATERMARK) {
+            readingPaused = false;
+            channel.config().setAutoRead(true);
+        }
+    }
+
+    private void fail(Throwable cause) {
+        lock.lock();
+        try {
+            recordFirstError(cause);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void recordFirstError(Throwable cause) {
+        if (firstError == null) {
+            firstError = cause;
+        }
+        changed.signalAll();
+    }
+
+    private void signalChange() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private ConnectionException failure() {
+        return new ConnectionException("connection " + channel.localAddress() + " -> " + channel.remoteAddress()
+                + " failed: " + firstError.getMessage(), firstError);
+    }
+
+    /** Runs on the event loop: hands messages and state changes over to the blocking side. */
+    private final class InboundHandler extends ChannelInboundHandlerAdapter {
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Message message) {
+                enqueue(message);
+            } else {
+                ReferenceCountUtil.release(msg);
+                throw new IllegalStateException("not a Message: " + msg.getClass().getName());
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            signalChange();
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            fail(new IOException("connection closed by the peer"));
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            fail(cause);
+            if (cause instanceof ProtocolException && ctx.channel().isActive()) {
+                // Tell the peer why, so both ends log the same cause, then drop the untrusted stream.
+                ctx.writeAndFlush(Abort.because("protocol error: " + cause.getMessage()))
+                        .addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ctx.close();
+            }
+        }
+    }
+}

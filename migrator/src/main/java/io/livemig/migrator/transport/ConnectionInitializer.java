@@ -1,0 +1,39 @@
+package io.livemig.migrator.transport;
+
+import io.livemig.migrator.protocol.FrameDecoder;
+import io.livemig.migrator.protocol.MessageDecoder;
+import io.livemig.migrator.protocol.MessageEncoder;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import java.util.function.Consumer;
+
+/**
+ * The pipeline of both sides (source: the connecting channel; destination: each accepted one):
+ * frame decoder with the size limit, message decoder, message encoder, then the
+ * {@link Connection} that hands messages to the blocking side. The two sides differ only in what
+ * they do with the connection, hence one class and a callback.
+ */
+final class ConnectionInitializer extends ChannelInitializer<Channel> {
+
+    private static final MessageDecoder MESSAGE_DECODER = new MessageDecoder();
+    private static final MessageEncoder MESSAGE_ENCODER = new MessageEncoder();
+
+    private final ConnectionOptions options;
+    private final Consumer<Connection> onConnection;
+
+    ConnectionInitializer(ConnectionOptions options, Consumer<Connection> onConnection) {
+        this.options = options;
+        this.onConnection = onConnection;
+    }
+
+    @Override
+    protected void initChannel(Channel channel) {
+        Connection connection = new Connection(channel, options);
+        channel.pipeline()
+                .addLast("frame-decoder", new FrameDecoder(options.maxPayloadBytes()))
+                .addLast("message-decoder", MESSAGE_DECODER)
+                .addLast("message-encoder", MESSAGE_ENCODER)
+                .addLast("connection", connection.handler());
+        onConnection.accept(connection);
+    }
+}

@@ -1,0 +1,88 @@
+package io.livemig.migrator.transport;
+
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Paces the page stream to {@code --bandwidth}: a token bucket of {@code burstBytes} refilled at
+ * {@code bytesPerSecond}, starting full. A request larger than the burst is let through and paid
+ * back by waiting, so any batch size works. A rate of 0 or less means unlimited. It also measures
+ * the bandwidth actually achieved, which the convergence policies need.
+ *
+ * <p>Clock and sleeper are injected so tests run on a fake clock without sleeping.
+ */
+public final class TokenBucketRateLimiter {
+
+    private static final double NANOS_PER_SECOND = 1e9;
+
+    private final long bytesPerSecond;
+    private final long burstBytes;
+    private final LongSupplier nanoClock;
+    private final LongConsumer nanoSleeper;
+    private double tokens;
+    private long lastRefillNanos;
+    private boolean started;
+    private long firstAcquireNanos;
+    private long acquiredBytes;
+
+    public TokenBucketRateLimiter(long bytesPerSecond, long burstBytes) {
+        this(bytesPerSecond, burstBytes, System::nanoTime, LockSupport::parkNanos);
+    }
+
+    public TokenBucketRateLimiter(long bytesPerSecond, long burstBytes, LongSupplier nanoClock, LongConsumer nanoSleeper) {
+        if (bytesPerSecond > 0 && burstBytes <= 0) {
+            throw new IllegalArgumentException("burstBytes " + burstBytes + " must be positive");
+        }
+        this.bytesPerSecond = bytesPerSecond;
+        this.burstBytes = burstBytes;
+        this.nanoClock = nanoClock;
+        this.nanoSleeper = nanoSleeper;
+        this.tokens = burstBytes;
+    }
+
+    public boolean isUnlimited() {
+        return bytesPerSecond <= 0;
+    }
+
+    /** Blocks until {@code bytes} may be sent at the configured rate. */
+    public synchronized void acquire(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("bytes " + bytes + " < 0");
+        }
+        long now = nanoClock.getAsLong();
+        if (!started) {
+            started = true;
+            firstAcquireNanos = now;
+            lastRefillNanos = now;
+        }
+        acquiredBytes += bytes;
+        if (isUnlimited()) {
+            return;
+        }
+        refill(now);
+        tokens -= bytes;
+        while (tokens < 0) {
+            nanoSleeper.accept((long) Math.ceil(-tokens * NANOS_PER_SECOND / bytesPerSecond));
+            refill(nanoClock.getAsLong());
+        }
+    }
+
+    public synchronized long acquiredBytes() {
+        return acquiredBytes;
+    }
+
+    /** Bytes acquired per second since the first acquire; 0 before any time has passed. */
+    public synchronized double achievedBytesPerSecond() {
+        long elapsedNanos = nanoClock.getAsLong() - firstAcquireNanos;
+        return !started || elapsedNanos <= 0 ? 0 : acquiredBytes * NANOS_PER_SECOND / elapsedNanos;
+    }
+
+    private void refill(long now) {
+        long elapsedNanos = now - lastRefillNanos;
+        if (elapsedNanos > 0) {
+            tokens = Math.min(burstBytes, tokens + elapsedNanos * (bytesPerSecond / NANOS_PER_SECOND));
+            lastRefillNanos = now;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.livemig.migrator.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The event loop and the two ways to get a {@link Connection}: {@link #connect} (source) and
+ * {@link #listen} (destination). Native epoll when available, else NIO. One I/O thread: a
+ * migration is one connection, and the hosts have few cores.
+ */
+public final class Transport implements AutoCloseable {
+
+    /**
+     * Outbound bytes queued before a channel reports unwritable: room for a few page batches, so
+     * the sender keeps the socket busy without queueing memory without bound.
+     */
+    static final WriteBufferWaterMark WRITE_WATER_MARK = new WriteBufferWaterMark(2 << 20, 8 << 20);
+
+    private final EventLoopGroup group;
+    private final boolean epoll;
+    private final ConnectionOptions options;
+
+    private Transport(boolean epoll, ConnectionOptions options) {
+        this.epoll = epoll;
+        this.options = options;
+        this.group = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    }
+
+    /** Epoll when {@code Epoll.isAvailable()}, else NIO. */
+    public static Transport create(ConnectionOptions options) {
+        return new Transport(Epoll.isAvailable(), options);
+    }
+
+    /** NIO even where epoll is available, e.g. to compare the two. */
+    public static Transport createNio(ConnectionOptions options) {
+        return new Transport(false, options);
+    }
+
+    public boolean usesEpoll() {
+        return epoll;
+    }
+
+    public Connection connect(HostPort to, Duration timeout) throws ConnectionException, InterruptedException {
+        AtomicReference<Connection> connection = new AtomicReference<>();
+        ChannelFuture connected = new Bootstrap()
+                .group(group)
+                .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_WATER_MARK)
+                .handler(new ConnectionInitializer(options, connection::set))
+                .connect(to.host(), to.port());
+        connected.await();
+        if (!connected.isSuccess()) {
+            throw new ConnectionException("cannot connect to " + to + ": " + connected.cause().getMessage(),
+                    connected.cause());
+        }
+        return connection.get();
+    }
+
+    public Listener listen(HostPort at) throws ConnectionException, InterruptedException {
+        BlockingQueue<Connection> accepted = new LinkedBlockingQueue<>();
+        Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        ChannelFuture bound = new ServerBootstrap()
+                .group(group)
+                .channel(channelClass)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_WATER_MARK)
+                .childHandler(new ConnectionInitializer(options, accepted::add))
+                .bind(at.host(), at.port());
+        bound.await();
+        if (!bound.isSuccess()) {
+            throw new ConnectionException("cannot listen on " + at + ": " + bound.cause().getMessage(), bound.cause());
+        }
+        Channel serverChannel = bound.channel();
+        return new Listener(serverChannel, accepted);
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,97 @@
+package io.livemig.migrator.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+
+class CodecProperties {
+
+    @Property(tries = 300)
+    void randomMessagesRoundTrip(@ForAll("messages") List<Message> sent, @ForAll @IntRange(min = 1, max = 64) int sliceBytes) {
+        EmbeddedChannel channel = Messages.decoderChannel();
+        for (Message message : sent) {
+            byte[] frame = Messages.encodeToBytes(message);
+            for (int at = 0; at < frame.length; at += sliceBytes) {
+                channel.writeInbound(Unpooled.wrappedBuffer(frame, at, Math.min(sliceBytes, frame.length - at)));
+            }
+        }
+        assertThat(Messages.drain(channel)).containsExactlyElementsOf(sent);
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Property(tries = 500)
+    void randomBytesOnlyEverFailWithProtocolException(@ForAll @Size(max = 200) byte[] bytes) {
+        feedExpectingOnlyProtocolErrors(bytes);
+    }
+
+    @Property(tries = 1000)
+    void mutatedFramesOnlyEverFailWithProtocolException(
+            @ForAll("messages") List<Message> sent,
+            @ForAll @IntRange(min = 0, max = 10_000) int position,
+            @ForAll byte value,
+            @ForAll boolean withValidCrc) {
+        byte[] frame = Messages.encodeToBytes(sent.get(0));
+        int at = position % frame.length;
+        frame[at] = value;
+        if (withValidCrc && at < frame.length - FrameFormat.TRAILER_BYTES) {
+            // Re-seal the frame so the mutation reaches the message decoder instead of the CRC check.
+            byte[] payload = new byte[frame.length - FrameFormat.HEADER_BYTES - FrameFormat.TRAILER_BYTES];
+            System.arraycopy(frame, FrameFormat.HEADER_BYTES, payload, 0, payload.length);
+            frame = MessageCodecTest.frame(frame[0] & 0xFF, payload);
+        }
+        feedExpectingOnlyProtocolErrors(frame);
+    }
+
+    private static void feedExpectingOnlyProtocolErrors(byte[] bytes) {
+        EmbeddedChannel channel = Messages.decoderChannel();
+        try {
+            channel.writeInbound(Unpooled.wrappedBuffer(bytes));
+        } catch (ProtocolException expected) {
+            // the only failure allowed; anything else fails the property
+        } finally {
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    @Provide
+    Arbitrary<List<Message>> messages() {
+        return message().list().ofMinSize(1).ofMaxSize(5);
+    }
+
+    private static Arbitrary<Message> message() {
+        Arbitrary<byte[]> nonce = Arbitraries.bytes().array(byte[].class).ofSize(ProtocolLimits.NONCE_BYTES);
+        Arbitrary<byte[]> proof = Arbitraries.bytes().array(byte[].class).ofMaxSize(ProtocolLimits.MAX_PROOF_BYTES);
+        Arbitrary<String> text = Arbitraries.strings().all().ofMaxLength(200)
+                .filter(s -> s.codePoints().noneMatch(c -> c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE));
+        Arbitrary<Integer> pageSize = Arbitraries.of(512, 4096, 65536);
+        Arbitrary<long[]> registers = Arbitraries.longs().array(long[].class).ofSize(VcpuState.REGISTER_COUNT);
+        return Arbitraries.oneOf(
+                Combinators.combine(Arbitraries.integers(), nonce).as(Hello::new),
+                Combinators.combine(Arbitraries.integers(), nonce, proof).as(HelloAck::new),
+                proof.map(AuthProof::new),
+                Combinators.combine(Arbitraries.longs().between(1, 1L << 40), pageSize,
+                                Arbitraries.integers().between(1, ProtocolLimits.MAX_VCPUS), text)
+                        .as((pages, size, vcpus, spec) -> new GuestOffer(pages * size, size, vcpus, spec)),
+                Arbitraries.just(new Accept()),
+                text.map(Refuse::new),
+                Combinators.combine(Arbitraries.integers().greaterOrEqual(0), Arbitraries.longs().greaterOrEqual(0))
+                        .as(RoundEnd::new),
+                Combinators.combine(Arbitraries.integers().between(0, ProtocolLimits.MAX_VCPUS - 1), registers)
+                        .as(VcpuState::new),
+                Combinators.combine(Arbitraries.longs(), Arbitraries.longs()).as(StopAndCopyDone::new),
+                Arbitraries.just(new Ready()),
+                Arbitraries.just(new Commit()),
+                Arbitraries.longs().map(Resumed::new),
+                text.map(Abort::new));
+    }
+}

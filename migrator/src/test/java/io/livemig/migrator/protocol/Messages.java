@@ -1,0 +1,72 @@
+package io.livemig.migrator.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Sample messages and an embedded codec pipeline, shared by the protocol tests. */
+final class Messages {
+
+    static final int MAX_PAYLOAD_BYTES = 64 * 1024;
+
+    private Messages() {
+    }
+
+    static byte[] nonce(int seed) {
+        byte[] nonce = new byte[ProtocolLimits.NONCE_BYTES];
+        Arrays.fill(nonce, (byte) seed);
+        return nonce;
+    }
+
+    /** One of each control message type (PAGE_BATCH has its own tests). */
+    static List<Message> oneOfEachControlType() {
+        long[] registers = new long[VcpuState.REGISTER_COUNT];
+        Arrays.setAll(registers, i -> -i * 0x0101010101010101L);
+        return List.of(
+                new Hello(ProtocolVersion.CURRENT, nonce(1)),
+                new HelloAck(ProtocolVersion.CURRENT, nonce(2), new byte[] {1, 2, 3}),
+                new HelloAck(ProtocolVersion.CURRENT, nonce(3), new byte[0]),
+                new AuthProof(new byte[32]),
+                new GuestOffer(1L << 30, 4096, 4, "memwrite:wss=512m,rate=300m"),
+                new Accept(),
+                new Refuse("not enough memory: 1 GiB wanted, 512 MiB free; caf\u00e9 \uD83D\uDE00"),
+                new RoundEnd(7, 123_456L),
+                new VcpuState(3, registers),
+                new StopAndCopyDone(0xDEADBEEFCAFEL, System.nanoTime()),
+                new Ready(),
+                new Commit(),
+                new Resumed(42L),
+                new Abort("source cancelled"));
+    }
+
+    static EmbeddedChannel decoderChannel() {
+        return new EmbeddedChannel(new FrameDecoder(MAX_PAYLOAD_BYTES), new MessageDecoder());
+    }
+
+    static ByteBuf encode(Message message) {
+        return MessageCodec.encode(ByteBufAllocator.DEFAULT, message);
+    }
+
+    static byte[] encodeToBytes(Message message) {
+        ByteBuf frame = encode(message);
+        try {
+            byte[] bytes = new byte[frame.readableBytes()];
+            frame.readBytes(bytes);
+            return bytes;
+        } finally {
+            frame.release();
+        }
+    }
+
+    /** Everything the channel decoded so far. */
+    static List<Message> drain(EmbeddedChannel channel) {
+        List<Message> out = new ArrayList<>();
+        for (Object o; (o = channel.readInbound()) != null; ) {
+            out.add((Message) o);
+        }
+        return out;
+    }
+}

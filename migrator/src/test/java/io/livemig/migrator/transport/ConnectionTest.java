@@ -1,0 +1,125 @@
+package io.livemig.migrator.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.livemig.migrator.protocol.Abort;
+import io.livemig.migrator.protocol.FrameFormat;
+import io.livemig.migrator.protocol.HeapPages;
+import io.livemig.migrator.protocol.MessageType;
+import io.livemig.migrator.protocol.PageBatchEncoder;
+import io.livemig.migrator.protocol.ProtocolException;
+import io.livemig.migrator.protocol.Ready;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class ConnectionTest {
+
+    private static final Duration STEP = Duration.ofSeconds(5);
+
+    private Transport transport;
+    private Listener listener;
+
+    @BeforeEach
+    void start() throws Exception {
+        transport = Transport.create(ConnectionOptions.DEFAULTS);
+        listener = transport.listen(new HostPort("127.0.0.1", 0));
+    }
+
+    @AfterEach
+    void stop() {
+        listener.close();
+        transport.close();
+    }
+
+    @Test
+    void receiveTimesOutAndTheConnectionStaysUsable() throws Exception {
+        try (Connection client = connect(); Connection server = listener.accept(STEP)) {
+            assertThatThrownBy(() -> server.receive(Duration.ofMillis(50))).isInstanceOf(TimeoutException.class);
+            client.send(new Ready());
+            assertThat(server.receive(STEP)).isEqualTo(new Ready());
+        }
+    }
+
+    @Test
+    void queuedMessagesAreDeliveredBeforeThePeersClose() throws Exception {
+        try (Connection client = connect(); Connection server = listener.accept(STEP)) {
+            client.send(new Abort("no space")).sync();
+            client.close();
+            assertThat(server.receive(STEP)).isEqualTo(new Abort("no space"));
+            assertThatThrownBy(() -> server.receive(STEP))
+                    .isInstanceOf(ConnectionException.class)
+                    .hasMessageContaining("closed by the peer");
+            // The first error stays: later calls report the same cause.
+            assertThatThrownBy(() -> server.send(new Ready()))
+                    .isInstanceOf(ConnectionException.class)
+                    .hasMessageContaining("closed by the peer");
+        }
+    }
+
+    @Test
+    void garbageFromThePeerIsAProtocolErrorAndThePeerIsToldWhy() throws Exception {
+        try (Socket raw = new Socket(InetAddress.getLoopbackAddress(), listener.localAddress().getPort());
+             Connection server = listener.accept(STEP)) {
+            OutputStream out = raw.getOutputStream();
+            out.write(new byte[] {0, 0, 0, 0, 0, 0, 0, 0});
+            out.flush();
+            assertThatThrownBy(() -> server.receive(STEP))
+                    .isInstanceOf(ConnectionException.class)
+                    .hasCauseExactlyInstanceOf(ProtocolException.class)
+                    .hasMessageContaining("frame type 0 is reserved");
+            raw.setSoTimeout(5000);
+            InputStream in = raw.getInputStream();
+            assertThat(in.read()).isEqualTo(MessageType.ABORT.code());
+            assertThat(in.readAllBytes()).hasSizeGreaterThan(FrameFormat.HEADER_BYTES);  // then EOF: closed
+        }
+    }
+
+    @Test
+    void connectToANonListeningPortFails() throws Exception {
+        int freePort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            freePort = probe.getLocalPort();
+        }
+        assertThatThrownBy(() -> transport.connect(new HostPort("127.0.0.1", freePort), STEP))
+                .isInstanceOf(ConnectionException.class)
+                .hasMessageStartingWith("cannot connect to 127.0.0.1:" + freePort);
+    }
+
+    @Test
+    void aSenderFacingAPeerThatDoesNotReadIsHeldBackThenFails() throws Exception {
+        ConnectionOptions impatient = new ConnectionOptions(FrameFormat.DEFAULT_MAX_PAYLOAD_BYTES, Duration.ofMillis(300));
+        HeapPages memory = HeapPages.random(4096, 256, 1000, 9);
+        PageBatchEncoder encoder = new PageBatchEncoder(4096);
+        try (ServerSocket deaf = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Transport sender = Transport.create(impatient);
+             Connection client = sender.connect(new HostPort("127.0.0.1", deaf.getLocalPort()), STEP);
+             Socket accepted = deaf.accept()) {
+            assertThatThrownBy(() -> {
+                for (int batch = 0; batch < 1000; batch++) {
+                    encoder.beginBatch(client.alloc());
+                    for (int page = 0; !encoder.isFull(); page++) {
+                        encoder.addPage(memory, page % 256);
+                    }
+                    client.sendPages(encoder.finishBatch());
+                }
+            }).isInstanceOf(ConnectionException.class).hasMessageContaining("the peer is not reading");
+            assertThat(accepted.isConnected()).isTrue();
+        }
+    }
+
+    private Connection connect() throws Exception {
+        return transport.connect(new HostPort("127.0.0.1", listener.localAddress().getPort()), STEP);
+    }
+}
