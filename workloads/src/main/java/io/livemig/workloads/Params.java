@@ -87,6 +87,6 @@ final class Params {
     }
 
     private IllegalArgumentException bad(String key, String value, String why) {
-        return new IllegalArgumentException("bad value '" + value + "' for " + workload + " key '" + key + "': " + why);
+        return new IllegalArgumentException("bad value " + Text.quote(value) + " for " + workload + " key '" + key + "': " + why);
     }
 }

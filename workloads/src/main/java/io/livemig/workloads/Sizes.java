@@ -116,10 +116,10 @@ public final class Sizes {
     }
 
     private static IllegalArgumentException bad(String what, String text, String help) {
-        return new IllegalArgumentException("bad " + what + " '" + text + "': " + help);
+        return new IllegalArgumentException("bad " + what + " " + Text.quote(text) + ": " + help);
     }
 
     private static IllegalArgumentException tooLarge(String what, String text) {
-        return new IllegalArgumentException("bad " + what + " '" + text + "': too large (over 2^63-1)");
+        return new IllegalArgumentException("bad " + what + " " + Text.quote(text) + ": too large (over 2^63-1)");
     }
 }

@@ -20,7 +20,7 @@ public record Spec(String name, Map<String, String> params) {
         String t = text.strip();
         int colon = t.indexOf(':');
         String name = colon < 0 ? t : t.substring(0, colon);
-        if (!isWord(name)) throw new IllegalArgumentException("bad workload spec '" + text + "': " + GRAMMAR);
+        if (!isWord(name)) throw new IllegalArgumentException("bad workload spec " + Text.quote(text) + ": " + GRAMMAR);
         Map<String, String> params = new LinkedHashMap<>();
         if (colon >= 0) {
             String rest = t.substring(colon + 1);
@@ -29,10 +29,10 @@ public record Spec(String name, Map<String, String> params) {
                 String key = eq < 0 ? pair.strip() : pair.substring(0, eq).strip();
                 String value = eq < 0 ? "" : pair.substring(eq + 1).strip();
                 if (eq < 0 || !isWord(key) || value.isEmpty() || value.contains("=") || value.contains(":")) {
-                    throw new IllegalArgumentException("bad parameter '" + pair + "' in workload spec '" + text + "': " + GRAMMAR);
+                    throw new IllegalArgumentException("bad parameter " + Text.quote(pair) + " in workload spec " + Text.quote(text) + ": " + GRAMMAR);
                 }
                 if (params.putIfAbsent(key, value) != null) {
-                    throw new IllegalArgumentException("key '" + key + "' given twice in workload spec '" + text + "'");
+                    throw new IllegalArgumentException("key '" + key + "' given twice in workload spec " + Text.quote(text));
                 }
             }
         }

@@ -43,7 +43,7 @@ public final class Workloads {
     /** The keys a workload accepts, in the order its canonical spec lists them. */
     public static List<String> keys(String name) {
         Entry entry = REGISTRY.get(name);
-        if (entry == null) throw new IllegalArgumentException("unknown workload '" + name + "'; known: " + String.join(", ", NAMES));
+        if (entry == null) throw new IllegalArgumentException("unknown workload " + Text.quote(name) + "; known: " + String.join(", ", NAMES));
         return entry.keys();
     }
 
