@@ -81,7 +81,7 @@ public final class MigrationDestination {
             } catch (Exception e) {
                 // The guest is ours after COMMIT: a lost confirmation only costs the source its figures.
             }
-            return new Incoming(vm, receiving.rounds, receiving.pages, receiving.bytes, resumedAt, verifyMs);
+            return new Incoming(vm, receiving.rounds, receiving.pagesReceived, receiving.bytes, resumedAt, verifyMs);
         } catch (MigrationException e) {
             throw e;
         } catch (InterruptedException e) {
@@ -102,8 +102,8 @@ public final class MigrationDestination {
         String refusal = null;
         GuestProgram program = null;
         if (offer.memoryBytes() > options.maxMemoryBytes()) {
-            refusal = "guest memory of " + Units.bytes(offer.memoryBytes()) + " exceeds this destination's --max-memory of "
-                    + Units.bytes(options.maxMemoryBytes());
+            refusal = "guest memory of " + io.livemig.workloads.Sizes.human(offer.memoryBytes()) + " exceeds this destination's --max-memory of "
+                    + io.livemig.workloads.Sizes.human(options.maxMemoryBytes());
         } else {
             try {
                 new GuestConfig(offer.memoryBytes(), offer.pageSize(), offer.vcpus());
@@ -131,15 +131,15 @@ public final class MigrationDestination {
     /** The RECEIVING state: page batches, round ends and vCPU states until STOP_AND_COPY_DONE. */
     private final class Receiving {
         private final VirtualMachine vm;
-        private final GuestPages pages;
+        private final GuestPages sink;
         private final io.livemig.emulator.VcpuState[] states;
         int rounds;
-        long pages;
+        long pagesReceived;
         long bytes;
 
         Receiving(VirtualMachine vm) {
             this.vm = vm;
-            this.pages = new GuestPages(vm.memory());
+            this.sink = new GuestPages(vm.memory());
             this.states = new io.livemig.emulator.VcpuState[vm.config().vcpus()];
         }
 
@@ -157,9 +157,9 @@ public final class MigrationDestination {
                             throw new ProtocolException("page batch of " + batch.pageSize() + "-byte pages, guest has "
                                     + vm.memory().pageSize());
                         }
-                        this.pages += batch.pageCount();
+                        pagesReceived += batch.pageCount();
                         this.bytes += batch.pageBytes();
-                        batch.applyTo(pages);
+                        batch.applyTo(sink);
                     } else if (message instanceof RoundEnd) {
                         rounds++;
                     } else if (message instanceof VcpuState state) {

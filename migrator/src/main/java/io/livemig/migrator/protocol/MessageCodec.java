@@ -75,7 +75,7 @@ public final class MessageCodec {
             case STOP_AND_COPY_DONE -> new StopAndCopyDone(in.readLong(), in.readLong());
             case READY -> new Ready();
             case COMMIT -> new Commit();
-            case RESUMED -> new Resumed(in.readLong());
+            case RESUMED -> new Resumed(in.readLong(), in.readLong());
             case ABORT -> new Abort(in.readString("reason"));
         };
     }
@@ -144,7 +144,11 @@ public final class MessageCodec {
                 StopAndCopyDone m = (StopAndCopyDone) message;
                 out.writeLong(m.memoryDigest()).writeLong(m.sourcePauseNanos());
             }
-            case RESUMED -> out.writeLong(((Resumed) message).resumedAtNanos());
+            case RESUMED -> {
+                Resumed resumed = (Resumed) message;
+                out.writeLong(resumed.resumedAtNanos());
+                out.writeLong(resumed.firstOpMicros());
+            }
             case ABORT -> writeString(out, "reason", ((Abort) message).reason());
             case ACCEPT, READY, COMMIT -> {
                 // no payload

@@ -91,7 +91,7 @@ class CodecProperties {
                 Combinators.combine(Arbitraries.longs(), Arbitraries.longs()).as(StopAndCopyDone::new),
                 Arbitraries.just(new Ready()),
                 Arbitraries.just(new Commit()),
-                Arbitraries.longs().map(Resumed::new),
+                Combinators.combine(Arbitraries.longs(), Arbitraries.longs()).as(Resumed::new),
                 text.map(Abort::new));
     }
 }

@@ -64,7 +64,7 @@ class MessageCodecTest {
 
     @Test
     void crcMismatchIsNamed() {
-        byte[] frame = Messages.encodeToBytes(new Resumed(5));
+        byte[] frame = Messages.encodeToBytes(new Resumed(5, 6));
         frame[FrameFormat.HEADER_BYTES] ^= 0x40;
         assertRefused(frame, "CRC-32C mismatch");
     }

@@ -38,7 +38,7 @@ final class Messages {
                 new StopAndCopyDone(0xDEADBEEFCAFEL, System.nanoTime()),
                 new Ready(),
                 new Commit(),
-                new Resumed(42L),
+                new Resumed(42L, 1_700_000_000_000_000L),
                 new Abort("source cancelled"));
     }
 

@@ -109,7 +109,7 @@ class LoopbackMigrationTest {
             }
             connection.send(new Ready());
             log.add(connection.receive(STEP));
-            connection.send(new Resumed(System.nanoTime())).sync();
+            connection.send(new Resumed(System.nanoTime(), 0L)).sync();
             return log;
         } catch (Exception e) {
             throw new IllegalStateException("destination failed", e);

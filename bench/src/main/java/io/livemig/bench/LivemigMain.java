@@ -1,0 +1,14 @@
+package io.livemig.bench;
+
+import io.livemig.migrator.cli.Cli;
+import picocli.CommandLine;
+
+/** The {@code ./livemig} entry point: the migrator's commands plus the demo and the experiment harness. */
+public final class LivemigMain {
+    private LivemigMain() {}
+
+    public static void main(String[] args) {
+        CommandLine cl = Cli.commandLine();
+        System.exit(cl.execute(args));
+    }
+}

@@ -1,0 +1,38 @@
+package io.livemig.migrator.cli;
+
+import io.livemig.migrator.transport.HostPort;
+import io.livemig.workloads.Sizes;
+import picocli.CommandLine.ITypeConverter;
+
+import java.time.Duration;
+
+/** Picocli converters for the contract's value grammars: SIZE, RATE, DURATION, HOST:PORT. */
+final class Converters {
+    private Converters() {}
+
+    /** SIZE: bytes with k/m/g suffixes (KiB/MiB/GiB). */
+    static final class Size implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) { return Sizes.parseSize(value); }
+    }
+
+    /** RATE: bytes per second, same suffixes; {@code 100m} = 100 MiB/s; 0 = unlimited. */
+    static final class Rate implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            if ("unlimited".equalsIgnoreCase(value.strip())) return 0L;
+            return Sizes.parseRate(value);
+        }
+    }
+
+    /** DURATION: {@code 250us}, {@code 30ms}, {@code 5s}. */
+    static final class Time implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) { return Duration.ofNanos(Math.multiplyExact(Sizes.parseDurationMicros(value), 1000L)); }
+    }
+
+    static final class Address implements ITypeConverter<HostPort> {
+        @Override
+        public HostPort convert(String value) { return HostPort.parse(value); }
+    }
+}

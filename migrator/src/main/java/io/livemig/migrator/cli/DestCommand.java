@@ -1,0 +1,174 @@
+package io.livemig.migrator.cli;
+
+import io.livemig.emulator.Verification;
+import io.livemig.emulator.VirtualMachine;
+import io.livemig.migrator.migration.DestinationOptions;
+import io.livemig.migrator.migration.Errors;
+import io.livemig.migrator.migration.Handshake;
+import io.livemig.migrator.migration.MigrationDestination;
+import io.livemig.migrator.migration.MigrationException;
+import io.livemig.migrator.protocol.Refuse;
+import io.livemig.migrator.stats.StatsJson;
+import io.livemig.migrator.transport.Connection;
+import io.livemig.migrator.transport.ConnectionOptions;
+import io.livemig.migrator.transport.HostPort;
+import io.livemig.migrator.transport.Listener;
+import io.livemig.migrator.transport.Transport;
+import io.livemig.workloads.Workloads;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** {@code livemig dest}: wait for an incoming migration, then run the guest it brings. */
+@Command(name = "dest", mixinStandardHelpOptions = true,
+        description = {"Listens for one incoming migration at a time; refuses others while busy; after a failed or",
+                "refused one it listens again. Once a guest arrives it runs here: for --run-for, then stops and",
+                "prints its figures; without --run-for until interrupted (Ctrl-C)."})
+final class DestCommand implements Callable<Integer> {
+    private static final Duration BUSY_HELLO_WAIT = Duration.ofSeconds(5);
+
+    @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", converter = Converters.Address.class,
+            description = "Where to listen, e.g. 127.0.0.1:7000 (port 0 picks a free port; the chosen one is printed).")
+    HostPort listen;
+
+    @Option(names = "--run-for", paramLabel = "DURATION", converter = Converters.Time.class,
+            description = "Run the received guest this long, then stop it, verify it and exit.")
+    Duration runFor;
+
+    @Option(names = "--max-memory", paramLabel = "SIZE", converter = Converters.Size.class,
+            description = "Largest guest accepted (default: half of physical memory).")
+    Long maxMemory;
+
+    @Option(names = "--stats-json", paramLabel = "FILE", description = "Write the received guest's figures as one JSON object.")
+    Path statsJson;
+
+    private final AtomicReference<VirtualMachine> hosted = new AtomicReference<>();
+    private final AtomicBoolean busy = new AtomicBoolean();
+    private final BlockingQueue<Connection> admitted = new LinkedBlockingQueue<>();
+
+    @Override
+    public Integer call() throws Exception {
+        if (runFor != null && (runFor.isZero() || runFor.isNegative())) throw new UsageException("--run-for must be positive");
+        long maxMemoryBytes = maxMemory != null ? maxMemory : DestinationOptions.defaultMaxMemoryBytes();
+        DestinationOptions options = new DestinationOptions(maxMemoryBytes, DestinationOptions.DEFAULT_MESSAGE_TIMEOUT,
+                Workloads::parse, DestinationOptions.DEFAULT_FIRST_OP_WAIT);
+        MigrationDestination destination = new MigrationDestination(options, new Handshake());
+        try (Transport transport = Transport.create(ConnectionOptions.DEFAULTS);
+             Listener listener = listen(transport)) {
+            System.out.println("livemig dest: listening on " + hostPort(listener));
+            System.out.flush();
+            Thread acceptor = new Thread(() -> acceptLoop(listener), "dest-acceptor");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            while (true) {
+                Connection connection = admitted.take();
+                MigrationDestination.Incoming incoming = receive(destination, connection);
+                if (incoming != null) return host(incoming);
+                busy.set(false);
+            }
+        }
+    }
+
+    /** One migration at a time: the first connection while idle is admitted, others are refused as busy. */
+    private void acceptLoop(Listener listener) {
+        while (true) {
+            Connection connection;
+            try {
+                connection = listener.accept(Duration.ofHours(24));
+            } catch (TimeoutException e) {
+                continue;
+            } catch (Exception e) {
+                return; // listener closed
+            }
+            if (busy.compareAndSet(false, true)) {
+                admitted.add(connection);
+            } else {
+                Thread refuser = new Thread(() -> refuseBusy(connection), "dest-refuser");
+                refuser.setDaemon(true);
+                refuser.start();
+            }
+        }
+    }
+
+    private static void refuseBusy(Connection connection) {
+        try (connection) {
+            connection.receive(BUSY_HELLO_WAIT);
+            connection.send(new Refuse("busy: this destination is already receiving or running a guest")).await(1000);
+        } catch (Exception e) {
+            // a probe, or a peer that left: nothing to tell it
+        }
+    }
+
+    private Listener listen(Transport transport) throws Exception {
+        try {
+            return transport.listen(listen);
+        } catch (Exception e) {
+            throw new UsageException("cannot listen on " + listen + ": " + Errors.describe(e));
+        }
+    }
+
+    private MigrationDestination.Incoming receive(MigrationDestination destination, Connection connection) throws InterruptedException {
+        String peer = String.valueOf(connection.remoteAddress());
+        try (connection) {
+            MigrationDestination.Incoming incoming = destination.receive(connection, "dest");
+            hosted.set(incoming.vm());
+            System.err.printf("livemig dest: guest from %s is running here (%d rounds, %d pages received, digest verified)%n",
+                    peer, incoming.rounds(), incoming.pagesReceived());
+            return incoming;
+        } catch (MigrationException e) {
+            if (!isSilentProbe(e)) System.err.println("livemig dest: incoming migration from " + peer + " failed: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** A connection that closed without a word (a port probe) is not worth a line. */
+    private static boolean isSilentProbe(MigrationException e) {
+        return e.getMessage() != null && e.getMessage().startsWith("connection lost during the handshake");
+    }
+
+    /** Runs the received guest; further connections are refused as busy meanwhile. */
+    private int host(MigrationDestination.Incoming incoming) throws Exception {
+        VirtualMachine vm = incoming.vm();
+        GuestMeter meter = new GuestMeter(vm);
+        GuestMeter.Sample start = meter.sample();
+        Thread stopper = new Thread(() -> finish(incoming, meter, start));
+        Runtime.getRuntime().addShutdownHook(stopper);
+        if (runFor == null) {
+            Thread.currentThread().join(); // until interrupted: the shutdown hook reports
+            return Cli.EXIT_OK;
+        }
+        Thread.sleep(runFor.toMillis());
+        Runtime.getRuntime().removeShutdownHook(stopper);
+        DestStats stats = finish(incoming, meter, start);
+        return stats.verified() ? Cli.EXIT_OK : Cli.EXIT_FAILED;
+    }
+
+    private DestStats finish(MigrationDestination.Incoming incoming, GuestMeter meter, GuestMeter.Sample start) {
+        VirtualMachine vm = incoming.vm();
+        vm.pause();
+        GuestMeter.Sample end = meter.sample();
+        Verification verdict = vm.verify();
+        vm.stop();
+        double seconds = (end.wallNanos() - start.wallNanos()) / 1e9;
+        DestStats stats = new DestStats("completed", vm.program().spec(), vm.memory().sizeBytes(), vm.config().vcpus(),
+                incoming.rounds(), incoming.pagesReceived(), incoming.bytesReceived(), incoming.verifyMs(), seconds,
+                end.ops() - start.ops(), GuestMeter.opsPerSecond(start, end), verdict.ok(), verdict.detail(), null);
+        System.out.printf("guest ran here %.1f s: %.0f ops/s, verify %s (%s)%n", seconds, stats.opsPerS(),
+                verdict.ok() ? "passed" : "FAILED", verdict.detail());
+        System.out.flush();
+        if (statsJson != null) StatsJson.write(statsJson, stats);
+        return stats;
+    }
+
+    private static String hostPort(Listener listener) {
+        return listener.localAddress().getAddress().getHostAddress() + ":" + listener.localAddress().getPort();
+    }
+}

@@ -1,0 +1,115 @@
+package io.livemig.migrator.cli;
+
+import io.livemig.emulator.Verification;
+import io.livemig.emulator.VirtualMachine;
+import io.livemig.emulator.VmState;
+import io.livemig.migrator.migration.Handshake;
+import io.livemig.migrator.migration.MigrationListener;
+import io.livemig.migrator.migration.MigrationOptions;
+import io.livemig.migrator.migration.MigrationSource;
+import io.livemig.migrator.policy.ConvergencePolicy;
+import io.livemig.migrator.stats.MigrationStats;
+import io.livemig.migrator.stats.RoundStats;
+import io.livemig.migrator.stats.StatsJson;
+import io.livemig.migrator.transport.ConnectionOptions;
+import io.livemig.migrator.transport.HostPort;
+import io.livemig.migrator.transport.Transport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** {@code livemig source}: boot a guest, let it run, migrate it live to a destination. */
+@Command(name = "source", mixinStandardHelpOptions = true,
+        description = {"Boots a guest, runs it for --migrate-after, then migrates it live to a 'livemig dest'.",
+                "Prints one line per round on stderr and a summary on stdout. Exit status 0 when the migration",
+                "completed, 1 when it failed (the guest then keeps running here, checked), 2 for bad input."})
+final class SourceCommand implements Callable<Integer> {
+    @Mixin
+    GuestOptions guest;
+
+    @Mixin
+    PolicyOptions policyOptions;
+
+    @Option(names = "--to", required = true, paramLabel = "HOST:PORT", converter = Converters.Address.class,
+            description = "The destination's address.")
+    HostPort to;
+
+    @Option(names = "--bandwidth", paramLabel = "RATE", converter = Converters.Rate.class, defaultValue = "0",
+            description = "Link rate limit, e.g. 64m; 0 = unlimited (default).")
+    long bandwidth;
+
+    @Option(names = "--downtime-limit", paramLabel = "DURATION", converter = Converters.Time.class, defaultValue = "300ms",
+            description = "Stop iterating once the expected downtime is under this (default: ${DEFAULT-VALUE}).")
+    Duration downtimeLimit;
+
+    @Option(names = "--migrate-after", paramLabel = "DURATION", converter = Converters.Time.class, defaultValue = "2s",
+            description = "Run the guest this long before migrating; its throughput then is the baseline (default: ${DEFAULT-VALUE}).")
+    Duration migrateAfter;
+
+    @Option(names = "--max-rounds", paramLabel = "N", defaultValue = "" + MigrationOptions.DEFAULT_MAX_ROUNDS,
+            description = "Stop iterating after N rounds (default: ${DEFAULT-VALUE}).")
+    int maxRounds;
+
+    @Option(names = "--stats-json", paramLabel = "FILE", description = "Write every figure as one JSON object.")
+    Path statsJson;
+
+    @Override
+    public Integer call() throws Exception {
+        if (maxRounds < 1) throw new UsageException("--max-rounds must be >= 1, got " + maxRounds);
+        if (downtimeLimit.isZero() || downtimeLimit.isNegative()) throw new UsageException("--downtime-limit must be positive");
+        ConvergencePolicy policy = policyOptions.create();
+        MigrationOptions options = MigrationOptions.defaults().withBandwidth(bandwidth).withDowntimeLimit(downtimeLimit)
+                .withMaxRounds(maxRounds);
+        try (VirtualMachine vm = guest.boot("source"); Transport transport = Transport.create(ConnectionOptions.DEFAULTS)) {
+            GuestMeter meter = new GuestMeter(vm);
+            vm.start();
+            GuestMeter.Sample before = meter.sample();
+            Thread.sleep(Math.max(1, migrateAfter.toMillis()));
+            double opsPerSBefore = GuestMeter.opsPerSecond(before, meter.sample());
+            System.err.printf("livemig source: migrating %s (%s, %d vCPU) to %s with policy %s%n", vm.program().spec(),
+                    io.livemig.workloads.Sizes.human(vm.memory().sizeBytes()), vm.config().vcpus(), to, policy.name());
+            MigrationStats stats = new MigrationSource(vm, policy, options, new RoundPrinter(), new Handshake(), opsPerSBefore)
+                    .migrate(transport, to);
+            if (!stats.completed()) stats = stats.withSourceGuestVerified(checkSourceGuest(vm, meter));
+            printSummary(stats);
+            if (statsJson != null) StatsJson.write(statsJson, stats);
+            return stats.completed() ? Cli.EXIT_OK : Cli.EXIT_FAILED;
+        }
+    }
+
+    /** After a failure: the guest must be running here again, making progress, and pass its own check. */
+    private static boolean checkSourceGuest(VirtualMachine vm, GuestMeter meter) throws InterruptedException {
+        if (vm.state() != VmState.RUNNING) return false;
+        GuestMeter.Sample a = meter.sample();
+        Thread.sleep(300);
+        boolean progressing = meter.sample().ops() > a.ops();
+        Verification verdict = vm.verify();
+        System.err.printf("livemig source: guest kept running here: %s, verify %s (%s)%n",
+                progressing ? "progressing" : "NOT progressing", verdict.ok() ? "passed" : "FAILED", verdict.detail());
+        return progressing && verdict.ok() && vm.scheduler().isThrottled() == false;
+    }
+
+    private static void printSummary(MigrationStats s) {
+        if (s.completed()) {
+            System.out.printf("migration completed: policy %s, %d rounds (%s), downtime %.1f ms (application %.1f ms), "
+                            + "total %.0f ms, %.1f MiB sent, max throttle %.1f %%, digest verified%n",
+                    s.policy(), s.rounds(), s.stopReason(), s.downtimeMs(), s.appDowntimeMs(), s.totalTimeMs(),
+                    s.transferredBytes() / 1048576.0, s.maxThrottlePct());
+            if (s.error() != null) System.out.println("note: " + s.error());
+        } else {
+            System.out.println("migration failed: " + s.error());
+        }
+    }
+
+    /** One line per round on stderr. */
+    private static final class RoundPrinter implements MigrationListener {
+        @Override
+        public void round(RoundStats round, long remainingDirtyBytes) {
+            System.err.println(round.line());
+        }
+    }
+}
