@@ -1,5 +1,6 @@
 package io.livemig.migrator.cli;
 
+import io.livemig.emulator.GuestMemory;
 import io.livemig.emulator.Verification;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.migrator.migration.DestinationOptions;
@@ -63,6 +64,7 @@ final class DestCommand implements Callable<Integer> {
         MigrationDestination destination = new MigrationDestination(options, new Handshake());
         try (Transport transport = Transport.create(ConnectionOptions.DEFAULTS);
              Listener listener = listen(transport)) {
+            GuestMemory.allocate(GuestMemory.MIN_SIZE_BYTES).close(); // class set-up now, not in the source's setup time
             System.out.println("livemig dest: listening on " + hostPort(listener));
             System.out.flush();
             Thread acceptor = new Thread(() -> acceptLoop(listener), "dest-acceptor");

@@ -1,6 +1,8 @@
 package io.livemig.migrator.stats;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.List;
 
@@ -43,8 +45,8 @@ public record MigrationStats(
         double downtimeLimitMs,
         double maxThrottlePct,
         boolean digestVerified,
-        double appOpsPerSBefore,
-        double appOpsPerSDuring,
+        @JsonProperty("app_ops_per_s_before") double appOpsPerSBefore,
+        @JsonProperty("app_ops_per_s_during") double appOpsPerSDuring,
         String stopReason,
         Boolean sourceGuestVerified,
         String error,
@@ -54,11 +56,13 @@ public record MigrationStats(
         roundsDetail = List.copyOf(roundsDetail);
     }
 
+    @JsonIgnore
     public boolean completed() { return "completed".equals(status); }
 
     /** Application work lost: ops the guest would have done at its pre-migration rate minus ops done. */
-    public double appOpsLostFraction() {
-        return appOpsPerSBefore <= 0 ? 0 : Math.max(0, 1 - appOpsPerSDuring / appOpsPerSBefore);
+    @JsonProperty("app_work_lost_pct")
+    public double appWorkLostPct() {
+        return appOpsPerSBefore <= 0 ? 0 : 100 * Math.max(0, 1 - appOpsPerSDuring / appOpsPerSBefore);
     }
 
     public MigrationStats withSourceGuestVerified(boolean verified) {
