@@ -1,13 +1,13 @@
 package io.livemig.emulator;
 
-import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.core.UnsafeMemory;
 
 import java.util.zip.CRC32C;
 
 /**
- * Guest-physical RAM: {@code sizeBytes} of off-heap memory (a Chronicle Bytes native store) cut
- * into pages. The Java heap holds only the dirty log, one byte per page, so a multi-GiB guest
+ * Guest-physical RAM: {@code sizeBytes} of off-heap memory ({@link OffHeapRegion}: an anonymous
+ * mapping through Chronicle's POSIX layer, accessed with Chronicle's {@code UnsafeMemory}) cut into
+ * pages. The Java heap holds only the dirty log, one byte per page, so a multi-GiB guest
  * costs the heap almost nothing.
  *
  * <p>Every write through this class marks its page in the {@link DirtyLog} after the data store,
@@ -21,11 +21,12 @@ public final class GuestMemory implements AutoCloseable {
 
     private static final UnsafeMemory MEMORY = UnsafeMemory.MEMORY;
 
+
     private final long sizeBytes;
     private final int pageSize;
     private final int pageShift;
     private final long pageCount;
-    private final BytesStore<?, Void> store;
+    private final OffHeapRegion region;
     private final long baseAddress;
     private final DirtyLog dirtyLog;
     private volatile boolean closed;
@@ -35,9 +36,8 @@ public final class GuestMemory implements AutoCloseable {
         this.pageSize = pageSize;
         this.pageShift = Integer.numberOfTrailingZeros(pageSize);
         this.pageCount = sizeBytes >>> pageShift;
-        this.store = BytesStore.nativeStoreWithFixedCapacity(sizeBytes);
-        this.baseAddress = store.addressForRead(0);
-        MEMORY.setMemory(baseAddress, sizeBytes, (byte) 0);
+        this.region = OffHeapRegion.allocate(sizeBytes);
+        this.baseAddress = region.address();
         this.dirtyLog = new DirtyLog(pageCount);
     }
 
@@ -266,7 +266,7 @@ public final class GuestMemory implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            store.releaseLast();
+            region.close();
         }
     }
 }
