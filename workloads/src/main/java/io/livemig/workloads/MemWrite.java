@@ -25,10 +25,10 @@ public final class MemWrite extends StampedPages {
     public static final String DEFAULT_PATTERN = "random";
     public static final List<String> PATTERNS = List.of("random", "sequential");
 
-    /** Spin rounds one step may spend (about 5-10 us on a current core); a touch costs TOUCH_COST. */
-    static final long STEP_BUDGET = 4096;
+    /** Spin rounds one step may spend (about 8-15 us on a current core); a touch costs TOUCH_COST. */
+    static final long STEP_BUDGET = 8192;
     static final long TOUCH_COST = 32;
-    static final int MAX_TOUCHES_PER_STEP = 128;
+    static final int MAX_TOUCHES_PER_STEP = 256;
 
     // registers
     static final int R_RNG = 0, R_TOUCHES = 1, R_PASS = 2, R_CURSOR = 3, R_SPINS_PER_TOUCH = 4, R_SPINS_LEFT = 5, R_SINK = 6;
