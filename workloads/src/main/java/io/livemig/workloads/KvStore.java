@@ -56,7 +56,7 @@ public final class KvStore extends Workload {
         this.words = (valueBytes + 7) / 8;
         this.capacity = Long.highestOneBit(Math.max(2, (records * 4 + 2) / 3 - 1)) << 1;
         this.entryBytes = HEADER + 8L * words;
-        this.opsPerStep = Math.max(1, Math.min(16, 512 / (words + 8)));
+        this.opsPerStep = Math.max(1, Math.min(32, 1024 / (words + 8)));
     }
 
     static KvStore fromParams(Params p) {

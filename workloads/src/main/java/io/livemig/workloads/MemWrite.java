@@ -25,10 +25,10 @@ public final class MemWrite extends StampedPages {
     public static final String DEFAULT_PATTERN = "random";
     public static final List<String> PATTERNS = List.of("random", "sequential");
 
-    /** Spin rounds one step may spend (about 2-4 us on a current core); a touch costs TOUCH_COST. */
-    static final long STEP_BUDGET = 2048;
+    /** Spin rounds one step may spend (about 8-15 us on a current core); a touch costs TOUCH_COST. */
+    static final long STEP_BUDGET = 8192;
     static final long TOUCH_COST = 32;
-    static final int MAX_TOUCHES_PER_STEP = 64;
+    static final int MAX_TOUCHES_PER_STEP = 256;
 
     // registers
     static final int R_RNG = 0, R_TOUCHES = 1, R_PASS = 2, R_CURSOR = 3, R_SPINS_PER_TOUCH = 4, R_SPINS_LEFT = 5, R_SINK = 6;
@@ -208,10 +208,11 @@ public final class MemWrite extends StampedPages {
     private static long measurePicosPerSpin() {
         long best = Long.MAX_VALUE;
         long sink = 1;
-        final long iterations = 1 << 18;
-        for (int round = 0; round < 8; round++) {
+        final long chunks = 64; // spun in step-sized chunks, as step() spins
+        final long iterations = chunks * STEP_BUDGET;
+        for (int round = 0; round < 12; round++) {
             long t0 = THREADS.getCurrentThreadCpuTime();
-            sink = Mix.spin(sink | 1, iterations);
+            for (long c = 0; c < chunks; c++) sink = Mix.spin(sink | 1, STEP_BUDGET);
             long t1 = THREADS.getCurrentThreadCpuTime();
             if (t1 > t0) best = Math.min(best, (t1 - t0) * 1000 / iterations);
         }

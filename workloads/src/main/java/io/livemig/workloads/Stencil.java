@@ -24,7 +24,7 @@ public final class Stencil extends Workload {
     public static final long DEFAULT_N = 1024;
     public static final long MAX_N = 1L << 16;
     public static final double DEFAULT_ALPHA = 0.2;
-    static final int CELLS_PER_STEP = 256;
+    static final int CELLS_PER_STEP = 1024;
     static final double HEAT_TOLERANCE = 1e-9;
 
     static final int S_OPS = 0, S_SWEEPS = 8, S_CURSOR = 16, S_PARTIAL = 24, S_HASH = 32, S_HEAT = 40;

@@ -7,7 +7,6 @@ import io.livemig.emulator.GuestProgram;
 import io.livemig.emulator.GuestStatus;
 import io.livemig.emulator.Verification;
 import io.livemig.emulator.VirtualMachine;
-import io.livemig.emulator.WallClock;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -132,7 +131,4 @@ class WorkloadBehaviourTest {
     static void flip(GuestMemory memory, long address) {
         memory.writeByte(address, (byte) (memory.readByte(address) ^ 0x10));
     }
-
-    @SuppressWarnings("unused")
-    private static final WallClock FIXED = () -> 1_000_000L;
 }
