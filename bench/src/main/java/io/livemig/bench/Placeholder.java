@@ -1,1 +1,0 @@
-package io.livemig.bench; final class Placeholder {}
