@@ -5,9 +5,10 @@
 #   bench/run-jmh.sh                          # the whole suite, short settings (about 6 minutes)
 #   bench/run-jmh.sh TrackedWrite             # benchmarks whose name matches a regexp
 #   bench/run-jmh.sh Sync -p dirtyPct=10      # any JMH option passes through
+#   bench/run-jmh.sh Pause -f 1 -i 10         # an option given here replaces its default
 #   JMH_DEFAULTS="-f 3 -wi 5 -i 10" bench/run-jmh.sh   # replace the default settings
 #
-# Defaults (JMH_DEFAULTS): 2 forks, 3 warm-up and 5 measured iterations of 1 s each: short, because
+# Defaults (JMH_DEFAULTS, option-value pairs): 2 forks, 3 warm-up and 5 measured iterations of 1 s each: short, because
 # the development machines have 2 shared cores. Forked JVMs get the flags Chronicle Bytes needs from
 # each benchmark's @Fork(jvmArgsAppend); to add flags use -jvmArgsPrepend (-jvmArgsAppend on the
 # command line replaces the annotation's list).
@@ -41,6 +42,13 @@ OUT="$ROOT/bench/results/jmh-$(date +%Y%m%d-%H%M%S).json"
 # No filter given: run the livemig suite only (the jar also lists nothing else, but be explicit).
 if [[ $# -eq 0 || "$1" == -* ]]; then set -- 'io\.livemig\.bench\.jmh\..*' "$@"; fi
 echo "run-jmh: results -> $OUT" >&2
-# shellcheck disable=SC2086 # JMH_DEFAULTS is a list of words on purpose
+# JMH refuses an option given twice: keep only the defaults (option + value pairs) not given in "$@".
+read -r -a DEFAULTS <<< "$JMH_DEFAULTS"
+KEPT=()
+for ((i = 0; i < ${#DEFAULTS[@]}; i += 2)); do
+  given=0
+  for arg in "$@"; do [[ "$arg" == "${DEFAULTS[i]}" ]] && given=1; done
+  (( given )) || KEPT+=("${DEFAULTS[i]}" "${DEFAULTS[i + 1]}")
+done
 exec java "${JVM_FLAGS[@]}" -cp "$JAR:$ROOT/bench/target/lib/*" org.openjdk.jmh.Main \
-  $JMH_DEFAULTS -rf json -rff "$OUT" "$@"
+  "${KEPT[@]}" -rf json -rff "$OUT" "$@"
