@@ -8,7 +8,12 @@ import io.livemig.migrator.migration.Errors;
 import io.livemig.migrator.migration.Handshake;
 import io.livemig.migrator.migration.MigrationDestination;
 import io.livemig.migrator.migration.MigrationException;
+import io.livemig.migrator.migration.MigrationListener;
+import io.livemig.migrator.migration.MigrationOptions;
+import io.livemig.migrator.migration.MigrationSource;
+import io.livemig.migrator.policy.NoConvergencePolicy;
 import io.livemig.migrator.protocol.Refuse;
+import io.livemig.migrator.stats.MigrationStats;
 import io.livemig.migrator.stats.StatsJson;
 import io.livemig.migrator.transport.Connection;
 import io.livemig.migrator.transport.ConnectionOptions;
@@ -50,6 +55,17 @@ final class DestCommand implements Callable<Integer> {
 
     @Option(names = "--stats-json", paramLabel = "FILE", description = "Write the received guest's figures as one JSON object.")
     Path statsJson;
+
+    @Option(names = "--forward-to", paramLabel = "HOST:PORT", converter = Converters.Address.class,
+            description = "Once the guest has run here for --forward-after, migrate it onward to this destination.")
+    HostPort forwardTo;
+
+    @Option(names = "--forward-after", paramLabel = "DURATION", converter = Converters.Time.class, defaultValue = "1s",
+            description = "How long the guest runs here before --forward-to (default: ${DEFAULT-VALUE}).")
+    Duration forwardAfter;
+
+    @Option(names = "--forward-stats-json", paramLabel = "FILE", description = "Write the onward migration's figures here.")
+    Path forwardStatsJson;
 
     private final AtomicReference<VirtualMachine> hosted = new AtomicReference<>();
     private final AtomicBoolean busy = new AtomicBoolean();
@@ -141,6 +157,7 @@ final class DestCommand implements Callable<Integer> {
         VirtualMachine vm = incoming.vm();
         GuestMeter meter = new GuestMeter(vm);
         GuestMeter.Sample start = meter.sample();
+        if (forwardTo != null && forward(vm, meter)) return Cli.EXIT_OK;
         Thread stopper = new Thread(() -> finish(incoming, meter, start));
         Runtime.getRuntime().addShutdownHook(stopper);
         if (runFor == null) {
@@ -151,6 +168,27 @@ final class DestCommand implements Callable<Integer> {
         Runtime.getRuntime().removeShutdownHook(stopper);
         DestStats stats = finish(incoming, meter, start);
         return stats.verified() ? Cli.EXIT_OK : Cli.EXIT_FAILED;
+    }
+
+    /** Migrates the hosted guest onward; true when it left (then nothing runs here any more). */
+    private boolean forward(VirtualMachine vm, GuestMeter meter) throws Exception {
+        GuestMeter.Sample before = meter.sample();
+        Thread.sleep(Math.max(1, forwardAfter.toMillis()));
+        double opsPerS = GuestMeter.opsPerSecond(before, meter.sample());
+        System.err.println("livemig dest: migrating the guest onward to " + forwardTo);
+        MigrationStats stats;
+        try (Transport transport = Transport.create(ConnectionOptions.DEFAULTS)) {
+            stats = new MigrationSource(vm, new NoConvergencePolicy(), MigrationOptions.defaults(), MigrationListener.SILENT,
+                    new Handshake(), opsPerS).migrate(transport, forwardTo);
+        }
+        if (forwardStatsJson != null) StatsJson.write(forwardStatsJson, stats);
+        if (stats.completed()) {
+            System.out.printf("guest migrated onward to %s: downtime %.1f ms, digest verified%n", forwardTo, stats.downtimeMs());
+            vm.close();
+            return true;
+        }
+        System.err.println("livemig dest: onward migration failed, the guest keeps running here: " + stats.error());
+        return false;
     }
 
     private DestStats finish(MigrationDestination.Incoming incoming, GuestMeter meter, GuestMeter.Sample start) {
