@@ -9,6 +9,7 @@ import io.livemig.migrator.migration.Handshake;
 import io.livemig.migrator.migration.MigrationDestination;
 import io.livemig.migrator.migration.MigrationException;
 import io.livemig.migrator.protocol.Refuse;
+import io.livemig.migrator.security.AuthToken;
 import io.livemig.migrator.stats.StatsJson;
 import io.livemig.migrator.transport.Connection;
 import io.livemig.migrator.transport.ConnectionOptions;
@@ -51,6 +52,10 @@ final class DestCommand implements Callable<Integer> {
     @Option(names = "--stats-json", paramLabel = "FILE", description = "Write the received guest's figures as one JSON object.")
     Path statsJson;
 
+    @Option(names = "--auth-token-file", paramLabel = "FILE",
+            description = "Shared secret (file private to its owner): admit only sources that prove it.")
+    Path authTokenFile;
+
     private final AtomicReference<VirtualMachine> hosted = new AtomicReference<>();
     private final AtomicBoolean busy = new AtomicBoolean();
     private final BlockingQueue<Connection> admitted = new LinkedBlockingQueue<>();
@@ -61,10 +66,15 @@ final class DestCommand implements Callable<Integer> {
         long maxMemoryBytes = maxMemory != null ? maxMemory : DestinationOptions.defaultMaxMemoryBytes();
         DestinationOptions options = new DestinationOptions(maxMemoryBytes, DestinationOptions.DEFAULT_MESSAGE_TIMEOUT,
                 Workloads::parse, DestinationOptions.DEFAULT_FIRST_OP_WAIT);
-        MigrationDestination destination = new MigrationDestination(options, new Handshake());
+        Handshake handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
+        MigrationDestination destination = new MigrationDestination(options, handshake);
         try (Transport transport = Transport.create(ConnectionOptions.DEFAULTS);
              Listener listener = listen(transport)) {
             GuestMemory.allocate(GuestMemory.MIN_SIZE_BYTES).close(); // class set-up now, not in the source's setup time
+            if (!handshake.authenticates()) {
+                System.err.println("livemig dest: warning: no --auth-token-file: anyone who can reach " + hostPort(listener)
+                        + " can push a guest here");
+            }
             System.out.println("livemig dest: listening on " + hostPort(listener));
             System.out.flush();
             Thread acceptor = new Thread(() -> acceptLoop(listener), "dest-acceptor");
