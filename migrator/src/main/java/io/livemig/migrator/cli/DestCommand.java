@@ -13,7 +13,11 @@ import io.livemig.migrator.migration.MigrationOptions;
 import io.livemig.migrator.migration.MigrationSource;
 import io.livemig.migrator.policy.NoConvergencePolicy;
 import io.livemig.migrator.protocol.Refuse;
+<<<<<<< HEAD
 import io.livemig.migrator.stats.MigrationStats;
+=======
+import io.livemig.migrator.security.AuthToken;
+>>>>>>> security
 import io.livemig.migrator.stats.StatsJson;
 import io.livemig.migrator.transport.Connection;
 import io.livemig.migrator.transport.ConnectionOptions;
@@ -56,6 +60,7 @@ final class DestCommand implements Callable<Integer> {
     @Option(names = "--stats-json", paramLabel = "FILE", description = "Write the received guest's figures as one JSON object.")
     Path statsJson;
 
+<<<<<<< HEAD
     @Option(names = "--forward-to", paramLabel = "HOST:PORT", converter = Converters.Address.class,
             description = "Once the guest has run here for --forward-after, migrate it onward to this destination.")
     HostPort forwardTo;
@@ -66,6 +71,11 @@ final class DestCommand implements Callable<Integer> {
 
     @Option(names = "--forward-stats-json", paramLabel = "FILE", description = "Write the onward migration's figures here.")
     Path forwardStatsJson;
+=======
+    @Option(names = "--auth-token-file", paramLabel = "FILE",
+            description = "Shared secret (file private to its owner): admit only sources that prove it.")
+    Path authTokenFile;
+>>>>>>> security
 
     private final AtomicReference<VirtualMachine> hosted = new AtomicReference<>();
     private final AtomicBoolean busy = new AtomicBoolean();
@@ -77,10 +87,15 @@ final class DestCommand implements Callable<Integer> {
         long maxMemoryBytes = maxMemory != null ? maxMemory : DestinationOptions.defaultMaxMemoryBytes();
         DestinationOptions options = new DestinationOptions(maxMemoryBytes, DestinationOptions.DEFAULT_MESSAGE_TIMEOUT,
                 Workloads::parse, DestinationOptions.DEFAULT_FIRST_OP_WAIT);
-        MigrationDestination destination = new MigrationDestination(options, new Handshake());
+        Handshake handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
+        MigrationDestination destination = new MigrationDestination(options, handshake);
         try (Transport transport = Transport.create(ConnectionOptions.DEFAULTS);
              Listener listener = listen(transport)) {
             GuestMemory.allocate(GuestMemory.MIN_SIZE_BYTES).close(); // class set-up now, not in the source's setup time
+            if (!handshake.authenticates()) {
+                System.err.println("livemig dest: warning: no --auth-token-file: anyone who can reach " + hostPort(listener)
+                        + " can push a guest here");
+            }
             System.out.println("livemig dest: listening on " + hostPort(listener));
             System.out.flush();
             Thread acceptor = new Thread(() -> acceptLoop(listener), "dest-acceptor");

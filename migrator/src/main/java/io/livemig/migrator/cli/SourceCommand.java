@@ -8,6 +8,7 @@ import io.livemig.migrator.migration.MigrationListener;
 import io.livemig.migrator.migration.MigrationOptions;
 import io.livemig.migrator.migration.MigrationSource;
 import io.livemig.migrator.policy.ConvergencePolicy;
+import io.livemig.migrator.security.AuthToken;
 import io.livemig.migrator.stats.MigrationStats;
 import io.livemig.migrator.stats.RoundStats;
 import io.livemig.migrator.stats.StatsJson;
@@ -57,11 +58,16 @@ final class SourceCommand implements Callable<Integer> {
     @Option(names = "--stats-json", paramLabel = "FILE", description = "Write every figure as one JSON object.")
     Path statsJson;
 
+    @Option(names = "--auth-token-file", paramLabel = "FILE",
+            description = "Shared secret (file private to its owner): prove it to the destination and require its proof.")
+    Path authTokenFile;
+
     @Override
     public Integer call() throws Exception {
         if (maxRounds < 1) throw new UsageException("--max-rounds must be >= 1, got " + maxRounds);
         if (downtimeLimit.isZero() || downtimeLimit.isNegative()) throw new UsageException("--downtime-limit must be positive");
         ConvergencePolicy policy = policyOptions.create();
+        Handshake handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
         MigrationOptions options = MigrationOptions.defaults().withBandwidth(bandwidth).withDowntimeLimit(downtimeLimit)
                 .withMaxRounds(maxRounds);
         try (VirtualMachine vm = guest.boot("source"); Transport transport = Transport.create(ConnectionOptions.DEFAULTS)) {
@@ -72,7 +78,7 @@ final class SourceCommand implements Callable<Integer> {
             double opsPerSBefore = GuestMeter.opsPerSecond(before, meter.sample());
             System.err.printf("livemig source: migrating %s (%s, %d vCPU) to %s with policy %s%n", vm.program().spec(),
                     io.livemig.workloads.Sizes.human(vm.memory().sizeBytes()), vm.config().vcpus(), to, policy.name());
-            MigrationStats stats = new MigrationSource(vm, policy, options, new RoundPrinter(), new Handshake(), opsPerSBefore)
+            MigrationStats stats = new MigrationSource(vm, policy, options, new RoundPrinter(), handshake, opsPerSBefore)
                     .migrate(transport, to);
             if (!stats.completed()) stats = stats.withSourceGuestVerified(checkSourceGuest(vm, meter));
             printSummary(stats);

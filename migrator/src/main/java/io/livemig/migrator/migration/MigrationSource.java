@@ -80,8 +80,9 @@ public final class MigrationSource {
             return run.failed("the guest is " + vm.state() + ", not RUNNING");
         }
         listener.phase("setup");
-        try (Connection connection = transport.connect(to, options.connectTimeout())) {
-            run.connection = connection;
+        try {
+            // Closed in finally, not by try-with-resources: the Abort in failed() must still go out on it.
+            run.connection = transport.connect(to, options.connectTimeout());
             return run.migrate();
         } catch (MigrationException e) {
             return run.failed(e.getMessage());
@@ -93,6 +94,7 @@ public final class MigrationSource {
         } finally {
             policy.finish(vm.scheduler());
             if (!run.committed && vm.state() == VmState.PAUSED) vm.resume();
+            if (run.connection != null) run.connection.close();
         }
     }
 
@@ -118,7 +120,11 @@ public final class MigrationSource {
             GuestMemory memory = vm.memory();
             handshake.sourceSide(connection, options.replyTimeout());
             GuestOffer offer = new GuestOffer(memory.sizeBytes(), memory.pageSize(), vm.config().vcpus(), vm.program().spec());
-            connection.send(offer);
+            try {
+                connection.send(offer);
+            } catch (io.livemig.migrator.transport.ConnectionException e) {
+                // A destination that refused our handshake may have closed already: its queued answer says why.
+            }
             Replies.expect(connection, io.livemig.migrator.protocol.Accept.class, options.replyTimeout(), "the guest offer");
             setupNanos = System.nanoTime() - startNanos;
 

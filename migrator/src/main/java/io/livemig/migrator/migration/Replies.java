@@ -22,6 +22,10 @@ final class Replies {
         } catch (TimeoutException e) {
             throw new MigrationException("no " + name(type) + " from the peer within " + timeout.toMillis() + " ms during " + during);
         } catch (Exception e) {
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                // Bad bytes from the peer are not a lost connection (and not a silent port probe).
+                if (c instanceof ProtocolException) throw new MigrationException("protocol error during " + during + ": " + Errors.describe(c), e);
+            }
             throw new MigrationException("connection lost during " + during + ": " + Errors.describe(e), e);
         }
         if (type.isInstance(message)) return type.cast(message);

@@ -36,7 +36,6 @@ class LoopbackMigrationTest {
         MigrationStats stats = migrateAndCheck("memwrite:wss=8m,rate=4m", 32 * MIB, 2,
                 MigrationOptions.defaults().withBandwidth(64 * MIB));
         assertThat(stats.stopReason()).isEqualTo("converged");
-        assertThat(stats.bandwidthBytesPerS()).isLessThan(64 * MIB * 1.1);
     }
 
     @Test

@@ -1,0 +1,67 @@
+package io.livemig.migrator.security;
+
+import io.livemig.emulator.VirtualMachine;
+import io.livemig.migrator.migration.DestinationOptions;
+import io.livemig.migrator.migration.Handshake;
+import io.livemig.migrator.migration.MigrationDestination;
+import io.livemig.migrator.transport.Connection;
+import io.livemig.migrator.transport.ConnectionOptions;
+import io.livemig.migrator.transport.HostPort;
+import io.livemig.migrator.transport.Listener;
+import io.livemig.migrator.transport.Transport;
+import io.livemig.workloads.Workloads;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** A destination in this JVM on a loopback port, receiving one migration on its own thread. */
+public final class Destinations implements AutoCloseable {
+    private final Transport transport = Transport.create(ConnectionOptions.DEFAULTS);
+    private final Listener listener;
+    private final CompletableFuture<MigrationDestination.Incoming> incoming = new CompletableFuture<>();
+    private final Thread thread;
+
+    public Destinations(Handshake handshake) throws Exception {
+        this(handshake, new DestinationOptions(1L << 30, Duration.ofSeconds(10), Workloads::parse, Duration.ofSeconds(1)));
+    }
+
+    public Destinations(Handshake handshake, DestinationOptions options) throws Exception {
+        listener = transport.listen(new HostPort("127.0.0.1", 0));
+        thread = new Thread(() -> {
+            try (Connection connection = listener.accept(Duration.ofSeconds(30))) {
+                incoming.complete(new MigrationDestination(options, handshake).receive(connection, "dest"));
+            } catch (Throwable e) {
+                incoming.completeExceptionally(e);
+            }
+        }, "test-destination");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    public HostPort address() {
+        return new HostPort("127.0.0.1", listener.localAddress().getPort());
+    }
+
+    /** The arrived guest, or the destination's failure (as the cause of an ExecutionException). */
+    public MigrationDestination.Incoming await() throws Exception {
+        return incoming.get(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        incoming.thenAccept(i -> i.vm().close());
+        listener.close();
+        transport.close();
+        thread.join(10_000);
+    }
+
+    /** Waits until the guest has done {@code ops} operations (20 s at most). */
+    public static void awaitOps(VirtualMachine vm, long ops) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (vm.totalOps() < ops) {
+            if (System.nanoTime() > deadline) throw new AssertionError("guest stalled at " + vm.totalOps() + " ops");
+            Thread.sleep(2);
+        }
+    }
+}
