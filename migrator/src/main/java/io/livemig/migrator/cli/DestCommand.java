@@ -13,11 +13,8 @@ import io.livemig.migrator.migration.MigrationOptions;
 import io.livemig.migrator.migration.MigrationSource;
 import io.livemig.migrator.policy.NoConvergencePolicy;
 import io.livemig.migrator.protocol.Refuse;
-<<<<<<< HEAD
 import io.livemig.migrator.stats.MigrationStats;
-=======
 import io.livemig.migrator.security.AuthToken;
->>>>>>> security
 import io.livemig.migrator.stats.StatsJson;
 import io.livemig.migrator.transport.Connection;
 import io.livemig.migrator.transport.ConnectionOptions;
@@ -60,7 +57,6 @@ final class DestCommand implements Callable<Integer> {
     @Option(names = "--stats-json", paramLabel = "FILE", description = "Write the received guest's figures as one JSON object.")
     Path statsJson;
 
-<<<<<<< HEAD
     @Option(names = "--forward-to", paramLabel = "HOST:PORT", converter = Converters.Address.class,
             description = "Once the guest has run here for --forward-after, migrate it onward to this destination.")
     HostPort forwardTo;
@@ -71,13 +67,13 @@ final class DestCommand implements Callable<Integer> {
 
     @Option(names = "--forward-stats-json", paramLabel = "FILE", description = "Write the onward migration's figures here.")
     Path forwardStatsJson;
-=======
+
     @Option(names = "--auth-token-file", paramLabel = "FILE",
             description = "Shared secret (file private to its owner): admit only sources that prove it.")
     Path authTokenFile;
->>>>>>> security
 
     private final AtomicReference<VirtualMachine> hosted = new AtomicReference<>();
+    private Handshake handshake;
     private final AtomicBoolean busy = new AtomicBoolean();
     private final BlockingQueue<Connection> admitted = new LinkedBlockingQueue<>();
 
@@ -87,7 +83,7 @@ final class DestCommand implements Callable<Integer> {
         long maxMemoryBytes = maxMemory != null ? maxMemory : DestinationOptions.defaultMaxMemoryBytes();
         DestinationOptions options = new DestinationOptions(maxMemoryBytes, DestinationOptions.DEFAULT_MESSAGE_TIMEOUT,
                 Workloads::parse, DestinationOptions.DEFAULT_FIRST_OP_WAIT);
-        Handshake handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
+        handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
         MigrationDestination destination = new MigrationDestination(options, handshake);
         try (Transport transport = Transport.create(ConnectionOptions.DEFAULTS);
              Listener listener = listen(transport)) {
@@ -194,7 +190,7 @@ final class DestCommand implements Callable<Integer> {
         MigrationStats stats;
         try (Transport transport = Transport.create(ConnectionOptions.DEFAULTS)) {
             stats = new MigrationSource(vm, new NoConvergencePolicy(), MigrationOptions.defaults(), MigrationListener.SILENT,
-                    new Handshake(), opsPerS).migrate(transport, forwardTo);
+                    handshake, opsPerS).migrate(transport, forwardTo);
         }
         if (forwardStatsJson != null) StatsJson.write(forwardStatsJson, stats);
         if (stats.completed()) {
