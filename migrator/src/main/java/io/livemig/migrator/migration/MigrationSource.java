@@ -41,6 +41,10 @@ import java.util.concurrent.CompletableFuture;
 public final class MigrationSource {
     /** Rounds shorter than this give a noisy rate; the stop rule then uses the average over all rounds. */
     private static final long MIN_RATE_SAMPLE_NANOS = 20_000_000L;
+    /** Below this much data sent, a measured rate says more about latency than about the link. */
+    private static final long MIN_RATE_SAMPLE_BYTES = 4L << 20;
+    /** Assumed link rate before anything could be measured on an unlimited link: a modest LAN. */
+    private static final double UNMEASURED_LINK_BYTES_PER_S = 100.0 * (1 << 20);
 
     private final VirtualMachine vm;
     private final ConvergencePolicy policy;
@@ -158,13 +162,22 @@ public final class MigrationSource {
         }
 
         private String stopReason(RoundFigures figures, int roundsDone, GuestMemory memory) {
-            double rate = figures.durationNanos() >= MIN_RATE_SAMPLE_NANOS
-                    ? figures.transferRateBytesPerSec() : averageRate();
-            double expectedDowntimeNanos = rate <= 0 ? Double.POSITIVE_INFINITY : figures.remainingDirtyBytes() * 1e9 / rate;
+            double expectedDowntimeNanos = figures.remainingDirtyBytes() * 1e9 / linkRateEstimate(figures);
             if (figures.dirtyPages() == 0 || expectedDowntimeNanos <= options.downtimeLimit().toNanos()) return "converged";
             if (roundsDone >= options.maxRounds()) return "max-rounds";
             if (transferredBytes >= options.maxVolumeFactor() * memory.sizeBytes()) return "max-volume";
             return null;
+        }
+
+        /**
+         * The rate the stop-and-copy can expect: the last round's if it was long enough to measure,
+         * else the average so far; never below the configured limit's worth when too little has been
+         * sent to measure anything (a mostly-zero guest sends almost nothing in round 0).
+         */
+        private double linkRateEstimate(RoundFigures figures) {
+            double measured = figures.durationNanos() >= MIN_RATE_SAMPLE_NANOS ? figures.transferRateBytesPerSec() : averageRate();
+            if (transferredBytes >= MIN_RATE_SAMPLE_BYTES && measured > 0) return measured;
+            return options.bandwidthBytesPerS() > 0 ? options.bandwidthBytesPerS() : UNMEASURED_LINK_BYTES_PER_S;
         }
 
         private void stopAndCopy(PageSender sender, DirtyBitmap toSend, int round, GuestMemory memory) throws Exception {
