@@ -116,6 +116,7 @@ public final class Charts {
         chart.getStyler().setYAxisMin(1, 0.0);
         chart.getStyler().setYAxisMax(1, 100.0);
         chart.getStyler().setYAxisMin(0, 0.0);
+        chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setChartBackgroundColor(java.awt.Color.WHITE);
         chart.setYAxisGroupTitle(0, "Remaining dirty (MiB) / bandwidth (MiB/s)");
         chart.setYAxisGroupTitle(1, "Throttle (%)");

@@ -24,9 +24,18 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where to write the results (created).")
     Path out;
 
+    @Option(names = "--report-only", description = "Run nothing: redraw the charts and report.md from an existing results.json in --out.")
+    boolean reportOnly;
+
     @Override
     public Integer call() throws Exception {
         Matrix matrix = Matrix.read(matrixFile);
+        if (reportOnly) {
+            List<RunResult> previous = ResultsWriter.read(out.resolve("results.json"));
+            Report.write(out, matrix, previous, Charts.write(out, previous, matrix.policies()));
+            System.out.printf("livemig experiment: report for %d runs: %s%n", previous.size(), out.resolve("report.md"));
+            return Cli.EXIT_OK;
+        }
         List<Matrix.Cell> cells = matrix.cells();
         Files.createDirectories(out);
         ExperimentRunner runner = new ExperimentRunner(matrix);

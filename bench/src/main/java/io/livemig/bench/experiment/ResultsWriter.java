@@ -78,6 +78,21 @@ public final class ResultsWriter {
         Files.write(out.resolve("rounds.csv"), rounds);
     }
 
+    /** Reads results.json back (for --report-only): each row is both the cell and the stats. */
+    static List<RunResult> read(Path resultsJson) throws IOException {
+        List<RunResult> results = new ArrayList<>();
+        for (JsonNode o : StatsJson.mapper().readTree(resultsJson.toFile())) {
+            Long seed = o.path("seed").isNumber() ? o.path("seed").asLong() : null;
+            Matrix.Cell cell = new Matrix.Cell(o.path("run").asInt(), o.path("workload").asText(), o.path("memory").asText(),
+                    o.path("vcpus").asInt(), o.path("bandwidth").asText(), o.path("downtime_limit").asText(),
+                    o.path("policy").asText(), o.path("repetition").asInt(), seed);
+            String status = o.path("run_status").asText();
+            results.add(new RunResult(cell, "completed".equals(status), status, o.path("reason").asText(""),
+                    o.path("wall_time_s").asDouble(), o.has("rounds_detail") ? o : null));
+        }
+        return results;
+    }
+
     private static String csv(JsonNode v) {
         if (v == null || v.isNull()) return "";
         return v.isTextual() ? csvText(v.asText()) : v.asText();
