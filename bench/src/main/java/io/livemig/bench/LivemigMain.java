@@ -1,5 +1,7 @@
 package io.livemig.bench;
 
+import io.livemig.bench.demo.DemoCommand;
+import io.livemig.bench.experiment.ExperimentCommand;
 import io.livemig.migrator.cli.Cli;
 import picocli.CommandLine;
 
@@ -9,6 +11,8 @@ public final class LivemigMain {
 
     public static void main(String[] args) {
         CommandLine cl = Cli.commandLine();
+        cl.addSubcommand(new DemoCommand());
+        cl.addSubcommand(new ExperimentCommand());
         System.exit(cl.execute(args));
     }
 }

@@ -1,0 +1,136 @@
+package io.livemig.bench.demo;
+
+import io.livemig.bench.experiment.ChildJvm;
+import io.livemig.emulator.GuestConfig;
+import io.livemig.emulator.VirtualMachine;
+import io.livemig.migrator.cli.Cli;
+import io.livemig.migrator.cli.UsageException;
+import io.livemig.migrator.migration.Handshake;
+import io.livemig.migrator.migration.MigrationOptions;
+import io.livemig.migrator.migration.MigrationSource;
+import io.livemig.migrator.policy.PolicySettings;
+import io.livemig.migrator.stats.MigrationStats;
+import io.livemig.migrator.transport.ConnectionOptions;
+import io.livemig.migrator.transport.HostPort;
+import io.livemig.migrator.transport.Transport;
+import io.livemig.workloads.Sizes;
+import io.livemig.workloads.Workload;
+import io.livemig.workloads.Workloads;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code livemig demo}: one guest that dirties memory faster than the link copies it, migrated
+ * to a destination JVM (a child process on a free loopback port, one per policy) under each
+ * policy in turn; live progress, then one comparison table and a verdict.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Migrates a guest whose dirty rate exceeds the link's bandwidth to a child destination JVM",
+                "under each policy in turn, then prints a comparison table. About 1-2 minutes with the defaults.",
+                "Exit 0 when every migration completed with its digest verified, 1 otherwise, 2 for bad input."})
+public final class DemoCommand implements Callable<Integer> {
+    static final String QUICK_MEMORY = "32m";
+    static final String QUICK_WORKLOAD = "memwrite:wss=16m,rate=64m";
+    static final String QUICK_BANDWIDTH = "16m";
+    static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration DEST_EXIT_TIMEOUT = Duration.ofSeconds(30);
+
+    @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "128m", description = "Guest memory (default: ${DEFAULT-VALUE}).")
+    String memory;
+
+    @Option(names = "--vcpus", paramLabel = "N", defaultValue = "1", description = "vCPUs (default: ${DEFAULT-VALUE}).")
+    int vcpus;
+
+    @Option(names = "--workload", paramLabel = "SPEC", defaultValue = "memwrite:wss=64m,rate=128m",
+            description = "Guest program; the default dirties 128 MiB/s at full CPU, 4x the link (default: ${DEFAULT-VALUE}).")
+    String workload;
+
+    @Option(names = "--bandwidth", paramLabel = "RATE", defaultValue = "32m", description = "Link rate limit (default: ${DEFAULT-VALUE}).")
+    String bandwidth;
+
+    @Option(names = "--downtime-limit", paramLabel = "DURATION", defaultValue = "50ms",
+            description = "Target downtime (default: ${DEFAULT-VALUE}).")
+    String downtimeLimit;
+
+    @Option(names = "--policies", paramLabel = "LIST", split = ",", defaultValue = "none,auto-converge,cpu-scheduling",
+            description = "Policies to compare, in order (default: ${DEFAULT-VALUE}).")
+    List<String> policies;
+
+    @Option(names = "--migrate-after", paramLabel = "DURATION", defaultValue = "1s",
+            description = "Run the guest this long before each migration (default: ${DEFAULT-VALUE}).")
+    String migrateAfter;
+
+    @Option(names = "--quick", description = "Tiny settings (" + QUICK_MEMORY + ", " + QUICK_WORKLOAD + ", " + QUICK_BANDWIDTH
+            + "): a few seconds per policy.")
+    boolean quick;
+
+    @Override
+    public Integer call() throws Exception {
+        if (quick) {
+            memory = QUICK_MEMORY;
+            workload = QUICK_WORKLOAD;
+            bandwidth = QUICK_BANDWIDTH;
+            migrateAfter = "500ms";
+        }
+        long memoryBytes = Sizes.parseSize(memory);
+        long bandwidthBytes = Sizes.parseRate(bandwidth);
+        if (bandwidthBytes <= 0) throw new UsageException("--bandwidth must be positive: the demo needs a limited link");
+        Duration limit = Duration.ofNanos(Sizes.parseDurationMicros(downtimeLimit) * 1000);
+        Duration warmup = Duration.ofNanos(Sizes.parseDurationMicros(migrateAfter) * 1000);
+        for (String p : policies)
+            if (!PolicySettings.NAMES.contains(p)) throw new UsageException("unknown policy '" + p + "'; known: " + PolicySettings.NAMES);
+        GuestConfig config = new GuestConfig(memoryBytes, vcpus);
+        Workloads.parse(workload).checkFits(config.memoryBytes(), config.pageSize(), config.vcpus());
+
+        PrintStream out = System.out;
+        boolean terminal = System.console() != null;
+        out.printf("livemig demo: %s on a %s guest with %d vCPU, link %s/s, downtime target %s; policies %s%n",
+                workload, Sizes.human(memoryBytes), vcpus, Sizes.human(bandwidthBytes), downtimeLimit, String.join(", ", policies));
+        Path workDir = Files.createTempDirectory("livemig-demo");
+        List<MigrationStats> results = new ArrayList<>();
+        for (String policy : policies) {
+            MigrationStats stats = migrate(policy, config, bandwidthBytes, limit, warmup, workDir,
+                    new DemoProgress(out, policy, memoryBytes, terminal));
+            results.add(stats);
+        }
+        out.println();
+        out.print(ComparisonTable.render(results));
+        out.println(ComparisonTable.verdict(results));
+        boolean allOk = results.stream().allMatch(s -> s.completed() && s.digestVerified());
+        return allOk ? Cli.EXIT_OK : Cli.EXIT_FAILED;
+    }
+
+    private MigrationStats migrate(String policy, GuestConfig config, long bandwidthBytes, Duration limit, Duration warmup,
+                                   Path workDir, DemoProgress progress) throws Exception {
+        Path destErr = workDir.resolve("dest-" + policy + ".err");
+        try (ChildJvm dest = ChildJvm.start("dest-" + policy, List.of("dest", "--listen", "127.0.0.1:0", "--run-for", "500ms"),
+                destErr, null)) {
+            int port = dest.awaitListening(LISTEN_TIMEOUT);
+            Workload program = Workloads.parse(workload);
+            MigrationStats stats;
+            try (VirtualMachine vm = VirtualMachine.boot("demo-source", config, program);
+                 Transport transport = Transport.create(ConnectionOptions.DEFAULTS)) {
+                vm.start();
+                long ops0 = vm.totalOps();
+                long t0 = System.nanoTime();
+                Thread.sleep(Math.max(1, warmup.toMillis()));
+                double opsPerSBefore = (vm.totalOps() - ops0) * 1e9 / (System.nanoTime() - t0);
+                MigrationOptions options = MigrationOptions.defaults().withBandwidth(bandwidthBytes).withDowntimeLimit(limit);
+                progress.start();
+                stats = new MigrationSource(vm, PolicySettings.defaults().create(policy), options, progress, new Handshake(),
+                        opsPerSBefore).migrate(transport, new HostPort("127.0.0.1", port));
+                progress.finish(stats);
+            }
+            if (dest.awaitExit(DEST_EXIT_TIMEOUT) == null) progress.note("destination did not exit in time; stopping it");
+            return stats;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.livemig.bench.experiment;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/** {@code report.md}: one table row per cell (medians with min–max over repetitions), failures, charts. */
+public final class Report {
+    private Report() {}
+
+    public static String markdown(Matrix matrix, List<RunResult> results, List<String> charts) {
+        StringBuilder md = new StringBuilder();
+        long ok = results.stream().filter(RunResult::ok).count();
+        md.append("# Experiment: ").append(matrix.name()).append("\n\n");
+        md.append(String.format(Locale.ROOT, "%d runs, %d completed with digest verified, %d failed. "
+                + "Figures: median over completed repetitions, (min–max) when they differ.%n%n", results.size(), ok, results.size() - ok));
+        md.append(table(results));
+        List<RunResult> failed = results.stream().filter(r -> !r.ok()).toList();
+        if (!failed.isEmpty()) {
+            md.append("\n## Failed runs\n\n| run | cell | reason |\n|---|---|---|\n");
+            for (RunResult r : failed)
+                md.append("| ").append(r.cell().run()).append(" | ").append(r.cell().key()).append(" | ")
+                        .append(r.reason().replace("|", "\\|")).append(" |\n");
+        }
+        if (!charts.isEmpty()) {
+            md.append("\n## Charts\n\n");
+            for (String c : charts) md.append("![").append(c).append("](").append(c).append(")\n\n");
+        }
+        return md.toString();
+    }
+
+    static String table(List<RunResult> results) {
+        Map<String, List<RunResult>> byCell = new LinkedHashMap<>();
+        for (RunResult r : results) byCell.computeIfAbsent(r.cell().key(), k -> new ArrayList<>()).add(r);
+        StringBuilder md = new StringBuilder();
+        md.append("| workload | memory | bandwidth | dirty/bw | downtime limit | policy | ok/runs | host downtime ms | app downtime ms "
+                + "| total s | rounds | MiB sent | max throttle % | app work lost % |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (List<RunResult> runs : byCell.values()) {
+            Matrix.Cell c = runs.get(0).cell();
+            List<RunResult> ok = runs.stream().filter(RunResult::ok).toList();
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2g | %s | %s | %d/%d | %s | %s | %s | %s | %s | %s | %s |%n",
+                    c.workload().replaceAll(",?seed=\\d+", ""), c.memory(), c.bandwidth(), runs.get(0).ratio(), c.downtimeLimit(),
+                    c.policy(), ok.size(), runs.size(),
+                    fig(ok, r -> r.number("downtime_ms"), "%.0f"), fig(ok, r -> r.number("app_downtime_ms"), "%.0f"),
+                    fig(ok, r -> r.number("total_time_ms") / 1000, "%.1f"), fig(ok, r -> r.number("rounds"), "%.0f"),
+                    fig(ok, r -> r.number("transferred_bytes") / 1048576, "%.0f"), fig(ok, r -> r.number("max_throttle_pct"), "%.0f"),
+                    fig(ok, r -> r.number("app_work_lost_pct"), "%.1f")));
+        }
+        return md.toString();
+    }
+
+    private static String fig(List<RunResult> runs, ToDoubleFunction<RunResult> f, String pattern) {
+        return Summary.of(runs.stream().map(f::applyAsDouble).toList()).format(pattern);
+    }
+
+    public static void write(Path out, Matrix matrix, List<RunResult> results, List<String> charts) throws IOException {
+        Files.writeString(out.resolve("report.md"), markdown(matrix, results, charts));
+    }
+}

@@ -1,0 +1,44 @@
+package io.livemig.bench.experiment;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class MatrixTest {
+    @Test
+    void jsonMatrixIsACartesianProductWithRepetitionOutermost(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("m.json");
+        Files.writeString(f, """
+                {"workloads": ["memwrite:wss=8m,rate=32m", "idle"], "memory": ["32m"], "bandwidths": ["16m", "32m"],
+                 "policies": ["none", "cpu-scheduling"], "repetitions": 2, "seeds": [7]}""");
+        List<Matrix.Cell> cells = Matrix.read(f).cells();
+        assertEquals(2 * 2 * 2 * 2, cells.size());
+        assertEquals(1, cells.get(7).repetition());
+        assertEquals(2, cells.get(8).repetition());
+        assertEquals("memwrite:wss=8m,rate=32m,seed=7", cells.get(0).workload());
+        assertEquals("idle:seed=7", cells.get(4).workload());
+        assertEquals(2.0, cells.get(0).nominalRatio());
+        assertEquals(cells.get(0).key(), cells.get(8).key());
+    }
+
+    @Test
+    void shippedMatricesParse() {
+        assertEquals(48, Matrix.read(Path.of("matrices", "paper.yaml")).cells().size());
+        assertEquals(2, Matrix.read(Path.of("matrices", "quick.yaml")).cells().size());
+    }
+
+    @Test
+    void missingAxisAndUnknownKeyAreRefused(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("m.yaml");
+        Files.writeString(f, "workloads: [idle]\nmemory: [32m]\nbandwidths: [16m]\n");
+        assertThrows(IllegalArgumentException.class, () -> Matrix.read(f));
+        Files.writeString(f, "workloads: [idle]\nmemory: [32m]\nbandwidths: [16m]\npolicies: [none]\ncolour: red\n");
+        assertThrows(IllegalArgumentException.class, () -> Matrix.read(f));
+    }
+}
