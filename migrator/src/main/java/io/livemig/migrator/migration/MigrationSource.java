@@ -60,6 +60,7 @@ public final class MigrationSource {
     private long sendNanosTotal;
     private long dirtyBytesTotal;
     private double maxThrottlePct;
+    private double appliedDirtyLimitBytesPerS;
 
     /**
      * @param appOpsPerSBefore the guest's throughput before the migration, measured by the caller
@@ -108,6 +109,8 @@ public final class MigrationSource {
         long startNanos;
         long setupNanos;
         long opsAtStart;
+        long opsAtPause = -1;
+        long guestBackNanos = -1;
         long pauseStartNanos = -1;
         long pauseNanos;
         long finalTransferNanos;
@@ -153,6 +156,7 @@ public final class MigrationSource {
                 recordRound(figures, 100 - capDuring, false);
                 policy.afterRound(figures, vm.scheduler());
                 maxThrottlePct = Math.max(maxThrottlePct, 100 - vm.scheduler().minCapPct());
+                appliedDirtyLimitBytesPerS = Math.max(appliedDirtyLimitBytesPerS, (double) vm.scheduler().dirtyLimit(0) * memory.pageSize());
                 round++;
                 stopReason = stopReason(figures, round, memory);
                 if (stopReason != null) break;
@@ -185,7 +189,8 @@ public final class MigrationSource {
             long lastHeartbeatBeforePause;
             pauseStartNanos = System.nanoTime();
             pauseNanos = vm.pause();
-            opsPerSDuring = (vm.totalOps() - opsAtStart) * 1e9 / Math.max(1, pauseStartNanos - startNanos);
+            opsAtPause = vm.totalOps();
+            opsPerSDuring = (opsAtPause - opsAtStart) * 1e9 / Math.max(1, pauseStartNanos - startNanos);
             lastHeartbeatBeforePause = vm.lastHeartbeatMicros();
             long transferStart = System.nanoTime();
             // The paused memory no longer changes: digest it on another core while the last pages go out.
@@ -232,6 +237,7 @@ public final class MigrationSource {
             try {
                 Resumed resumed = Replies.expect(connection, Resumed.class, options.replyTimeout(), "handover");
                 downtimeNanos = resumed.resumedAtNanos() - pauseStartNanos;
+                guestBackNanos = resumed.resumedAtNanos();
                 resumeNanos = resumed.resumedAtNanos() - commitStart;
                 if (resumed.firstOpMicros() > 0 && lastHeartbeatMicros > 0) {
                     appDowntimeMs = (resumed.firstOpMicros() - lastHeartbeatMicros) / 1000.0;
@@ -258,12 +264,19 @@ public final class MigrationSource {
             long now = System.nanoTime();
             double dirtyRate = sendNanosTotal == 0 ? 0 : dirtyBytesTotal * 1e9 / sendNanosTotal;
             GuestMemory memory = vm.memory();
+            // Work lost: from the start until the guest ran again (destination resume, or now if it
+            // never left), at the pre-migration rate, minus the work done on the source meanwhile.
+            long endNanos = guestBackNanos > 0 ? guestBackNanos : now;
+            long opsDone = (opsAtPause >= 0 ? opsAtPause : vm.state() == io.livemig.emulator.VmState.RUNNING ? vm.totalOps() : opsAtStart) - opsAtStart;
+            double opsExpected = appOpsPerSBefore * (endNanos - startNanos) / 1e9;
+            long opsLost = (long) Math.max(0, opsExpected - opsDone);
+            double lostPct = opsExpected <= 0 ? 0 : 100.0 * opsLost / opsExpected;
             return new MigrationStats(status, policy.name(), memory.sizeBytes(), memory.pageSize(), vm.config().vcpus(),
                     vm.program().spec(), rounds.size(), ms(now - startNanos), ms(setupNanos),
                     downtimeNanos < 0 ? -1 : ms(downtimeNanos), appDowntimeMs, ms(pauseNanos), ms(finalTransferNanos),
                     ms(verifyNanos), ms(resumeNanos), transferredBytes, normalPages, zeroPages, dirtyRate, averageRate(),
                     options.bandwidthBytesPerS(), ms(options.downtimeLimit().toNanos()), maxThrottlePct, digestVerified,
-                    appOpsPerSBefore, opsPerSDuring, stopReason, null, error, rounds);
+                    appOpsPerSBefore, opsPerSDuring, opsLost, lostPct, appliedDirtyLimitBytesPerS, stopReason, null, error, rounds);
         }
     }
 

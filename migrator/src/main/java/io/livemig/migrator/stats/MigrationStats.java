@@ -16,7 +16,13 @@ import java.util.List;
  *   <li>{@code appDowntimeMs}: the gap the guest itself sees, its last operation on the source to
  *   its first on the destination (heartbeats, wall clock);</li>
  *   <li>{@code pauseMs}, {@code finalTransferMs}, {@code verifyMs}, {@code resumeMs}: the parts of
- *   the host downtime (pause latency, last pages and vCPU state, digests, commit and resume).</li>
+ *   the host downtime (pause latency, last pages and vCPU state, digests, commit and resume);</li>
+ *   <li>{@code appOpsPerSDuring}: the guest's throughput from the start of the migration to the
+ *   pause (pre-copy, throttled or not);</li>
+ *   <li>{@code appOpsLost}, {@code appWorkLostPct}: the operations the guest would have done at its
+ *   pre-migration rate from the start of the migration until it ran again on the destination, minus
+ *   those it did: throttling and the downtime both count;</li>
+ *   <li>{@code appliedDirtyLimitBytesPerS}: the per-vCPU dirty limit a policy applied (0 if none).</li>
  * </ul>
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -47,6 +53,9 @@ public record MigrationStats(
         boolean digestVerified,
         @JsonProperty("app_ops_per_s_before") double appOpsPerSBefore,
         @JsonProperty("app_ops_per_s_during") double appOpsPerSDuring,
+        long appOpsLost,
+        double appWorkLostPct,
+        double appliedDirtyLimitBytesPerS,
         String stopReason,
         Boolean sourceGuestVerified,
         String error,
@@ -59,16 +68,11 @@ public record MigrationStats(
     @JsonIgnore
     public boolean completed() { return "completed".equals(status); }
 
-    /** Application work lost: ops the guest would have done at its pre-migration rate minus ops done. */
-    @JsonProperty("app_work_lost_pct")
-    public double appWorkLostPct() {
-        return appOpsPerSBefore <= 0 ? 0 : 100 * Math.max(0, 1 - appOpsPerSDuring / appOpsPerSBefore);
-    }
-
     public MigrationStats withSourceGuestVerified(boolean verified) {
         return new MigrationStats(status, policy, memoryBytes, pageSize, vcpus, workload, rounds, totalTimeMs, setupTimeMs,
                 downtimeMs, appDowntimeMs, pauseMs, finalTransferMs, verifyMs, resumeMs, transferredBytes, normalPages,
                 zeroPages, dirtyRateBytesPerS, bandwidthBytesPerS, bandwidthLimitBytesPerS, downtimeLimitMs, maxThrottlePct,
-                digestVerified, appOpsPerSBefore, appOpsPerSDuring, stopReason, verified, error, roundsDetail);
+                digestVerified, appOpsPerSBefore, appOpsPerSDuring, appOpsLost, appWorkLostPct, appliedDirtyLimitBytesPerS,
+                stopReason, verified, error, roundsDetail);
     }
 }
