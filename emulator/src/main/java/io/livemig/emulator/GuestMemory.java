@@ -2,6 +2,7 @@ package io.livemig.emulator;
 
 import net.openhft.chronicle.core.UnsafeMemory;
 
+import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /**
@@ -18,6 +19,8 @@ public final class GuestMemory implements AutoCloseable {
     public static final int DEFAULT_PAGE_SIZE = 4096;
     public static final int LARGE_PAGE_SIZE = 2 * 1024 * 1024;
     public static final long MIN_SIZE_BYTES = 1L << 20;
+    static final int CHUNK_SHIFT = 30;
+    static final long CHUNK_BYTES = 1L << CHUNK_SHIFT;
 
     private static final UnsafeMemory MEMORY = UnsafeMemory.MEMORY;
 
@@ -223,17 +226,52 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     /**
-     * Digest of all memory: CRC32C over every page in order, then mixed with the size, so two
-     * memories of different sizes never compare equal by accident.
+     * Digest of all memory: the CRC32C of every page's CRC32C, mixed with the size (so two memories
+     * of different sizes never compare equal by accident); see {@link PageDigests}. Reads memory on
+     * up to two threads, since a paused guest leaves the cores free.
      */
     public long digest() {
-        CRC32C crc = new CRC32C();
-        final int chunk = 1 << 20;
-        for (long offset = 0; offset < sizeBytes; offset += chunk) {
-            int length = (int) Math.min(chunk, sizeBytes - offset);
-            crc.update(DirectBuffers.view(baseAddress + offset, length));
+        return digest(Math.min(2, Runtime.getRuntime().availableProcessors()));
+    }
+
+    public long digest(int threads) {
+        int[] crcs = new int[Math.toIntExact(pageCount)];
+        int parts = (int) Math.max(1, Math.min(threads, pageCount / 256));
+        Thread[] workers = new Thread[parts - 1];
+        for (int part = 1; part < parts; part++) {
+            int p = part;
+            workers[part - 1] = new Thread(() -> digestPages(crcs, p, parts), "digest-" + part);
+            workers[part - 1].start();
         }
-        return (crc.getValue() << 32) ^ sizeBytes;
+        digestPages(crcs, 0, parts);
+        for (Thread worker : workers) {
+            try {
+                worker.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while digesting guest memory", e);
+            }
+        }
+        return PageDigests.combine(crcs, sizeBytes);
+    }
+
+    private void digestPages(int[] crcs, int part, int parts) {
+        ByteBuffer[] views = chunkViews();
+        CRC32C crc = new CRC32C();
+        long from = pageCount * part / parts;
+        long to = pageCount * (part + 1) / parts;
+        for (long page = from; page < to; page++) crcs[(int) page] = PageDigests.pageCrc(this, views, crc, page);
+    }
+
+    /** One ByteBuffer view per 1 GiB chunk (views hold at most 2 GiB); a caller's own set, since views have positions. */
+    ByteBuffer[] chunkViews() {
+        int chunks = (int) ((sizeBytes + CHUNK_BYTES - 1) >>> CHUNK_SHIFT);
+        ByteBuffer[] views = new ByteBuffer[chunks];
+        for (int i = 0; i < chunks; i++) {
+            long offset = (long) i << CHUNK_SHIFT;
+            views[i] = DirectBuffers.view(baseAddress + offset, (int) Math.min(CHUNK_BYTES, sizeBytes - offset));
+        }
+        return views;
     }
 
     /** A ByteBuffer view of one page (no copy), for code that cannot take a raw address. */

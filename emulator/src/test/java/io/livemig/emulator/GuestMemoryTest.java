@@ -84,6 +84,28 @@ class GuestMemoryTest {
     }
 
     @Test
+    void pageDigestsRecordedWhileLoadingEqualTheDigestOfTheMemory() {
+        try (GuestMemory source = GuestMemory.allocate(4 * MIB); GuestMemory target = GuestMemory.allocate(4 * MIB)) {
+            java.util.Random random = new java.util.Random(7);
+            for (int i = 0; i < 3000; i++) source.writeLong((random.nextInt((int) (4 * MIB / 8))) * 8L, random.nextLong());
+            PageDigests recorded = new PageDigests(target);
+            assertThat(recorded.digest()).as("a fresh memory is all zero").isEqualTo(target.digest());
+            byte[] page = new byte[4096];
+            for (long p = 0; p < source.pageCount(); p++) {
+                if (source.isZeroPage(p)) continue;
+                source.copyPageOut(p, page, 0);
+                target.loadPage(p, page, 0);
+                recorded.record(p);
+            }
+            assertThat(recorded.digest()).isEqualTo(target.digest()).isEqualTo(source.digest());
+            assertThat(source.digest(1)).isEqualTo(source.digest(2));
+            target.zeroPage(3);
+            recorded.recordZero(3);
+            assertThat(recorded.digest()).isEqualTo(target.digest());
+        }
+    }
+
+    @Test
     void largePagesWork() {
         try (GuestMemory memory = GuestMemory.allocate(8 * MIB, GuestMemory.LARGE_PAGE_SIZE)) {
             assertThat(memory.pageCount()).isEqualTo(4);

@@ -1,6 +1,7 @@
 package io.livemig.migrator.migration;
 
 import io.livemig.emulator.GuestMemory;
+import io.livemig.emulator.PageDigests;
 import io.livemig.migrator.protocol.PageSink;
 import io.livemig.migrator.protocol.PageSource;
 import io.netty.buffer.ByteBuf;
@@ -8,13 +9,18 @@ import io.netty.buffer.ByteBuf;
 /**
  * Guest memory as the protocol's page source and sink. A page goes from guest memory straight
  * into the frame's direct buffer (the one copy on its way to the socket) and, on the other side,
- * from the received buffer straight into guest memory; loading never marks pages dirty.
+ * from the received buffer straight into guest memory; loading never marks pages dirty. The
+ * receiving side records each page's CRC as it lands (the page is hot in cache then), so its
+ * memory digest is ready when the last page arrives.
  */
 final class GuestPages implements PageSource, PageSink {
     private final GuestMemory memory;
+    private final PageDigests digests;
 
-    GuestPages(GuestMemory memory) {
+    /** @param digests where a receiving side records each loaded page's CRC; null on the sending side */
+    GuestPages(GuestMemory memory, PageDigests digests) {
         this.memory = memory;
+        this.digests = digests;
     }
 
     @Override
@@ -52,8 +58,12 @@ final class GuestPages implements PageSource, PageSink {
             src.getBytes(at, memory.pageView(pageIndex));
         }
         src.readerIndex(at + size);
+        if (digests != null) digests.record(pageIndex);
     }
 
     @Override
-    public void zeroPage(long pageIndex) { memory.zeroPage(pageIndex); }
+    public void zeroPage(long pageIndex) {
+        memory.zeroPage(pageIndex);
+        if (digests != null) digests.recordZero(pageIndex);
+    }
 }

@@ -2,6 +2,7 @@ package io.livemig.migrator.migration;
 
 import io.livemig.emulator.GuestConfig;
 import io.livemig.emulator.GuestProgram;
+import io.livemig.emulator.PageDigests;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.migrator.protocol.Abort;
 import io.livemig.migrator.protocol.Accept;
@@ -61,7 +62,7 @@ public final class MigrationDestination {
             Receiving receiving = new Receiving(vm);
             StopAndCopyDone done = receiving.run(connection);
             long verifyStart = System.nanoTime();
-            long digest = vm.memory().digest();
+            long digest = receiving.digests.digest();
             double verifyMs = (System.nanoTime() - verifyStart) / 1e6;
             if (digest != done.memoryDigest()) {
                 String reason = "memory digest mismatch after stop-and-copy: destination "
@@ -132,6 +133,7 @@ public final class MigrationDestination {
     private final class Receiving {
         private final VirtualMachine vm;
         private final GuestPages sink;
+        final PageDigests digests;
         private final io.livemig.emulator.VcpuState[] states;
         int rounds;
         long pagesReceived;
@@ -139,7 +141,8 @@ public final class MigrationDestination {
 
         Receiving(VirtualMachine vm) {
             this.vm = vm;
-            this.sink = new GuestPages(vm.memory());
+            this.digests = new PageDigests(vm.memory());
+            this.sink = new GuestPages(vm.memory(), digests);
             this.states = new io.livemig.emulator.VcpuState[vm.config().vcpus()];
         }
 

@@ -129,7 +129,7 @@ public final class MigrationSource {
             setupNanos = System.nanoTime() - startNanos;
 
             listener.phase("pre-copy");
-            PageSender sender = new PageSender(connection, new GuestPages(memory), limiter(), encoder(memory));
+            PageSender sender = new PageSender(connection, new GuestPages(memory, null), limiter(), encoder(memory));
             DirtyLog log = memory.dirtyLog();
             DirtyBitmap toSend = new DirtyBitmap(memory.pageCount());
             log.enable();
