@@ -1,0 +1,100 @@
+package io.livemig.bench.report;
+
+import io.livemig.migrator.protocol.PageBatchEncoder;
+import io.livemig.migrator.protocol.PageSource;
+import io.livemig.migrator.protocol.RoundEnd;
+import io.livemig.migrator.transport.Connection;
+import io.livemig.migrator.transport.ConnectionOptions;
+import io.livemig.migrator.transport.HostPort;
+import io.livemig.migrator.transport.Transport;
+import io.livemig.migrator.protocol.Message;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCountUtil;
+
+import java.time.Duration;
+import java.util.SplittableRandom;
+
+/**
+ * The raw-throughput ceiling of the migrator's transport on loopback: ready-made PAGE_BATCH frames
+ * (built once by {@link PageBatchEncoder} from random heap pages, the same 1 MiB frames a migration
+ * sends) written through {@link Connection#sendPages} to a {@link RawSinkMain} in a child JVM, which
+ * decodes each frame (length, CRC32C, page entries) and drops it. No guest memory is read and no
+ * page is loaded: what is left is Netty, the kernel's loopback and the codec.
+ */
+final class RawCeiling {
+    private static final int PAGE = 4096;
+    private static final int DISTINCT_FRAMES = 32;
+
+    private RawCeiling() {}
+
+    /** Sends {@code totalBytes} (rounded to whole frames) after a 64-frame warm-up; returns bytes/s. */
+    static double measure(long totalBytes) throws Exception {
+        try (BenchChild sink = BenchChild.rawSink(); Transport transport = Transport.create(ConnectionOptions.DEFAULTS)) {
+            int port = sink.awaitPort();
+            Connection connection = transport.connect(new HostPort("127.0.0.1", port), Duration.ofSeconds(10));
+            try {
+                ByteBuf[] frames = buildFrames(connection);
+                try {
+                    int frameBytes = frames[0].readableBytes();
+                    sendAndAwait(connection, frames, 64, 0);
+                    long count = Math.max(1, totalBytes / frameBytes);
+                    long t0 = System.nanoTime();
+                    sendAndAwait(connection, frames, count, 1);
+                    long nanos = System.nanoTime() - t0;
+                    return count * (double) frameBytes * 1e9 / nanos;
+                } finally {
+                    for (ByteBuf f : frames) f.release();
+                }
+            } finally {
+                connection.close();
+                sink.awaitExitOrStop(10);
+            }
+        }
+    }
+
+    private static void sendAndAwait(Connection connection, ByteBuf[] frames, long count, int round) throws Exception {
+        for (long i = 0; i < count; i++) {
+            connection.sendPages(frames[(int) (i % frames.length)].retainedDuplicate());
+        }
+        connection.send(new RoundEnd(round, 0));
+        Message reply = connection.receive(Duration.ofSeconds(120));
+        try {
+            if (!(reply instanceof RoundEnd end) || end.round() != round) {
+                throw new IllegalStateException("unexpected reply " + reply);
+            }
+        } finally {
+            ReferenceCountUtil.release(reply);
+        }
+    }
+
+    private static ByteBuf[] buildFrames(Connection connection) {
+        HeapPages pages = new HeapPages(4096, 42);
+        PageBatchEncoder encoder = new PageBatchEncoder(PAGE);
+        ByteBuf[] frames = new ByteBuf[DISTINCT_FRAMES];
+        long next = 0;
+        for (int f = 0; f < frames.length; f++) {
+            encoder.beginBatch(connection.alloc());
+            while (!encoder.isFull()) encoder.addPage(pages, next++ % pages.pageCount());
+            frames[f] = encoder.finishBatch();
+        }
+        return frames;
+    }
+
+    /** Random pages on the heap. */
+    private static final class HeapPages implements PageSource {
+        private final byte[] bytes;
+        private final int count;
+
+        HeapPages(int count, long seed) {
+            this.count = count;
+            this.bytes = new byte[count * PAGE];
+            SplittableRandom rnd = new SplittableRandom(seed);
+            for (int i = 0; i < bytes.length; i++) bytes[i] = (byte) rnd.nextInt(1, 256);
+        }
+
+        @Override public int pageSize() { return PAGE; }
+        @Override public long pageCount() { return count; }
+        @Override public boolean isZeroPage(long pageIndex) { return false; }
+        @Override public void copyPage(long pageIndex, ByteBuf dst) { dst.writeBytes(bytes, (int) pageIndex * PAGE, PAGE); }
+    }
+}
