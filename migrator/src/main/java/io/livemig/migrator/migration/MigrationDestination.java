@@ -14,6 +14,7 @@ import io.livemig.migrator.protocol.ProtocolException;
 import io.livemig.migrator.protocol.Ready;
 import io.livemig.migrator.protocol.Refuse;
 import io.livemig.migrator.protocol.Resumed;
+import io.livemig.migrator.protocol.RoundAck;
 import io.livemig.migrator.protocol.RoundEnd;
 import io.livemig.migrator.protocol.StopAndCopyDone;
 import io.livemig.migrator.protocol.VcpuState;
@@ -163,8 +164,12 @@ public final class MigrationDestination {
                         pagesReceived += batch.pageCount();
                         this.bytes += batch.pageBytes();
                         batch.applyTo(sink);
-                    } else if (message instanceof RoundEnd) {
+                    } else if (message instanceof RoundEnd end) {
+                        if (end.round() != rounds) {
+                            throw new ProtocolException("end of round " + end.round() + " where round " + rounds + " was expected");
+                        }
                         rounds++;
+                        connection.send(new RoundAck(end.round(), pagesReceived));
                     } else if (message instanceof VcpuState state) {
                         accept(state);
                     } else if (message instanceof StopAndCopyDone done) {

@@ -17,6 +17,7 @@ import io.livemig.migrator.protocol.PageBatchEncoder;
 import io.livemig.migrator.protocol.ProtocolVersion;
 import io.livemig.migrator.protocol.Ready;
 import io.livemig.migrator.protocol.Resumed;
+import io.livemig.migrator.protocol.RoundAck;
 import io.livemig.migrator.protocol.RoundEnd;
 import io.livemig.migrator.protocol.StopAndCopyDone;
 import io.livemig.migrator.stats.MigrationStats;
@@ -147,6 +148,7 @@ public final class MigrationSource {
                 long roundStart = System.nanoTime();
                 PageSender.Sent sent = sender.send(toSend, round == 0);
                 connection.send(new RoundEnd(round, sent.pages()));
+                awaitRoundAck(round);
                 long roundNanos = System.nanoTime() - roundStart;
                 long dirtyPages = log.syncAndClear(toSend);
                 account(sent, roundNanos, dirtyPages, memory.pageSize());
@@ -163,6 +165,14 @@ public final class MigrationSource {
             }
             stopAndCopy(sender, toSend, round, memory);
             return handover();
+        }
+
+        /** Waits until the destination has loaded the round, so the round's figures are of pages delivered. */
+        private void awaitRoundAck(int round) throws Exception {
+            RoundAck ack = Replies.expect(connection, RoundAck.class, options.replyTimeout(), "round " + round);
+            if (ack.round() != round) {
+                throw new MigrationException("protocol error: acknowledgement of round " + ack.round() + " during round " + round);
+            }
         }
 
         private String stopReason(RoundFigures figures, int roundsDone, GuestMemory memory) {

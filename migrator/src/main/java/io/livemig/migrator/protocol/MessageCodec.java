@@ -71,6 +71,7 @@ public final class MessageCodec {
             case REFUSE -> new Refuse(in.readString("reason"));
             case PAGE_BATCH -> readPageBatch(in);
             case ROUND_END -> new RoundEnd(in.readInt(), in.readLong());
+            case ROUND_ACK -> new RoundAck(in.readInt(), in.readLong());
             case VCPU_STATE -> new VcpuState(in.readInt(), in.readLongs(VcpuState.REGISTER_COUNT));
             case STOP_AND_COPY_DONE -> new StopAndCopyDone(in.readLong(), in.readLong());
             case READY -> new Ready();
@@ -132,6 +133,10 @@ public final class MessageCodec {
             case ROUND_END -> {
                 RoundEnd m = (RoundEnd) message;
                 out.writeInt(m.round()).writeLong(m.pagesSent());
+            }
+            case ROUND_ACK -> {
+                RoundAck m = (RoundAck) message;
+                out.writeInt(m.round()).writeLong(m.pagesLoaded());
             }
             case VCPU_STATE -> {
                 VcpuState m = (VcpuState) message;

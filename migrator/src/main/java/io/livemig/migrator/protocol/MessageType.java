@@ -15,7 +15,8 @@ public enum MessageType {
     READY(11),
     COMMIT(12),
     RESUMED(13),
-    ABORT(14);
+    ABORT(14),
+    ROUND_ACK(15);
 
     private static final MessageType[] BY_CODE = new MessageType[256];
 

@@ -33,8 +33,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Connection implements AutoCloseable {
 
-    static final int INBOUND_HIGH_WATERMARK = 64;
-    static final int INBOUND_LOW_WATERMARK = 16;
+    static final int INBOUND_HIGH_WATERMARK = 16;
+    static final int INBOUND_LOW_WATERMARK = 4;
     /** Hard bound: what one socket read can hold beyond the watermark, before reading pauses. */
     static final int INBOUND_CAPACITY = 8192;
     private static final long CLOSE_WAIT_SECONDS = 5;

@@ -95,6 +95,9 @@ class PhaseCutTest {
                 Message m = c.receive(STEP);
                 ReferenceCountUtil.release(m);
                 if (m instanceof PageBatch && cut == Cut.MID_ROUND_0) return;
+                if (m instanceof io.livemig.migrator.protocol.RoundEnd end) {
+                    c.send(new io.livemig.migrator.protocol.RoundAck(end.round(), end.pagesSent()));
+                }
                 if (m instanceof StopAndCopyDone) break;
             }
             switch (cut) {

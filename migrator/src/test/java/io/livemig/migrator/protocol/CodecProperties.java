@@ -86,6 +86,8 @@ class CodecProperties {
                 text.map(Refuse::new),
                 Combinators.combine(Arbitraries.integers().greaterOrEqual(0), Arbitraries.longs().greaterOrEqual(0))
                         .as(RoundEnd::new),
+                Combinators.combine(Arbitraries.integers().greaterOrEqual(0), Arbitraries.longs().greaterOrEqual(0))
+                        .as(RoundAck::new),
                 Combinators.combine(Arbitraries.integers().between(0, ProtocolLimits.MAX_VCPUS - 1), registers)
                         .as(VcpuState::new),
                 Combinators.combine(Arbitraries.longs(), Arbitraries.longs()).as(StopAndCopyDone::new),

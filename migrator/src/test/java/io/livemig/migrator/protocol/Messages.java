@@ -34,6 +34,7 @@ final class Messages {
                 new Accept(),
                 new Refuse("not enough memory: 1 GiB wanted, 512 MiB free; caf\u00e9 \uD83D\uDE00"),
                 new RoundEnd(7, 123_456L),
+                new RoundAck(7, 123_456L),
                 new VcpuState(3, registers),
                 new StopAndCopyDone(0xDEADBEEFCAFEL, System.nanoTime()),
                 new Ready(),
