@@ -166,6 +166,15 @@ final class DestCommand implements Callable<Integer> {
     /** Runs the received guest; further connections are refused as busy meanwhile. */
     private int host(MigrationDestination.Incoming incoming) throws Exception {
         VirtualMachine vm = incoming.vm();
+        if (vm.state() != io.livemig.emulator.VmState.RUNNING) {
+            System.err.println("livemig dest: the memory digest checked after resume did not match the source's; the guest was stopped");
+            if (statsJson != null) {
+                StatsJson.write(statsJson, new DestStats("failed", vm.program().spec(), vm.memory().sizeBytes(), vm.config().vcpus(),
+                        incoming.rounds(), incoming.pagesReceived(), incoming.bytesReceived(), incoming.verifyMs(), false, 0, 0, 0,
+                        false, "not run", "memory digest mismatch after resume"));
+            }
+            return Cli.EXIT_FAILED;
+        }
         GuestMeter meter = new GuestMeter(vm);
         GuestMeter.Sample start = meter.sample();
         if (forwardTo != null && forward(vm, meter)) return Cli.EXIT_OK;
@@ -210,7 +219,7 @@ final class DestCommand implements Callable<Integer> {
         vm.stop();
         double seconds = (end.wallNanos() - start.wallNanos()) / 1e9;
         DestStats stats = new DestStats("completed", vm.program().spec(), vm.memory().sizeBytes(), vm.config().vcpus(),
-                incoming.rounds(), incoming.pagesReceived(), incoming.bytesReceived(), incoming.verifyMs(), seconds,
+                incoming.rounds(), incoming.pagesReceived(), incoming.bytesReceived(), incoming.verifyMs(), incoming.digestVerified(), seconds,
                 end.ops() - start.ops(), GuestMeter.opsPerSecond(start, end), verdict.ok(), verdict.detail(), null);
         System.out.printf("guest ran here %.1f s: %.0f ops/s, verify %s (%s)%n", seconds, stats.opsPerS(),
                 verdict.ok() ? "passed" : "FAILED", verdict.detail());

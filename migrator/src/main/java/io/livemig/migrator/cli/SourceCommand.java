@@ -58,6 +58,12 @@ final class SourceCommand implements Callable<Integer> {
     @Option(names = "--stats-json", paramLabel = "FILE", description = "Write every figure as one JSON object.")
     Path statsJson;
 
+    @Option(names = "--verify", paramLabel = "WHEN", defaultValue = "before-resume",
+            description = {"When the memory digests of both ends are compared: before-resume (default: a mismatch is an",
+                    "abort, the guest stays here; the source's full read of memory is part of the downtime) or",
+                    "after-resume (out of the downtime; a mismatch stops the guest on the destination)."})
+    String verify;
+
     @Option(names = "--auth-token-file", paramLabel = "FILE",
             description = "Shared secret (file private to its owner): prove it to the destination and require its proof.")
     Path authTokenFile;
@@ -66,10 +72,13 @@ final class SourceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (maxRounds < 1) throw new UsageException("--max-rounds must be >= 1, got " + maxRounds);
         if (downtimeLimit.isZero() || downtimeLimit.isNegative()) throw new UsageException("--downtime-limit must be positive");
+        if (!verify.equals("before-resume") && !verify.equals("after-resume")) {
+            throw new UsageException("--verify must be before-resume or after-resume, got '" + verify + "'");
+        }
         ConvergencePolicy policy = policyOptions.create();
         Handshake handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
         MigrationOptions options = MigrationOptions.defaults().withBandwidth(bandwidth).withDowntimeLimit(downtimeLimit)
-                .withMaxRounds(maxRounds);
+                .withMaxRounds(maxRounds).withVerifyAfterResume(verify.equals("after-resume"));
         try (VirtualMachine vm = guest.boot("source"); Transport transport = Transport.create(ConnectionOptions.DEFAULTS)) {
             GuestMeter meter = new GuestMeter(vm);
             vm.start();
@@ -83,7 +92,7 @@ final class SourceCommand implements Callable<Integer> {
             if (!stats.completed()) stats = stats.withSourceGuestVerified(checkSourceGuest(vm, meter));
             printSummary(stats);
             if (statsJson != null) StatsJson.write(statsJson, stats);
-            return stats.completed() ? Cli.EXIT_OK : Cli.EXIT_FAILED;
+            return stats.completed() && stats.digestVerified() ? Cli.EXIT_OK : Cli.EXIT_FAILED;
         }
     }
 
@@ -102,9 +111,9 @@ final class SourceCommand implements Callable<Integer> {
     private static void printSummary(MigrationStats s) {
         if (s.completed()) {
             System.out.printf("migration completed: policy %s, %d rounds (%s), downtime %.1f ms (application %.1f ms), "
-                            + "total %.0f ms, %.1f MiB sent, max throttle %.1f %%, digest verified%n",
+                            + "total %.0f ms, %.1f MiB sent, max throttle %.1f %%, %s%n",
                     s.policy(), s.rounds(), s.stopReason(), s.downtimeMs(), s.appDowntimeMs(), s.totalTimeMs(),
-                    s.transferredBytes() / 1048576.0, s.maxThrottlePct());
+                    s.transferredBytes() / 1048576.0, s.maxThrottlePct(), s.digestVerified() ? "digest verified" : "DIGEST NOT VERIFIED");
             if (s.error() != null) System.out.println("note: " + s.error());
         } else {
             System.out.println("migration failed: " + s.error());

@@ -7,6 +7,7 @@ import io.livemig.emulator.VirtualMachine;
 import io.livemig.migrator.protocol.Abort;
 import io.livemig.migrator.protocol.Accept;
 import io.livemig.migrator.protocol.Commit;
+import io.livemig.migrator.protocol.DigestCheck;
 import io.livemig.migrator.protocol.GuestOffer;
 import io.livemig.migrator.protocol.Message;
 import io.livemig.migrator.protocol.PageBatch;
@@ -35,7 +36,7 @@ import java.util.concurrent.TimeoutException;
 public final class MigrationDestination {
     /** What an incoming migration delivered: the running guest and the figures of its arrival. */
     public record Incoming(VirtualMachine vm, int rounds, long pagesReceived, long bytesReceived,
-                           long resumedAtNanos, double verifyMs) {}
+                           long resumedAtNanos, double verifyMs, boolean digestVerified) {}
 
     private final DestinationOptions options;
     private final Handshake handshake;
@@ -65,7 +66,7 @@ public final class MigrationDestination {
             long verifyStart = System.nanoTime();
             long digest = receiving.digests.digest();
             double verifyMs = (System.nanoTime() - verifyStart) / 1e6;
-            if (digest != done.memoryDigest()) {
+            if (!done.digestAfterResume() && digest != done.memoryDigest()) {
                 String reason = "memory digest mismatch after stop-and-copy: destination "
                         + Long.toHexString(digest) + ", source " + Long.toHexString(done.memoryDigest());
                 connection.send(Abort.because(reason));
@@ -83,7 +84,8 @@ public final class MigrationDestination {
             } catch (Exception e) {
                 // The guest is ours after COMMIT: a lost confirmation only costs the source its figures.
             }
-            return new Incoming(vm, receiving.rounds, receiving.pagesReceived, receiving.bytes, resumedAt, verifyMs);
+            boolean verified = !done.digestAfterResume() || checkDigestAfterResume(connection, digest, vm);
+            return new Incoming(vm, receiving.rounds, receiving.pagesReceived, receiving.bytes, resumedAt, verifyMs, verified);
         } catch (MigrationException e) {
             throw e;
         } catch (InterruptedException e) {
@@ -98,6 +100,23 @@ public final class MigrationDestination {
         } finally {
             if (vm != null && !started) vm.close();
         }
+    }
+
+    /**
+     * The deferred check, after resume: our digest at resume (recorded as pages landed) against the
+     * source's at pause. A mismatch stops the guest: a guest with lost updates must not run on.
+     */
+    private boolean checkDigestAfterResume(Connection connection, long digest, VirtualMachine vm) throws InterruptedException {
+        try {
+            DigestCheck source = Replies.expect(connection, DigestCheck.class, options.messageTimeout(), "the digest check");
+            connection.send(new DigestCheck(digest));
+            if (source.memoryDigest() == digest) return true;
+        } catch (Exception e) {
+            // No digest from the source: the guest keeps running, unverified.
+            return false;
+        }
+        vm.stop();
+        return false;
     }
 
     private GuestProgram admit(Connection connection, GuestOffer offer) throws Exception {

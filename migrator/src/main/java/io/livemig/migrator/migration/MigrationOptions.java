@@ -11,9 +11,13 @@ import java.time.Duration;
  * @param maxVolumeFactor     stop iterating once this many times guest memory has been sent
  * @param connectTimeout      how long to wait for the destination to accept the connection
  * @param replyTimeout        how long to wait for any one reply (READY waits for the destination's digest)
+ * @param verifyAfterResume   compare the memory digests after the guest resumed on the destination
+ *                            instead of before: the full read of source memory leaves the downtime,
+ *                            and a mismatch is reported (and the destination stops the guest) instead
+ *                            of prevented
  */
 public record MigrationOptions(long bandwidthBytesPerS, Duration downtimeLimit, int maxRounds, double maxVolumeFactor,
-                               Duration connectTimeout, Duration replyTimeout) {
+                               Duration connectTimeout, Duration replyTimeout, boolean verifyAfterResume) {
     public static final Duration DEFAULT_DOWNTIME_LIMIT = Duration.ofMillis(300);
     public static final int DEFAULT_MAX_ROUNDS = 30;
     public static final double DEFAULT_MAX_VOLUME_FACTOR = 3.0;
@@ -29,18 +33,22 @@ public record MigrationOptions(long bandwidthBytesPerS, Duration downtimeLimit, 
 
     public static MigrationOptions defaults() {
         return new MigrationOptions(0, DEFAULT_DOWNTIME_LIMIT, DEFAULT_MAX_ROUNDS, DEFAULT_MAX_VOLUME_FACTOR,
-                DEFAULT_CONNECT_TIMEOUT, DEFAULT_REPLY_TIMEOUT);
+                DEFAULT_CONNECT_TIMEOUT, DEFAULT_REPLY_TIMEOUT, false);
     }
 
     public MigrationOptions withBandwidth(long bytesPerS) {
-        return new MigrationOptions(bytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout);
+        return new MigrationOptions(bytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume);
     }
 
     public MigrationOptions withDowntimeLimit(Duration limit) {
-        return new MigrationOptions(bandwidthBytesPerS, limit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout);
+        return new MigrationOptions(bandwidthBytesPerS, limit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume);
     }
 
     public MigrationOptions withMaxRounds(int rounds) {
-        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, rounds, maxVolumeFactor, connectTimeout, replyTimeout);
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, rounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume);
+    }
+
+    public MigrationOptions withVerifyAfterResume(boolean after) {
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, after);
     }
 }

@@ -9,6 +9,7 @@ import io.livemig.migrator.policy.ConvergencePolicy;
 import io.livemig.migrator.policy.RoundFigures;
 import io.livemig.migrator.protocol.Abort;
 import io.livemig.migrator.protocol.Commit;
+import io.livemig.migrator.protocol.DigestCheck;
 import io.livemig.migrator.protocol.GuestOffer;
 import io.livemig.migrator.protocol.Hello;
 import io.livemig.migrator.protocol.HelloAck;
@@ -219,21 +220,25 @@ public final class MigrationSource {
                 connection.send(new io.livemig.migrator.protocol.VcpuState(state.vcpu(), state.registers()));
             }
             finalTransferNanos = System.nanoTime() - transferStart;
-            long[] digestAndNanos = digest.join();
-            connection.send(new StopAndCopyDone(digestAndNanos[0], pauseStartNanos));
-            long sourceDigestWaitNanos = System.nanoTime() - transferStart - finalTransferNanos;
+            long waitStart = System.nanoTime();
+            if (options.verifyAfterResume()) {
+                deferredDigest = digest;
+                connection.send(new StopAndCopyDone(0, pauseStartNanos, true));
+            } else {
+                connection.send(new StopAndCopyDone(digest.join()[0], pauseStartNanos, false));
+            }
             account(sent, finalTransferNanos, 0, memory.pageSize());
             recordRound(new RoundFigures(round, sent.pages(), sent.bytes(), finalTransferNanos, 0, memory.pageSize(),
                     vm.scheduler().minCapPct(), options.downtimeLimit().toNanos(), transferredBytes,
                     System.nanoTime() - startNanos), 100, true);
             this.lastHeartbeatMicros = lastHeartbeatBeforePause;
-            long waitStart = System.nanoTime();
             Replies.expect(connection, Ready.class, options.replyTimeout(), "stop-and-copy");
-            verifyNanos = sourceDigestWaitNanos + (System.nanoTime() - waitStart);
-            digestVerified = true;
+            verifyNanos = System.nanoTime() - waitStart;
+            digestVerified = !options.verifyAfterResume();
         }
 
         long lastHeartbeatMicros;
+        CompletableFuture<long[]> deferredDigest;
 
         private MigrationStats handover() throws Exception {
             listener.phase("handover");
@@ -252,11 +257,23 @@ public final class MigrationSource {
                 if (resumed.firstOpMicros() > 0 && lastHeartbeatMicros > 0) {
                     appDowntimeMs = (resumed.firstOpMicros() - lastHeartbeatMicros) / 1000.0;
                 }
+                if (deferredDigest != null) return checkDigestAfterResume();
                 return stats("completed", null);
             } catch (Exception e) {
                 // The destination has COMMIT and owns the guest; only the figures are missing.
                 return stats("completed", "the destination did not confirm the resume: " + Errors.describe(e));
             }
+        }
+
+        /** The deferred check: the source's digest at pause against the destination's at resume. */
+        private MigrationStats checkDigestAfterResume() throws Exception {
+            long[] source = deferredDigest.join();
+            connection.send(new DigestCheck(source[0]));
+            DigestCheck destination = Replies.expect(connection, DigestCheck.class, options.replyTimeout(), "the digest check");
+            digestVerified = destination.memoryDigest() == source[0];
+            return stats("completed", digestVerified ? null : "memory digest mismatch found after resume: source "
+                    + Long.toHexString(source[0]) + ", destination " + Long.toHexString(destination.memoryDigest())
+                    + "; the destination stopped the guest");
         }
 
         MigrationStats failed(String reason) {

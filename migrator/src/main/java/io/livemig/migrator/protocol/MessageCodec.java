@@ -73,7 +73,8 @@ public final class MessageCodec {
             case ROUND_END -> new RoundEnd(in.readInt(), in.readLong());
             case ROUND_ACK -> new RoundAck(in.readInt(), in.readLong());
             case VCPU_STATE -> new VcpuState(in.readInt(), in.readLongs(VcpuState.REGISTER_COUNT));
-            case STOP_AND_COPY_DONE -> new StopAndCopyDone(in.readLong(), in.readLong());
+            case STOP_AND_COPY_DONE -> new StopAndCopyDone(in.readLong(), in.readLong(), in.readFlag("digestAfterResume"));
+            case DIGEST_CHECK -> new DigestCheck(in.readLong());
             case READY -> new Ready();
             case COMMIT -> new Commit();
             case RESUMED -> new Resumed(in.readLong(), in.readLong());
@@ -134,6 +135,7 @@ public final class MessageCodec {
                 RoundEnd m = (RoundEnd) message;
                 out.writeInt(m.round()).writeLong(m.pagesSent());
             }
+            case DIGEST_CHECK -> out.writeLong(((DigestCheck) message).memoryDigest());
             case ROUND_ACK -> {
                 RoundAck m = (RoundAck) message;
                 out.writeInt(m.round()).writeLong(m.pagesLoaded());
@@ -147,7 +149,7 @@ public final class MessageCodec {
             }
             case STOP_AND_COPY_DONE -> {
                 StopAndCopyDone m = (StopAndCopyDone) message;
-                out.writeLong(m.memoryDigest()).writeLong(m.sourcePauseNanos());
+                out.writeLong(m.memoryDigest()).writeLong(m.sourcePauseNanos()).writeByte(m.digestAfterResume() ? 1 : 0);
             }
             case RESUMED -> {
                 Resumed resumed = (Resumed) message;

@@ -16,7 +16,8 @@ public enum MessageType {
     COMMIT(12),
     RESUMED(13),
     ABORT(14),
-    ROUND_ACK(15);
+    ROUND_ACK(15),
+    DIGEST_CHECK(16);
 
     private static final MessageType[] BY_CODE = new MessageType[256];
 

@@ -18,6 +18,14 @@ final class PayloadReader {
         return payload.readInt();
     }
 
+    /** A boolean as one byte, 0 or 1; anything else is a protocol error. */
+    boolean readFlag(String field) {
+        need(1);
+        byte b = payload.readByte();
+        if (b != 0 && b != 1) throw new ProtocolException(type + ": " + field + " must be 0 or 1, got " + b);
+        return b == 1;
+    }
+
     long readLong() {
         need(Long.BYTES);
         return payload.readLong();

@@ -39,6 +39,13 @@ class LoopbackMigrationTest {
     }
 
     @Test
+    void digestsCanBeComparedAfterTheResumeInstead() throws Exception {
+        MigrationStats stats = migrateAndCheck("memwrite:wss=8m,rate=4m", 32 * MIB, 1,
+                MigrationOptions.defaults().withVerifyAfterResume(true));
+        assertThat(stats.error()).isNull();
+    }
+
+    @Test
     void kvstoreMigratesWithItsTableIntact() throws Exception {
         migrateAndCheck("kvstore:records=20000,value=128", 32 * MIB, 1, MigrationOptions.defaults());
     }

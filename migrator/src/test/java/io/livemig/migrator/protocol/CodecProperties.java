@@ -90,7 +90,8 @@ class CodecProperties {
                         .as(RoundAck::new),
                 Combinators.combine(Arbitraries.integers().between(0, ProtocolLimits.MAX_VCPUS - 1), registers)
                         .as(VcpuState::new),
-                Combinators.combine(Arbitraries.longs(), Arbitraries.longs()).as(StopAndCopyDone::new),
+                Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), Arbitraries.of(true, false)).as(StopAndCopyDone::new),
+                Arbitraries.longs().map(DigestCheck::new),
                 Arbitraries.just(new Ready()),
                 Arbitraries.just(new Commit()),
                 Combinators.combine(Arbitraries.longs(), Arbitraries.longs()).as(Resumed::new),

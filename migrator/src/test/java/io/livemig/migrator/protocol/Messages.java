@@ -37,6 +37,8 @@ final class Messages {
                 new RoundAck(7, 123_456L),
                 new VcpuState(3, registers),
                 new StopAndCopyDone(0xDEADBEEFCAFEL, System.nanoTime()),
+                new StopAndCopyDone(0, System.nanoTime(), true),
+                new DigestCheck(0x1234_5678_9ABC_DEF0L),
                 new Ready(),
                 new Commit(),
                 new Resumed(42L, 1_700_000_000_000_000L),

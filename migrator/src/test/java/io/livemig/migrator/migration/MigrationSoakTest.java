@@ -1,0 +1,70 @@
+package io.livemig.migrator.migration;
+
+import io.livemig.emulator.GuestConfig;
+import io.livemig.emulator.VirtualMachine;
+import io.livemig.migrator.policy.NoConvergencePolicy;
+import io.livemig.migrator.stats.MigrationStats;
+import io.livemig.migrator.transport.ConnectionOptions;
+import io.livemig.migrator.transport.Transport;
+import io.livemig.workloads.Workloads;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A kvstore guest migrated back and forth 20 times over loopback (both endpoints in this JVM):
+ * every hop completes with the digests equal and the table verified, and nothing accumulates:
+ * threads, file descriptors and heap stay flat. The long form (200 hops, larger guest) is
+ * {@code bench/matrices} territory; see docs/reliability.md.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class MigrationSoakTest {
+    private static final int HOPS = 20;
+
+    @Test
+    void twentyHopsLeakNothing() throws Exception {
+        GuestConfig config = new GuestConfig(16L << 20, 1);
+        VirtualMachine vm = VirtualMachine.boot("soak", config, Workloads.parse("kvstore:records=20000,value=64"));
+        vm.start();
+        long[] baseline = null;
+        try (Transport transport = Transport.create(ConnectionOptions.DEFAULTS)) {
+            for (int hop = 0; hop < HOPS; hop++) {
+                try (InProcessDestination destination = new InProcessDestination()) {
+                    long opsBefore = vm.totalOps();
+                    MigrationStats stats = new MigrationSource(vm, new NoConvergencePolicy(), MigrationOptions.defaults(),
+                            MigrationListener.SILENT, new Handshake(), 0).migrate(transport, destination.address());
+                    assertThat(stats.status()).as("hop %d: %s", hop, stats.error()).isEqualTo("completed");
+                    assertThat(stats.digestVerified()).isTrue();
+                    vm.close();
+                    vm = destination.await().vm();
+                    destination.incoming.obtrudeValue(null);
+                    LoopbackMigrationTest.awaitOps(vm, opsBefore + 1);
+                    assertThat(vm.verify().ok()).as("hop %d", hop).isTrue();
+                }
+                if (hop == 2) baseline = resources(); // after warm-up: pools and event loops exist
+            }
+            long[] after = resources();
+            assertThat(after[0]).as("threads").isLessThanOrEqualTo(baseline[0] + 2);
+            assertThat(after[1]).as("file descriptors").isLessThanOrEqualTo(baseline[1] + 4);
+            assertThat(after[2]).as("heap bytes after GC").isLessThan(baseline[2] + (32L << 20));
+        } finally {
+            vm.close();
+        }
+    }
+
+    private static long[] resources() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        Runtime rt = Runtime.getRuntime();
+        String[] fds = new File("/proc/self/fd").list();
+        return new long[] {ManagementFactory.getThreadMXBean().getThreadCount(), fds == null ? 0 : fds.length,
+                rt.totalMemory() - rt.freeMemory()};
+    }
+}
