@@ -1,6 +1,6 @@
 package io.livemig.bench.demo;
 
-import io.livemig.bench.experiment.ChildJvm;
+import io.livemig.migrator.process.ChildJvm;
 import io.livemig.emulator.GuestConfig;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.migrator.cli.Cli;

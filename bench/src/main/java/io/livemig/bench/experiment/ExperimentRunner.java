@@ -1,5 +1,6 @@
 package io.livemig.bench.experiment;
 
+import io.livemig.migrator.process.ChildJvm;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livemig.migrator.stats.StatsJson;
 

@@ -1,5 +1,7 @@
 package io.livemig.bench.report;
 
+import java.time.Duration;
+import io.livemig.migrator.process.ChildJvm;
 import io.livemig.emulator.GuestConfig;
 import io.livemig.emulator.GuestMemory;
 import io.livemig.emulator.VirtualMachine;
@@ -36,11 +38,11 @@ final class MigrationRun {
     /** Boots, fills, runs the guest for {@code runBeforeMs}, migrates it; the dest child is stopped after. */
     static MigrationStats migrate(long memoryBytes, int vcpus, String spec, long bandwidthBytesPerS, long runBeforeMs)
             throws Exception {
-        try (BenchChild dest = BenchChild.dest("1s");
+        try (ChildJvm dest = ChildJvm.livemig("dest", List.of("dest", "--listen", "127.0.0.1:0", "--run-for", "1s"));
              VirtualMachine vm = VirtualMachine.boot("bench-source", new GuestConfig(memoryBytes, vcpus), Workloads.parse(spec))) {
             long reserved = Workloads.requiredBytes(vm.program(), vm.config());
             fillRandom(vm.memory(), reserved, spec.hashCode());
-            int port = dest.awaitPort();
+            int port = dest.awaitListening(Duration.ofSeconds(120));
             vm.start();
             long ops0 = vm.totalOps();
             long t0 = System.nanoTime();
@@ -52,7 +54,7 @@ final class MigrationRun {
                 stats = new MigrationSource(vm, PolicySettings.defaults().create("none"), options, MigrationListener.SILENT,
                         new Handshake(), opsPerS).migrate(transport, new HostPort("127.0.0.1", port));
             }
-            dest.awaitExitOrStop(60);
+            if (dest.awaitExit(Duration.ofSeconds(60)) == null) dest.close();
             if (!stats.completed() || !stats.digestVerified()) {
                 throw new IllegalStateException("migration " + stats.status() + ": " + stats.error() + "\ndest said:\n" + dest.output());
             }

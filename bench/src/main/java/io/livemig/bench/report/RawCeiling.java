@@ -1,5 +1,7 @@
 package io.livemig.bench.report;
 
+import java.util.List;
+import io.livemig.migrator.process.ChildJvm;
 import io.livemig.migrator.protocol.PageBatchEncoder;
 import io.livemig.migrator.protocol.PageSource;
 import io.livemig.migrator.protocol.RoundEnd;
@@ -29,8 +31,8 @@ final class RawCeiling {
 
     /** Sends {@code totalBytes} (rounded to whole frames) after a 64-frame warm-up; returns bytes/s. */
     static double measure(long totalBytes) throws Exception {
-        try (BenchChild sink = BenchChild.rawSink(); Transport transport = Transport.create(ConnectionOptions.DEFAULTS)) {
-            int port = sink.awaitPort();
+        try (ChildJvm sink = ChildJvm.start("raw-sink", RawSinkMain.class.getName(), List.of(), null, null); Transport transport = Transport.create(ConnectionOptions.DEFAULTS)) {
+            int port = sink.awaitListening(Duration.ofSeconds(120));
             Connection connection = transport.connect(new HostPort("127.0.0.1", port), Duration.ofSeconds(10));
             try {
                 ByteBuf[] frames = buildFrames(connection);
@@ -47,7 +49,7 @@ final class RawCeiling {
                 }
             } finally {
                 connection.close();
-                sink.awaitExitOrStop(10);
+                if (sink.awaitExit(Duration.ofSeconds(10)) == null) sink.close();
             }
         }
     }

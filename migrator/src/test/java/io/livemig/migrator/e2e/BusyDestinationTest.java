@@ -1,5 +1,6 @@
 package io.livemig.migrator.e2e;
 
+import io.livemig.migrator.process.ChildJvm;
 import io.livemig.emulator.GuestConfig;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.emulator.VmState;
@@ -16,6 +17,8 @@ import io.livemig.workloads.Workloads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -29,11 +32,11 @@ class BusyDestinationTest {
 
     @Test
     void aSecondSourceIsRefusedWhileAMigrationIsInProgress() throws Exception {
-        try (ChildJvm dest = ChildJvm.start("dest", "--listen", "127.0.0.1:0", "--run-for", "1s");
+        try (ChildJvm dest = ChildJvm.livemig("dest", List.of("dest", "--listen", "127.0.0.1:0", "--run-for", "1s"));
              Transport transport = Transport.create(ConnectionOptions.DEFAULTS);
              VirtualMachine first = VirtualMachine.boot("first", new GuestConfig(32 * MIB, 1), Workloads.parse("memwrite:wss=16m,rate=4m"));
              VirtualMachine second = VirtualMachine.boot("second", new GuestConfig(32 * MIB, 1), Workloads.parse("idle"))) {
-            HostPort to = new HostPort("127.0.0.1", dest.awaitPort());
+            HostPort to = new HostPort("127.0.0.1", dest.awaitListening(Duration.ofSeconds(60)));
             first.start();
             second.start();
             CountDownLatch preCopying = new CountDownLatch(1);
@@ -58,7 +61,7 @@ class BusyDestinationTest {
 
             MigrationStats completed = firstResult.get(90, TimeUnit.SECONDS);
             assertThat(completed.status()).as(completed.error()).isEqualTo("completed");
-            assertThat(dest.awaitExit(60)).as(dest.output()).isZero();
+            assertThat(dest.awaitExit(Duration.ofSeconds(60))).as(dest.output()).isZero();
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.livemig.migrator.e2e;
 
+import io.livemig.migrator.process.ChildJvm;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livemig.emulator.GuestConfig;
 import io.livemig.emulator.VirtualMachine;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.List;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -43,10 +45,10 @@ class RealJvmMigrationTest {
     @CsvSource({"idle, 0", "'memwrite:wss=8m,rate=8m', 64m", "'kvstore:records=20000,value=100', 0"})
     void guestMigratesToADestinationJvmAndVerifiesThere(String spec, String bandwidth) throws Exception {
         Path destStats = dir.resolve("dest.json");
-        try (ChildJvm dest = ChildJvm.start("dest", "--listen", "127.0.0.1:0", "--run-for", "1s", "--stats-json", destStats.toString());
+        try (ChildJvm dest = ChildJvm.livemig("dest", List.of("dest", "--listen", "127.0.0.1:0", "--run-for", "1s", "--stats-json", destStats.toString()));
              Transport transport = Transport.create(ConnectionOptions.DEFAULTS);
              VirtualMachine vm = VirtualMachine.boot("src", new GuestConfig(32 * MIB, 2), Workloads.parse(spec))) {
-            HostPort to = new HostPort("127.0.0.1", dest.awaitPort());
+            HostPort to = new HostPort("127.0.0.1", dest.awaitListening(Duration.ofSeconds(60)));
             vm.start();
             Thread.sleep(300);
             long rate = "0".equals(bandwidth) ? 0 : io.livemig.workloads.Sizes.parseRate(bandwidth);
@@ -58,7 +60,7 @@ class RealJvmMigrationTest {
             assertThat(stats.downtimeMs()).isPositive();
             assertThat(stats.appDowntimeMs()).isPositive();
             assertThat(vm.state()).isEqualTo(VmState.MIGRATED);
-            assertThat(dest.awaitExit(60)).as(dest.output()).isZero();
+            assertThat(dest.awaitExit(Duration.ofSeconds(60))).as(dest.output()).isZero();
             JsonNode arrived = StatsJson.mapper().readTree(destStats.toFile());
             assertThat(arrived.get("verified").asBoolean()).as(arrived.toString()).isTrue();
             assertThat(arrived.get("ops").asLong()).as("the guest made progress on the destination").isPositive();
@@ -71,12 +73,12 @@ class RealJvmMigrationTest {
         try (Transport transport = Transport.create(ConnectionOptions.DEFAULTS);
              Listener home = transport.listen(new HostPort("127.0.0.1", 0))) {
             Path forward = dir.resolve("forward.json");
-            try (ChildJvm away = ChildJvm.start("dest", "--listen", "127.0.0.1:0", "--forward-to",
-                    "127.0.0.1:" + home.localAddress().getPort(), "--forward-after", "500ms", "--forward-stats-json", forward.toString());
+            try (ChildJvm away = ChildJvm.livemig("dest", List.of("dest", "--listen", "127.0.0.1:0", "--forward-to",
+                    "127.0.0.1:" + home.localAddress().getPort(), "--forward-after", "500ms", "--forward-stats-json", forward.toString()));
                  VirtualMachine vm = VirtualMachine.boot("home", new GuestConfig(32 * MIB, 1), Workloads.parse("kvstore:records=10000,value=64"))) {
                 vm.start();
                 MigrationStats out = new MigrationSource(vm, new NoConvergencePolicy(), MigrationOptions.defaults(),
-                        MigrationListener.SILENT, new Handshake(), 0).migrate(transport, new HostPort("127.0.0.1", away.awaitPort()));
+                        MigrationListener.SILENT, new Handshake(), 0).migrate(transport, new HostPort("127.0.0.1", away.awaitListening(Duration.ofSeconds(60))));
                 assertThat(out.status()).as(out.error()).isEqualTo("completed");
                 long opsWhenLeaving = vm.totalOps();
 
@@ -87,7 +89,7 @@ class RealJvmMigrationTest {
                         assertThat(returned.verify().ok()).isTrue();
                     }
                 }
-                assertThat(away.awaitExit(30)).as(away.output()).isZero();
+                assertThat(away.awaitExit(Duration.ofSeconds(30))).as(away.output()).isZero();
                 assertThat(StatsJson.read(forward, MigrationStats.class).digestVerified()).isTrue();
             }
         }

@@ -1,4 +1,4 @@
-package io.livemig.bench.experiment;
+package io.livemig.migrator.process;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,11 +18,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A child JVM running {@code io.livemig.migrator.cli.Main} with this JVM's java binary, classpath
- * and {@code --add-*}, {@code -D*}, {@code -X*} flags. Its stdout lines go to a consumer (and are
- * watched for the destination's "listening on" line); its stderr goes to a file. Every child is
+ * A child JVM running a livemig command (or another main class of the same classpath) with this
+ * JVM's java binary, classpath and {@code --add-*}, {@code -D*}, {@code -X*} flags: how the demo,
+ * the experiment harness, the reports and the end-to-end tests start their second JVM. Its stdout
+ * lines are kept (see {@link #output()}), passed to an optional consumer, and watched for a
+ * destination's "listening on" line; its stderr goes to a file, or joins stdout. Every child is
  * registered with one shutdown hook, so Ctrl-C stops them too; {@link #close()} stops it for good
- * (destroy, then destroyForcibly after {@link #STOP_GRACE}).
+ * (destroy, then destroyForcibly after {@link #STOP_GRACE}); {@link #kill()} is a SIGKILL.
  */
 public final class ChildJvm implements AutoCloseable {
     public static final String MAIN_CLASS = "io.livemig.migrator.cli.Main";
@@ -36,6 +38,7 @@ public final class ChildJvm implements AutoCloseable {
 
     private final Process process;
     private final String name;
+    private final StringBuffer output = new StringBuffer();
     private volatile int listenPort = -1;
     private final Object portLock = new Object();
 
@@ -47,25 +50,45 @@ public final class ChildJvm implements AutoCloseable {
         reader.start();
     }
 
-    /** Starts {@code Main args...}; stderr goes to {@code stderrFile}. */
+    /** Starts {@code livemig args...}; stderr joins stdout, both kept in {@link #output()}. */
+    public static ChildJvm livemig(String name, List<String> args) throws IOException {
+        return start(name, MAIN_CLASS, args, null, null);
+    }
+
+    /** Starts {@code livemig args...}; stderr goes to {@code stderrFile}. */
     public static ChildJvm start(String name, List<String> args, Path stderrFile, Consumer<String> stdoutLines)
             throws IOException {
+        return start(name, MAIN_CLASS, args, stderrFile, stdoutLines);
+    }
+
+    /**
+     * Starts {@code mainClass args...}.
+     *
+     * @param stderrFile where stderr goes; null: it joins stdout
+     * @param stdoutLines gets every stdout line as it comes; may be null
+     */
+    public static ChildJvm start(String name, String mainClass, List<String> args, Path stderrFile,
+                                 Consumer<String> stdoutLines) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(inheritedJvmFlags());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(MAIN_CLASS);
+        command.add(mainClass);
         command.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(command).redirectError(stderrFile.toFile())
-                .redirectInput(ProcessBuilder.Redirect.PIPE);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE);
+        if (stderrFile == null) {
+            pb.redirectErrorStream(true);
+        } else {
+            pb.redirectError(stderrFile.toFile());
+        }
         Process p = pb.start();
         LIVE.add(p);
         return new ChildJvm(name, p, stdoutLines);
     }
 
     /** This JVM's flags worth passing on: module access, system properties, -X options (no agents, no debug ports). */
-    static List<String> inheritedJvmFlags() {
+    public static List<String> inheritedJvmFlags() {
         List<String> flags = new ArrayList<>();
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (arg.startsWith("-agentlib") || arg.startsWith("-javaagent") || arg.startsWith("-Xdebug")
@@ -79,6 +102,7 @@ public final class ChildJvm implements AutoCloseable {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
+                output.append(line).append('\n');
                 Matcher m = LISTENING.matcher(line);
                 if (m.find()) {
                     synchronized (portLock) {
@@ -115,6 +139,18 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     public boolean isAlive() { return process.isAlive(); }
+
+    public long pid() { return process.pid(); }
+
+    /** Everything the child printed on stdout so far (and stderr, when it joins stdout). */
+    public String output() { return output.toString(); }
+
+    /** SIGKILL: no shutdown hooks and no clean close, the way a crash looks. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        LIVE.remove(process);
+    }
 
     @Override
     public void close() {
