@@ -12,7 +12,6 @@ import io.livemig.migrator.migration.MigrationListener;
 import io.livemig.migrator.migration.MigrationOptions;
 import io.livemig.migrator.migration.MigrationSource;
 import io.livemig.migrator.policy.NoConvergencePolicy;
-import io.livemig.migrator.protocol.Refuse;
 import io.livemig.migrator.stats.MigrationStats;
 import io.livemig.migrator.security.AuthToken;
 import io.livemig.migrator.stats.StatsJson;
@@ -40,7 +39,6 @@ import java.util.concurrent.atomic.AtomicReference;
                 "refused one it listens again. Once a guest arrives it runs here: for --run-for, then stops and",
                 "prints its figures; without --run-for until interrupted (Ctrl-C)."})
 final class DestCommand implements Callable<Integer> {
-    private static final Duration BUSY_HELLO_WAIT = Duration.ofSeconds(5);
 
     @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", converter = Converters.Address.class,
             description = "Where to listen, e.g. 127.0.0.1:7000 (port 0 picks a free port; the chosen one is printed).")
@@ -74,6 +72,7 @@ final class DestCommand implements Callable<Integer> {
 
     private final AtomicReference<VirtualMachine> hosted = new AtomicReference<>();
     private Handshake handshake;
+    private MigrationDestination destination;
     private final AtomicBoolean busy = new AtomicBoolean();
     private final BlockingQueue<Connection> admitted = new LinkedBlockingQueue<>();
 
@@ -84,7 +83,7 @@ final class DestCommand implements Callable<Integer> {
         DestinationOptions options = new DestinationOptions(maxMemoryBytes, DestinationOptions.DEFAULT_MESSAGE_TIMEOUT,
                 Workloads::parse, DestinationOptions.DEFAULT_FIRST_OP_WAIT);
         handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
-        MigrationDestination destination = new MigrationDestination(options, handshake);
+        destination = new MigrationDestination(options, handshake);
         try (Transport transport = Transport.create(ConnectionOptions.DEFAULTS);
              Listener listener = listen(transport)) {
             GuestMemory.allocate(GuestMemory.MIN_SIZE_BYTES).close(); // class set-up now, not in the source's setup time
@@ -120,19 +119,21 @@ final class DestCommand implements Callable<Integer> {
             if (busy.compareAndSet(false, true)) {
                 admitted.add(connection);
             } else {
-                Thread refuser = new Thread(() -> refuseBusy(connection), "dest-refuser");
+                Thread refuser = new Thread(() -> answerWhileBusy(connection), "dest-refuser");
                 refuser.setDaemon(true);
                 refuser.start();
             }
         }
     }
 
-    private static void refuseBusy(Connection connection) {
+    /** While busy: a source in doubt about an earlier migration gets its answer; a new guest is refused. */
+    private void answerWhileBusy(Connection connection) {
         try (connection) {
-            connection.receive(BUSY_HELLO_WAIT);
-            connection.send(new Refuse("busy: this destination is already receiving or running a guest")).await(1000);
+            destination.answerWhileBusy(connection, "busy: this destination is already receiving or running a guest");
+        } catch (MigrationDestination.OutcomeAnswered e) {
+            System.err.println("livemig dest: " + e.getMessage());
         } catch (Exception e) {
-            // a probe, or a peer that left: nothing to tell it
+            // refused as busy, a probe, or a peer that left: nothing more to say
         }
     }
 
@@ -153,7 +154,11 @@ final class DestCommand implements Callable<Integer> {
                     peer, incoming.rounds(), incoming.pagesReceived());
             return incoming;
         } catch (MigrationException e) {
-            if (!isSilentProbe(e)) System.err.println("livemig dest: incoming migration from " + peer + " failed: " + e.getMessage());
+            if (e instanceof MigrationDestination.OutcomeAnswered) {
+                System.err.println("livemig dest: " + e.getMessage());
+            } else if (!isSilentProbe(e)) {
+                System.err.println("livemig dest: incoming migration from " + peer + " failed: " + e.getMessage());
+            }
             return null;
         }
     }

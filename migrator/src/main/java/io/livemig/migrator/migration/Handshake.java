@@ -52,8 +52,12 @@ public class Handshake {
         return token != null;
     }
 
-    /** Source: offers our version; fails if the destination does not speak it or does not prove the token. */
-    public void sourceSide(Connection connection, Duration timeout) throws Exception {
+    /**
+     * Source: offers our version; fails if the destination does not speak it or does not prove the token.
+     *
+     * @return the source nonce, which also names this migration (see {@code OutcomeQuery})
+     */
+    public byte[] sourceSide(Connection connection, Duration timeout) throws Exception {
         byte[] sourceNonce = nonce();
         connection.send(new Hello(ProtocolVersion.CURRENT, sourceNonce));
         HelloAck ack = Replies.expect(connection, HelloAck.class, timeout, "the handshake");
@@ -71,10 +75,15 @@ public class Handshake {
             proof = token.proof(AuthToken.Role.SOURCE, sourceNonce, destinationNonce);
         }
         connection.send(new AuthProof(proof));
+        return sourceNonce;
     }
 
-    /** Destination: accepts a version it speaks and, with a token, only a source that proves it. */
-    public void destinationSide(Connection connection, Duration timeout) throws Exception {
+    /**
+     * Destination: accepts a version it speaks and, with a token, only a source that proves it.
+     *
+     * @return the source's nonce: the id of the migration this connection carries
+     */
+    public byte[] destinationSide(Connection connection, Duration timeout) throws Exception {
         Hello hello = Replies.expect(connection, Hello.class, timeout, "the handshake");
         if (!ProtocolVersion.isSupported(hello.protocolVersion())) {
             String reason = "protocol version " + hello.protocolVersion() + " is not supported; this destination speaks "
@@ -96,6 +105,7 @@ public class Handshake {
             throw new MigrationException(AUTH_FAILED + ": the source "
                     + (answer.proof().length == 0 ? "sent no proof (no --auth-token-file there?)" : "does not hold our token"));
         }
+        return sourceNonce;
     }
 
     static byte[] nonce() {

@@ -10,6 +10,8 @@ import io.livemig.migrator.protocol.Commit;
 import io.livemig.migrator.protocol.DigestCheck;
 import io.livemig.migrator.protocol.GuestOffer;
 import io.livemig.migrator.protocol.Message;
+import io.livemig.migrator.protocol.Outcome;
+import io.livemig.migrator.protocol.OutcomeQuery;
 import io.livemig.migrator.protocol.PageBatch;
 import io.livemig.migrator.protocol.ProtocolException;
 import io.livemig.migrator.protocol.Ready;
@@ -40,10 +42,41 @@ public final class MigrationDestination {
 
     private final DestinationOptions options;
     private final Handshake handshake;
+    private final Outcomes outcomes = new Outcomes();
 
     public MigrationDestination(DestinationOptions options, Handshake handshake) {
         this.options = options;
         this.handshake = handshake;
+    }
+
+    /** A connection that asked about an earlier migration's outcome and got its answer: not a migration. */
+    public static final class OutcomeAnswered extends MigrationException {
+        OutcomeAnswered(boolean committed) {
+            super("answered an outcome query: " + (committed ? "committed" : "not committed"));
+        }
+    }
+
+    /**
+     * For connections that arrive while this destination is busy: after the handshake, answer an
+     * outcome query, or refuse a guest offer as busy.
+     */
+    public void answerWhileBusy(Connection connection, String busyReason) throws MigrationException, InterruptedException {
+        try {
+            handshake.destinationSide(connection, options.messageTimeout());
+            Message first = connection.receive(options.messageTimeout());
+            ReferenceCountUtil.release(first);
+            if (first instanceof OutcomeQuery query) {
+                boolean committed = outcomes.answer(query.migrationId());
+                connection.send(new Outcome(committed)).await(options.messageTimeout().toMillis());
+                throw new OutcomeAnswered(committed);
+            }
+            connection.send(new Refuse(busyReason)).await(options.messageTimeout().toMillis());
+            throw new MigrationException("refused: " + busyReason);
+        } catch (MigrationException | InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new MigrationException(Errors.describe(e), e);
+        }
     }
 
     /**
@@ -55,9 +88,10 @@ public final class MigrationDestination {
     public Incoming receive(Connection connection, String vmName) throws MigrationException, InterruptedException {
         VirtualMachine vm = null;
         boolean started = false;
+        byte[] pendingId = null;
         try {
-            handshake.destinationSide(connection, options.messageTimeout());
-            GuestOffer offer = Replies.expect(connection, GuestOffer.class, options.messageTimeout(), "the guest offer");
+            byte[] migrationId = handshake.destinationSide(connection, options.messageTimeout());
+            GuestOffer offer = offerOrOutcomeQuery(connection);
             GuestProgram program = admit(connection, offer);
             vm = VirtualMachine.incoming(vmName, new GuestConfig(offer.memoryBytes(), offer.pageSize(), offer.vcpus()), program);
             connection.send(new Accept());
@@ -73,8 +107,13 @@ public final class MigrationDestination {
                 throw new MigrationException(reason);
             }
             vm.loadVcpuStates(receiving.states());
+            outcomes.pending(migrationId);
+            pendingId = migrationId;
             connection.send(new Ready());
             Replies.expect(connection, Commit.class, options.messageTimeout(), "the handover");
+            if (!outcomes.commit(migrationId)) {
+                throw new MigrationException("COMMIT arrived after the source was told this destination would not run the guest");
+            }
             vm.start();
             started = true;
             long resumedAt = System.nanoTime();
@@ -99,6 +138,7 @@ public final class MigrationDestination {
             throw new MigrationException(Errors.describe(e), e);
         } finally {
             if (vm != null && !started) vm.close();
+            if (pendingId != null && !started) outcomes.abandon(pendingId);
         }
     }
 
@@ -117,6 +157,25 @@ public final class MigrationDestination {
         }
         vm.stop();
         return false;
+    }
+
+    /** The first message after the handshake: a guest offer, or a question about an earlier migration. */
+    private GuestOffer offerOrOutcomeQuery(Connection connection) throws Exception {
+        Message first;
+        try {
+            first = connection.receive(options.messageTimeout());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new MigrationException("no guest offer within " + options.messageTimeout().toMillis() + " ms");
+        }
+        if (first instanceof GuestOffer offer) return offer;
+        ReferenceCountUtil.release(first);
+        if (first instanceof OutcomeQuery query) {
+            boolean committed = outcomes.answer(query.migrationId());
+            connection.send(new Outcome(committed)).await(options.messageTimeout().toMillis());
+            throw new OutcomeAnswered(committed);
+        }
+        if (first instanceof Abort abort) throw new MigrationException("the source aborted: " + abort.reason());
+        throw new ProtocolException("expected GUEST_OFFER after the handshake, got " + first.type());
     }
 
     private GuestProgram admit(Connection connection, GuestOffer offer) throws Exception {

@@ -1,7 +1,7 @@
 package io.livemig.migrator.migration;
 
 /** A migration ended without handing the guest over; the message is one line for the user. */
-public final class MigrationException extends Exception {
+public class MigrationException extends Exception {
     public MigrationException(String message) {
         super(message);
     }

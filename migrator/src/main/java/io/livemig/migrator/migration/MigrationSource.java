@@ -14,6 +14,8 @@ import io.livemig.migrator.protocol.GuestOffer;
 import io.livemig.migrator.protocol.Hello;
 import io.livemig.migrator.protocol.HelloAck;
 import io.livemig.migrator.protocol.Message;
+import io.livemig.migrator.protocol.Outcome;
+import io.livemig.migrator.protocol.OutcomeQuery;
 import io.livemig.migrator.protocol.PageBatchEncoder;
 import io.livemig.migrator.protocol.ProtocolVersion;
 import io.livemig.migrator.protocol.Ready;
@@ -43,6 +45,8 @@ import java.util.concurrent.CompletableFuture;
 public final class MigrationSource {
     /** Rounds shorter than this give a noisy rate; the stop rule then uses the average over all rounds. */
     private static final long MIN_RATE_SAMPLE_NANOS = 20_000_000L;
+    private static final int OUTCOME_QUERY_ATTEMPTS = 5;
+    private static final long OUTCOME_QUERY_PAUSE_MILLIS = 1_000;
     /** Below this much data sent, a measured rate says more about latency than about the link. */
     private static final long MIN_RATE_SAMPLE_BYTES = 4L << 20;
     /** Assumed link rate before anything could be measured on an unlimited link: a modest LAN. */
@@ -80,7 +84,7 @@ public final class MigrationSource {
 
     /** Migrates the running guest to {@code to}. Never throws for a failed migration: the stats say so. */
     public MigrationStats migrate(Transport transport, HostPort to) {
-        Run run = new Run();
+        Run run = new Run(transport, to);
         run.startNanos = System.nanoTime();
         run.opsAtStart = vm.totalOps();
         if (vm.state() != VmState.RUNNING) {
@@ -107,7 +111,10 @@ public final class MigrationSource {
 
     /** The state of one attempt, so the phases can share it without long parameter lists. */
     private final class Run {
+        final Transport transport;
+        final HostPort to;
         Connection connection;
+        byte[] migrationId;
         long startNanos;
         long setupNanos;
         long opsAtStart;
@@ -125,9 +132,14 @@ public final class MigrationSource {
         boolean committed;
         String stopReason;
 
+        Run(Transport transport, HostPort to) {
+            this.transport = transport;
+            this.to = to;
+        }
+
         MigrationStats migrate() throws Exception {
             GuestMemory memory = vm.memory();
-            handshake.sourceSide(connection, options.replyTimeout());
+            migrationId = handshake.sourceSide(connection, options.replyTimeout());
             GuestOffer offer = new GuestOffer(memory.sizeBytes(), memory.pageSize(), vm.config().vcpus(), vm.program().spec());
             try {
                 connection.send(offer);
@@ -247,22 +259,55 @@ public final class MigrationSource {
             if (!commit.await(options.replyTimeout().toMillis()) || !commit.isSuccess()) {
                 throw new MigrationException("COMMIT could not be sent: " + Errors.describe(commit.cause()));
             }
-            committed = true;
-            vm.markMigrated();
+            committed = true; // from here the source never resumes the guest on its own
+            Resumed resumed;
             try {
-                Resumed resumed = Replies.expect(connection, Resumed.class, options.replyTimeout(), "handover");
-                downtimeNanos = resumed.resumedAtNanos() - pauseStartNanos;
-                guestBackNanos = resumed.resumedAtNanos();
-                resumeNanos = resumed.resumedAtNanos() - commitStart;
-                if (resumed.firstOpMicros() > 0 && lastHeartbeatMicros > 0) {
-                    appDowntimeMs = (resumed.firstOpMicros() - lastHeartbeatMicros) / 1000.0;
-                }
-                if (deferredDigest != null) return checkDigestAfterResume();
-                return stats("completed", null);
+                resumed = Replies.expect(connection, Resumed.class, options.replyTimeout(), "handover");
             } catch (Exception e) {
-                // The destination has COMMIT and owns the guest; only the figures are missing.
-                return stats("completed", "the destination did not confirm the resume: " + Errors.describe(e));
+                return resolveInDoubt(e);
             }
+            vm.markMigrated();
+            downtimeNanos = resumed.resumedAtNanos() - pauseStartNanos;
+            guestBackNanos = resumed.resumedAtNanos();
+            resumeNanos = resumed.resumedAtNanos() - commitStart;
+            if (resumed.firstOpMicros() > 0 && lastHeartbeatMicros > 0) {
+                appDowntimeMs = (resumed.firstOpMicros() - lastHeartbeatMicros) / 1000.0;
+            }
+            try {
+                return deferredDigest != null ? checkDigestAfterResume() : stats("completed", null);
+            } catch (Exception e) {
+                return stats("completed", "the digest check after resume did not finish: " + Errors.describe(e));
+            }
+        }
+
+        /**
+         * COMMIT was written but RESUMED never came: only the destination knows whether it read
+         * COMMIT. Ask it on a new connection; its answer is final (asking abandons a migration still
+         * waiting for COMMIT there), so the guest resumes here only if it can never start there.
+         */
+        private MigrationStats resolveInDoubt(Exception cause) throws InterruptedException {
+            String why = Errors.describe(cause);
+            String lastError = "";
+            for (int attempt = 1; attempt <= OUTCOME_QUERY_ATTEMPTS; attempt++) {
+                try (Connection asking = transport.connect(to, options.connectTimeout())) {
+                    handshake.sourceSide(asking, options.replyTimeout());
+                    asking.send(new OutcomeQuery(migrationId));
+                    Outcome outcome = Replies.expect(asking, Outcome.class, options.replyTimeout(), "the outcome query");
+                    if (outcome.committed()) {
+                        vm.markMigrated();
+                        return stats("completed", "RESUMED was lost (" + why + "); the destination confirmed it runs the guest");
+                    }
+                    committed = false; // the destination will never run it: the guest is ours again
+                    return stats("failed", "COMMIT did not reach the destination (" + why + "); the guest resumes here");
+                } catch (InterruptedException e) {
+                    throw e;
+                } catch (Exception e) {
+                    lastError = Errors.describe(e);
+                    Thread.sleep(OUTCOME_QUERY_PAUSE_MILLIS);
+                }
+            }
+            return stats("failed", "in doubt: COMMIT was written but RESUMED never came (" + why + ") and the destination "
+                    + "could not be asked (" + lastError + "); the guest stays paused here, since it may be running there");
         }
 
         /** The deferred check: the source's digest at pause against the destination's at resume. */

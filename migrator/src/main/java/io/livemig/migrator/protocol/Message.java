@@ -7,7 +7,7 @@ package io.livemig.migrator.protocol;
  * encodes and decodes them all; see {@code docs/protocol.md} for the table and the sequence.
  */
 public sealed interface Message
-        permits Hello, HelloAck, AuthProof, GuestOffer, Accept, Refuse, PageBatch, RoundEnd, RoundAck, DigestCheck, VcpuState,
+        permits Hello, HelloAck, AuthProof, GuestOffer, Accept, Refuse, PageBatch, RoundEnd, RoundAck, DigestCheck, OutcomeQuery, Outcome, VcpuState,
         StopAndCopyDone, Ready, Commit, Resumed, Abort {
 
     MessageType type();

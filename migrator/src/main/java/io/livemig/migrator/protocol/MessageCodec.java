@@ -75,6 +75,8 @@ public final class MessageCodec {
             case VCPU_STATE -> new VcpuState(in.readInt(), in.readLongs(VcpuState.REGISTER_COUNT));
             case STOP_AND_COPY_DONE -> new StopAndCopyDone(in.readLong(), in.readLong(), in.readFlag("digestAfterResume"));
             case DIGEST_CHECK -> new DigestCheck(in.readLong());
+            case OUTCOME_QUERY -> new OutcomeQuery(in.readBytes(ProtocolLimits.NONCE_BYTES));
+            case OUTCOME -> new Outcome(in.readFlag("committed"));
             case READY -> new Ready();
             case COMMIT -> new Commit();
             case RESUMED -> new Resumed(in.readLong(), in.readLong());
@@ -136,6 +138,8 @@ public final class MessageCodec {
                 out.writeInt(m.round()).writeLong(m.pagesSent());
             }
             case DIGEST_CHECK -> out.writeLong(((DigestCheck) message).memoryDigest());
+            case OUTCOME_QUERY -> out.writeBytes(((OutcomeQuery) message).migrationId());
+            case OUTCOME -> out.writeByte(((Outcome) message).committed() ? 1 : 0);
             case ROUND_ACK -> {
                 RoundAck m = (RoundAck) message;
                 out.writeInt(m.round()).writeLong(m.pagesLoaded());

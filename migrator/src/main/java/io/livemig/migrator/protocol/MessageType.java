@@ -17,7 +17,9 @@ public enum MessageType {
     RESUMED(13),
     ABORT(14),
     ROUND_ACK(15),
-    DIGEST_CHECK(16);
+    DIGEST_CHECK(16),
+    OUTCOME_QUERY(17),
+    OUTCOME(18);
 
     private static final MessageType[] BY_CODE = new MessageType[256];
 

@@ -47,7 +47,7 @@ class PhaseCutTest {
     private static final long MIB = 1 << 20;
     private static final Duration STEP = Duration.ofSeconds(10);
 
-    enum Cut { DURING_HANDSHAKE, AFTER_ACCEPT, MID_ROUND_0, BEFORE_READY, ABORT_INSTEAD_OF_READY, AFTER_COMMIT }
+    enum Cut { DURING_HANDSHAKE, AFTER_ACCEPT, MID_ROUND_0, BEFORE_READY, ABORT_INSTEAD_OF_READY, COMMIT_LOST, AFTER_COMMIT }
 
     @ParameterizedTest
     @EnumSource(Cut.class)
@@ -62,10 +62,14 @@ class PhaseCutTest {
                     .migrate(transport, new HostPort("127.0.0.1", listener.localAddress().getPort()));
             fake.get(20, TimeUnit.SECONDS);
             if (cut == Cut.AFTER_COMMIT) {
-                assertThat(stats.status()).as("COMMIT was written: the destination owns the guest").isEqualTo("completed");
-                assertThat(stats.error()).contains("did not confirm the resume");
+                assertThat(stats.status()).as("the destination read COMMIT: it owns the guest").isEqualTo("completed");
+                assertThat(stats.error()).contains("RESUMED was lost").contains("confirmed it runs the guest");
                 assertThat(vm.state()).as("never resumed here").isEqualTo(VmState.MIGRATED);
                 return;
+            }
+            if (cut == Cut.COMMIT_LOST) {
+                assertThat(stats.error()).as("asked, the destination said it never read COMMIT")
+                        .contains("COMMIT did not reach the destination");
             }
             assertThat(stats.status()).isEqualTo("failed");
             assertThat(stats.error()).isNotBlank();
@@ -103,6 +107,7 @@ class PhaseCutTest {
             switch (cut) {
                 case BEFORE_READY -> { return; }
                 case ABORT_INSTEAD_OF_READY -> c.send(new Abort("digest mismatch (simulated)")).await(5000);
+                case COMMIT_LOST -> c.send(new Ready()).await(5000); // then hang up without reading COMMIT
                 default -> {
                     c.send(new Ready());
                     assertThat(c.receive(STEP)).isInstanceOf(Commit.class);
@@ -110,6 +115,20 @@ class PhaseCutTest {
             }
         } catch (Exception e) {
             if (!(e instanceof io.livemig.migrator.transport.ConnectionException)) throw new IllegalStateException(e);
+        }
+        if (cut == Cut.COMMIT_LOST || cut == Cut.AFTER_COMMIT) answerOutcomeQuery(listener, cut == Cut.AFTER_COMMIT);
+    }
+
+    /** The source, in doubt, comes back on a new connection and asks whether COMMIT arrived. */
+    private static void answerOutcomeQuery(Listener listener, boolean committed) {
+        try (Connection c = listener.accept(STEP)) {
+            assertThat(c.receive(STEP)).isInstanceOf(Hello.class);
+            c.send(new HelloAck(1, new byte[32], new byte[0]));
+            c.receive(STEP); // AuthProof
+            assertThat(c.receive(STEP)).isInstanceOf(io.livemig.migrator.protocol.OutcomeQuery.class);
+            c.send(new io.livemig.migrator.protocol.Outcome(committed)).await(5000);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 }

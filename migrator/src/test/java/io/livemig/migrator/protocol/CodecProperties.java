@@ -92,6 +92,7 @@ class CodecProperties {
                         .as(VcpuState::new),
                 Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), Arbitraries.of(true, false)).as(StopAndCopyDone::new),
                 Arbitraries.longs().map(DigestCheck::new),
+                Arbitraries.of(true, false).map(Outcome::new),
                 Arbitraries.just(new Ready()),
                 Arbitraries.just(new Commit()),
                 Combinators.combine(Arbitraries.longs(), Arbitraries.longs()).as(Resumed::new),

@@ -39,6 +39,8 @@ final class Messages {
                 new StopAndCopyDone(0xDEADBEEFCAFEL, System.nanoTime()),
                 new StopAndCopyDone(0, System.nanoTime(), true),
                 new DigestCheck(0x1234_5678_9ABC_DEF0L),
+                new OutcomeQuery(new byte[ProtocolLimits.NONCE_BYTES]),
+                new Outcome(true),
                 new Ready(),
                 new Commit(),
                 new Resumed(42L, 1_700_000_000_000_000L),
