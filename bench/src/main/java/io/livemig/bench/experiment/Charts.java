@@ -41,7 +41,7 @@ public final class Charts {
         save(downtimeVsRatio(ok, policies), out.resolve("downtime_vs_ratio.png"), files);
         save(perPolicy(ok, policies, "Total migration time per policy", "Total time (s)", r -> r.number("total_time_ms") / 1000),
                 out.resolve("total_time.png"), files);
-        save(perPolicy(ok, policies, "Application work lost per policy", "Work lost (%)", r -> r.number("app_work_lost_pct")),
+        save(perPolicy(ok, policies, "Application work lost per policy", "Work lost (s of guest work)", Report::workLostSeconds),
                 out.resolve("work_lost.png"), files);
         for (String policy : policies) {
             RunResult sample = timelineRun(ok, policy);
