@@ -107,7 +107,11 @@ class PhaseCutTest {
             switch (cut) {
                 case BEFORE_READY -> { return; }
                 case ABORT_INSTEAD_OF_READY -> c.send(new Abort("digest mismatch (simulated)")).await(5000);
-                case COMMIT_LOST -> c.send(new Ready()).await(5000); // then hang up without reading COMMIT
+                case COMMIT_LOST -> {
+                    // COMMIT reaches the socket but is treated as lost in transit: hang up, then say it never came.
+                    c.send(new Ready());
+                    assertThat(c.receive(STEP)).isInstanceOf(Commit.class);
+                }
                 default -> {
                     c.send(new Ready());
                     assertThat(c.receive(STEP)).isInstanceOf(Commit.class);
