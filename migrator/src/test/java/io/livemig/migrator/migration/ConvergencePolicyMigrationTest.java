@@ -3,6 +3,7 @@ package io.livemig.migrator.migration;
 import io.livemig.emulator.GuestConfig;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.migrator.policy.PolicySettings;
+import io.livemig.migrator.security.Destinations;
 import io.livemig.migrator.stats.MigrationStats;
 import io.livemig.migrator.stats.RoundStats;
 import io.livemig.migrator.transport.ConnectionOptions;
@@ -64,7 +65,7 @@ class ConvergencePolicyMigrationTest {
     }
 
     private static MigrationStats migrate(String policy, MigrationOptions options) throws Exception {
-        try (InProcessDestination destination = new InProcessDestination();
+        try (Destinations destination = new Destinations();
              Transport transport = Transport.create(ConnectionOptions.DEFAULTS);
              VirtualMachine vm = VirtualMachine.boot("src", new GuestConfig(32 * MIB, 1), Workloads.parse(HOT_GUEST))) {
             vm.start();

@@ -4,6 +4,7 @@ import io.livemig.emulator.GuestConfig;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.emulator.VmState;
 import io.livemig.migrator.policy.NoConvergencePolicy;
+import io.livemig.migrator.security.Destinations;
 import io.livemig.migrator.stats.MigrationStats;
 import io.livemig.migrator.transport.ConnectionOptions;
 import io.livemig.migrator.transport.Transport;
@@ -56,15 +57,14 @@ class LoopbackMigrationTest {
         VirtualMachine vm = VirtualMachine.boot("a", config, Workloads.parse("memwrite:wss=4m,rate=8m"));
         vm.start();
         for (int hop = 0; hop < 3; hop++) {
-            try (InProcessDestination destination = new InProcessDestination();
+            try (Destinations destination = new Destinations();
                  Transport transport = Transport.create(ConnectionOptions.DEFAULTS)) {
                 long opsBefore = vm.totalOps();
                 MigrationStats stats = new MigrationSource(vm, new NoConvergencePolicy(), MigrationOptions.defaults(),
                         MigrationListener.SILENT, new Handshake(), 0).migrate(transport, destination.address());
                 assertThat(stats.status()).as("hop %d: %s", hop, stats.error()).isEqualTo("completed");
                 vm.close();
-                vm = destination.await().vm();
-                destination.incoming.obtrudeValue(null); // the next hop owns the VM now
+                vm = destination.takeVm(); // the next hop owns the VM now
                 awaitOps(vm, opsBefore + 10);
                 assertThat(vm.verify().ok()).isTrue();
             }
@@ -75,7 +75,7 @@ class LoopbackMigrationTest {
     @Test
     void aRefusedGuestKeepsRunningOnTheSource() throws Exception {
         DestinationOptions small = new DestinationOptions(16 * MIB, Duration.ofSeconds(10), Workloads::parse, Duration.ofSeconds(1));
-        try (InProcessDestination destination = new InProcessDestination(small);
+        try (Destinations destination = new Destinations(small);
              Transport transport = Transport.create(ConnectionOptions.DEFAULTS);
              VirtualMachine vm = VirtualMachine.boot("src", new GuestConfig(32 * MIB, 1), Workloads.parse("memwrite:wss=4m"))) {
             vm.start();
@@ -91,7 +91,7 @@ class LoopbackMigrationTest {
     }
 
     private static MigrationStats migrateAndCheck(String spec, long memory, int vcpus, MigrationOptions options) throws Exception {
-        try (InProcessDestination destination = new InProcessDestination();
+        try (Destinations destination = new Destinations();
              Transport transport = Transport.create(ConnectionOptions.DEFAULTS);
              VirtualMachine vm = VirtualMachine.boot("src", new GuestConfig(memory, vcpus), Workloads.parse(spec))) {
             vm.start();

@@ -3,6 +3,7 @@ package io.livemig.migrator.migration;
 import io.livemig.emulator.GuestConfig;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.migrator.policy.NoConvergencePolicy;
+import io.livemig.migrator.security.Destinations;
 import io.livemig.migrator.stats.MigrationStats;
 import io.livemig.migrator.transport.ConnectionOptions;
 import io.livemig.migrator.transport.Transport;
@@ -34,15 +35,14 @@ class MigrationSoakTest {
         long[] baseline = null;
         try (Transport transport = Transport.create(ConnectionOptions.DEFAULTS)) {
             for (int hop = 0; hop < HOPS; hop++) {
-                try (InProcessDestination destination = new InProcessDestination()) {
+                try (Destinations destination = new Destinations()) {
                     long opsBefore = vm.totalOps();
                     MigrationStats stats = new MigrationSource(vm, new NoConvergencePolicy(), MigrationOptions.defaults(),
                             MigrationListener.SILENT, new Handshake(), 0).migrate(transport, destination.address());
                     assertThat(stats.status()).as("hop %d: %s", hop, stats.error()).isEqualTo("completed");
                     assertThat(stats.digestVerified()).isTrue();
                     vm.close();
-                    vm = destination.await().vm();
-                    destination.incoming.obtrudeValue(null);
+                    vm = destination.takeVm();
                     LoopbackMigrationTest.awaitOps(vm, opsBefore + 1);
                     assertThat(vm.verify().ok()).as("hop %d", hop).isTrue();
                 }

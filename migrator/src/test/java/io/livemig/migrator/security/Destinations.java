@@ -22,6 +22,17 @@ public final class Destinations implements AutoCloseable {
     private final CompletableFuture<MigrationDestination.Incoming> incoming = new CompletableFuture<>();
     private final Thread thread;
 
+    private volatile boolean vmTaken;
+
+    /** No authentication, default destination options. */
+    public Destinations() throws Exception {
+        this(new Handshake(), DestinationOptions.defaults(Workloads::parse));
+    }
+
+    public Destinations(DestinationOptions options) throws Exception {
+        this(new Handshake(), options);
+    }
+
     public Destinations(Handshake handshake) throws Exception {
         this(handshake, new DestinationOptions(1L << 30, Duration.ofSeconds(10), Workloads::parse, Duration.ofSeconds(1)));
     }
@@ -45,12 +56,21 @@ public final class Destinations implements AutoCloseable {
 
     /** The arrived guest, or the destination's failure (as the cause of an ExecutionException). */
     public MigrationDestination.Incoming await() throws Exception {
-        return incoming.get(30, TimeUnit.SECONDS);
+        return incoming.get(60, TimeUnit.SECONDS);
+    }
+
+    /** The arrived guest, now the caller's to close (e.g. to migrate it onward). */
+    public VirtualMachine takeVm() throws Exception {
+        VirtualMachine vm = await().vm();
+        vmTaken = true;
+        return vm;
     }
 
     @Override
     public void close() throws InterruptedException {
-        incoming.thenAccept(i -> i.vm().close());
+        incoming.thenAccept(i -> {
+            if (!vmTaken) i.vm().close();
+        });
         listener.close();
         transport.close();
         thread.join(10_000);
