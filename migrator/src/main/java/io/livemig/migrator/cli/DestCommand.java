@@ -100,7 +100,8 @@ final class DestCommand implements Callable<Integer> {
              Listener listener = listen(transport)) {
             GuestMemory.allocate(GuestMemory.MIN_SIZE_BYTES).close(); // class set-up now, not in the source's setup time
             if (!handshake.authenticates()) {
-                System.err.println("livemig dest: warning: no --auth-token-file: anyone who can reach " + hostPort(listener)
+                System.err.println("livemig dest: warning: no --auth-token-file: " + (connectionOptions.tls() == null
+                        ? "anyone who can reach " + hostPort(listener) : "any peer with a certificate signed by --tls-ca")
                         + " can push a guest here");
             }
             System.out.println("livemig dest: listening on " + hostPort(listener));

@@ -52,14 +52,18 @@ final class TestCertificates {
     }
 
     static Identity identity(Path dir, Ca ca, String name) throws Exception {
+        return identity(dir, ca, name, new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost"));
+    }
+
+    /** With these subject alternative names instead of 127.0.0.1 and localhost. */
+    static Identity identity(Path dir, Ca ca, String name, GeneralName... altNames) throws Exception {
         KeyPair keys = keyPair();
         X509v3CertificateBuilder b = builder(new X500Name("CN=" + ca.name()), new X500Name("CN=" + name), keys)
                 .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                 .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
                 .addExtension(Extension.extendedKeyUsage, false,
                         new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
-                .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                        new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
+                .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(altNames));
         X509Certificate cert = sign(b, ca.keys());
         Path certFile = dir.resolve(name + ".crt");
         Path keyFile = dir.resolve(name + ".key");

@@ -54,6 +54,8 @@ class TlsTest {
     static ConnectionOptions rogueSourceTls;
     /** Same, for a destination. */
     static ConnectionOptions rogueDestTls;
+    /** CA-signed, but for another address than the one the source connects to. */
+    static ConnectionOptions elsewhereDestTls;
 
     @BeforeAll
     static void certificates() throws Exception {
@@ -63,6 +65,8 @@ class TlsTest {
         sourceTls = options(TestCertificates.identity(dir, ca, "source"), ca);
         rogueSourceTls = options(TestCertificates.identity(dir, rogue, "rogue-source"), ca);
         rogueDestTls = options(TestCertificates.identity(dir, rogue, "rogue-dest"), ca);
+        elsewhereDestTls = options(TestCertificates.identity(dir, ca, "elsewhere-dest",
+                new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.iPAddress, "10.9.8.7")), ca);
     }
 
     private static ConnectionOptions options(TestCertificates.Identity id, TestCertificates.Ca ca) {
@@ -105,6 +109,18 @@ class TlsTest {
             MigrationStats stats = migrate(vm, new Handshake(), transport, destination.address());
             assertRefusedBeforeAnyPage(stats, vm);
             assertThat(stats.error()).contains("TLS handshake with").containsIgnoringCase("certif");
+            assertThatThrownBy(destination::await).isInstanceOf(ExecutionException.class);
+        }
+    }
+
+    @Test
+    void theSourceRefusesACaSignedDestinationCertificateForAnotherAddress() throws Exception {
+        try (Destinations destination = new Destinations(new Handshake(), elsewhereDestTls);
+             Transport transport = Transport.create(sourceTls);
+             VirtualMachine vm = boot()) {
+            MigrationStats stats = migrate(vm, new Handshake(), transport, destination.address());
+            assertRefusedBeforeAnyPage(stats, vm);
+            assertThat(stats.error()).contains("TLS handshake with").contains("127.0.0.1");
             assertThatThrownBy(destination::await).isInstanceOf(ExecutionException.class);
         }
     }
