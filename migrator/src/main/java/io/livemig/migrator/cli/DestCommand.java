@@ -14,6 +14,7 @@ import io.livemig.migrator.migration.MigrationSource;
 import io.livemig.migrator.policy.NoConvergencePolicy;
 import io.livemig.migrator.stats.MigrationStats;
 import io.livemig.migrator.security.AuthToken;
+import io.livemig.migrator.security.TlsFiles;
 import io.livemig.migrator.stats.StatsJson;
 import io.livemig.migrator.transport.Connection;
 import io.livemig.migrator.transport.ConnectionOptions;
@@ -70,8 +71,18 @@ final class DestCommand implements Callable<Integer> {
             description = "Shared secret (file private to its owner): admit only sources that prove it.")
     Path authTokenFile;
 
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate (chain) of this side; with --tls-key and --tls-ca: mutual TLS.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert (unencrypted PKCS#8, 'BEGIN PRIVATE KEY').")
+    Path tlsKey;
+
+    @Option(names = "--tls-ca", paramLabel = "FILE", description = "PEM CA certificate(s): the peer's certificate must be signed by it.")
+    Path tlsCa;
+
     private final AtomicReference<VirtualMachine> hosted = new AtomicReference<>();
     private Handshake handshake;
+    private ConnectionOptions connectionOptions;
     private MigrationDestination destination;
     private final AtomicBoolean busy = new AtomicBoolean();
     private final BlockingQueue<Connection> admitted = new LinkedBlockingQueue<>();
@@ -83,12 +94,14 @@ final class DestCommand implements Callable<Integer> {
         DestinationOptions options = new DestinationOptions(maxMemoryBytes, DestinationOptions.DEFAULT_MESSAGE_TIMEOUT,
                 Workloads::parse, DestinationOptions.DEFAULT_FIRST_OP_WAIT);
         handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
+        connectionOptions = TlsFiles.options(ConnectionOptions.DEFAULTS, tlsCert, tlsKey, tlsCa);
         destination = new MigrationDestination(options, handshake);
-        try (Transport transport = Transport.create(ConnectionOptions.DEFAULTS);
+        try (Transport transport = Transport.create(connectionOptions);
              Listener listener = listen(transport)) {
             GuestMemory.allocate(GuestMemory.MIN_SIZE_BYTES).close(); // class set-up now, not in the source's setup time
             if (!handshake.authenticates()) {
-                System.err.println("livemig dest: warning: no --auth-token-file: anyone who can reach " + hostPort(listener)
+                System.err.println("livemig dest: warning: no --auth-token-file: " + (connectionOptions.tls() == null
+                        ? "anyone who can reach " + hostPort(listener) : "any peer with a certificate signed by --tls-ca")
                         + " can push a guest here");
             }
             System.out.println("livemig dest: listening on " + hostPort(listener));
@@ -165,7 +178,8 @@ final class DestCommand implements Callable<Integer> {
 
     /** A connection that closed without a word (a port probe) is not worth a line. */
     private static boolean isSilentProbe(MigrationException e) {
-        return e.getMessage() != null && e.getMessage().startsWith("connection lost during the handshake");
+        return e.getMessage() != null && e.getMessage().startsWith("connection lost during the handshake")
+                && !e.getMessage().contains("TLS"); // a refused TLS peer is worth a line
     }
 
     /** Runs the received guest; further connections are refused as busy meanwhile. */
@@ -202,7 +216,7 @@ final class DestCommand implements Callable<Integer> {
         double opsPerS = GuestMeter.opsPerSecond(before, meter.sample());
         System.err.println("livemig dest: migrating the guest onward to " + forwardTo);
         MigrationStats stats;
-        try (Transport transport = Transport.create(ConnectionOptions.DEFAULTS)) {
+        try (Transport transport = Transport.create(connectionOptions)) {
             stats = new MigrationSource(vm, new NoConvergencePolicy(), MigrationOptions.defaults(), MigrationListener.SILENT,
                     handshake, opsPerS).migrate(transport, forwardTo);
         }

@@ -67,7 +67,7 @@ public final class Transport implements AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_WATER_MARK)
-                .handler(new ConnectionInitializer(options, connection::set))
+                .handler(new ConnectionInitializer(options, connection::set, to))
                 .connect(to.host(), to.port());
         connected.await();
         if (!connected.isSuccess()) {
@@ -86,7 +86,7 @@ public final class Transport implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_WATER_MARK)
-                .childHandler(new ConnectionInitializer(options, accepted::add))
+                .childHandler(new ConnectionInitializer(options, accepted::add, null))
                 .bind(at.host(), at.port());
         bound.await();
         if (!bound.isSuccess()) {

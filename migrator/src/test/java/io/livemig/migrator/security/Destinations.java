@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 /** A destination in this JVM on a loopback port, receiving one migration on its own thread. */
 public final class Destinations implements AutoCloseable {
-    private final Transport transport = Transport.create(ConnectionOptions.DEFAULTS);
+    private final Transport transport;
     private final Listener listener;
     private final CompletableFuture<MigrationDestination.Incoming> incoming = new CompletableFuture<>();
     private final Thread thread;
@@ -38,6 +38,17 @@ public final class Destinations implements AutoCloseable {
     }
 
     public Destinations(Handshake handshake, DestinationOptions options) throws Exception {
+        this(handshake, options, ConnectionOptions.DEFAULTS);
+    }
+
+    /** With these connection options, e.g. TLS. */
+    public Destinations(Handshake handshake, ConnectionOptions connectionOptions) throws Exception {
+        this(handshake, new DestinationOptions(1L << 30, Duration.ofSeconds(10), Workloads::parse, Duration.ofSeconds(1)),
+                connectionOptions);
+    }
+
+    public Destinations(Handshake handshake, DestinationOptions options, ConnectionOptions connectionOptions) throws Exception {
+        transport = Transport.create(connectionOptions);
         listener = transport.listen(new HostPort("127.0.0.1", 0));
         thread = new Thread(() -> {
             try (Connection connection = listener.accept(Duration.ofSeconds(30))) {
