@@ -14,7 +14,6 @@ import io.livemig.migrator.migration.MigrationSource;
 import io.livemig.migrator.policy.NoConvergencePolicy;
 import io.livemig.migrator.stats.MigrationStats;
 import io.livemig.migrator.security.AuthToken;
-import io.livemig.migrator.security.TlsFiles;
 import io.livemig.migrator.stats.StatsJson;
 import io.livemig.migrator.transport.Connection;
 import io.livemig.migrator.transport.ConnectionOptions;
@@ -23,6 +22,7 @@ import io.livemig.migrator.transport.Listener;
 import io.livemig.migrator.transport.Transport;
 import io.livemig.workloads.Workloads;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -71,14 +71,8 @@ final class DestCommand implements Callable<Integer> {
             description = "Shared secret (file private to its owner): admit only sources that prove it.")
     Path authTokenFile;
 
-    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate (chain) of this side; with --tls-key and --tls-ca: mutual TLS.")
-    Path tlsCert;
-
-    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert (unencrypted PKCS#8, 'BEGIN PRIVATE KEY').")
-    Path tlsKey;
-
-    @Option(names = "--tls-ca", paramLabel = "FILE", description = "PEM CA certificate(s): the peer's certificate must be signed by it.")
-    Path tlsCa;
+    @Mixin
+    TlsOptions tls;
 
     private final AtomicReference<VirtualMachine> hosted = new AtomicReference<>();
     private Handshake handshake;
@@ -94,7 +88,7 @@ final class DestCommand implements Callable<Integer> {
         DestinationOptions options = new DestinationOptions(maxMemoryBytes, DestinationOptions.DEFAULT_MESSAGE_TIMEOUT,
                 Workloads::parse, DestinationOptions.DEFAULT_FIRST_OP_WAIT);
         handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
-        connectionOptions = TlsFiles.options(ConnectionOptions.DEFAULTS, tlsCert, tlsKey, tlsCa);
+        connectionOptions = tls.connectionOptions();
         destination = new MigrationDestination(options, handshake);
         try (Transport transport = Transport.create(connectionOptions);
              Listener listener = listen(transport)) {

@@ -9,7 +9,6 @@ import io.livemig.migrator.migration.MigrationOptions;
 import io.livemig.migrator.migration.MigrationSource;
 import io.livemig.migrator.policy.ConvergencePolicy;
 import io.livemig.migrator.security.AuthToken;
-import io.livemig.migrator.security.TlsFiles;
 import io.livemig.migrator.stats.MigrationStats;
 import io.livemig.migrator.stats.RoundStats;
 import io.livemig.migrator.stats.StatsJson;
@@ -69,14 +68,8 @@ final class SourceCommand implements Callable<Integer> {
             description = "Shared secret (file private to its owner): prove it to the destination and require its proof.")
     Path authTokenFile;
 
-    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate (chain) of this side; with --tls-key and --tls-ca: mutual TLS.")
-    Path tlsCert;
-
-    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert (unencrypted PKCS#8, 'BEGIN PRIVATE KEY').")
-    Path tlsKey;
-
-    @Option(names = "--tls-ca", paramLabel = "FILE", description = "PEM CA certificate(s): the peer's certificate must be signed by it.")
-    Path tlsCa;
+    @Mixin
+    TlsOptions tls;
 
     @Override
     public Integer call() throws Exception {
@@ -87,7 +80,7 @@ final class SourceCommand implements Callable<Integer> {
         }
         ConvergencePolicy policy = policyOptions.create();
         Handshake handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
-        ConnectionOptions connectionOptions = TlsFiles.options(ConnectionOptions.DEFAULTS, tlsCert, tlsKey, tlsCa);
+        ConnectionOptions connectionOptions = tls.connectionOptions();
         MigrationOptions options = MigrationOptions.defaults().withBandwidth(bandwidth).withDowntimeLimit(downtimeLimit)
                 .withMaxRounds(maxRounds).withVerifyAfterResume(verify.equals("after-resume"));
         try (VirtualMachine vm = guest.boot("source"); Transport transport = Transport.create(connectionOptions)) {
