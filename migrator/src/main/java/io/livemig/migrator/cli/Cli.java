@@ -21,8 +21,7 @@ public final class Cli {
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine failed = ex.getCommandLine();
             PrintWriter err = failed.getErr();
-            err.println("livemig: " + oneLine(ex.getMessage()));
-            err.println("try '" + failed.getCommandSpec().qualifiedName() + " --help'");
+            err.println("livemig: " + oneLine(ex.getMessage()) + " (see '" + failed.getCommandSpec().qualifiedName() + " --help')");
             err.flush();
             return EXIT_USAGE;
         });

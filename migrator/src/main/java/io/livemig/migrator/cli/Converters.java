@@ -13,7 +13,7 @@ final class Converters {
     /** SIZE: bytes with k/m/g suffixes (KiB/MiB/GiB). */
     static final class Size implements ITypeConverter<Long> {
         @Override
-        public Long convert(String value) { return Sizes.parseSize(value); }
+        public Long convert(String value) { return convertOrExplain(() -> Sizes.parseSize(value)); }
     }
 
     /** RATE: bytes per second, same suffixes; {@code 100m} = 100 MiB/s; 0 = unlimited. */
@@ -21,18 +21,29 @@ final class Converters {
         @Override
         public Long convert(String value) {
             if ("unlimited".equalsIgnoreCase(value.strip())) return 0L;
-            return Sizes.parseRate(value);
+            return convertOrExplain(() -> Sizes.parseRate(value));
         }
     }
 
     /** DURATION: {@code 250us}, {@code 30ms}, {@code 5s}. */
     static final class Time implements ITypeConverter<Duration> {
         @Override
-        public Duration convert(String value) { return Duration.ofNanos(Math.multiplyExact(Sizes.parseDurationMicros(value), 1000L)); }
+        public Duration convert(String value) {
+            return convertOrExplain(() -> Duration.ofNanos(Math.multiplyExact(Sizes.parseDurationMicros(value), 1000L)));
+        }
     }
 
     static final class Address implements ITypeConverter<HostPort> {
         @Override
-        public HostPort convert(String value) { return HostPort.parse(value); }
+        public HostPort convert(String value) { return convertOrExplain(() -> HostPort.parse(value)); }
+    }
+
+    /** Picocli shows a TypeConversionException's message as is, instead of wrapping it in its own. */
+    private static <T> T convertOrExplain(java.util.function.Supplier<T> conversion) {
+        try {
+            return conversion.get();
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+        }
     }
 }
