@@ -124,10 +124,33 @@ final class SourceCommand implements Callable<Integer> {
         }
     }
 
-    /** One line per round on stderr. */
+    /**
+     * One line per round on stderr and, on a terminal, a progress bar of the round being sent
+     * (redrawn in place, at most ten times a second).
+     */
     private static final class RoundPrinter implements MigrationListener {
+        private static final int BAR_WIDTH = 30;
+        private final boolean terminal = System.console() != null;
+        private long lastDrawNanos;
+        private boolean barShown;
+
+        @Override
+        public void sending(int round, long pagesSent, long pagesToSend) {
+            long now = System.nanoTime();
+            if (!terminal || pagesToSend == 0 || now - lastDrawNanos < 100_000_000L) return;
+            lastDrawNanos = now;
+            int filled = (int) (BAR_WIDTH * pagesSent / pagesToSend);
+            System.err.printf("\rround %3d [%s%s] %5.1f %% of %d pages", round, "#".repeat(filled),
+                    " ".repeat(BAR_WIDTH - filled), 100.0 * pagesSent / pagesToSend, pagesToSend);
+            barShown = true;
+        }
+
         @Override
         public void round(RoundStats round, long remainingDirtyBytes) {
+            if (barShown) {
+                System.err.print("\r" + " ".repeat(BAR_WIDTH + 40) + "\r");
+                barShown = false;
+            }
             System.err.println(round.line());
         }
     }

@@ -11,4 +11,7 @@ public interface MigrationListener {
 
     /** A round ended; {@code remainingDirtyBytes} is what the next round must send. */
     default void round(RoundStats round, long remainingDirtyBytes) {}
+
+    /** Within a round, after each batch: pages sent so far of the pages this round must send. */
+    default void sending(int round, long pagesSent, long pagesToSend) {}
 }

@@ -159,7 +159,9 @@ public final class MigrationSource {
             while (true) {
                 double capDuring = vm.scheduler().minCapPct();
                 long roundStart = System.nanoTime();
-                PageSender.Sent sent = sender.send(toSend, round == 0);
+                int current = round;
+                PageSender.Sent sent = sender.send(toSend, round == 0,
+                        (done, total) -> listener.sending(current, done, total));
                 connection.send(new RoundEnd(round, sent.pages()));
                 awaitRoundAck(round);
                 long roundNanos = System.nanoTime() - roundStart;

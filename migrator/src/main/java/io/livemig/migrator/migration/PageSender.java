@@ -32,12 +32,23 @@ final class PageSender {
      * @param skipZeroPages true for round 0: the destination starts zeroed, so all-zero pages need no entry
      */
     Sent send(DirtyBitmap pages, boolean skipZeroPages) throws Exception {
+        return send(pages, skipZeroPages, (done, total) -> { });
+    }
+
+    /** Progress after each batch: pages handled so far (sent or skipped) of the set's size. */
+    interface Progress {
+        void batchSent(long pagesHandled, long pagesTotal);
+    }
+
+    Sent send(DirtyBitmap pages, boolean skipZeroPages, Progress progress) throws Exception {
         long sentPages = 0;
         long bytes = 0;
         long normal = 0;
         long zero = 0;
         try {
+            long handled = 0;
             for (long page = pages.nextSetPage(0); page >= 0; page = pages.nextSetPage(page + 1)) {
+                handled++;
                 if (skipZeroPages && source.isZeroPage(page)) {
                     zero++;
                     continue;
@@ -49,6 +60,7 @@ final class PageSender {
                     normal += encoder.normalPages();
                     zero += encoder.zeroPages();
                     bytes += flush();
+                    progress.batchSent(handled, pages.cardinality());
                 }
             }
             if (encoder.isOpen()) {
