@@ -2,6 +2,7 @@ package io.livemig.migrator.migration;
 
 import io.livemig.emulator.GuestConfig;
 import io.livemig.emulator.VirtualMachine;
+import io.livemig.migrator.e2e.ProcessResources;
 import io.livemig.migrator.policy.NoConvergencePolicy;
 import io.livemig.migrator.security.Destinations;
 import io.livemig.migrator.stats.MigrationStats;
@@ -11,8 +12,6 @@ import io.livemig.workloads.Workloads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.File;
-import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +31,7 @@ class MigrationSoakTest {
         GuestConfig config = new GuestConfig(16L << 20, 1);
         VirtualMachine vm = VirtualMachine.boot("soak", config, Workloads.parse("kvstore:records=20000,value=64"));
         vm.start();
-        long[] baseline = null;
+        ProcessResources baseline = null;
         try (Transport transport = Transport.create(ConnectionOptions.DEFAULTS)) {
             for (int hop = 0; hop < HOPS; hop++) {
                 try (Destinations destination = new Destinations()) {
@@ -46,25 +45,14 @@ class MigrationSoakTest {
                     LoopbackMigrationTest.awaitOps(vm, opsBefore + 1);
                     assertThat(vm.verify().ok()).as("hop %d", hop).isTrue();
                 }
-                if (hop == 2) baseline = resources(); // after warm-up: pools and event loops exist
+                if (hop == 2) baseline = ProcessResources.now(); // after warm-up: pools and event loops exist
             }
-            long[] after = resources();
-            assertThat(after[0]).as("threads").isLessThanOrEqualTo(baseline[0] + 2);
-            assertThat(after[1]).as("file descriptors").isLessThanOrEqualTo(baseline[1] + 4);
-            assertThat(after[2]).as("heap bytes after GC").isLessThan(baseline[2] + (32L << 20));
+            ProcessResources after = ProcessResources.now();
+            assertThat(after.threads()).as("threads").isLessThanOrEqualTo(baseline.threads() + 2);
+            assertThat(after.fileDescriptors()).as("file descriptors").isLessThanOrEqualTo(baseline.fileDescriptors() + 4);
+            assertThat(after.heapBytes()).as("heap bytes after GC").isLessThan(baseline.heapBytes() + (32L << 20));
         } finally {
             vm.close();
         }
-    }
-
-    private static long[] resources() throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(50);
-        }
-        Runtime rt = Runtime.getRuntime();
-        String[] fds = new File("/proc/self/fd").list();
-        return new long[] {ManagementFactory.getThreadMXBean().getThreadCount(), fds == null ? 0 : fds.length,
-                rt.totalMemory() - rt.freeMemory()};
     }
 }
