@@ -74,6 +74,12 @@ final class DestCommand implements Callable<Integer> {
     @Mixin
     TlsOptions tls;
 
+    @Option(names = "--crash-at", paramLabel = "PHASE",
+            description = {"Fault injection, for studying failures: halt this process (as kill -9 would) when an incoming",
+                    "migration reaches PHASE: handshake, pages (first batch loaded), stop-and-copy (received),",
+                    "ready (READY sent, before COMMIT)."})
+    String crashAt;
+
     private final AtomicReference<VirtualMachine> hosted = new AtomicReference<>();
     private Handshake handshake;
     private ConnectionOptions connectionOptions;
@@ -89,7 +95,13 @@ final class DestCommand implements Callable<Integer> {
                 Workloads::parse, DestinationOptions.DEFAULT_FIRST_OP_WAIT);
         handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
         connectionOptions = tls.connectionOptions();
-        destination = new MigrationDestination(options, handshake);
+        MigrationDestination.Phase crashPhase = crashPhase();
+        destination = new MigrationDestination(options, handshake, phase -> {
+            if (phase == crashPhase) {
+                System.err.println("livemig dest: --crash-at " + crashAt + ": halting now");
+                Runtime.getRuntime().halt(137);
+            }
+        });
         try (Transport transport = Transport.create(connectionOptions);
              Listener listener = listen(transport)) {
             GuestMemory.allocate(GuestMemory.MIN_SIZE_BYTES).close(); // class set-up now, not in the source's setup time
@@ -131,6 +143,17 @@ final class DestCommand implements Callable<Integer> {
                 refuser.start();
             }
         }
+    }
+
+    private MigrationDestination.Phase crashPhase() {
+        if (crashAt == null) return null;
+        return switch (crashAt) {
+            case "handshake" -> MigrationDestination.Phase.HANDSHAKE_DONE;
+            case "pages" -> MigrationDestination.Phase.FIRST_PAGES_LOADED;
+            case "stop-and-copy" -> MigrationDestination.Phase.STOP_AND_COPY_RECEIVED;
+            case "ready" -> MigrationDestination.Phase.READY_SENT;
+            default -> throw new UsageException("--crash-at must be handshake, pages, stop-and-copy or ready, got '" + crashAt + "'");
+        };
     }
 
     /** While busy: a source in doubt about an earlier migration gets its answer; a new guest is refused. */

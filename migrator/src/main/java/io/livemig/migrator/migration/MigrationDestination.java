@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * The destination side of one incoming migration, as a state machine stepped by each message:
@@ -40,13 +41,23 @@ public final class MigrationDestination {
     public record Incoming(VirtualMachine vm, int rounds, long pagesReceived, long bytesReceived,
                            long resumedAtNanos, double verifyMs, boolean digestVerified) {}
 
+    /** The points an incoming migration passes, in order; a {@code phases} listener hears each. */
+    public enum Phase { HANDSHAKE_DONE, FIRST_PAGES_LOADED, STOP_AND_COPY_RECEIVED, READY_SENT }
+
     private final DestinationOptions options;
     private final Handshake handshake;
+    private final Consumer<Phase> phases;
     private final Outcomes outcomes = new Outcomes();
 
     public MigrationDestination(DestinationOptions options, Handshake handshake) {
+        this(options, handshake, phase -> { });
+    }
+
+    /** @param phases told of each {@link Phase} as it is reached (fault injection, progress) */
+    public MigrationDestination(DestinationOptions options, Handshake handshake, Consumer<Phase> phases) {
         this.options = options;
         this.handshake = handshake;
+        this.phases = phases;
     }
 
     /** A connection that asked about an earlier migration's outcome and got its answer: not a migration. */
@@ -91,12 +102,14 @@ public final class MigrationDestination {
         byte[] pendingId = null;
         try {
             byte[] migrationId = handshake.destinationSide(connection, options.messageTimeout());
+            phases.accept(Phase.HANDSHAKE_DONE);
             GuestOffer offer = offerOrOutcomeQuery(connection);
             GuestProgram program = admit(connection, offer);
             vm = VirtualMachine.incoming(vmName, new GuestConfig(offer.memoryBytes(), offer.pageSize(), offer.vcpus()), program);
             connection.send(new Accept());
             Receiving receiving = new Receiving(vm);
             StopAndCopyDone done = receiving.run(connection);
+            phases.accept(Phase.STOP_AND_COPY_RECEIVED);
             long verifyStart = System.nanoTime();
             long digest = receiving.digests.digest();
             double verifyMs = (System.nanoTime() - verifyStart) / 1e6;
@@ -109,7 +122,8 @@ public final class MigrationDestination {
             vm.loadVcpuStates(receiving.states());
             outcomes.pending(migrationId);
             pendingId = migrationId;
-            connection.send(new Ready());
+            connection.send(new Ready()).await(options.messageTimeout().toMillis());
+            phases.accept(Phase.READY_SENT);
             Replies.expect(connection, Commit.class, options.messageTimeout(), "the handover");
             if (!outcomes.commit(migrationId)) {
                 throw new MigrationException("COMMIT arrived after the source was told this destination would not run the guest");
@@ -239,9 +253,11 @@ public final class MigrationDestination {
                             throw new ProtocolException("page batch of " + batch.pageSize() + "-byte pages, guest has "
                                     + vm.memory().pageSize());
                         }
+                        boolean first = pagesReceived == 0;
                         pagesReceived += batch.pageCount();
                         this.bytes += batch.pageBytes();
                         batch.applyTo(sink);
+                        if (first) phases.accept(Phase.FIRST_PAGES_LOADED);
                     } else if (message instanceof RoundEnd end) {
                         if (end.round() != rounds) {
                             throw new ProtocolException("end of round " + end.round() + " where round " + rounds + " was expected");
