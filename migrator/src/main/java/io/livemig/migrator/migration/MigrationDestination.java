@@ -111,7 +111,9 @@ public final class MigrationDestination {
             StopAndCopyDone done = receiving.run(connection);
             phases.accept(Phase.STOP_AND_COPY_RECEIVED);
             long verifyStart = System.nanoTime();
-            long digest = receiving.digests.digest();
+            // With the check after resume the digest waits too: the recorded page CRCs do not change
+            // once loading is over, so they still describe the memory as it was at resume.
+            long digest = done.digestAfterResume() ? 0 : receiving.digests.digest();
             double verifyMs = (System.nanoTime() - verifyStart) / 1e6;
             if (!done.digestAfterResume() && digest != done.memoryDigest()) {
                 String reason = "memory digest mismatch after stop-and-copy: destination "
@@ -137,7 +139,7 @@ public final class MigrationDestination {
             } catch (Exception e) {
                 // The guest is ours after COMMIT: a lost confirmation only costs the source its figures.
             }
-            boolean verified = !done.digestAfterResume() || checkDigestAfterResume(connection, digest, vm);
+            boolean verified = !done.digestAfterResume() || checkDigestAfterResume(connection, receiving.digests.digest(), vm);
             return new Incoming(vm, receiving.rounds, receiving.pagesReceived, receiving.bytes, resumedAt, verifyMs, verified);
         } catch (MigrationException e) {
             throw e;

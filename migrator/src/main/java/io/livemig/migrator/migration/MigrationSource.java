@@ -218,16 +218,9 @@ public final class MigrationSource {
             opsPerSDuring = (opsAtPause - opsAtStart) * 1e9 / Math.max(1, pauseStartNanos - startNanos);
             lastHeartbeatBeforePause = vm.lastHeartbeatMicros();
             long transferStart = System.nanoTime();
-            // The paused memory no longer changes: digest it on another core while the last pages go out.
-            CompletableFuture<long[]> digest = CompletableFuture.supplyAsync(() -> {
-                long t = System.nanoTime();
-                long d = memory.digest();
-                return new long[] {d, System.nanoTime() - t};
-            }, runnable -> {
-                Thread t = new Thread(runnable, "source-digest");
-                t.setDaemon(true);
-                t.start();
-            });
+            // The paused memory no longer changes: digest it on another core while the last pages go
+            // out; or, with the check after resume, later, so it does not compete with the handover.
+            CompletableFuture<Long> digest = options.verifyAfterResume() ? null : digestInBackground(memory);
             memory.dirtyLog().syncAndAdd(toSend);
             PageSender.Sent sent = sender.send(toSend, false);
             for (io.livemig.emulator.VcpuState state : vm.saveVcpuStates()) {
@@ -235,11 +228,10 @@ public final class MigrationSource {
             }
             finalTransferNanos = System.nanoTime() - transferStart;
             long waitStart = System.nanoTime();
-            if (options.verifyAfterResume()) {
-                deferredDigest = digest;
+            if (digest == null) {
                 connection.send(new StopAndCopyDone(0, pauseStartNanos, true));
             } else {
-                connection.send(new StopAndCopyDone(digest.join()[0], pauseStartNanos, false));
+                connection.send(new StopAndCopyDone(digest.join(), pauseStartNanos, false));
             }
             account(sent, finalTransferNanos, 0, memory.pageSize());
             recordRound(new RoundFigures(round, sent.pages(), sent.bytes(), finalTransferNanos, 0, memory.pageSize(),
@@ -252,7 +244,6 @@ public final class MigrationSource {
         }
 
         long lastHeartbeatMicros;
-        CompletableFuture<long[]> deferredDigest;
 
         private MigrationStats handover() throws Exception {
             listener.phase("handover");
@@ -276,7 +267,7 @@ public final class MigrationSource {
                 appDowntimeMs = (resumed.firstOpMicros() - lastHeartbeatMicros) / 1000.0;
             }
             try {
-                return deferredDigest != null ? checkDigestAfterResume() : stats("completed", null);
+                return options.verifyAfterResume() ? checkDigestAfterResume() : stats("completed", null);
             } catch (Exception e) {
                 return stats("completed", "the digest check after resume did not finish: " + Errors.describe(e));
             }
@@ -314,12 +305,12 @@ public final class MigrationSource {
 
         /** The deferred check: the source's digest at pause against the destination's at resume. */
         private MigrationStats checkDigestAfterResume() throws Exception {
-            long[] source = deferredDigest.join();
-            connection.send(new DigestCheck(source[0]));
+            long source = vm.memory().digest(); // the paused memory, unchanged since the pause
+            connection.send(new DigestCheck(source));
             DigestCheck destination = Replies.expect(connection, DigestCheck.class, options.replyTimeout(), "the digest check");
-            digestVerified = destination.memoryDigest() == source[0];
+            digestVerified = destination.memoryDigest() == source;
             return stats("completed", digestVerified ? null : "memory digest mismatch found after resume: source "
-                    + Long.toHexString(source[0]) + ", destination " + Long.toHexString(destination.memoryDigest())
+                    + Long.toHexString(source) + ", destination " + Long.toHexString(destination.memoryDigest())
                     + "; the destination stopped the guest");
         }
 
@@ -352,6 +343,14 @@ public final class MigrationSource {
                     options.bandwidthBytesPerS(), ms(options.downtimeLimit().toNanos()), maxThrottlePct, digestVerified,
                     appOpsPerSBefore, opsPerSDuring, opsLost, lostPct, appliedDirtyLimitBytesPerS, stopReason, null, error, rounds);
         }
+    }
+
+    private static CompletableFuture<Long> digestInBackground(GuestMemory memory) {
+        return CompletableFuture.supplyAsync(memory::digest, runnable -> {
+            Thread t = new Thread(runnable, "source-digest");
+            t.setDaemon(true);
+            t.start();
+        });
     }
 
     private TokenBucketRateLimiter limiter() {
