@@ -74,24 +74,8 @@ public final class DirtyLog {
      * @return the number of dirty pages taken
      */
     public long syncAndClear(DirtyBitmap into) {
-        if (into.pageCount() != pageCount) {
-            throw new IllegalArgumentException("bitmap for " + into.pageCount() + " pages, log has " + pageCount);
-        }
         into.clear();
-        long count = 0;
-        for (int offset = 0; offset < flags.length; offset += 8) {
-            // A cheap read first: most words are clean; a flag set just after this read is found next sync.
-            if ((long) WORD.getOpaque(flags, offset) == 0) continue;
-            long word = (long) WORD.getAndSet(flags, offset, 0L);
-            if (word == 0) continue;
-            for (int i = 0; i < 8; i++) {
-                if (((word >>> (i * 8)) & 0xFF) != 0) {
-                    into.set(offset + i);
-                    count++;
-                }
-            }
-        }
-        return count;
+        return syncAndAdd(into);
     }
 
     /**

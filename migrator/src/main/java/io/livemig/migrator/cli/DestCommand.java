@@ -11,6 +11,7 @@ import io.livemig.migrator.migration.MigrationException;
 import io.livemig.migrator.migration.MigrationListener;
 import io.livemig.migrator.migration.MigrationOptions;
 import io.livemig.migrator.migration.MigrationSource;
+import io.livemig.migrator.migration.SilentPeerException;
 import io.livemig.migrator.policy.NoConvergencePolicy;
 import io.livemig.migrator.stats.MigrationStats;
 import io.livemig.migrator.security.AuthToken;
@@ -32,7 +33,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code livemig dest}: wait for an incoming migration, then run the guest it brings. */
 @Command(name = "dest", mixinStandardHelpOptions = true,
@@ -80,7 +80,6 @@ final class DestCommand implements Callable<Integer> {
                     "ready (READY sent, before COMMIT)."})
     String crashAt;
 
-    private final AtomicReference<VirtualMachine> hosted = new AtomicReference<>();
     private Handshake handshake;
     private ConnectionOptions connectionOptions;
     private MigrationDestination destination;
@@ -179,24 +178,17 @@ final class DestCommand implements Callable<Integer> {
         String peer = String.valueOf(connection.remoteAddress());
         try (connection) {
             MigrationDestination.Incoming incoming = destination.receive(connection, "dest");
-            hosted.set(incoming.vm());
             System.err.printf("livemig dest: guest from %s is running here (%d rounds, %d pages received, digest verified)%n",
                     peer, incoming.rounds(), incoming.pagesReceived());
             return incoming;
         } catch (MigrationException e) {
             if (e instanceof MigrationDestination.OutcomeAnswered) {
                 System.err.println("livemig dest: " + e.getMessage());
-            } else if (!isSilentProbe(e)) {
+            } else if (!(e instanceof SilentPeerException)) {
                 System.err.println("livemig dest: incoming migration from " + peer + " failed: " + e.getMessage());
             }
             return null;
         }
-    }
-
-    /** A connection that closed without a word (a port probe) is not worth a line. */
-    private static boolean isSilentProbe(MigrationException e) {
-        return e.getMessage() != null && e.getMessage().startsWith("connection lost during the handshake")
-                && !e.getMessage().contains("TLS"); // a refused TLS peer is worth a line
     }
 
     /** Runs the received guest; further connections are refused as busy meanwhile. */

@@ -84,7 +84,12 @@ public class Handshake {
      * @return the source's nonce: the id of the migration this connection carries
      */
     public byte[] destinationSide(Connection connection, Duration timeout) throws Exception {
-        Hello hello = Replies.expect(connection, Hello.class, timeout, "the handshake");
+        Hello hello;
+        try {
+            hello = Replies.expect(connection, Hello.class, timeout, "the handshake");
+        } catch (Replies.ConnectionLost e) {
+            throw new SilentPeerException(e);
+        }
         if (!ProtocolVersion.isSupported(hello.protocolVersion())) {
             String reason = "protocol version " + hello.protocolVersion() + " is not supported; this destination speaks "
                     + ProtocolVersion.MIN_SUPPORTED + ".." + ProtocolVersion.CURRENT;

@@ -119,6 +119,7 @@ public final class MigrationSource {
         long setupNanos;
         long opsAtStart;
         long opsAtPause = -1;
+        long lastHeartbeatMicros;
         long guestBackNanos = -1;
         long pauseStartNanos = -1;
         long pauseNanos;
@@ -211,12 +212,11 @@ public final class MigrationSource {
 
         private void stopAndCopy(PageSender sender, DirtyBitmap toSend, int round, GuestMemory memory) throws Exception {
             listener.phase("stop-and-copy");
-            long lastHeartbeatBeforePause;
             pauseStartNanos = System.nanoTime();
             pauseNanos = vm.pause();
             opsAtPause = vm.totalOps();
             opsPerSDuring = (opsAtPause - opsAtStart) * 1e9 / Math.max(1, pauseStartNanos - startNanos);
-            lastHeartbeatBeforePause = vm.lastHeartbeatMicros();
+            lastHeartbeatMicros = vm.lastHeartbeatMicros();
             long transferStart = System.nanoTime();
             // The paused memory no longer changes: digest it on another core while the last pages go
             // out; or, with the check after resume, later, so it does not compete with the handover.
@@ -237,13 +237,11 @@ public final class MigrationSource {
             recordRound(new RoundFigures(round, sent.pages(), sent.bytes(), finalTransferNanos, 0, memory.pageSize(),
                     vm.scheduler().minCapPct(), options.downtimeLimit().toNanos(), transferredBytes,
                     System.nanoTime() - startNanos), 100, true);
-            this.lastHeartbeatMicros = lastHeartbeatBeforePause;
             Replies.expect(connection, Ready.class, options.replyTimeout(), "stop-and-copy");
             verifyNanos = System.nanoTime() - waitStart;
             digestVerified = !options.verifyAfterResume();
         }
 
-        long lastHeartbeatMicros;
 
         private MigrationStats handover() throws Exception {
             listener.phase("handover");

@@ -7,12 +7,20 @@ import io.livemig.migrator.protocol.Refuse;
 import io.livemig.migrator.transport.Connection;
 import io.netty.util.ReferenceCountUtil;
 
+import javax.net.ssl.SSLException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
 /** Waiting for one expected message, with the peer's refusals and aborts turned into clear errors. */
 final class Replies {
     private Replies() {}
+
+    /** The connection ended cleanly (no bad bytes, no failed TLS) while a message was awaited. */
+    static final class ConnectionLost extends MigrationException {
+        ConnectionLost(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     static <T extends Message> T expect(Connection connection, Class<T> type, Duration timeout, String during)
             throws MigrationException, InterruptedException {
@@ -25,8 +33,9 @@ final class Replies {
             for (Throwable c = e; c != null; c = c.getCause()) {
                 // Bad bytes from the peer are not a lost connection (and not a silent port probe).
                 if (c instanceof ProtocolException) throw new MigrationException("protocol error during " + during + ": " + Errors.describe(c), e);
+                if (c instanceof SSLException) throw new MigrationException("connection lost during " + during + ": " + Errors.describe(e), e);
             }
-            throw new MigrationException("connection lost during " + during + ": " + Errors.describe(e), e);
+            throw new ConnectionLost("connection lost during " + during + ": " + Errors.describe(e), e);
         }
         if (type.isInstance(message)) return type.cast(message);
         ReferenceCountUtil.release(message);

@@ -77,7 +77,7 @@ class ConvergencePolicyMigrationTest {
             assertThat(vm.scheduler().isThrottled()).as("caps are lifted when the migration ends").isFalse();
             VirtualMachine arrived = destination.await().vm();
             assertThat(arrived.scheduler().isThrottled()).isFalse();
-            LoopbackMigrationTest.awaitOps(arrived, arrived.totalOps() + 1);
+            Destinations.awaitOps(arrived, arrived.totalOps() + 1);
             assertThat(arrived.verify().ok()).as(arrived.verify().detail()).isTrue();
             return stats;
         }

@@ -65,7 +65,7 @@ class LoopbackMigrationTest {
                 assertThat(stats.status()).as("hop %d: %s", hop, stats.error()).isEqualTo("completed");
                 vm.close();
                 vm = destination.takeVm(); // the next hop owns the VM now
-                awaitOps(vm, opsBefore + 10);
+                Destinations.awaitOps(vm, opsBefore + 10);
                 assertThat(vm.verify().ok()).isTrue();
             }
         }
@@ -85,7 +85,7 @@ class LoopbackMigrationTest {
             assertThat(stats.error()).contains("the destination refused").contains("--max-memory");
             assertThat(vm.state()).isEqualTo(VmState.RUNNING);
             long ops = vm.totalOps();
-            awaitOps(vm, ops + 10);
+            Destinations.awaitOps(vm, ops + 10);
             assertThat(vm.verify().ok()).isTrue();
         }
     }
@@ -104,17 +104,9 @@ class LoopbackMigrationTest {
             assertThat(vm.state()).as("the source never runs the guest again").isEqualTo(VmState.MIGRATED);
             VirtualMachine arrived = destination.await().vm();
             assertThat(arrived.state()).isEqualTo(VmState.RUNNING);
-            awaitOps(arrived, arrived.totalOps() + 1);
+            Destinations.awaitOps(arrived, arrived.totalOps() + 1);
             assertThat(arrived.verify().ok()).as(arrived.verify().detail()).isTrue();
             return stats;
-        }
-    }
-
-    static void awaitOps(VirtualMachine vm, long ops) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (vm.totalOps() < ops) {
-            if (System.nanoTime() > deadline) throw new AssertionError("guest stalled at " + vm.totalOps() + " ops");
-            Thread.sleep(2);
         }
     }
 }

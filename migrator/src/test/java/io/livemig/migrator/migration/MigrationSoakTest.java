@@ -42,7 +42,7 @@ class MigrationSoakTest {
                     assertThat(stats.digestVerified()).isTrue();
                     vm.close();
                     vm = destination.takeVm();
-                    LoopbackMigrationTest.awaitOps(vm, opsBefore + 1);
+                    Destinations.awaitOps(vm, opsBefore + 1);
                     assertThat(vm.verify().ok()).as("hop %d", hop).isTrue();
                 }
                 if (hop == 2) baseline = ProcessResources.now(); // after warm-up: pools and event loops exist
