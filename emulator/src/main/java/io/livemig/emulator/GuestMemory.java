@@ -2,6 +2,8 @@ package io.livemig.emulator;
 
 import net.openhft.chronicle.core.UnsafeMemory;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
@@ -14,6 +16,11 @@ import java.util.zip.CRC32C;
  * <p>Every write through this class marks its page in the {@link DirtyLog} after the data store,
  * which is the ordering the migrator relies on. Reads and writes are bounds-checked; the raw
  * address is used only after the check.
+ *
+ * <p>Post-copy: after {@link #beginMissing} some pages are not there yet ({@link MissingPages}); a
+ * guest access to one blocks until it is loaded. The access path pays for this with nothing more
+ * than it paid before: one volatile read of {@code access}, the same read that already refused a
+ * closed memory. Only while pages are missing does it look at a page's presence.
  */
 public final class GuestMemory implements AutoCloseable {
     public static final int DEFAULT_PAGE_SIZE = 4096;
@@ -23,7 +30,20 @@ public final class GuestMemory implements AutoCloseable {
     static final long CHUNK_BYTES = 1L << CHUNK_SHIFT;
 
     private static final UnsafeMemory MEMORY = UnsafeMemory.MEMORY;
+    private static final VarHandle ACCESS;
+    /** Every page present: the plain access path. */
+    private static final int OPEN = 0;
+    /** Some pages missing: accesses check the pages they touch. */
+    private static final int MISSING = 1;
+    private static final int CLOSED = 2;
 
+    static {
+        try {
+            ACCESS = MethodHandles.lookup().findVarHandle(GuestMemory.class, "access", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final long sizeBytes;
     private final int pageSize;
@@ -32,7 +52,9 @@ public final class GuestMemory implements AutoCloseable {
     private final OffHeapRegion region;
     private final long baseAddress;
     private final DirtyLog dirtyLog;
-    private volatile boolean closed;
+    /** OPEN, MISSING or CLOSED; read on every access, so one field serves both checks. */
+    private volatile int access = OPEN;
+    private MissingPages missing; // published by the volatile write of access
 
     private GuestMemory(long sizeBytes, int pageSize) {
         this.sizeBytes = sizeBytes;
@@ -79,6 +101,33 @@ public final class GuestMemory implements AutoCloseable {
     public DirtyLog dirtyLog() { return dirtyLog; }
 
     public long pageOf(long address) { return address >>> pageShift; }
+
+    // ---- post-copy: pages that are not there yet ----
+
+    /**
+     * Marks the pages set in {@code missingPages} as not there yet: from now on a guest access to
+     * one of them calls {@code handler} (once per page) and blocks until the page is loaded through
+     * the returned {@link MissingPages}. Call it before the vCPUs run; once the last page is loaded
+     * the memory returns to its plain access path by itself.
+     *
+     * @param vcpus the guest's vCPU count, for the blocktime of each
+     */
+    public MissingPages beginMissing(DirtyBitmap missingPages, int vcpus, PageFaultHandler handler) {
+        MissingPages pages = new MissingPages(this, missingPages, vcpus, handler, this::allPagesPresent);
+        if (access != OPEN || (missing != null && !missing.isComplete())) {
+            throw new IllegalStateException(access == CLOSED ? "guest memory is closed" : "pages are already missing");
+        }
+        missing = pages;
+        if (!pages.isComplete()) ACCESS.compareAndSet(this, OPEN, MISSING);
+        return pages;
+    }
+
+    /** The missing pages of the last {@link #beginMissing}, or null if pages were never missing. */
+    public MissingPages missingPages() { return missing; }
+
+    private void allPagesPresent() {
+        ACCESS.compareAndSet(this, MISSING, OPEN);
+    }
 
     // ---- tracked writes: data first, then the dirty mark (DirtyLog.mark is a release store) ----
 
@@ -286,24 +335,33 @@ public final class GuestMemory implements AutoCloseable {
         return baseAddress + (page << pageShift);
     }
 
+    /** The guest's access check: in bounds, open, and (only while pages are missing) present. */
     private void check(long address, long length) {
         if (address < 0 || length < 0 || address > sizeBytes - length) {
             throw new GuestMemoryAccessException(address, length, sizeBytes);
         }
-        if (closed) throw new IllegalStateException("guest memory is closed");
+        if (access != OPEN) awaitAccess(address, length);
     }
 
+    private void awaitAccess(long address, long length) {
+        if (access == CLOSED) throw new IllegalStateException("guest memory is closed");
+        if (length > 0) missing.awaitPresent(address >>> pageShift, (address + length - 1) >>> pageShift);
+    }
+
+    /** The migrator's check: page operations never wait for a missing page. */
     private void checkPage(long page) {
         if (page < 0 || page >= pageCount) {
             throw new GuestMemoryAccessException(page << pageShift, pageSize, sizeBytes);
         }
-        if (closed) throw new IllegalStateException("guest memory is closed");
+        if (access == CLOSED) throw new IllegalStateException("guest memory is closed");
     }
 
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
+        int before = (int) ACCESS.getAndSet(this, CLOSED);
+        if (before != CLOSED) {
+            MissingPages pages = missing;
+            if (pages != null) pages.abandon("guest memory was closed");
             region.close();
         }
     }

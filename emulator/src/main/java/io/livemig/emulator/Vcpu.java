@@ -34,7 +34,7 @@ final class Vcpu {
     VcpuContext context() { return context; }
 
     void startThread(String vmName) {
-        thread = new Thread(this::runLoop, vmName + "-vcpu-" + context.index());
+        thread = new VcpuThread(this::runLoop, vmName + "-vcpu-" + context.index(), context.index());
         thread.setDaemon(true);
         thread.start();
     }
@@ -86,6 +86,11 @@ final class Vcpu {
                     return;
                 }
             }
+        } catch (MissingPageException e) {
+            // a page that will never come: the end of this guest, a failure unless it is stopping
+            if (command != Command.STOP) failure = e;
+            parked = true;
+            onParked.run();
         } catch (Throwable t) {
             failure = t;
             parked = true;

@@ -88,7 +88,8 @@ public final class VirtualMachine implements AutoCloseable {
     }
 
     /**
-     * RUNNING -> PAUSED. Returns only when every vCPU is parked at a safe point.
+     * RUNNING -> PAUSED. Returns only when every vCPU is parked at a safe point; a vCPU blocked on a
+     * missing page reaches one only after the page arrives (a step is never cut in half).
      *
      * @return how long it took from the request until the last vCPU parked, in nanoseconds
      */
@@ -226,6 +227,8 @@ public final class VirtualMachine implements AutoCloseable {
 
     private void endThreads() {
         for (Vcpu vcpu : vcpus) vcpu.command(Vcpu.Command.STOP);
+        MissingPages missing = memory.missingPages();
+        if (missing != null) missing.abandon("the guest was stopped"); // a vCPU blocked on a page must not outlive it
         for (Vcpu vcpu : vcpus) {
             try {
                 vcpu.join(PAUSE_TIMEOUT.toMillis());

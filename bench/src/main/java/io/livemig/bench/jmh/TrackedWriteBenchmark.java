@@ -1,5 +1,6 @@
 package io.livemig.bench.jmh;
 
+import io.livemig.emulator.DirtyBitmap;
 import io.livemig.emulator.GuestMemory;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -27,6 +28,10 @@ import java.util.concurrent.TimeUnit;
  * the whole guest, so the benchmark pays for cache and TLB misses as a guest would, never for the
  * RNG. Sequential: a cursor walks the guest 8 bytes at a time and wraps. Both methods of a pattern
  * compute addresses the same way, so their difference is the cost of tracking.
+ *
+ * <p>{@code missingPages}: {@code none} is the plain guest; {@code active} is a post-copy
+ * destination whose pages have all arrived but one guard page past the benchmark's range, so the
+ * memory stays on its missing-page access path (a presence check per access) for the whole run.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -45,6 +50,9 @@ public class TrackedWriteBenchmark {
     @Param({"random", "sequential"})
     public String pattern;
 
+    @Param({"none", "active"})
+    public String missingPages;
+
     private GuestMemory memory;
     private int[] slots;
     private long sizeMask;
@@ -56,7 +64,11 @@ public class TrackedWriteBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         if (Long.bitCount(memoryBytes) != 1) throw new IllegalArgumentException("memoryBytes must be a power of two");
-        memory = GuestMemory.allocate(memoryBytes);
+        memory = switch (missingPages) {
+            case "none" -> GuestMemory.allocate(memoryBytes);
+            case "active" -> withMissingGuardPage(memoryBytes);
+            default -> throw new IllegalArgumentException("missingPages must be none or active: " + missingPages);
+        };
         sizeMask = memoryBytes - 1;
         random = switch (pattern) {
             case "random" -> true;
@@ -67,6 +79,15 @@ public class TrackedWriteBenchmark {
         long slotCount = memoryBytes >>> 3;
         slots = new int[RANDOM_ADDRESSES];
         for (int i = 0; i < slots.length; i++) slots[i] = (int) rng.nextLong(slotCount);
+    }
+
+    /** A memory one page longer than the range written, its last page missing and never loaded. */
+    private static GuestMemory withMissingGuardPage(long bytes) {
+        GuestMemory memory = GuestMemory.allocate(bytes + GuestMemory.DEFAULT_PAGE_SIZE);
+        DirtyBitmap guard = new DirtyBitmap(memory.pageCount());
+        guard.set(memory.pageCount() - 1);
+        memory.beginMissing(guard, 1, page -> { throw new IllegalStateException("the benchmark touched the guard page"); });
+        return memory;
     }
 
     @TearDown(Level.Trial)
