@@ -8,7 +8,9 @@ package io.livemig.migrator.protocol;
  */
 public sealed interface Message
         permits Hello, HelloAck, AuthProof, GuestOffer, Accept, Refuse, PageBatch, RoundEnd, RoundAck, DigestCheck, OutcomeQuery, Outcome, VcpuState,
-        StopAndCopyDone, Ready, Commit, Resumed, Abort {
+        StopAndCopyDone, Ready, Commit, Resumed, Abort,
+        PostcopyPrepare, PostcopyAttach, MissingMap, PostcopyStart, PageRequest, PostcopyPushDone, PostcopyComplete,
+        PostcopyResume, PostcopyResumeAck {
 
     MessageType type();
 }

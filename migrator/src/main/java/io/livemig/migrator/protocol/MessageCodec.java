@@ -81,7 +81,22 @@ public final class MessageCodec {
             case COMMIT -> new Commit();
             case RESUMED -> new Resumed(in.readLong(), in.readLong());
             case ABORT -> new Abort(in.readString("reason"));
+            case POSTCOPY_PREPARE -> new PostcopyPrepare(in.readFlag("precopyFirst"));
+            case POSTCOPY_ATTACH -> new PostcopyAttach(in.readBytes(ProtocolLimits.NONCE_BYTES));
+            case MISSING_MAP -> readMissingMap(in);
+            case POSTCOPY_START -> new PostcopyStart(in.readLong(), in.readLong(), in.readLong());
+            case PAGE_REQUEST -> new PageRequest(in.readLong());
+            case POSTCOPY_PUSH_DONE -> new PostcopyPushDone(in.readLong(), in.readLong());
+            case POSTCOPY_COMPLETE -> new PostcopyComplete(in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+                    in.readLong(), in.readLong(), in.readLong(), in.readLongs(in.readCount("vcpus", ProtocolLimits.MAX_VCPUS)));
+            case POSTCOPY_RESUME -> new PostcopyResume(in.readBytes(ProtocolLimits.NONCE_BYTES));
+            case POSTCOPY_RESUME_ACK -> new PostcopyResumeAck(in.readLong());
         };
+    }
+
+    private static MissingMap readMissingMap(PayloadReader in) {
+        long firstPage = in.readLong();
+        return new MissingMap(firstPage, in.readLongs(in.readCount("words", MissingMap.MAX_WORDS)));
     }
 
     /** Walks the entries once to check the layout and count pages; the bytes stay in the frame. */
@@ -161,6 +176,31 @@ public final class MessageCodec {
                 out.writeLong(resumed.firstOpMicros());
             }
             case ABORT -> writeString(out, "reason", ((Abort) message).reason());
+            case POSTCOPY_PREPARE -> out.writeByte(((PostcopyPrepare) message).precopyFirst() ? 1 : 0);
+            case POSTCOPY_ATTACH -> out.writeBytes(((PostcopyAttach) message).migrationId());
+            case MISSING_MAP -> {
+                MissingMap m = (MissingMap) message;
+                out.writeLong(m.firstPage());
+                writeLongs(out, m.words());
+            }
+            case POSTCOPY_START -> {
+                PostcopyStart m = (PostcopyStart) message;
+                out.writeLong(m.sourcePauseNanos()).writeLong(m.missingPages()).writeLong(m.recoverTimeoutMillis());
+            }
+            case PAGE_REQUEST -> out.writeLong(((PageRequest) message).page());
+            case POSTCOPY_PUSH_DONE -> {
+                PostcopyPushDone m = (PostcopyPushDone) message;
+                out.writeLong(m.pagesSent()).writeLong(m.memoryDigest());
+            }
+            case POSTCOPY_COMPLETE -> {
+                PostcopyComplete m = (PostcopyComplete) message;
+                out.writeLong(m.memoryDigest()).writeLong(m.opsDuringPostcopy()).writeLong(m.faults())
+                        .writeLong(m.pagesRequested()).writeLong(m.faultLatencyP50Nanos())
+                        .writeLong(m.faultLatencyP99Nanos()).writeLong(m.faultLatencyMaxNanos());
+                writeLongs(out, m.blocktimeNanosPerVcpu());
+            }
+            case POSTCOPY_RESUME -> out.writeBytes(((PostcopyResume) message).migrationId());
+            case POSTCOPY_RESUME_ACK -> out.writeLong(((PostcopyResumeAck) message).missingPages());
             case ACCEPT, READY, COMMIT -> {
                 // no payload
             }
@@ -168,7 +208,15 @@ public final class MessageCodec {
     }
 
     private static int payloadSizeHint(Message message) {
-        return message instanceof PageBatch batch ? PageBatch.HEADER_BYTES + batch.entries().readableBytes() : 64;
+        if (message instanceof PageBatch batch) return PageBatch.HEADER_BYTES + batch.entries().readableBytes();
+        if (message instanceof MissingMap map) return 12 + map.wordCount() * Long.BYTES;
+        return 64;
+    }
+
+    /** A u32 count, then the values. */
+    private static void writeLongs(ByteBuf out, long[] values) {
+        out.writeInt(values.length);
+        for (long v : values) out.writeLong(v);
     }
 
     private static void writeSizedBytes(ByteBuf out, byte[] bytes) {

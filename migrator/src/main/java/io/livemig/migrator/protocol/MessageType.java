@@ -19,7 +19,17 @@ public enum MessageType {
     ROUND_ACK(15),
     DIGEST_CHECK(16),
     OUTCOME_QUERY(17),
-    OUTCOME(18);
+    OUTCOME(18),
+    // post-copy (codes 20..29)
+    POSTCOPY_PREPARE(20),
+    POSTCOPY_ATTACH(21),
+    MISSING_MAP(22),
+    POSTCOPY_START(23),
+    PAGE_REQUEST(24),
+    POSTCOPY_PUSH_DONE(25),
+    POSTCOPY_COMPLETE(26),
+    POSTCOPY_RESUME(27),
+    POSTCOPY_RESUME_ACK(28);
 
     private static final MessageType[] BY_CODE = new MessageType[256];
 

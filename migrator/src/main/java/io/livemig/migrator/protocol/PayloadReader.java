@@ -60,6 +60,13 @@ final class PayloadReader {
         return values;
     }
 
+    /** A u32 count of items, at most {@code max}; a larger one is a protocol error before anything is allocated. */
+    int readCount(String field, int max) {
+        long count = Integer.toUnsignedLong(readInt());
+        if (count > max) throw new ProtocolException(type + " " + field + " count " + count + " exceeds " + max);
+        return (int) count;
+    }
+
     /** The rest of the payload as a retained slice, which the caller must release. */
     ByteBuf readRetainedRest() {
         return payload.readRetainedSlice(payload.readableBytes());

@@ -96,6 +96,22 @@ class CodecProperties {
                 Arbitraries.just(new Ready()),
                 Arbitraries.just(new Commit()),
                 Combinators.combine(Arbitraries.longs(), Arbitraries.longs()).as(Resumed::new),
-                text.map(Abort::new));
+                text.map(Abort::new),
+                Arbitraries.of(true, false).map(PostcopyPrepare::new),
+                nonce.map(PostcopyAttach::new),
+                Combinators.combine(Arbitraries.longs().between(0, (Integer.MAX_VALUE - 64) / 64).map(w -> w * 64),
+                                Arbitraries.longs().array(long[].class).ofMinSize(1).ofMaxSize(40))
+                        .as(MissingMap::new),
+                Combinators.combine(Arbitraries.longs(), Arbitraries.longs().between(0, Integer.MAX_VALUE),
+                        Arbitraries.longs().greaterOrEqual(0)).as(PostcopyStart::new),
+                Arbitraries.longs().between(0, Integer.MAX_VALUE).map(PageRequest::new),
+                Combinators.combine(Arbitraries.longs().greaterOrEqual(0), Arbitraries.longs()).as(PostcopyPushDone::new),
+                Combinators.combine(Arbitraries.longs(), Arbitraries.longs().greaterOrEqual(0), Arbitraries.longs().greaterOrEqual(0),
+                        Arbitraries.longs().array(long[].class).ofMinSize(1).ofMaxSize(ProtocolLimits.MAX_VCPUS)
+                                .map(a -> { for (int i = 0; i < a.length; i++) a[i] = a[i] & Long.MAX_VALUE; return a; }))
+                        .as((digest, ops, faults, blocktime) -> new PostcopyComplete(digest, ops, faults, faults / 2,
+                                1_000, 2_000, 3_000, blocktime)),
+                nonce.map(PostcopyResume::new),
+                Arbitraries.longs().between(0, Integer.MAX_VALUE).map(PostcopyResumeAck::new));
     }
 }
