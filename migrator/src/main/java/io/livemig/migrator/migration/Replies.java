@@ -24,11 +24,27 @@ final class Replies {
 
     static <T extends Message> T expect(Connection connection, Class<T> type, Duration timeout, String during)
             throws MigrationException, InterruptedException {
-        Message message;
+        Message message = receive(connection, timeout, name(type), during);
+        if (type.isInstance(message)) return type.cast(message);
+        ReferenceCountUtil.release(message);
+        if (message instanceof Refuse refuse) throw new MigrationException("the destination refused: " + refuse.reason());
+        if (message instanceof Abort abort) throw new MigrationException("the peer aborted during " + during + ": " + abort.reason());
+        throw new MigrationException("protocol error: expected " + name(type) + " during " + during + ", got "
+                + message.type(), new ProtocolException("unexpected " + message.type()));
+    }
+
+    /**
+     * The next message, whatever it is; a timeout, bad bytes or a lost connection become a
+     * {@link MigrationException} naming {@code awaited} and {@code during}.
+     */
+    static Message receive(Connection connection, Duration timeout, String awaited, String during)
+            throws MigrationException, InterruptedException {
         try {
-            message = connection.receive(timeout);
+            return connection.receive(timeout);
         } catch (TimeoutException e) {
-            throw new MigrationException("no " + name(type) + " from the peer within " + timeout.toMillis() + " ms during " + during);
+            throw new MigrationException("no " + awaited + " from the peer within " + timeout.toMillis() + " ms during " + during);
+        } catch (InterruptedException e) {
+            throw e;
         } catch (Exception e) {
             for (Throwable c = e; c != null; c = c.getCause()) {
                 // Bad bytes from the peer are not a lost connection (and not a silent port probe).
@@ -37,12 +53,6 @@ final class Replies {
             }
             throw new ConnectionLost("connection lost during " + during + ": " + Errors.describe(e), e);
         }
-        if (type.isInstance(message)) return type.cast(message);
-        ReferenceCountUtil.release(message);
-        if (message instanceof Refuse refuse) throw new MigrationException("the destination refused: " + refuse.reason());
-        if (message instanceof Abort abort) throw new MigrationException("the peer aborted during " + during + ": " + abort.reason());
-        throw new MigrationException("protocol error: expected " + name(type) + " during " + during + ", got "
-                + message.type(), new ProtocolException("unexpected " + message.type()));
     }
 
     static String name(Class<?> type) {

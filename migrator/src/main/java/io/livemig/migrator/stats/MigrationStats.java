@@ -5,10 +5,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Every figure of one migration, as {@code --stats-json} writes it (keys in snake_case; the key
  * list is a contract: extend, never rename). Times in milliseconds, rates in bytes per second.
+ * Built by name with {@link #builder()}; a figure never set is 0 (or -1 for the two downtimes:
+ * not measured), a {@code null} one is left out of the JSON.
  *
  * <ul>
  *   <li>{@code downtimeMs}: host downtime, from the source's pause request to the destination's
@@ -22,12 +25,14 @@ import java.util.List;
  *   <li>{@code appOpsLost}, {@code appWorkLostPct}: the operations the guest would have done at its
  *   pre-migration rate from the start of the migration until it ran again on the destination, minus
  *   those it did: throttling and the downtime both count;</li>
- *   <li>{@code appliedDirtyLimitBytesPerS}: the per-vCPU dirty limit a policy applied (0 if none).</li>
+ *   <li>{@code appliedDirtyLimitBytesPerS}: the per-vCPU dirty limit a policy applied (0 if none);</li>
+ *   <li>{@code sourceGuestVerified}: after a failure, whether the guest kept running on the source
+ *   and passed its own check (absent when not checked).</li>
  * </ul>
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MigrationStats(
-        String status,
+        MigrationStatus status,
         String policy,
         long memoryBytes,
         int pageSize,
@@ -56,23 +61,138 @@ public record MigrationStats(
         long appOpsLost,
         double appWorkLostPct,
         double appliedDirtyLimitBytesPerS,
-        String stopReason,
+        StopReason stopReason,
         Boolean sourceGuestVerified,
         String error,
         List<RoundStats> roundsDetail) {
 
     public MigrationStats {
+        Objects.requireNonNull(status, "status");
         roundsDetail = List.copyOf(roundsDetail);
     }
 
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding every figure of this one, to change a few. */
+    public Builder toBuilder() {
+        return new Builder()
+                .status(status)
+                .policy(policy)
+                .memoryBytes(memoryBytes)
+                .pageSize(pageSize)
+                .vcpus(vcpus)
+                .workload(workload)
+                .rounds(rounds)
+                .totalTimeMs(totalTimeMs)
+                .setupTimeMs(setupTimeMs)
+                .downtimeMs(downtimeMs)
+                .appDowntimeMs(appDowntimeMs)
+                .pauseMs(pauseMs)
+                .finalTransferMs(finalTransferMs)
+                .verifyMs(verifyMs)
+                .resumeMs(resumeMs)
+                .transferredBytes(transferredBytes)
+                .normalPages(normalPages)
+                .zeroPages(zeroPages)
+                .dirtyRateBytesPerS(dirtyRateBytesPerS)
+                .bandwidthBytesPerS(bandwidthBytesPerS)
+                .bandwidthLimitBytesPerS(bandwidthLimitBytesPerS)
+                .downtimeLimitMs(downtimeLimitMs)
+                .maxThrottlePct(maxThrottlePct)
+                .digestVerified(digestVerified)
+                .appOpsPerSBefore(appOpsPerSBefore)
+                .appOpsPerSDuring(appOpsPerSDuring)
+                .appOpsLost(appOpsLost)
+                .appWorkLostPct(appWorkLostPct)
+                .appliedDirtyLimitBytesPerS(appliedDirtyLimitBytesPerS)
+                .stopReason(stopReason)
+                .sourceGuestVerified(sourceGuestVerified)
+                .error(error)
+                .roundsDetail(roundsDetail);
+    }
+
     @JsonIgnore
-    public boolean completed() { return "completed".equals(status); }
+    public boolean completed() { return status == MigrationStatus.COMPLETED; }
 
     public MigrationStats withSourceGuestVerified(boolean verified) {
-        return new MigrationStats(status, policy, memoryBytes, pageSize, vcpus, workload, rounds, totalTimeMs, setupTimeMs,
-                downtimeMs, appDowntimeMs, pauseMs, finalTransferMs, verifyMs, resumeMs, transferredBytes, normalPages,
-                zeroPages, dirtyRateBytesPerS, bandwidthBytesPerS, bandwidthLimitBytesPerS, downtimeLimitMs, maxThrottlePct,
-                digestVerified, appOpsPerSBefore, appOpsPerSDuring, appOpsLost, appWorkLostPct, appliedDirtyLimitBytesPerS,
-                stopReason, verified, error, roundsDetail);
+        return toBuilder().sourceGuestVerified(verified).build();
+    }
+
+    /** Named steps for the {@link MigrationStats} figures; {@link #build()} requires a status. */
+    public static final class Builder {
+        private MigrationStatus status;
+        private String policy;
+        private long memoryBytes;
+        private int pageSize;
+        private int vcpus;
+        private String workload;
+        private int rounds;
+        private double totalTimeMs;
+        private double setupTimeMs;
+        private double downtimeMs = -1;
+        private double appDowntimeMs = -1;
+        private double pauseMs;
+        private double finalTransferMs;
+        private double verifyMs;
+        private double resumeMs;
+        private long transferredBytes;
+        private long normalPages;
+        private long zeroPages;
+        private double dirtyRateBytesPerS;
+        private double bandwidthBytesPerS;
+        private double bandwidthLimitBytesPerS;
+        private double downtimeLimitMs;
+        private double maxThrottlePct;
+        private boolean digestVerified;
+        private double appOpsPerSBefore;
+        private double appOpsPerSDuring;
+        private long appOpsLost;
+        private double appWorkLostPct;
+        private double appliedDirtyLimitBytesPerS;
+        private StopReason stopReason;
+        private Boolean sourceGuestVerified;
+        private String error;
+        private List<RoundStats> roundsDetail = List.of();
+
+        private Builder() {}
+
+        public Builder status(MigrationStatus status) { this.status = status; return this; }
+        public Builder policy(String policy) { this.policy = policy; return this; }
+        public Builder memoryBytes(long memoryBytes) { this.memoryBytes = memoryBytes; return this; }
+        public Builder pageSize(int pageSize) { this.pageSize = pageSize; return this; }
+        public Builder vcpus(int vcpus) { this.vcpus = vcpus; return this; }
+        public Builder workload(String workload) { this.workload = workload; return this; }
+        public Builder rounds(int rounds) { this.rounds = rounds; return this; }
+        public Builder totalTimeMs(double totalTimeMs) { this.totalTimeMs = totalTimeMs; return this; }
+        public Builder setupTimeMs(double setupTimeMs) { this.setupTimeMs = setupTimeMs; return this; }
+        public Builder downtimeMs(double downtimeMs) { this.downtimeMs = downtimeMs; return this; }
+        public Builder appDowntimeMs(double appDowntimeMs) { this.appDowntimeMs = appDowntimeMs; return this; }
+        public Builder pauseMs(double pauseMs) { this.pauseMs = pauseMs; return this; }
+        public Builder finalTransferMs(double finalTransferMs) { this.finalTransferMs = finalTransferMs; return this; }
+        public Builder verifyMs(double verifyMs) { this.verifyMs = verifyMs; return this; }
+        public Builder resumeMs(double resumeMs) { this.resumeMs = resumeMs; return this; }
+        public Builder transferredBytes(long transferredBytes) { this.transferredBytes = transferredBytes; return this; }
+        public Builder normalPages(long normalPages) { this.normalPages = normalPages; return this; }
+        public Builder zeroPages(long zeroPages) { this.zeroPages = zeroPages; return this; }
+        public Builder dirtyRateBytesPerS(double dirtyRateBytesPerS) { this.dirtyRateBytesPerS = dirtyRateBytesPerS; return this; }
+        public Builder bandwidthBytesPerS(double bandwidthBytesPerS) { this.bandwidthBytesPerS = bandwidthBytesPerS; return this; }
+        public Builder bandwidthLimitBytesPerS(double bandwidthLimitBytesPerS) { this.bandwidthLimitBytesPerS = bandwidthLimitBytesPerS; return this; }
+        public Builder downtimeLimitMs(double downtimeLimitMs) { this.downtimeLimitMs = downtimeLimitMs; return this; }
+        public Builder maxThrottlePct(double maxThrottlePct) { this.maxThrottlePct = maxThrottlePct; return this; }
+        public Builder digestVerified(boolean digestVerified) { this.digestVerified = digestVerified; return this; }
+        public Builder appOpsPerSBefore(double appOpsPerSBefore) { this.appOpsPerSBefore = appOpsPerSBefore; return this; }
+        public Builder appOpsPerSDuring(double appOpsPerSDuring) { this.appOpsPerSDuring = appOpsPerSDuring; return this; }
+        public Builder appOpsLost(long appOpsLost) { this.appOpsLost = appOpsLost; return this; }
+        public Builder appWorkLostPct(double appWorkLostPct) { this.appWorkLostPct = appWorkLostPct; return this; }
+        public Builder appliedDirtyLimitBytesPerS(double appliedDirtyLimitBytesPerS) { this.appliedDirtyLimitBytesPerS = appliedDirtyLimitBytesPerS; return this; }
+        public Builder stopReason(StopReason stopReason) { this.stopReason = stopReason; return this; }
+        public Builder sourceGuestVerified(Boolean sourceGuestVerified) { this.sourceGuestVerified = sourceGuestVerified; return this; }
+        public Builder error(String error) { this.error = error; return this; }
+        public Builder roundsDetail(List<RoundStats> roundsDetail) { this.roundsDetail = roundsDetail; return this; }
+        public MigrationStats build() {
+            return new MigrationStats(status, policy, memoryBytes, pageSize, vcpus, workload, rounds, totalTimeMs, setupTimeMs, downtimeMs, appDowntimeMs, pauseMs, finalTransferMs, verifyMs, resumeMs, transferredBytes, normalPages, zeroPages, dirtyRateBytesPerS, bandwidthBytesPerS, bandwidthLimitBytesPerS, downtimeLimitMs, maxThrottlePct, digestVerified, appOpsPerSBefore, appOpsPerSDuring, appOpsLost, appWorkLostPct, appliedDirtyLimitBytesPerS, stopReason, sourceGuestVerified, error, roundsDetail);
+        }
     }
 }

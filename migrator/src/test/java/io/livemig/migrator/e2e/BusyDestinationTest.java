@@ -1,5 +1,6 @@
 package io.livemig.migrator.e2e;
 
+import io.livemig.migrator.stats.MigrationStatus;
 import io.livemig.migrator.process.ChildJvm;
 import io.livemig.emulator.GuestConfig;
 import io.livemig.emulator.VirtualMachine;
@@ -54,13 +55,13 @@ class BusyDestinationTest {
 
             MigrationStats refused = new MigrationSource(second, new NoConvergencePolicy(), MigrationOptions.defaults(),
                     MigrationListener.SILENT, new Handshake(), 0).migrate(transport, to);
-            assertThat(refused.status()).isEqualTo("failed");
+            assertThat(refused.status()).isEqualTo(MigrationStatus.FAILED);
             assertThat(refused.error()).contains("busy");
             assertThat(second.state()).isEqualTo(VmState.RUNNING);
             assertThat(second.verify().ok()).isTrue();
 
             MigrationStats completed = firstResult.get(90, TimeUnit.SECONDS);
-            assertThat(completed.status()).as(completed.error()).isEqualTo("completed");
+            assertThat(completed.status()).as(completed.error()).isEqualTo(MigrationStatus.COMPLETED);
             assertThat(dest.awaitExit(Duration.ofSeconds(60))).as(dest.output()).isZero();
         }
     }

@@ -1,5 +1,6 @@
 package io.livemig.migrator.e2e;
 
+import io.livemig.migrator.stats.MigrationStatus;
 import io.livemig.migrator.process.ChildJvm;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.livemig.emulator.GuestConfig;
@@ -55,7 +56,7 @@ class RealJvmMigrationTest {
             MigrationStats stats = new MigrationSource(vm, new NoConvergencePolicy(), MigrationOptions.defaults().withBandwidth(rate),
                     MigrationListener.SILENT, new Handshake(), 0).migrate(transport, to);
 
-            assertThat(stats.status()).as(stats.error()).isEqualTo("completed");
+            assertThat(stats.status()).as(stats.error()).isEqualTo(MigrationStatus.COMPLETED);
             assertThat(stats.digestVerified()).isTrue();
             assertThat(stats.downtimeMs()).isPositive();
             assertThat(stats.appDowntimeMs()).isPositive();
@@ -79,7 +80,7 @@ class RealJvmMigrationTest {
                 vm.start();
                 MigrationStats out = new MigrationSource(vm, new NoConvergencePolicy(), MigrationOptions.defaults(),
                         MigrationListener.SILENT, new Handshake(), 0).migrate(transport, new HostPort("127.0.0.1", away.awaitListening(Duration.ofSeconds(60))));
-                assertThat(out.status()).as(out.error()).isEqualTo("completed");
+                assertThat(out.status()).as(out.error()).isEqualTo(MigrationStatus.COMPLETED);
                 long opsWhenLeaving = vm.totalOps();
 
                 try (Connection back = home.accept(Duration.ofSeconds(60))) {

@@ -1,5 +1,6 @@
 package io.livemig.migrator.e2e;
 
+import io.livemig.migrator.stats.MigrationStatus;
 import io.livemig.emulator.GuestConfig;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.migrator.migration.DestinationOptions;
@@ -51,7 +52,7 @@ class TwoJvmSoakTest {
                     MigrationStats out = new MigrationSource(vm, new NoConvergencePolicy(), MigrationOptions.defaults(),
                             MigrationListener.SILENT, new Handshake(), 0)
                             .migrate(transport, new HostPort("127.0.0.1", away.awaitListening(Duration.ofSeconds(60))));
-                    assertThat(out.status()).as("trip %d out: %s", trip, out.error()).isEqualTo("completed");
+                    assertThat(out.status()).as("trip %d out: %s", trip, out.error()).isEqualTo(MigrationStatus.COMPLETED);
                     assertThat(out.digestVerified()).isTrue();
                     vm.close();
                     try (Connection back = home.accept(Duration.ofSeconds(60))) {

@@ -1,5 +1,6 @@
 package io.livemig.migrator.faults;
 
+import io.livemig.migrator.stats.MigrationStatus;
 import io.livemig.emulator.GuestConfig;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.emulator.VmState;
@@ -50,7 +51,7 @@ class CrashedDestinationTest {
                     .migrate(transport, to);
 
             assertThat(dest.awaitExit(Duration.ofSeconds(30))).as(dest.output()).isEqualTo(137);
-            assertThat(stats.status()).isEqualTo("failed");
+            assertThat(stats.status()).isEqualTo(MigrationStatus.FAILED);
             assertThat(stats.error()).isNotBlank();
             if (stats.error().startsWith("in doubt")) {
                 assertThat(phase).as("only a COMMIT already written can leave the source in doubt").isEqualTo("ready");
@@ -62,7 +63,7 @@ class CrashedDestinationTest {
             try (Destinations fresh = new Destinations()) {
                 MigrationStats again = new MigrationSource(vm, new NoConvergencePolicy(), MigrationOptions.defaults(),
                         MigrationListener.SILENT, new Handshake(), 0).migrate(transport, fresh.address());
-                assertThat(again.status()).as(again.error()).isEqualTo("completed");
+                assertThat(again.status()).as(again.error()).isEqualTo(MigrationStatus.COMPLETED);
                 VirtualMachine arrived = fresh.await().vm();
                 Destinations.awaitOps(arrived, arrived.totalOps() + 1);
                 assertThat(arrived.verify().ok()).isTrue();

@@ -1,5 +1,6 @@
 package io.livemig.migrator.faults;
 
+import io.livemig.migrator.stats.MigrationStatus;
 import io.livemig.emulator.GuestConfig;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.emulator.VmState;
@@ -62,7 +63,7 @@ class PhaseCutTest {
                     .migrate(transport, new HostPort("127.0.0.1", listener.localAddress().getPort()));
             fake.get(20, TimeUnit.SECONDS);
             if (cut == Cut.AFTER_COMMIT) {
-                assertThat(stats.status()).as("the destination read COMMIT: it owns the guest").isEqualTo("completed");
+                assertThat(stats.status()).as("the destination read COMMIT: it owns the guest").isEqualTo(MigrationStatus.COMPLETED);
                 assertThat(stats.error()).contains("RESUMED was lost").contains("confirmed it runs the guest");
                 assertThat(vm.state()).as("never resumed here").isEqualTo(VmState.MIGRATED);
                 return;
@@ -71,13 +72,13 @@ class PhaseCutTest {
                 assertThat(stats.error()).as("asked, the destination said it never read COMMIT")
                         .contains("COMMIT did not reach the destination");
             }
-            assertThat(stats.status()).isEqualTo("failed");
+            assertThat(stats.status()).isEqualTo(MigrationStatus.FAILED);
             assertThat(stats.error()).isNotBlank();
             RealJvmFaultTest.assertSourceGuestHealthy(vm);
             try (Destinations fresh = new Destinations(new Handshake())) {
                 MigrationStats again = new MigrationSource(vm, new NoConvergencePolicy(), MigrationOptions.defaults(),
                         MigrationListener.SILENT, new Handshake(), 0).migrate(transport, fresh.address());
-                assertThat(again.status()).as(again.error()).isEqualTo("completed");
+                assertThat(again.status()).as(again.error()).isEqualTo(MigrationStatus.COMPLETED);
                 VirtualMachine arrived = fresh.await().vm();
                 Destinations.awaitOps(arrived, arrived.totalOps() + 1);
                 assertThat(arrived.verify().ok()).isTrue();

@@ -1,5 +1,6 @@
 package io.livemig.migrator.faults;
 
+import io.livemig.migrator.stats.MigrationStatus;
 import io.livemig.emulator.GuestConfig;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.emulator.VmState;
@@ -72,7 +73,7 @@ class RealJvmFaultTest {
             dest.kill9();
             MigrationStats stats = result.get(60, TimeUnit.SECONDS);
 
-            assertThat(stats.status()).isEqualTo("failed");
+            assertThat(stats.status()).isEqualTo(MigrationStatus.FAILED);
             assertThat(stats.error()).isNotBlank();
             assertThat(stats.maxThrottlePct()).as("the policy had throttled the guest").isPositive();
             assertSourceGuestHealthy(vm);
@@ -80,7 +81,7 @@ class RealJvmFaultTest {
             try (Destinations fresh = new Destinations(new Handshake())) {
                 MigrationStats again = new MigrationSource(vm, new NoConvergencePolicy(), MigrationOptions.defaults(),
                         MigrationListener.SILENT, new Handshake(), 0).migrate(transport, fresh.address());
-                assertThat(again.status()).as(again.error()).isEqualTo("completed");
+                assertThat(again.status()).as(again.error()).isEqualTo(MigrationStatus.COMPLETED);
                 VirtualMachine arrived = fresh.await().vm();
                 Destinations.awaitOps(arrived, arrived.totalOps() + 1);
                 assertThat(arrived.verify().ok()).as(arrived.verify().detail()).isTrue();
@@ -116,7 +117,7 @@ class RealJvmFaultTest {
                 vm.start();
                 MigrationStats result = new MigrationSource(vm, new NoConvergencePolicy(), MigrationOptions.defaults(),
                         MigrationListener.SILENT, new Handshake(), 0).migrate(transport, dest.address());
-                assertThat(result.status()).as(result.error()).isEqualTo("completed");
+                assertThat(result.status()).as(result.error()).isEqualTo(MigrationStatus.COMPLETED);
                 assertThat(vm.state()).isEqualTo(VmState.MIGRATED);
             }
             assertThat(dest.awaitExit(30)).as(dest.err()).isZero();

@@ -1,5 +1,7 @@
 package io.livemig.migrator.migration;
 
+import io.livemig.migrator.stats.StopReason;
+import io.livemig.migrator.stats.MigrationStatus;
 import io.livemig.emulator.GuestConfig;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.migrator.policy.PolicySettings;
@@ -32,7 +34,7 @@ class ConvergencePolicyMigrationTest {
     @Test
     void originalPreCopyDoesNotConverge() throws Exception {
         MigrationStats stats = migrate("none");
-        assertThat(stats.stopReason()).isIn("max-rounds", "max-volume");
+        assertThat(stats.stopReason()).isIn(StopReason.MAX_ROUNDS, StopReason.MAX_VOLUME);
         assertThat(stats.maxThrottlePct()).isZero();
         RoundStats last = stats.roundsDetail().get(stats.roundsDetail().size() - 1);
         assertThat(last.stopAndCopy()).isTrue();
@@ -42,7 +44,7 @@ class ConvergencePolicyMigrationTest {
     @Test
     void cpuSchedulingThrottlesJustEnoughToConverge() throws Exception {
         MigrationStats stats = migrate("cpu-scheduling");
-        assertThat(stats.stopReason()).isEqualTo("converged");
+        assertThat(stats.stopReason()).isEqualTo(StopReason.CONVERGED);
         assertThat(stats.maxThrottlePct()).isPositive();
         RoundStats last = stats.roundsDetail().get(stats.roundsDetail().size() - 1);
         assertThat(last.bytes()).as("the last pages fit the downtime limit at the link rate").isLessThan(2 * MIB);
@@ -57,7 +59,7 @@ class ConvergencePolicyMigrationTest {
     @Test
     void dirtyLimitConverges() throws Exception {
         MigrationStats stats = migrate("dirty-limit", SLOW_LINK.withMaxRounds(30));
-        assertThat(stats.stopReason()).isEqualTo("converged");
+        assertThat(stats.stopReason()).isEqualTo(StopReason.CONVERGED);
     }
 
     private static MigrationStats migrate(String policy) throws Exception {
@@ -72,7 +74,7 @@ class ConvergencePolicyMigrationTest {
             Thread.sleep(200);
             MigrationStats stats = new MigrationSource(vm, PolicySettings.defaults().create(policy), options,
                     MigrationListener.SILENT, new Handshake(), 0).migrate(transport, destination.address());
-            assertThat(stats.status()).as(stats.error()).isEqualTo("completed");
+            assertThat(stats.status()).as(stats.error()).isEqualTo(MigrationStatus.COMPLETED);
             assertThat(stats.digestVerified()).isTrue();
             assertThat(vm.scheduler().isThrottled()).as("caps are lifted when the migration ends").isFalse();
             VirtualMachine arrived = destination.await().vm();

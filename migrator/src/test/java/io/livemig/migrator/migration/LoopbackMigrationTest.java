@@ -1,5 +1,7 @@
 package io.livemig.migrator.migration;
 
+import io.livemig.migrator.stats.StopReason;
+import io.livemig.migrator.stats.MigrationStatus;
 import io.livemig.emulator.GuestConfig;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.emulator.VmState;
@@ -36,7 +38,7 @@ class LoopbackMigrationTest {
     void memwriteBelowTheBandwidthConverges() throws Exception {
         MigrationStats stats = migrateAndCheck("memwrite:wss=8m,rate=4m", 32 * MIB, 2,
                 MigrationOptions.defaults().withBandwidth(64 * MIB));
-        assertThat(stats.stopReason()).isEqualTo("converged");
+        assertThat(stats.stopReason()).isEqualTo(StopReason.CONVERGED);
     }
 
     @Test
@@ -62,7 +64,7 @@ class LoopbackMigrationTest {
                 long opsBefore = vm.totalOps();
                 MigrationStats stats = new MigrationSource(vm, new NoConvergencePolicy(), MigrationOptions.defaults(),
                         MigrationListener.SILENT, new Handshake(), 0).migrate(transport, destination.address());
-                assertThat(stats.status()).as("hop %d: %s", hop, stats.error()).isEqualTo("completed");
+                assertThat(stats.status()).as("hop %d: %s", hop, stats.error()).isEqualTo(MigrationStatus.COMPLETED);
                 vm.close();
                 vm = destination.takeVm(); // the next hop owns the VM now
                 Destinations.awaitOps(vm, opsBefore + 10);
@@ -81,7 +83,7 @@ class LoopbackMigrationTest {
             vm.start();
             MigrationStats stats = new MigrationSource(vm, new NoConvergencePolicy(), MigrationOptions.defaults(),
                     MigrationListener.SILENT, new Handshake(), 0).migrate(transport, destination.address());
-            assertThat(stats.status()).isEqualTo("failed");
+            assertThat(stats.status()).isEqualTo(MigrationStatus.FAILED);
             assertThat(stats.error()).contains("the destination refused").contains("--max-memory");
             assertThat(vm.state()).isEqualTo(VmState.RUNNING);
             long ops = vm.totalOps();
@@ -98,7 +100,7 @@ class LoopbackMigrationTest {
             Thread.sleep(200);
             MigrationStats stats = new MigrationSource(vm, new NoConvergencePolicy(), options, MigrationListener.SILENT,
                     new Handshake(), 0).migrate(transport, destination.address());
-            assertThat(stats.status()).as(stats.error()).isEqualTo("completed");
+            assertThat(stats.status()).as(stats.error()).isEqualTo(MigrationStatus.COMPLETED);
             assertThat(stats.digestVerified()).isTrue();
             assertThat(stats.downtimeMs()).isPositive();
             assertThat(vm.state()).as("the source never runs the guest again").isEqualTo(VmState.MIGRATED);

@@ -1,5 +1,6 @@
 package io.livemig.migrator.migration;
 
+import io.livemig.migrator.stats.MigrationStatus;
 import io.livemig.emulator.GuestConfig;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.migrator.e2e.ProcessResources;
@@ -38,7 +39,7 @@ class MigrationSoakTest {
                     long opsBefore = vm.totalOps();
                     MigrationStats stats = new MigrationSource(vm, new NoConvergencePolicy(), MigrationOptions.defaults(),
                             MigrationListener.SILENT, new Handshake(), 0).migrate(transport, destination.address());
-                    assertThat(stats.status()).as("hop %d: %s", hop, stats.error()).isEqualTo("completed");
+                    assertThat(stats.status()).as("hop %d: %s", hop, stats.error()).isEqualTo(MigrationStatus.COMPLETED);
                     assertThat(stats.digestVerified()).isTrue();
                     vm.close();
                     vm = destination.takeVm();

@@ -1,5 +1,6 @@
 package io.livemig.migrator.security;
 
+import io.livemig.migrator.stats.MigrationStatus;
 import io.livemig.emulator.GuestConfig;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.emulator.VmState;
@@ -55,7 +56,7 @@ class AuthenticationTest {
              Transport transport = Transport.create(ConnectionOptions.DEFAULTS);
              VirtualMachine vm = boot()) {
             MigrationStats stats = migrate(vm, new Handshake(TOKEN), transport, destination.address());
-            assertThat(stats.status()).as(stats.error()).isEqualTo("completed");
+            assertThat(stats.status()).as(stats.error()).isEqualTo(MigrationStatus.COMPLETED);
             assertThat(vm.state()).isEqualTo(VmState.MIGRATED);
             VirtualMachine arrived = destination.await().vm();
             Destinations.awaitOps(arrived, arrived.totalOps() + 1);
@@ -121,7 +122,7 @@ class AuthenticationTest {
             });
             MigrationStats stats = migrate(vm, new Handshake(TOKEN), transport,
                     new HostPort("127.0.0.1", listener.localAddress().getPort()));
-            assertThat(stats.status()).isEqualTo("failed");
+            assertThat(stats.status()).isEqualTo(MigrationStatus.FAILED);
             assertThat(stats.error()).contains("authentication failed");
             List<Message> seen = fake.get(20, TimeUnit.SECONDS);
             assertThat(seen).noneMatch(m -> m instanceof AuthProof || m instanceof GuestOffer);
@@ -161,7 +162,7 @@ class AuthenticationTest {
              Transport transport = Transport.create(ConnectionOptions.DEFAULTS);
              VirtualMachine vm = boot()) {
             MigrationStats stats = migrate(vm, source, transport, destination.address());
-            assertThat(stats.status()).isEqualTo("failed");
+            assertThat(stats.status()).isEqualTo(MigrationStatus.FAILED);
             assertThat(stats.transferredBytes()).as("no page moved").isZero();
             assertThat(stats.rounds()).isZero();
             assertThatThrownBy(destination::await).isInstanceOf(ExecutionException.class)

@@ -1,5 +1,6 @@
 package io.livemig.migrator.security;
 
+import io.livemig.migrator.stats.MigrationStatus;
 import io.livemig.emulator.GuestConfig;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.emulator.VmState;
@@ -79,7 +80,7 @@ class TlsTest {
              Transport transport = Transport.create(sourceTls);
              VirtualMachine vm = boot()) {
             MigrationStats stats = migrate(vm, new Handshake(), transport, destination.address());
-            assertThat(stats.status()).as(stats.error()).isEqualTo("completed");
+            assertThat(stats.status()).as(stats.error()).isEqualTo(MigrationStatus.COMPLETED);
             assertThat(stats.digestVerified()).isTrue();
             assertThat(vm.state()).isEqualTo(VmState.MIGRATED);
             VirtualMachine arrived = destination.await().vm();
@@ -151,7 +152,7 @@ class TlsTest {
             assertRefusedBeforeAnyPage(refused, vm);
 
             MigrationStats stats = migrate(vm, new Handshake(), tls, to);
-            assertThat(stats.status()).as(stats.error()).isEqualTo("completed");
+            assertThat(stats.status()).as(stats.error()).isEqualTo(MigrationStatus.COMPLETED);
             assertThat(stats.digestVerified()).isTrue();
             MigrationDestination.Incoming incoming = arrived.get(30, TimeUnit.SECONDS);
             try (VirtualMachine guest = incoming.vm()) {
@@ -180,7 +181,7 @@ class TlsTest {
              Transport transport = Transport.create(sourceTls);
              VirtualMachine vm = boot()) {
             MigrationStats stats = migrate(vm, new Handshake(TOKEN), transport, destination.address());
-            assertThat(stats.status()).as(stats.error()).isEqualTo("completed");
+            assertThat(stats.status()).as(stats.error()).isEqualTo(MigrationStatus.COMPLETED);
             assertThat(stats.digestVerified()).isTrue();
             VirtualMachine arrived = destination.await().vm();
             assertThat(arrived.verify().ok()).as(arrived.verify().detail()).isTrue();
@@ -201,7 +202,7 @@ class TlsTest {
     }
 
     private static void assertRefusedBeforeAnyPage(MigrationStats stats, VirtualMachine vm) throws InterruptedException {
-        assertThat(stats.status()).isEqualTo("failed");
+        assertThat(stats.status()).isEqualTo(MigrationStatus.FAILED);
         assertThat(stats.transferredBytes()).as("no page moved").isZero();
         assertThat(stats.rounds()).isZero();
         AuthenticationTest.assertSourceGuestHealthy(vm);

@@ -1,0 +1,290 @@
+package io.livemig.migrator.migration;
+
+import io.livemig.emulator.GuestConfig;
+import io.livemig.emulator.GuestProgram;
+import io.livemig.emulator.PageDigests;
+import io.livemig.emulator.VirtualMachine;
+import io.livemig.migrator.protocol.Abort;
+import io.livemig.migrator.protocol.Accept;
+import io.livemig.migrator.protocol.Commit;
+import io.livemig.migrator.protocol.DigestCheck;
+import io.livemig.migrator.protocol.GuestOffer;
+import io.livemig.migrator.protocol.Message;
+import io.livemig.migrator.protocol.Outcome;
+import io.livemig.migrator.protocol.OutcomeQuery;
+import io.livemig.migrator.protocol.PageBatch;
+import io.livemig.migrator.protocol.ProtocolException;
+import io.livemig.migrator.protocol.Ready;
+import io.livemig.migrator.protocol.Resumed;
+import io.livemig.migrator.protocol.RoundAck;
+import io.livemig.migrator.protocol.RoundEnd;
+import io.livemig.migrator.protocol.StopAndCopyDone;
+import io.livemig.migrator.protocol.VcpuState;
+import io.livemig.migrator.transport.Connection;
+import io.netty.util.ReferenceCountUtil;
+
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * One incoming migration after the handshake, as a state machine: every message read goes through
+ * {@link #step}, which checks for the source's {@code Abort} first, then hands the message to the
+ * current state, whose one fallback names the message that is invalid there.
+ *
+ * <pre>
+ *   AWAIT_OFFER  --GuestOffer (admitted; Accept)----------------------------&gt; RECEIVING
+ *   RECEIVING    --PageBatch / RoundEnd (RoundAck) / VcpuState-------------&gt; RECEIVING
+ *   RECEIVING    --StopAndCopyDone (digest checked; Ready)-----------------&gt; AWAIT_COMMIT
+ *   AWAIT_COMMIT --Commit (guest started; Resumed)-------------------------&gt; RUNNING
+ *                                               or, with the check after resume, AWAIT_DIGEST_CHECK
+ *   AWAIT_DIGEST_CHECK --DigestCheck (ours back; mismatch stops the guest)--&gt; RUNNING
+ * </pre>
+ *
+ * Any failure before COMMIT throws, and the caller discards the guest: it never ran here. After
+ * COMMIT the guest is ours; a failed digest check after resume leaves it unverified (or, on a
+ * mismatch, stopped) but never fails the migration. Not thread-safe: one thread steps it.
+ */
+final class DestinationSession {
+    /** Where the incoming migration stands; {@code RUNNING} is final. */
+    enum State { AWAIT_OFFER, RECEIVING, AWAIT_COMMIT, AWAIT_DIGEST_CHECK, RUNNING }
+
+    private final DestinationOptions options;
+    private final Outcomes outcomes;
+    private final Consumer<MigrationDestination.Phase> phases;
+    private final Connection connection;
+    private final String vmName;
+    private final byte[] migrationId;
+
+    private State state = State.AWAIT_OFFER;
+    private VirtualMachine vm;
+    private PageDigests digests;
+    private GuestPages sink;
+    private io.livemig.emulator.VcpuState[] vcpuStates;
+    private int rounds;
+    private long pagesReceived;
+    private long bytesReceived;
+    private boolean digestAfterResume;
+    private boolean pending;
+    private boolean started;
+    private long resumedAtNanos;
+    private double verifyMs;
+    private boolean digestVerified;
+
+    DestinationSession(DestinationOptions options, Outcomes outcomes, Consumer<MigrationDestination.Phase> phases,
+                       Connection connection, String vmName, byte[] migrationId) {
+        this.options = options;
+        this.outcomes = outcomes;
+        this.phases = phases;
+        this.connection = connection;
+        this.vmName = vmName;
+        this.migrationId = migrationId;
+    }
+
+    State state() {
+        return state;
+    }
+
+    /** Reads and steps messages until the guest runs here. */
+    MigrationDestination.Incoming run() throws Exception {
+        while (state != State.RUNNING) {
+            try {
+                Message message = receive();
+                State before = state;
+                try {
+                    state = step(message);
+                } finally {
+                    // A page batch in RECEIVING is released where it is handled (applied or refused).
+                    if (!(before == State.RECEIVING && message instanceof PageBatch)) ReferenceCountUtil.release(message);
+                }
+            } catch (Exception e) {
+                if (state != State.AWAIT_DIGEST_CHECK) throw e;
+                // After COMMIT the guest is ours: without the source's digest it keeps running, unverified.
+                if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+                digestVerified = false;
+                state = State.RUNNING;
+            }
+        }
+        return new MigrationDestination.Incoming(vm, rounds, pagesReceived, bytesReceived, resumedAtNanos, verifyMs,
+                digestVerified);
+    }
+
+    /** Discards the guest unless it started: call when the migration ends, however it ends. */
+    void close() {
+        if (started) return;
+        if (vm != null) vm.close();
+        if (pending) outcomes.abandon(migrationId);
+    }
+
+    /** One message in the current state; returns the next state. The source's Abort ends any state before RUNNING. */
+    State step(Message message) throws Exception {
+        if (message instanceof Abort abort) {
+            if (state == State.AWAIT_DIGEST_CHECK) {
+                digestVerified = false;
+                return State.RUNNING;
+            }
+            throw new MigrationException("the source aborted: " + abort.reason());
+        }
+        return switch (state) {
+            case AWAIT_OFFER -> awaitingOffer(message);
+            case RECEIVING -> receiving(message);
+            case AWAIT_COMMIT -> awaitingCommit(message);
+            case AWAIT_DIGEST_CHECK -> awaitingDigestCheck(message);
+            case RUNNING -> throw invalid(message);
+        };
+    }
+
+    private Message receive() throws Exception {
+        long timeoutMs = options.messageTimeout().toMillis();
+        switch (state) {
+            case AWAIT_COMMIT:
+                return Replies.receive(connection, options.messageTimeout(), "COMMIT", "the handover");
+            case AWAIT_DIGEST_CHECK:
+                return Replies.receive(connection, options.messageTimeout(), "DIGEST_CHECK", "the digest check");
+            default:
+                try {
+                    return connection.receive(options.messageTimeout());
+                } catch (TimeoutException e) {
+                    throw new MigrationException(state == State.AWAIT_OFFER ? "no guest offer within " + timeoutMs + " ms"
+                            : "the source went silent for " + timeoutMs + " ms");
+                }
+        }
+    }
+
+    /** The first message after the handshake: a guest offer, or a question about an earlier migration. */
+    private State awaitingOffer(Message message) throws Exception {
+        if (message instanceof GuestOffer offer) {
+            GuestProgram program = new OfferAdmission(options).admit(connection, offer);
+            vm = VirtualMachine.incoming(vmName, new GuestConfig(offer.memoryBytes(), offer.pageSize(), offer.vcpus()), program);
+            digests = new PageDigests(vm.memory());
+            sink = new GuestPages(vm.memory(), digests);
+            vcpuStates = new io.livemig.emulator.VcpuState[vm.config().vcpus()];
+            connection.send(new Accept());
+            return State.RECEIVING;
+        }
+        if (message instanceof OutcomeQuery query) {
+            boolean committed = outcomes.answer(query.migrationId());
+            connection.send(new Outcome(committed)).await(options.messageTimeout().toMillis());
+            throw new MigrationDestination.OutcomeAnswered(committed);
+        }
+        throw new ProtocolException("expected GUEST_OFFER after the handshake, got " + message.type());
+    }
+
+    /** Page batches, round ends and vCPU states until STOP_AND_COPY_DONE. */
+    private State receiving(Message message) throws Exception {
+        if (message instanceof PageBatch batch) {
+            if (batch.pageSize() != vm.memory().pageSize()) {
+                batch.release();
+                throw new ProtocolException("page batch of " + batch.pageSize() + "-byte pages, guest has " + vm.memory().pageSize());
+            }
+            boolean first = pagesReceived == 0;
+            pagesReceived += batch.pageCount();
+            bytesReceived += batch.pageBytes();
+            batch.applyTo(sink);
+            if (first) phases.accept(MigrationDestination.Phase.FIRST_PAGES_LOADED);
+            return State.RECEIVING;
+        }
+        if (message instanceof RoundEnd end) {
+            if (end.round() != rounds) {
+                throw new ProtocolException("end of round " + end.round() + " where round " + rounds + " was expected");
+            }
+            rounds++;
+            connection.send(new RoundAck(end.round(), pagesReceived));
+            return State.RECEIVING;
+        }
+        if (message instanceof VcpuState vcpu) {
+            acceptVcpuState(vcpu);
+            return State.RECEIVING;
+        }
+        if (message instanceof StopAndCopyDone done) return stopAndCopyDone(done);
+        throw new ProtocolException("unexpected " + message.type() + " while receiving pages");
+    }
+
+    private void acceptVcpuState(VcpuState vcpu) {
+        if (vcpu.vcpu() < 0 || vcpu.vcpu() >= vcpuStates.length) {
+            throw new ProtocolException("state for vCPU " + vcpu.vcpu() + " of a guest with " + vcpuStates.length);
+        }
+        if (vcpuStates[vcpu.vcpu()] != null) throw new ProtocolException("state for vCPU " + vcpu.vcpu() + " sent twice");
+        vcpuStates[vcpu.vcpu()] = new io.livemig.emulator.VcpuState(vcpu.vcpu(), vcpu.registers());
+    }
+
+    /** Everything is here: check the digest (unless it comes after resume), load the vCPUs, answer READY. */
+    private State stopAndCopyDone(StopAndCopyDone done) throws Exception {
+        for (int i = 0; i < vcpuStates.length; i++) {
+            if (vcpuStates[i] == null) throw new ProtocolException("stop-and-copy ended without the state of vCPU " + i);
+        }
+        phases.accept(MigrationDestination.Phase.STOP_AND_COPY_RECEIVED);
+        digestAfterResume = done.digestAfterResume();
+        long verifyStart = System.nanoTime();
+        // With the check after resume the digest waits too: the recorded page CRCs do not change
+        // once loading is over, so they still describe the memory as it was at resume.
+        long digest = digestAfterResume ? 0 : digests.digest();
+        verifyMs = (System.nanoTime() - verifyStart) / 1e6;
+        if (!digestAfterResume && digest != done.memoryDigest()) {
+            String reason = "memory digest mismatch after stop-and-copy: destination "
+                    + Long.toHexString(digest) + ", source " + Long.toHexString(done.memoryDigest());
+            connection.send(Abort.because(reason));
+            throw new MigrationException(reason);
+        }
+        vm.loadVcpuStates(List.of(vcpuStates));
+        outcomes.pending(migrationId);
+        pending = true;
+        connection.send(new Ready()).await(options.messageTimeout().toMillis());
+        phases.accept(MigrationDestination.Phase.READY_SENT);
+        return State.AWAIT_COMMIT;
+    }
+
+    /** READY was sent: only COMMIT may follow, and only COMMIT starts the guest. */
+    private State awaitingCommit(Message message) throws Exception {
+        if (!(message instanceof Commit)) throw invalid(message);
+        if (!outcomes.commit(migrationId)) {
+            throw new MigrationException("COMMIT arrived after the source was told this destination would not run the guest");
+        }
+        vm.start();
+        started = true;
+        resumedAtNanos = System.nanoTime();
+        long firstOp = awaitFirstOp();
+        try {
+            connection.send(new Resumed(resumedAtNanos, firstOp));
+        } catch (Exception e) {
+            // The guest is ours after COMMIT: a lost confirmation only costs the source its figures.
+        }
+        if (!digestAfterResume) {
+            digestVerified = true;
+            return State.RUNNING;
+        }
+        return State.AWAIT_DIGEST_CHECK;
+    }
+
+    /**
+     * The deferred check, after resume: our digest at resume (recorded as pages landed) against the
+     * source's at pause. A mismatch stops the guest: a guest with lost updates must not run on.
+     */
+    private State awaitingDigestCheck(Message message) throws Exception {
+        if (!(message instanceof DigestCheck source)) throw invalid(message);
+        long digest = digests.digest();
+        connection.send(new DigestCheck(digest));
+        digestVerified = source.memoryDigest() == digest;
+        if (!digestVerified) vm.stop();
+        return State.RUNNING;
+    }
+
+    private MigrationException invalid(Message message) {
+        String expected = switch (state) {
+            case AWAIT_COMMIT -> "COMMIT during the handover";
+            case AWAIT_DIGEST_CHECK -> "DIGEST_CHECK during the digest check";
+            default -> "no message";
+        };
+        return new MigrationException("protocol error: expected " + expected + ", got " + message.type(),
+                new ProtocolException("unexpected " + message.type()));
+    }
+
+    private long awaitFirstOp() throws InterruptedException {
+        long deadline = System.nanoTime() + options.firstOpWait().toNanos();
+        long first;
+        while ((first = vm.firstOpMicrosSinceResume()) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(0, 200_000);
+        }
+        return first;
+    }
+}

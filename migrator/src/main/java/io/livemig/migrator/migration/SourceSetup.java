@@ -1,0 +1,48 @@
+package io.livemig.migrator.migration;
+
+import io.livemig.emulator.DirtyBitmap;
+import io.livemig.emulator.GuestMemory;
+import io.livemig.migrator.protocol.Accept;
+import io.livemig.migrator.protocol.GuestOffer;
+import io.livemig.migrator.protocol.PageBatchEncoder;
+import io.livemig.migrator.transport.ConnectionException;
+import io.livemig.migrator.transport.TokenBucketRateLimiter;
+
+/**
+ * The setup phase on a connected session: handshake, the guest offer, the destination's
+ * {@code Accept}; then the page stream (sender, rate limit, the set of pages still to send).
+ */
+final class SourceSetup {
+    private final SourceSession session;
+
+    SourceSetup(SourceSession session) {
+        this.session = session;
+    }
+
+    void run() throws Exception {
+        GuestMemory memory = session.vm.memory();
+        MigrationOptions options = session.options;
+        session.migrationId = session.handshake.sourceSide(session.connection, options.replyTimeout());
+        GuestOffer offer = new GuestOffer(memory.sizeBytes(), memory.pageSize(), session.vm.config().vcpus(),
+                session.vm.program().spec());
+        try {
+            session.connection.send(offer);
+        } catch (ConnectionException e) {
+            // A destination that refused our handshake may have closed already: its queued answer says why.
+        }
+        Replies.expect(session.connection, Accept.class, options.replyTimeout(), "the guest offer");
+        session.timeline.setupNanos = session.sinceStartNanos();
+        session.sender = new PageSender(session.connection, new GuestPages(memory, null), limiter(options), encoder(memory));
+        session.pending = new DirtyBitmap(memory.pageCount());
+    }
+
+    private static TokenBucketRateLimiter limiter(MigrationOptions options) {
+        long rate = options.bandwidthBytesPerS();
+        return new TokenBucketRateLimiter(rate, rate <= 0 ? 0 : Math.max(64 * 1024, rate / 50));
+    }
+
+    private static PageBatchEncoder encoder(GuestMemory memory) {
+        int payload = Math.max(PageBatchEncoder.DEFAULT_MAX_PAYLOAD_BYTES, memory.pageSize() + 64 * 1024);
+        return new PageBatchEncoder(memory.pageSize(), payload);
+    }
+}

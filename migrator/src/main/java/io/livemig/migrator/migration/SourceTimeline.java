@@ -1,0 +1,24 @@
+package io.livemig.migrator.migration;
+
+/**
+ * The time marks and operation counts of one source attempt, all {@code System.nanoTime()} or
+ * guest figures; -1 marks a point not reached.
+ */
+final class SourceTimeline {
+    long startNanos;
+    long setupNanos;
+    long opsAtStart;
+    long opsAtPause = -1;
+    /** The guest's last heartbeat on the source (wall-clock microseconds), read at the pause. */
+    long lastHeartbeatMicros;
+    /** When the guest ran again on the destination (its clock, CLOCK_MONOTONIC). */
+    long guestBackNanos = -1;
+    long pauseStartNanos = -1;
+    long pauseNanos;
+    long finalTransferNanos;
+    long verifyNanos;
+    long resumeNanos;
+    long downtimeNanos = -1;
+    double appDowntimeMs = -1;
+    double opsPerSDuring;
+}

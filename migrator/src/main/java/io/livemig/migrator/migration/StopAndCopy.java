@@ -1,0 +1,67 @@
+package io.livemig.migrator.migration;
+
+import io.livemig.emulator.GuestMemory;
+import io.livemig.emulator.VirtualMachine;
+import io.livemig.migrator.policy.RoundFigures;
+import io.livemig.migrator.protocol.Ready;
+import io.livemig.migrator.protocol.StopAndCopyDone;
+import io.livemig.migrator.protocol.VcpuState;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The stop-and-copy phase: pause the guest, send the last dirty pages and the vCPU states, then
+ * {@code StopAndCopyDone} with the memory digest, and wait for the destination's {@code Ready}
+ * (it has loaded and, unless the check comes after resume, verified everything).
+ */
+final class StopAndCopy {
+    private final SourceSession session;
+
+    StopAndCopy(SourceSession session) {
+        this.session = session;
+    }
+
+    /** @param round the number of this last round (the pre-copy rounds came before it) */
+    void run(int round) throws Exception {
+        session.listener.phase("stop-and-copy");
+        VirtualMachine vm = session.vm;
+        GuestMemory memory = vm.memory();
+        SourceTimeline t = session.timeline;
+        t.pauseStartNanos = System.nanoTime();
+        t.pauseNanos = vm.pause();
+        t.opsAtPause = vm.totalOps();
+        t.opsPerSDuring = (t.opsAtPause - t.opsAtStart) * 1e9 / Math.max(1, t.pauseStartNanos - t.startNanos);
+        t.lastHeartbeatMicros = vm.lastHeartbeatMicros();
+        long transferStart = System.nanoTime();
+        // The paused memory no longer changes: digest it on another core while the last pages go
+        // out; or, with the check after resume, later, so it does not compete with the handover.
+        boolean afterResume = session.options.verifyAfterResume();
+        CompletableFuture<Long> digest = afterResume ? null : digestInBackground(memory);
+        memory.dirtyLog().syncAndAdd(session.pending);
+        PageSender.Sent sent = session.sender.send(session.pending, false);
+        for (io.livemig.emulator.VcpuState state : vm.saveVcpuStates()) {
+            session.connection.send(new VcpuState(state.vcpu(), state.registers()));
+        }
+        t.finalTransferNanos = System.nanoTime() - transferStart;
+        long waitStart = System.nanoTime();
+        session.connection.send(afterResume
+                ? new StopAndCopyDone(0, t.pauseStartNanos, true)
+                : new StopAndCopyDone(digest.join(), t.pauseStartNanos, false));
+        session.figures.account(sent, t.finalTransferNanos, 0, memory.pageSize());
+        RoundFigures figures = new RoundFigures(round, sent.pages(), sent.bytes(), t.finalTransferNanos, 0, memory.pageSize(),
+                vm.scheduler().minCapPct(), session.options.downtimeLimit().toNanos(), session.figures.transferredBytes(),
+                session.sinceStartNanos());
+        session.listener.round(session.figures.record(figures, 100, true), figures.remainingDirtyBytes());
+        Replies.expect(session.connection, Ready.class, session.options.replyTimeout(), "stop-and-copy");
+        t.verifyNanos = System.nanoTime() - waitStart;
+        session.digestVerified = !afterResume;
+    }
+
+    private static CompletableFuture<Long> digestInBackground(GuestMemory memory) {
+        return CompletableFuture.supplyAsync(memory::digest, runnable -> {
+            Thread thread = new Thread(runnable, "source-digest");
+            thread.setDaemon(true);
+            thread.start();
+        });
+    }
+}

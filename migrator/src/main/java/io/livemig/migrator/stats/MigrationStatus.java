@@ -1,0 +1,30 @@
+package io.livemig.migrator.stats;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** How a migration ended: the {@code status} of {@code --stats-json}, written as the lower-case word. */
+public enum MigrationStatus {
+    /** The guest runs on the destination. */
+    COMPLETED("completed"),
+    /** The guest did not leave (or, in doubt, stays paused here): {@code error} says why. */
+    FAILED("failed"),
+    /** Stopped on request before the handover. */
+    CANCELLED("cancelled");
+
+    private final String json;
+
+    MigrationStatus(String json) {
+        this.json = json;
+    }
+
+    /** The value in {@code --stats-json} (a contract: never renamed). */
+    @JsonValue
+    public String json() {
+        return json;
+    }
+
+    @Override
+    public String toString() {
+        return json;
+    }
+}

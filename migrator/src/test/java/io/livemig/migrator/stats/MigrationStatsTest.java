@@ -1,0 +1,93 @@
+package io.livemig.migrator.stats;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The {@code --stats-json} contract as the builder produces it: every key of the contract (extend,
+ * never rename or drop), the same words for statuses and stop reasons, and a file that reads back.
+ */
+class MigrationStatsTest {
+    /** Every key {@code livemig source --stats-json} wrote before the builder existed, in the order written. */
+    static final List<String> CONTRACT_KEYS = List.of("status", "policy", "memory_bytes", "page_size", "vcpus", "workload",
+            "rounds", "total_time_ms", "setup_time_ms", "downtime_ms", "app_downtime_ms", "pause_ms", "final_transfer_ms",
+            "verify_ms", "resume_ms", "transferred_bytes", "normal_pages", "zero_pages", "dirty_rate_bytes_per_s",
+            "bandwidth_bytes_per_s", "bandwidth_limit_bytes_per_s", "downtime_limit_ms", "max_throttle_pct",
+            "digest_verified", "app_ops_per_s_before", "app_ops_per_s_during", "app_ops_lost", "app_work_lost_pct",
+            "applied_dirty_limit_bytes_per_s", "stop_reason", "source_guest_verified", "error", "rounds_detail");
+    static final Set<String> ROUND_KEYS = Set.of("round", "pages", "bytes", "duration_ms", "dirty_pages", "throttle_pct",
+            "dirty_rate_bytes_per_s", "bandwidth_bytes_per_s", "stop_and_copy");
+
+    private static MigrationStats everyFigure() {
+        return MigrationStats.builder()
+                .status(MigrationStatus.FAILED).policy("cpu-scheduling").memoryBytes(64L << 20).pageSize(4096).vcpus(2)
+                .workload("memwrite:wss=8m").rounds(2).totalTimeMs(900).setupTimeMs(12).downtimeMs(-1).appDowntimeMs(-1)
+                .pauseMs(1.5).finalTransferMs(3).verifyMs(4).resumeMs(0).transferredBytes(1 << 20).normalPages(256)
+                .zeroPages(16).dirtyRateBytesPerS(2e6).bandwidthBytesPerS(3e6).bandwidthLimitBytesPerS(4e6)
+                .downtimeLimitMs(300).maxThrottlePct(40).digestVerified(false).appOpsPerSBefore(1000).appOpsPerSDuring(800)
+                .appOpsLost(200).appWorkLostPct(20).appliedDirtyLimitBytesPerS(0).stopReason(StopReason.MAX_ROUNDS)
+                .sourceGuestVerified(true).error("the destination refused: busy")
+                .roundsDetail(List.of(new RoundStats(0, 256, 1 << 20, 300, 10, 0, 1e5, 3e6, false),
+                        new RoundStats(1, 10, 40960, 2, 0, 100, 0, 2e7, true)))
+                .build();
+    }
+
+    @Test
+    void aBuilderMadeStatsObjectCarriesEveryContractKeyInOrder() throws Exception {
+        JsonNode json = StatsJson.mapper().readTree(StatsJson.toJson(everyFigure()));
+        List<String> keys = new ArrayList<>();
+        json.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsSubsequence(CONTRACT_KEYS);
+        for (JsonNode round : json.get("rounds_detail")) {
+            List<String> roundKeys = new ArrayList<>();
+            round.fieldNames().forEachRemaining(roundKeys::add);
+            assertThat(roundKeys).containsExactlyInAnyOrderElementsOf(ROUND_KEYS);
+        }
+    }
+
+    @Test
+    void statusesAndStopReasonsAreWrittenAsTheSameWordsAsBefore() throws Exception {
+        JsonNode json = StatsJson.mapper().readTree(StatsJson.toJson(everyFigure()));
+        assertThat(json.get("status").asText()).isEqualTo("failed");
+        assertThat(json.get("stop_reason").asText()).isEqualTo("max-rounds");
+        assertThat(MigrationStatus.COMPLETED.json()).isEqualTo("completed");
+        assertThat(MigrationStatus.CANCELLED.json()).isEqualTo("cancelled");
+        assertThat(StopReason.CONVERGED.json()).isEqualTo("converged");
+        assertThat(StopReason.MAX_VOLUME.json()).isEqualTo("max-volume");
+        assertThat(Convergence.INFEASIBLE.json()).isEqualTo("infeasible");
+        assertThat(StatsJson.toJson(Convergence.CONVERGED)).isEqualTo("\"converged\"");
+    }
+
+    @Test
+    void figuresNeverSetAreLeftOutOrDefault() throws Exception {
+        JsonNode json = StatsJson.mapper().readTree(StatsJson.toJson(
+                MigrationStats.builder().status(MigrationStatus.COMPLETED).policy("none").build()));
+        assertThat(json.has("error")).isFalse();
+        assertThat(json.has("stop_reason")).isFalse();
+        assertThat(json.has("source_guest_verified")).isFalse();
+        assertThat(json.get("downtime_ms").asDouble()).as("not measured").isEqualTo(-1);
+        assertThat(json.get("rounds_detail").isEmpty()).isTrue();
+        assertThatThrownBy(() -> MigrationStats.builder().policy("none").build()).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void aWrittenFileReadsBackEqual() throws Exception {
+        MigrationStats stats = everyFigure();
+        assertThat(StatsJson.mapper().readValue(StatsJson.toJson(stats), MigrationStats.class)).isEqualTo(stats);
+    }
+
+    @Test
+    void toBuilderChangesOnlyWhatIsSet() {
+        MigrationStats stats = everyFigure();
+        assertThat(stats.withSourceGuestVerified(false)).isEqualTo(stats.toBuilder().sourceGuestVerified(false).build());
+        assertThat(stats.toBuilder().build()).isEqualTo(stats);
+        assertThat(stats.withSourceGuestVerified(false).sourceGuestVerified()).isFalse();
+    }
+}
