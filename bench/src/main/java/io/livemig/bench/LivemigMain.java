@@ -10,9 +10,14 @@ public final class LivemigMain {
     private LivemigMain() {}
 
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** Every {@code livemig} subcommand, as the launcher runs them. */
+    public static CommandLine commandLine() {
         CommandLine cl = Cli.commandLine();
         cl.addSubcommand(new DemoCommand());
         cl.addSubcommand(new ExperimentCommand());
-        System.exit(cl.execute(args));
+        return cl;
     }
 }

@@ -4,6 +4,7 @@ import io.livemig.emulator.GuestMemory;
 import io.livemig.emulator.Verification;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.migrator.migration.DestinationOptions;
+import io.livemig.migrator.migration.DigestVerdict;
 import io.livemig.migrator.migration.Errors;
 import io.livemig.migrator.migration.Handshake;
 import io.livemig.migrator.migration.MigrationDestination;
@@ -14,6 +15,7 @@ import io.livemig.migrator.migration.MigrationSource;
 import io.livemig.migrator.migration.SilentPeerException;
 import io.livemig.migrator.policy.NoConvergencePolicy;
 import io.livemig.migrator.stats.MigrationStats;
+import io.livemig.migrator.stats.MigrationStatus;
 import io.livemig.migrator.security.AuthToken;
 import io.livemig.migrator.stats.StatsJson;
 import io.livemig.migrator.transport.Connection;
@@ -36,9 +38,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code livemig dest}: wait for an incoming migration, then run the guest it brings. */
 @Command(name = "dest", mixinStandardHelpOptions = true,
-        description = {"Listens for one incoming migration at a time; refuses others while busy; after a failed or",
-                "refused one it listens again. Once a guest arrives it runs here: for --run-for, then stops and",
-                "prints its figures; without --run-for until interrupted (Ctrl-C)."})
+        description = "Listens for one incoming migration at a time; refuses others while busy; after a failed or "
+                + "refused one it listens again. Once a guest arrives it runs here: for --run-for, then stops and "
+                + "prints its figures; without --run-for until interrupted (Ctrl-C). Exit status 0 when the guest ran "
+                + "here for --run-for with its memory digest verified and then passed its own check (or left again "
+                + "with --forward-to), 1 otherwise (a digest mismatch found after resume stops the guest), 2 for bad "
+                + "input.")
 final class DestCommand implements Callable<Integer> {
 
     @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", converter = Converters.Address.class,
@@ -74,11 +79,12 @@ final class DestCommand implements Callable<Integer> {
     @Mixin
     TlsOptions tls;
 
-    @Option(names = "--crash-at", paramLabel = "PHASE",
-            description = {"Fault injection, for studying failures: halt this process (as kill -9 would) when an incoming",
-                    "migration reaches PHASE: handshake, pages (first batch loaded), stop-and-copy (received),",
-                    "ready (READY sent, before COMMIT)."})
-    String crashAt;
+    @Option(names = "--crash-at", paramLabel = "PHASE", converter = CrashPoint.Converter.class,
+            completionCandidates = CrashPoint.Choices.class,
+            description = "Fault injection, for studying failures: halt this process (as kill -9 would) when an incoming "
+                    + "migration reaches PHASE, one of ${COMPLETION-CANDIDATES} (the handshake passed; the first page "
+                    + "batch loaded; the stop-and-copy received; READY sent, before COMMIT).")
+    CrashPoint crashAt;
 
     private Handshake handshake;
     private ConnectionOptions connectionOptions;
@@ -94,7 +100,7 @@ final class DestCommand implements Callable<Integer> {
                 Workloads::parse, DestinationOptions.DEFAULT_FIRST_OP_WAIT);
         handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
         connectionOptions = tls.connectionOptions();
-        MigrationDestination.Phase crashPhase = crashPhase();
+        MigrationDestination.Phase crashPhase = crashAt == null ? null : crashAt.phase();
         destination = new MigrationDestination(options, handshake, phase -> {
             if (phase == crashPhase) {
                 System.err.println("livemig dest: --crash-at " + crashAt + ": halting now");
@@ -144,17 +150,6 @@ final class DestCommand implements Callable<Integer> {
         }
     }
 
-    private MigrationDestination.Phase crashPhase() {
-        if (crashAt == null) return null;
-        return switch (crashAt) {
-            case "handshake" -> MigrationDestination.Phase.HANDSHAKE_DONE;
-            case "pages" -> MigrationDestination.Phase.FIRST_PAGES_LOADED;
-            case "stop-and-copy" -> MigrationDestination.Phase.STOP_AND_COPY_RECEIVED;
-            case "ready" -> MigrationDestination.Phase.READY_SENT;
-            default -> throw new UsageException("--crash-at must be handshake, pages, stop-and-copy or ready, got '" + crashAt + "'");
-        };
-    }
-
     /** While busy: a source in doubt about an earlier migration gets its answer; a new guest is refused. */
     private void answerWhileBusy(Connection connection) {
         try (connection) {
@@ -178,8 +173,7 @@ final class DestCommand implements Callable<Integer> {
         String peer = String.valueOf(connection.remoteAddress());
         try (connection) {
             MigrationDestination.Incoming incoming = destination.receive(connection, "dest");
-            System.err.printf("livemig dest: guest from %s is running here (%d rounds, %d pages received, digest verified)%n",
-                    peer, incoming.rounds(), incoming.pagesReceived());
+            System.err.println("livemig dest: " + arrivalLine(peer, incoming));
             return incoming;
         } catch (MigrationException e) {
             if (e instanceof MigrationDestination.OutcomeAnswered) {
@@ -191,16 +185,26 @@ final class DestCommand implements Callable<Integer> {
         }
     }
 
+    /** The line printed when a guest arrives: where from, what came, and the digest verdict as it is. */
+    static String arrivalLine(String peer, MigrationDestination.Incoming incoming) {
+        String figures = incoming.rounds() + " rounds, " + incoming.pagesReceived() + " pages received";
+        DigestVerdict digest = incoming.digest();
+        return digest.kind() == DigestVerdict.Kind.MISMATCH
+                ? "guest from " + peer + " arrived (" + figures + "), " + digest.words()
+                : "guest from " + peer + " is running here (" + figures + ", " + digest.words() + ")";
+    }
+
     /** Runs the received guest; further connections are refused as busy meanwhile. */
     private int host(MigrationDestination.Incoming incoming) throws Exception {
         VirtualMachine vm = incoming.vm();
-        if (vm.state() != io.livemig.emulator.VmState.RUNNING) {
-            System.err.println("livemig dest: the memory digest checked after resume did not match the source's; the guest was stopped");
+        if (incoming.digest().kind() == DigestVerdict.Kind.MISMATCH) {
+            // The guest was stopped: a failed migration, whatever the source's stats say.
             if (statsJson != null) {
-                StatsJson.write(statsJson, new DestStats("failed", vm.program().spec(), vm.memory().sizeBytes(), vm.config().vcpus(),
+                StatsJson.write(statsJson, new DestStats(MigrationStatus.FAILED, vm.program().spec(), vm.memory().sizeBytes(), vm.config().vcpus(),
                         incoming.rounds(), incoming.pagesReceived(), incoming.bytesReceived(), incoming.verifyMs(), false, 0, 0, 0,
-                        false, "not run", "memory digest mismatch after resume"));
+                        false, "not run", incoming.digest().reason()));
             }
+            vm.close();
             return Cli.EXIT_FAILED;
         }
         GuestMeter meter = new GuestMeter(vm);
@@ -215,7 +219,7 @@ final class DestCommand implements Callable<Integer> {
         Thread.sleep(runFor.toMillis());
         Runtime.getRuntime().removeShutdownHook(stopper);
         DestStats stats = finish(incoming, meter, start);
-        return stats.verified() ? Cli.EXIT_OK : Cli.EXIT_FAILED;
+        return stats.verified() && stats.digestVerified() ? Cli.EXIT_OK : Cli.EXIT_FAILED;
     }
 
     /** Migrates the hosted guest onward; true when it left (then nothing runs here any more). */
@@ -231,7 +235,8 @@ final class DestCommand implements Callable<Integer> {
         }
         if (forwardStatsJson != null) StatsJson.write(forwardStatsJson, stats);
         if (stats.completed()) {
-            System.out.printf("guest migrated onward to %s: downtime %.1f ms, digest verified%n", forwardTo, stats.downtimeMs());
+            System.out.printf("guest migrated onward to %s: downtime %.1f ms, %s%n", forwardTo, stats.downtimeMs(),
+                    stats.digestVerified() ? "digest verified" : "digest NOT verified (" + stats.error() + ")");
             vm.close();
             return true;
         }
@@ -246,9 +251,9 @@ final class DestCommand implements Callable<Integer> {
         Verification verdict = vm.verify();
         vm.stop();
         double seconds = (end.wallNanos() - start.wallNanos()) / 1e9;
-        DestStats stats = new DestStats("completed", vm.program().spec(), vm.memory().sizeBytes(), vm.config().vcpus(),
+        DestStats stats = new DestStats(MigrationStatus.COMPLETED, vm.program().spec(), vm.memory().sizeBytes(), vm.config().vcpus(),
                 incoming.rounds(), incoming.pagesReceived(), incoming.bytesReceived(), incoming.verifyMs(), incoming.digestVerified(), seconds,
-                end.ops() - start.ops(), GuestMeter.opsPerSecond(start, end), verdict.ok(), verdict.detail(), null);
+                end.ops() - start.ops(), GuestMeter.opsPerSecond(start, end), verdict.ok(), verdict.detail(), incoming.digest().reason());
         System.out.printf("guest ran here %.1f s: %.0f ops/s, verify %s (%s)%n", seconds, stats.opsPerS(),
                 verdict.ok() ? "passed" : "FAILED", verdict.detail());
         System.out.flush();

@@ -1,6 +1,12 @@
 package io.livemig.migrator.cli;
 
-/** What {@code livemig dest --stats-json} writes about the guest it received and ran. */
-public record DestStats(String status, String workload, long memoryBytes, int vcpus, int rounds, long pagesReceived,
+import io.livemig.migrator.stats.MigrationStatus;
+
+/**
+ * What {@code livemig dest --stats-json} writes about the guest it received and ran. {@code status}
+ * is {@code failed} when the digest check after resume found a mismatch and stopped the guest;
+ * {@code error} says why the digest is not verified when it is not.
+ */
+public record DestStats(MigrationStatus status, String workload, long memoryBytes, int vcpus, int rounds, long pagesReceived,
                         long bytesReceived, double verifyMs, boolean digestVerified, double ranForS, long ops, double opsPerS, boolean verified,
                         String verifyDetail, String error) {}

@@ -3,7 +3,6 @@ package io.livemig.migrator.cli;
 import io.livemig.migrator.policy.AutoConvergePolicy;
 import io.livemig.migrator.policy.ConvergencePolicy;
 import io.livemig.migrator.policy.CpuSchedulingPolicy;
-import io.livemig.migrator.policy.DirtyLimitPolicy;
 import io.livemig.migrator.policy.PolicySettings;
 import picocli.CommandLine.Option;
 
@@ -41,13 +40,16 @@ final class PolicyOptions {
     boolean throttleTailslow;
 
     @Option(names = "--vcpu-dirty-limit", paramLabel = "RATE", converter = Converters.Rate.class, defaultValue = "1m",
-            description = "dirty-limit: bytes per second each vCPU may dirty once triggered (default: ${DEFAULT-VALUE}).")
+            description = "dirty-limit: bytes per second each vCPU may dirty once triggered, above 0 (default: ${DEFAULT-VALUE}).")
     long vcpuDirtyLimit;
 
     PolicySettings settings() {
+        if (vcpuDirtyLimit <= 0) {
+            throw new UsageException("--vcpu-dirty-limit must be a rate above 0: 0 or unlimited would not limit dirtying "
+                    + "(for no throttling at all use --policy none)");
+        }
         return new PolicySettings(convergenceRounds, minCapPct, triggerThresholdPct, throttleInitialPct,
-                throttleIncrementPct, maxThrottlePct, throttleTailslow,
-                vcpuDirtyLimit > 0 ? vcpuDirtyLimit : DirtyLimitPolicy.DEFAULT_VCPU_DIRTY_LIMIT_BYTES_PER_SEC);
+                throttleIncrementPct, maxThrottlePct, throttleTailslow, vcpuDirtyLimit);
     }
 
     ConvergencePolicy create() {

@@ -25,9 +25,10 @@ import java.util.concurrent.Callable;
 
 /** {@code livemig source}: boot a guest, let it run, migrate it live to a destination. */
 @Command(name = "source", mixinStandardHelpOptions = true,
-        description = {"Boots a guest, runs it for --migrate-after, then migrates it live to a 'livemig dest'.",
-                "Prints one line per round on stderr and a summary on stdout. Exit status 0 when the migration",
-                "completed, 1 when it failed (the guest then keeps running here, checked), 2 for bad input."})
+        description = "Boots a guest, runs it for --migrate-after, then migrates it live to a 'livemig dest'. "
+                + "Prints one line per round on stderr and a summary on stdout. Exit status 0 when the migration "
+                + "completed with the memory digest verified, 1 otherwise (after a failure the guest keeps running "
+                + "here, checked), 2 for bad input.")
 final class SourceCommand implements Callable<Integer> {
     @Mixin
     GuestOptions guest;
@@ -58,11 +59,13 @@ final class SourceCommand implements Callable<Integer> {
     @Option(names = "--stats-json", paramLabel = "FILE", description = "Write every figure as one JSON object.")
     Path statsJson;
 
-    @Option(names = "--verify", paramLabel = "WHEN", defaultValue = "before-resume",
-            description = {"When the memory digests of both ends are compared: before-resume (default: a mismatch is an",
-                    "abort, the guest stays here; the source's full read of memory is part of the downtime) or",
-                    "after-resume (out of the downtime; a mismatch stops the guest on the destination)."})
-    String verify;
+    @Option(names = "--verify", paramLabel = "WHEN", defaultValue = "before-resume", converter = VerifyWhen.Converter.class,
+            completionCandidates = VerifyWhen.Choices.class,
+            description = "When the memory digests of both ends are compared, one of ${COMPLETION-CANDIDATES} "
+                    + "(default: ${DEFAULT-VALUE}). Before the resume a mismatch is an abort and the guest stays here, "
+                    + "but the source's full read of memory is part of the downtime; after it the check is out of the "
+                    + "downtime and a mismatch stops the guest on the destination.")
+    VerifyWhen verify;
 
     @Option(names = "--auth-token-file", paramLabel = "FILE",
             description = "Shared secret (file private to its owner): prove it to the destination and require its proof.")
@@ -75,14 +78,11 @@ final class SourceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (maxRounds < 1) throw new UsageException("--max-rounds must be >= 1, got " + maxRounds);
         if (downtimeLimit.isZero() || downtimeLimit.isNegative()) throw new UsageException("--downtime-limit must be positive");
-        if (!verify.equals("before-resume") && !verify.equals("after-resume")) {
-            throw new UsageException("--verify must be before-resume or after-resume, got '" + verify + "'");
-        }
         ConvergencePolicy policy = policyOptions.create();
         Handshake handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
         ConnectionOptions connectionOptions = tls.connectionOptions();
         MigrationOptions options = MigrationOptions.defaults().withBandwidth(bandwidth).withDowntimeLimit(downtimeLimit)
-                .withMaxRounds(maxRounds).withVerifyAfterResume(verify.equals("after-resume"));
+                .withMaxRounds(maxRounds).withVerifyAfterResume(verify == VerifyWhen.AFTER_RESUME);
         try (VirtualMachine vm = guest.boot("source"); Transport transport = Transport.create(connectionOptions)) {
             GuestMeter meter = new GuestMeter(vm);
             vm.start();

@@ -69,7 +69,7 @@ final class DestinationSession {
     private boolean started;
     private long resumedAtNanos;
     private double verifyMs;
-    private boolean digestVerified;
+    private DigestVerdict digest;
 
     DestinationSession(DestinationOptions options, Outcomes outcomes, Consumer<MigrationDestination.Phase> phases,
                        Connection connection, String vmName, byte[] migrationId) {
@@ -101,12 +101,11 @@ final class DestinationSession {
                 if (state != State.AWAIT_DIGEST_CHECK) throw e;
                 // After COMMIT the guest is ours: without the source's digest it keeps running, unverified.
                 if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-                digestVerified = false;
+                digest = DigestVerdict.notVerified(Errors.describe(e));
                 state = State.RUNNING;
             }
         }
-        return new MigrationDestination.Incoming(vm, rounds, pagesReceived, bytesReceived, resumedAtNanos, verifyMs,
-                digestVerified);
+        return new MigrationDestination.Incoming(vm, rounds, pagesReceived, bytesReceived, resumedAtNanos, verifyMs, digest);
     }
 
     /** Discards the guest unless it started: call when the migration ends, however it ends. */
@@ -120,7 +119,7 @@ final class DestinationSession {
     State step(Message message) throws Exception {
         if (message instanceof Abort abort) {
             if (state == State.AWAIT_DIGEST_CHECK) {
-                digestVerified = false;
+                digest = DigestVerdict.notVerified("the source aborted the digest check: " + abort.reason());
                 return State.RUNNING;
             }
             throw new MigrationException("the source aborted: " + abort.reason());
@@ -250,7 +249,7 @@ final class DestinationSession {
             // The guest is ours after COMMIT: a lost confirmation only costs the source its figures.
         }
         if (!digestAfterResume) {
-            digestVerified = true;
+            digest = DigestVerdict.matched();
             return State.RUNNING;
         }
         return State.AWAIT_DIGEST_CHECK;
@@ -262,10 +261,15 @@ final class DestinationSession {
      */
     private State awaitingDigestCheck(Message message) throws Exception {
         if (!(message instanceof DigestCheck source)) throw invalid(message);
-        long digest = digests.digest();
-        connection.send(new DigestCheck(digest));
-        digestVerified = source.memoryDigest() == digest;
-        if (!digestVerified) vm.stop();
+        long ours = digests.digest();
+        connection.send(new DigestCheck(ours));
+        if (source.memoryDigest() == ours) {
+            digest = DigestVerdict.matched();
+        } else {
+            vm.stop(); // a guest with lost updates must not run on
+            digest = DigestVerdict.mismatch("memory digest mismatch after resume: destination " + Long.toHexString(ours)
+                    + ", source " + Long.toHexString(source.memoryDigest()));
+        }
         return State.RUNNING;
     }
 

@@ -20,9 +20,16 @@ import java.util.function.Consumer;
  * keeps the {@link Outcomes} of past migrations, to answer a source left in doubt.
  */
 public final class MigrationDestination {
-    /** What an incoming migration delivered: the running guest and the figures of its arrival. */
+    /**
+     * What an incoming migration delivered: the guest (running, unless the digest check after
+     * resume found a mismatch and stopped it), the figures of its arrival and the digest verdict.
+     */
     public record Incoming(VirtualMachine vm, int rounds, long pagesReceived, long bytesReceived,
-                           long resumedAtNanos, double verifyMs, boolean digestVerified) {}
+                           long resumedAtNanos, double verifyMs, DigestVerdict digest) {
+        public boolean digestVerified() {
+            return digest.verified();
+        }
+    }
 
     /** The points an incoming migration passes, in order; a {@code phases} listener hears each. */
     public enum Phase { HANDSHAKE_DONE, FIRST_PAGES_LOADED, STOP_AND_COPY_RECEIVED, READY_SENT }

@@ -62,7 +62,9 @@ class RealJvmMigrationTest {
             assertThat(stats.appDowntimeMs()).isPositive();
             assertThat(vm.state()).isEqualTo(VmState.MIGRATED);
             assertThat(dest.awaitExit(Duration.ofSeconds(60))).as(dest.output()).isZero();
+            assertThat(dest.output()).contains("pages received, digest verified)");
             JsonNode arrived = StatsJson.mapper().readTree(destStats.toFile());
+            assertThat(arrived.get("digest_verified").asBoolean()).isTrue();
             assertThat(arrived.get("verified").asBoolean()).as(arrived.toString()).isTrue();
             assertThat(arrived.get("ops").asLong()).as("the guest made progress on the destination").isPositive();
         }
