@@ -34,7 +34,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Migrates a guest whose dirty rate exceeds the link's bandwidth to a child destination JVM "
-                + "under each policy in turn, then prints a comparison table. About 1-2 minutes with the defaults. "
+                + "under each policy in turn, then prints a comparison table. About a minute with the defaults. "
                 + "Exit 0 when every migration completed with its digest verified, 1 otherwise, 2 for bad input.")
 public final class DemoCommand implements Callable<Integer> {
     static final String QUICK_MEMORY = "32m";

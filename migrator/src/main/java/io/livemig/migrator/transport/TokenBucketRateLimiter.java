@@ -8,7 +8,8 @@ import java.util.function.LongSupplier;
  * Paces the page stream to {@code --bandwidth}: a token bucket of {@code burstBytes} refilled at
  * {@code bytesPerSecond}, starting full. A request larger than the burst is let through and paid
  * back by waiting, so any batch size works. A rate of 0 or less means unlimited. It also measures
- * the bandwidth actually achieved, which the convergence policies need.
+ * the rate it let through ({@link #achievedBytesPerSecond()}); the policies do not use it: they
+ * see each round's rate of pages delivered, in {@code RoundFigures}.
  *
  * <p>Clock and sleeper are injected so tests run on a fake clock without sleeping.
  */
