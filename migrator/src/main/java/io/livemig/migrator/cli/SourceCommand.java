@@ -27,8 +27,10 @@ import java.util.concurrent.Callable;
 @Command(name = "source", mixinStandardHelpOptions = true,
         description = "Boots a guest, runs it for --migrate-after, then migrates it live to a 'livemig dest'. "
                 + "Prints one line per round on stderr and a summary on stdout. Exit status 0 when the migration "
-                + "completed with the memory digest verified, 1 otherwise (after a failure the guest keeps running "
-                + "here, checked), 2 for bad input.")
+                + "completed with the memory digest verified, 1 otherwise (after a failure or a cancel the guest keeps "
+                + "running here, checked), 2 for bad input. SIGINT or SIGTERM (Ctrl-C) before the handover cancels the "
+                + "migration: the guest runs on here, the destination discards its half, --stats-json says cancelled, "
+                + "and the process exits with the signal's status (130, 143).")
 final class SourceCommand implements Callable<Integer> {
     @Mixin
     GuestOptions guest;
@@ -76,28 +78,42 @@ final class SourceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (maxRounds < 1) throw new UsageException("--max-rounds must be >= 1, got " + maxRounds);
-        if (downtimeLimit.isZero() || downtimeLimit.isNegative()) throw new UsageException("--downtime-limit must be positive");
-        ConvergencePolicy policy = policyOptions.create();
+        MigrationOptions options = migrationOptions();
+        ConvergencePolicy policy = policy();
         Handshake handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
         ConnectionOptions connectionOptions = tls.connectionOptions();
-        MigrationOptions options = MigrationOptions.defaults().withBandwidth(bandwidth).withDowntimeLimit(downtimeLimit)
-                .withMaxRounds(maxRounds).withVerifyAfterResume(verify == VerifyWhen.AFTER_RESUME);
-        try (VirtualMachine vm = guest.boot("source"); Transport transport = Transport.create(connectionOptions)) {
+        try (VirtualMachine vm = guest.boot("source"); Transport transport = Transport.create(connectionOptions);
+             SignalCancel signal = new SignalCancel()) {
             GuestMeter meter = new GuestMeter(vm);
             vm.start();
             GuestMeter.Sample before = meter.sample();
-            Thread.sleep(Math.max(1, migrateAfter.toMillis()));
+            signal.awaitOrCancelled(migrateAfter);
             double opsPerSBefore = GuestMeter.opsPerSecond(before, meter.sample());
             System.err.printf("livemig source: migrating %s (%s, %d vCPU) to %s with policy %s%n", vm.program().spec(),
                     io.livemig.workloads.Sizes.human(vm.memory().sizeBytes()), vm.config().vcpus(), to, policy.name());
             MigrationStats stats = new MigrationSource(vm, policy, options, new RoundPrinter(), handshake, opsPerSBefore)
-                    .migrate(transport, to);
+                    .cancellable(signal.cancellation()).migrate(transport, to);
             if (!stats.completed()) stats = stats.withSourceGuestVerified(checkSourceGuest(vm, meter));
             printSummary(stats);
             if (statsJson != null) StatsJson.write(statsJson, stats);
             return stats.completed() && stats.digestVerified() ? Cli.EXIT_OK : Cli.EXIT_FAILED;
         }
+    }
+
+    /**
+     * The migration's knobs from the options given (bad values: one line, exit 2). A host agent
+     * builds its migrations with this too, so every source option means the same there.
+     */
+    MigrationOptions migrationOptions() {
+        if (maxRounds < 1) throw new UsageException("--max-rounds must be >= 1, got " + maxRounds);
+        if (downtimeLimit.isZero() || downtimeLimit.isNegative()) throw new UsageException("--downtime-limit must be positive");
+        return MigrationOptions.defaults().withBandwidth(bandwidth).withDowntimeLimit(downtimeLimit)
+                .withMaxRounds(maxRounds).withVerifyAfterResume(verify == VerifyWhen.AFTER_RESUME);
+    }
+
+    /** The convergence policy the options name, with its parameters. */
+    ConvergencePolicy policy() {
+        return policyOptions.create();
     }
 
     /** After a failure: the guest must be running here again, making progress, and pass its own check. */
@@ -120,7 +136,7 @@ final class SourceCommand implements Callable<Integer> {
                     s.transferredBytes() / 1048576.0, s.maxThrottlePct(), s.digestVerified() ? "digest verified" : "DIGEST NOT VERIFIED");
             if (s.error() != null) System.out.println("note: " + s.error());
         } else {
-            System.out.println("migration failed: " + s.error());
+            System.out.println("migration " + s.status() + ": " + s.error());
         }
     }
 

@@ -26,6 +26,7 @@ final class Handover {
         session.listener.phase("handover");
         MigrationOptions options = session.options;
         SourceTimeline t = session.timeline;
+        session.cancellation.commit(); // from here a cancel is refused; a cancel that came first ends it here
         long commitStart = System.nanoTime();
         ChannelFuture commit = session.connection.send(new Commit());
         if (!commit.await(options.replyTimeout().toMillis()) || !commit.isSuccess()) {

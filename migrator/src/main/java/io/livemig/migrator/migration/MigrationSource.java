@@ -25,6 +25,7 @@ public final class MigrationSource {
     private final MigrationListener listener;
     private final Handshake handshake;
     private final double appOpsPerSBefore;
+    private Cancellation cancellation = new Cancellation();
 
     /**
      * @param appOpsPerSBefore the guest's throughput before the migration, measured by the caller
@@ -40,17 +41,35 @@ public final class MigrationSource {
         this.appOpsPerSBefore = appOpsPerSBefore;
     }
 
-    /** Migrates the running guest to {@code to}. Never throws for a failed migration: the stats say so. */
+    /** Lets {@code token} cancel this migration (from any thread) until it commits; returns this. */
+    public MigrationSource cancellable(Cancellation token) {
+        this.cancellation = token;
+        return this;
+    }
+
+    /** Cancels this migration before its COMMIT; see {@link Cancellation#cancel}. */
+    public Cancellation.Answer cancel(String why) {
+        return cancellation.cancel(why);
+    }
+
+    /**
+     * Migrates the running guest to {@code to}. Never throws for a failed or cancelled migration:
+     * the stats say so.
+     */
     public MigrationStats migrate(Transport transport, HostPort to) {
         SourceSession session = new SourceSession(vm, policy, options, listener, handshake, transport, to, appOpsPerSBefore);
+        session.cancellation = cancellation;
         SourceReport report = new SourceReport(session);
         session.timeline.startNanos = System.nanoTime();
         session.timeline.opsAtStart = vm.totalOps();
         if (vm.state() != VmState.RUNNING) {
+            cancellation.unbind();
             return failed(session, report, "the guest is " + vm.state() + ", not RUNNING");
         }
+        cancellation.bind(() -> vm.scheduler().unthrottle());
         listener.phase("setup");
         try {
+            cancellation.check();
             // Closed in finally, not by try-with-resources: the Abort in failed() must still go out on it.
             session.connection = transport.connect(to, options.connectTimeout());
             new SourceSetup(session).run();
@@ -62,26 +81,43 @@ public final class MigrationSource {
         } catch (MigrationException e) {
             return failed(session, report, e.getMessage());
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            if (!cancellation.isCancelled()) Thread.currentThread().interrupt();
             return failed(session, report, "interrupted");
         } catch (Exception e) {
             return failed(session, report, Errors.describe(e));
         } finally {
-            policy.finish(vm.scheduler());
-            if (!session.committed && vm.state() == VmState.PAUSED) vm.resume();
+            cancellation.unbind();
+            giveGuestBack(session);
             if (session.connection != null) session.connection.close();
         }
     }
 
-    /** Tells the destination (if connected) to discard what it has, and reports the failure. */
-    private static MigrationStats failed(SourceSession session, SourceReport report, String reason) {
+    /** Unless committed: the caps lifted and the guest running here again. Idempotent. */
+    private void giveGuestBack(SourceSession session) {
+        if (!session.guestGivenBack) {
+            session.guestGivenBack = true;
+            policy.finish(vm.scheduler());
+        }
+        if (!session.committed && vm.state() == VmState.PAUSED) vm.resume();
+    }
+
+    /**
+     * The guest first (caps lifted, resumed: a cancel must not keep it throttled while the Abort
+     * waits for a slow link), then tells the destination (if connected) to discard what it has,
+     * and reports the failure, or the cancellation when one was asked for (whatever it broke).
+     */
+    private MigrationStats failed(SourceSession session, SourceReport report, String reason) {
+        cancellation.unbind(); // no interrupt may cut the Abort short
+        boolean cancelled = cancellation.isCancelled();
+        giveGuestBack(session);
+        String error = cancelled ? "cancelled: " + cancellation.reason() : reason;
         if (session.connection != null) {
             try {
-                session.connection.send(Abort.because(reason));
+                session.connection.send(Abort.because(error));
             } catch (Exception ignored) {
                 // The peer is gone; it discards what it has when the link drops.
             }
         }
-        return report.stats(MigrationStatus.FAILED, reason);
+        return report.stats(cancelled ? MigrationStatus.CANCELLED : MigrationStatus.FAILED, error);
     }
 }

@@ -38,11 +38,15 @@ final class PrecopyRounds {
         session.pending.setAll();
         int round = 0;
         while (true) {
+            session.cancellation.check();
             double capDuring = scheduler.minCapPct();
             long roundStart = System.nanoTime();
             int current = round;
             PageSender.Sent sent = session.sender.send(session.pending, round == 0,
-                    (done, total) -> session.listener.sending(current, done, total));
+                    (done, total) -> {
+                        session.cancellation.check();
+                        session.listener.sending(current, done, total);
+                    });
             session.connection.send(new RoundEnd(round, sent.pages()));
             awaitRoundAck(round);
             long roundNanos = System.nanoTime() - roundStart;

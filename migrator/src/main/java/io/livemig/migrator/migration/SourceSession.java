@@ -38,6 +38,10 @@ final class SourceSession {
     /** COMMIT is on the wire: from here the source never resumes the guest on its own. */
     boolean committed;
     boolean digestVerified;
+    /** Cancels the attempt until COMMIT; checked between batches and rounds. */
+    Cancellation cancellation = new Cancellation();
+    /** The caps were lifted (and the guest resumed unless committed): done once, as early as possible. */
+    boolean guestGivenBack;
     /** Why pre-copy stopped: the stop rule's verdict, recorded by {@link PrecopyRounds}. */
     StopReason stopReason;
 

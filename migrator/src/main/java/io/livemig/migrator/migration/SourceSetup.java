@@ -8,6 +8,8 @@ import io.livemig.migrator.protocol.PageBatchEncoder;
 import io.livemig.migrator.transport.ConnectionException;
 import io.livemig.migrator.transport.TokenBucketRateLimiter;
 
+import java.util.concurrent.locks.LockSupport;
+
 /**
  * The setup phase on a connected session: handshake, the guest offer, the destination's
  * {@code Accept}; then the page stream (sender, rate limit, the set of pages still to send).
@@ -32,13 +34,18 @@ final class SourceSetup {
         }
         Replies.expect(session.connection, Accept.class, options.replyTimeout(), "the guest offer");
         session.timeline.setupNanos = session.sinceStartNanos();
-        session.sender = new PageSender(session.connection, new GuestPages(memory, null), limiter(options), encoder(memory));
+        session.sender = new PageSender(session.connection, new GuestPages(memory, null), limiter(options, session.cancellation),
+                encoder(memory));
         session.pending = new DirtyBitmap(memory.pageCount());
     }
 
-    private static TokenBucketRateLimiter limiter(MigrationOptions options) {
+    /** Its waits end at a cancel: a slow link's batch can hold the sender for a long time. */
+    private static TokenBucketRateLimiter limiter(MigrationOptions options, Cancellation cancellation) {
         long rate = options.bandwidthBytesPerS();
-        return new TokenBucketRateLimiter(rate, rate <= 0 ? 0 : Math.max(64 * 1024, rate / 50));
+        return new TokenBucketRateLimiter(rate, rate <= 0 ? 0 : Math.max(64 * 1024, rate / 50), System::nanoTime, nanos -> {
+            LockSupport.parkNanos(nanos);
+            cancellation.check();
+        });
     }
 
     private static PageBatchEncoder encoder(GuestMemory memory) {

@@ -23,6 +23,7 @@ final class StopAndCopy {
 
     /** @param round the number of this last round (the pre-copy rounds came before it) */
     void run(int round) throws Exception {
+        session.cancellation.check();
         session.listener.phase("stop-and-copy");
         VirtualMachine vm = session.vm;
         GuestMemory memory = vm.memory();
