@@ -91,6 +91,10 @@ public final class MessageCodec {
                     in.readLong(), in.readLong(), in.readLong(), in.readLongs(in.readCount("vcpus", ProtocolLimits.MAX_VCPUS)));
             case POSTCOPY_RESUME -> new PostcopyResume(in.readBytes(ProtocolLimits.NONCE_BYTES));
             case POSTCOPY_RESUME_ACK -> new PostcopyResumeAck(in.readLong());
+            case CLOCK_PROBE -> new ClockProbe(in.readLong());
+            case CLOCK_REPLY -> new ClockReply(in.readLong(), in.readLong(), in.readLong());
+            case LATENCY_REQUEST -> new LatencyRequest(in.readLong());
+            case LATENCY_REPORT -> readLatencyReport(in);
         };
     }
 
@@ -123,6 +127,26 @@ public final class MessageCodec {
         }
         entries.readerIndex(PageBatch.HEADER_BYTES);
         return new PageBatch(pageSize, normalPages, zeroPages, in.readRetainedRest());
+    }
+
+    private static LatencyReport readLatencyReport(PayloadReader in) {
+        long windowNanos = in.readLong();
+        LatencyReport.LatencySummary summary = readLatencySummary(in);
+        int count = in.readUnsignedShort();
+        if (count > LatencyReport.MAX_INTERVALS) {
+            throw new ProtocolException("LATENCY_REPORT of " + count + " intervals exceeds " + LatencyReport.MAX_INTERVALS);
+        }
+        java.util.List<LatencyReport.Interval> intervals = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) intervals.add(new LatencyReport.Interval(in.readLong(), readLatencySummary(in)));
+        return new LatencyReport(windowNanos, summary, intervals);
+    }
+
+    private static LatencyReport.LatencySummary readLatencySummary(PayloadReader in) {
+        return new LatencyReport.LatencySummary(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
+    }
+
+    private static void writeLatencySummary(ByteBuf out, LatencyReport.LatencySummary s) {
+        out.writeLong(s.ops()).writeLong(s.p50Nanos()).writeLong(s.p99Nanos()).writeLong(s.p999Nanos()).writeLong(s.maxNanos());
     }
 
     private static void writePayload(Message message, ByteBuf out) {
@@ -201,6 +225,22 @@ public final class MessageCodec {
             }
             case POSTCOPY_RESUME -> out.writeBytes(((PostcopyResume) message).migrationId());
             case POSTCOPY_RESUME_ACK -> out.writeLong(((PostcopyResumeAck) message).missingPages());
+            case CLOCK_PROBE -> out.writeLong(((ClockProbe) message).sourceNanos());
+            case CLOCK_REPLY -> {
+                ClockReply m = (ClockReply) message;
+                out.writeLong(m.sourceNanos()).writeLong(m.destinationNanos()).writeLong(m.destinationWallMicros());
+            }
+            case LATENCY_REQUEST -> out.writeLong(((LatencyRequest) message).windowNanos());
+            case LATENCY_REPORT -> {
+                LatencyReport m = (LatencyReport) message;
+                out.writeLong(m.windowNanos());
+                writeLatencySummary(out, m.summary());
+                out.writeShort(m.intervals().size());
+                for (LatencyReport.Interval interval : m.intervals()) {
+                    out.writeLong(interval.startNanos());
+                    writeLatencySummary(out, interval.summary());
+                }
+            }
             case ACCEPT, READY, COMMIT -> {
                 // no payload
             }
@@ -217,6 +257,8 @@ public final class MessageCodec {
     private static void writeLongs(ByteBuf out, long[] values) {
         out.writeInt(values.length);
         for (long v : values) out.writeLong(v);
+        if (message instanceof LatencyReport report) return 64 + 48 * report.intervals().size();
+        return 64;
     }
 
     private static void writeSizedBytes(ByteBuf out, byte[] bytes) {

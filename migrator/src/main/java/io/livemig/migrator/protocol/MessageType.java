@@ -29,7 +29,12 @@ public enum MessageType {
     POSTCOPY_PUSH_DONE(25),
     POSTCOPY_COMPLETE(26),
     POSTCOPY_RESUME(27),
-    POSTCOPY_RESUME_ACK(28);
+    POSTCOPY_RESUME_ACK(28),
+    // clock offset and latency figures (codes 40..44)
+    CLOCK_PROBE(40),
+    CLOCK_REPLY(41),
+    LATENCY_REQUEST(42),
+    LATENCY_REPORT(43);
 
     private static final MessageType[] BY_CODE = new MessageType[256];
 

@@ -26,6 +26,11 @@ final class PayloadReader {
         return b == 1;
     }
 
+    int readUnsignedShort() {
+        need(Short.BYTES);
+        return payload.readUnsignedShort();
+    }
+
     long readLong() {
         need(Long.BYTES);
         return payload.readLong();

@@ -131,6 +131,22 @@ class MessageCodecTest {
     }
 
     @Test
+    void aLatencyReportWithTooManyIntervalsIsRefusedBeforeItsIntervalsAreRead() {
+        ByteBuf payload = Unpooled.buffer().writeLong(1_000_000_000L);
+        for (int i = 0; i < 5; i++) payload.writeLong(0);
+        payload.writeShort(LatencyReport.MAX_INTERVALS + 1);
+        byte[] bytes = new byte[payload.readableBytes()];
+        payload.readBytes(bytes);
+        assertRefused(frame(MessageType.LATENCY_REPORT.code(), bytes), "LATENCY_REPORT of 601 intervals exceeds 600");
+    }
+
+    @Test
+    void aLatencyWindowOverTheLimitIsRefused() {
+        byte[] payload = Unpooled.buffer().writeLong(LatencyRequest.MAX_WINDOW_NANOS + 1).array();
+        assertRefused(frame(MessageType.LATENCY_REQUEST.code(), java.util.Arrays.copyOf(payload, 8)), "invalid LATENCY_REQUEST: windowNanos");
+    }
+
+    @Test
     void decoderStaysFailedAfterAnError() {
         EmbeddedChannel channel = Messages.decoderChannel();
         assertThatThrownBy(() -> channel.writeInbound(Unpooled.wrappedBuffer(frame(0, new byte[0]))))

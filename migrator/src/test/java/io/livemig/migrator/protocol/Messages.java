@@ -55,7 +55,14 @@ final class Messages {
                 new PostcopyComplete(0x0123_4567_89AB_CDEFL, 1_000_000, 4_000, 3_000, 150_000, 1_900_000, 7_000_000,
                         new long[] {5_000_000, 0, 12}),
                 new PostcopyResume(nonce(5)),
-                new PostcopyResumeAck(17));
+                new PostcopyResumeAck(17),
+                new ClockProbe(-5_000_000_000L),
+                new ClockReply(System.nanoTime(), -3_600_000_000_000L, 1_700_000_000_000_000L),
+                new LatencyRequest(0),
+                new LatencyRequest(1_000_000_000L),
+                new LatencyReport(1_000_000_000L, new LatencyReport.LatencySummary(10_000, 150, 2_000, 9_000, 41_000_000),
+                        List.of(new LatencyReport.Interval(0, new LatencyReport.LatencySummary(900, 140, 1_900, 8_000, 41_000_000)),
+                                new LatencyReport.Interval(100_000_000L, new LatencyReport.LatencySummary(0, 0, 0, 0, 0)))));
     }
 
     static EmbeddedChannel decoderChannel() {

@@ -1,0 +1,29 @@
+package io.livemig.migrator.clock;
+
+/**
+ * Chooses the clock offset from a series of exchanges as NTP's clock filter does: the sample with
+ * the smallest round trip is the one least disturbed by queueing and scheduling delays, and its
+ * half round trip bounds the error. Pure arithmetic; the exchange itself is {@link ClockSync}.
+ */
+public final class ClockOffsetEstimator {
+    /** Samples per estimate: enough that one of them usually meets an idle path. */
+    public static final int DEFAULT_SAMPLES = 8;
+
+    private ClockSample best;
+    private int count;
+
+    public void add(ClockSample sample) {
+        count++;
+        if (best == null || sample.roundTripNanos() < best.roundTripNanos()) best = sample;
+    }
+
+    public int count() {
+        return count;
+    }
+
+    /** @throws IllegalStateException before the first sample */
+    public ClockOffset estimate() {
+        if (best == null) throw new IllegalStateException("no clock sample yet");
+        return new ClockOffset(best.monotonicOffsetNanos(), best.wallOffsetMicros(), best.roundTripNanos(), count);
+    }
+}
