@@ -94,6 +94,7 @@ final class Throttle {
         long refillNanos = (long) Math.ceil((burstNanos - cpuTokensNanos) / cap);
         sleepUntil(now + Math.min(refillNanos, 2_000_000_000L), interrupted);
         nextCheckNanos = System.nanoTime();
+        context.latency().waited(nextCheckNanos - now);
     }
 
     private void enforceDirtyLimit(long pagesPerSecond, BooleanSupplier interrupted) {
@@ -113,6 +114,7 @@ final class Throttle {
         if (dirtyTokens < 0) {
             long sleepNanos = (long) (-dirtyTokens * 1e9 / pagesPerSecond);
             sleepUntil(now + Math.min(sleepNanos, MAX_SLEEP_NANOS), interrupted);
+            context.latency().waited(System.nanoTime() - now);
         }
     }
 

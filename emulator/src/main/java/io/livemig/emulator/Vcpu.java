@@ -103,11 +103,13 @@ final class Vcpu {
     }
 
     private void parkUntilCommandChanges() {
+        long parkedAt = System.nanoTime();
         parked = true;
         onParked.run();
         while (command == Command.PAUSE) {
             LockSupport.park(this);
         }
         parked = false;
+        context.latency().waited(System.nanoTime() - parkedAt);
     }
 }

@@ -31,6 +31,7 @@ public final class VcpuContext {
     private final int pageShift;
     private final WallClock clock;
     private final long[] registers = new long[VcpuState.REGISTER_COUNT];
+    private final OpLatencyRecorder latency = new OpLatencyRecorder();
     @SuppressWarnings("unused") // accessed through DIRTIED
     private long pagesDirtied;
     @SuppressWarnings("unused") // accessed through FIRST_OP
@@ -89,6 +90,7 @@ public final class VcpuContext {
         writeLong(opsAddress, memory.readLong(opsAddress) + count);
         writeLong(GuestStatus.heartbeatAddress(index), now);
         if ((long) FIRST_OP.getOpaque(this) == 0) FIRST_OP.setOpaque(this, now);
+        latency.completed(count);
     }
 
     /** Wall-clock microseconds, for programs that keep time. */
@@ -99,6 +101,8 @@ public final class VcpuContext {
 
     /** The heartbeat of the first operation since the last {@link #resetFirstOp()}, or 0. */
     public long firstOpMicros() { return (long) FIRST_OP.getOpaque(this); }
+
+    OpLatencyRecorder latency() { return latency; }
 
     void resetFirstOp() { FIRST_OP.setOpaque(this, 0L); }
 

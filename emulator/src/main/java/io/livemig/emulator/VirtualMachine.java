@@ -1,5 +1,7 @@
 package io.livemig.emulator;
 
+import org.HdrHistogram.Histogram;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -185,6 +187,15 @@ public final class VirtualMachine implements AutoCloseable {
             if (t != 0 && (first == 0 || t < first)) first = t;
         }
         return first;
+    }
+
+    /**
+     * Adds the operation latencies (nanoseconds per operation, as the guest lived them) that every
+     * vCPU recorded since the previous call into {@code into}, an auto-resizing histogram. The
+     * vCPUs keep recording meanwhile; call it from one thread at a time.
+     */
+    public void drainOpLatencies(Histogram into) {
+        for (Vcpu vcpu : vcpus) vcpu.context().latency().drainInto(into);
     }
 
     /** Thread CPU time used by all vCPUs so far. */

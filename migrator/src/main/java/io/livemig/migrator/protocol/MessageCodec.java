@@ -250,6 +250,7 @@ public final class MessageCodec {
     private static int payloadSizeHint(Message message) {
         if (message instanceof PageBatch batch) return PageBatch.HEADER_BYTES + batch.entries().readableBytes();
         if (message instanceof MissingMap map) return 12 + map.wordCount() * Long.BYTES;
+        if (message instanceof LatencyReport report) return 64 + 48 * report.intervals().size();
         return 64;
     }
 
@@ -257,8 +258,6 @@ public final class MessageCodec {
     private static void writeLongs(ByteBuf out, long[] values) {
         out.writeInt(values.length);
         for (long v : values) out.writeLong(v);
-        if (message instanceof LatencyReport report) return 64 + 48 * report.intervals().size();
-        return 64;
     }
 
     private static void writeSizedBytes(ByteBuf out, byte[] bytes) {
