@@ -1,6 +1,7 @@
 package io.livemig.bench.report;
 
 import java.time.Duration;
+import io.livemig.bench.experiment.Summary;
 import io.livemig.migrator.process.ChildJvm;
 import io.livemig.emulator.GuestConfig;
 import io.livemig.emulator.GuestMemory;
@@ -20,7 +21,6 @@ import io.livemig.workloads.Workloads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -104,17 +104,13 @@ final class MigrationRun {
     }
 
     static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+        return Summary.median(v);
     }
 
-    /** "median (min-max)" with the given format for each number. */
+    /** "median (min-max)" with the given format for each number (HdrHistogram, see {@link Summary}). */
     static String mmm(String fmt, double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return String.format(Locale.ROOT, fmt + " (" + fmt + "-" + fmt + ")", median(v), s[0], s[s.length - 1]);
+        Summary s = Summary.of(v);
+        return String.format(Locale.ROOT, fmt + " (" + fmt + "-" + fmt + ")", s.median(), s.min(), s.max());
     }
 
     static double[] of(List<MigrationStats> runs, java.util.function.ToDoubleFunction<MigrationStats> f) {

@@ -4,13 +4,11 @@ import io.livemig.emulator.Verification;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.emulator.VmState;
 import io.livemig.migrator.migration.Handshake;
-import io.livemig.migrator.migration.MigrationListener;
 import io.livemig.migrator.migration.MigrationOptions;
 import io.livemig.migrator.migration.MigrationSource;
 import io.livemig.migrator.policy.ConvergencePolicy;
 import io.livemig.migrator.security.AuthToken;
 import io.livemig.migrator.stats.MigrationStats;
-import io.livemig.migrator.stats.RoundStats;
 import io.livemig.migrator.stats.StatsJson;
 import io.livemig.migrator.transport.ConnectionOptions;
 import io.livemig.migrator.transport.HostPort;
@@ -137,37 +135,6 @@ final class SourceCommand implements Callable<Integer> {
             if (s.error() != null) System.out.println("note: " + s.error());
         } else {
             System.out.println("migration " + s.status() + ": " + s.error());
-        }
-    }
-
-    /**
-     * One line per round on stderr and, on a terminal, a progress bar of the round being sent
-     * (redrawn in place, at most ten times a second).
-     */
-    private static final class RoundPrinter implements MigrationListener {
-        private static final int BAR_WIDTH = 30;
-        private final boolean terminal = System.console() != null;
-        private long lastDrawNanos;
-        private boolean barShown;
-
-        @Override
-        public void sending(int round, long pagesSent, long pagesToSend) {
-            long now = System.nanoTime();
-            if (!terminal || pagesToSend == 0 || now - lastDrawNanos < 100_000_000L) return;
-            lastDrawNanos = now;
-            int filled = (int) (BAR_WIDTH * pagesSent / pagesToSend);
-            System.err.printf("\rround %3d [%s%s] %5.1f %% of %d pages", round, "#".repeat(filled),
-                    " ".repeat(BAR_WIDTH - filled), 100.0 * pagesSent / pagesToSend, pagesToSend);
-            barShown = true;
-        }
-
-        @Override
-        public void round(RoundStats round, long remainingDirtyBytes) {
-            if (barShown) {
-                System.err.print("\r" + " ".repeat(BAR_WIDTH + 40) + "\r");
-                barShown = false;
-            }
-            System.err.println(round.line());
         }
     }
 }

@@ -1,0 +1,41 @@
+package io.livemig.migrator.cli;
+
+import io.livemig.migrator.migration.MigrationListener;
+import io.livemig.migrator.stats.RoundStats;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * The source's progress on stderr: one line per round and, on a terminal, a progress bar of the
+ * round being sent (the {@code progressbar} library redraws it in place, ten times a second, and
+ * clears it when the round's line is printed).
+ */
+final class RoundPrinter implements MigrationListener {
+    private final boolean terminal = System.console() != null;
+    private ProgressBar bar;
+    private int barRound = -1;
+
+    @Override
+    public synchronized void sending(int round, long pagesSent, long pagesToSend) {
+        if (!terminal || pagesToSend == 0) return;
+        if (bar == null || barRound != round) {
+            closeBar();
+            bar = new ProgressBarBuilder().setTaskName("round " + round).setInitialMax(pagesToSend).setUnit(" pages", 1)
+                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(100).clearDisplayOnFinish().hideEta().build();
+            barRound = round;
+        }
+        bar.stepTo(pagesSent);
+    }
+
+    @Override
+    public synchronized void round(RoundStats round, long remainingDirtyBytes) {
+        closeBar();
+        System.err.println(round.line());
+    }
+
+    private void closeBar() {
+        if (bar != null) bar.close();
+        bar = null;
+    }
+}

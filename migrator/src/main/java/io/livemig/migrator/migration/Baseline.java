@@ -1,0 +1,49 @@
+package io.livemig.migrator.migration;
+
+import io.livemig.emulator.VirtualMachine;
+import io.livemig.migrator.clock.HostClock;
+import io.livemig.migrator.latency.LatencyMonitor;
+import io.livemig.migrator.latency.LatencyPhase;
+
+import java.time.Duration;
+
+/**
+ * The guest's throughput before a migration, the reference for the work it loses. Measured over a
+ * steady window: the guest first runs for a warm-up (the first half of the time it is given),
+ * faulting in its working set and reaching its pace, then its operations are counted over the
+ * second half. The operation latencies of that window are the "before" phase.
+ *
+ * @param opsPerS  operations per second over the window (0 when there was none)
+ * @param windowNanos  the window's length
+ * @param latency  the latency monitor, in phase BEFORE since the window began; the migration
+ *                 carries it on (null: the migration starts its own, with an empty "before")
+ */
+public record Baseline(double opsPerS, long windowNanos, LatencyMonitor latency) {
+    /** A window shorter than this says little; the warm-up is then skipped. */
+    static final long MIN_WINDOW_NANOS = 200_000_000L;
+
+    /** No measurement: work lost is then reckoned from the guest's pace during pre-copy. */
+    public static final Baseline NONE = new Baseline(0, 0, null);
+
+    public static Baseline of(double opsPerS) {
+        return new Baseline(opsPerS, 0, null);
+    }
+
+    /** Lets the running guest warm up for half of {@code runFor}, then measures it over the other half. */
+    public static Baseline measure(VirtualMachine vm, Duration runFor, HostClock clock) throws InterruptedException {
+        long total = Math.max(1_000_000L, runFor.toNanos());
+        long warmUp = total >= 2 * MIN_WINDOW_NANOS ? total / 2 : 0;
+        sleepNanos(warmUp);
+        LatencyMonitor latency = LatencyMonitor.start(vm, clock, LatencyPhase.BEFORE);
+        long ops0 = vm.totalOps();
+        long t0 = System.nanoTime();
+        sleepNanos(total - warmUp);
+        long window = System.nanoTime() - t0;
+        double opsPerS = (vm.totalOps() - ops0) * 1e9 / window;
+        return new Baseline(opsPerS, window, latency);
+    }
+
+    private static void sleepNanos(long nanos) throws InterruptedException {
+        if (nanos > 0) Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+    }
+}
