@@ -33,6 +33,41 @@ final class Converters {
         }
     }
 
+    /**
+     * A signed DURATION for offsets: an optional sign, then a whole number with us, ms, s, min or h,
+     * e.g. {@code -1h}, {@code +250ms}, {@code 90s}.
+     */
+    static final class SignedTime implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return convertOrExplain(() -> parseSigned(value));
+        }
+
+        private static final String HELP = "expected an optional sign and a whole number with us, ms, s, min or h, e.g. -1h";
+
+        static Duration parseSigned(String value) {
+            String t = value.strip();
+            boolean negative = t.startsWith("-");
+            if (negative || t.startsWith("+")) t = t.substring(1);
+            Duration d;
+            if (t.endsWith("h") || t.endsWith("min")) {
+                String digits = t.substring(0, t.length() - (t.endsWith("h") ? 1 : 3));
+                if (digits.isEmpty() || digits.length() > 9 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                    throw new IllegalArgumentException("bad duration '" + value + "': " + HELP);
+                }
+                long minutes = Long.parseLong(digits) * (t.endsWith("h") ? 60 : 1);
+                d = Duration.ofMinutes(minutes);
+            } else {
+                try {
+                    d = Duration.ofNanos(Math.multiplyExact(Sizes.parseDurationMicros(t), 1000L));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("bad duration '" + value + "': " + HELP);
+                }
+            }
+            return negative ? d.negated() : d;
+        }
+    }
+
     static final class Address implements ITypeConverter<HostPort> {
         @Override
         public HostPort convert(String value) { return convertOrExplain(() -> HostPort.parse(value)); }

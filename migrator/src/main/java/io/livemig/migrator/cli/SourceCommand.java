@@ -3,6 +3,9 @@ package io.livemig.migrator.cli;
 import io.livemig.emulator.Verification;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.emulator.VmState;
+import io.livemig.migrator.clock.HostClock;
+import io.livemig.migrator.jfr.JfrRecording;
+import io.livemig.migrator.migration.Baseline;
 import io.livemig.migrator.migration.Handshake;
 import io.livemig.migrator.migration.MigrationOptions;
 import io.livemig.migrator.migration.MigrationSource;
@@ -49,7 +52,7 @@ final class SourceCommand implements Callable<Integer> {
     Duration downtimeLimit;
 
     @Option(names = "--migrate-after", paramLabel = "DURATION", converter = Converters.Time.class, defaultValue = "2s",
-            description = "Run the guest this long before migrating; its throughput then is the baseline (default: ${DEFAULT-VALUE}).")
+            description = "Run the guest this long before migrating: the first half warms it up, its throughput over the second half is the baseline of work lost (default: ${DEFAULT-VALUE}).")
     Duration migrateAfter;
 
     @Option(names = "--max-rounds", paramLabel = "N", defaultValue = "" + MigrationOptions.DEFAULT_MAX_ROUNDS,
@@ -74,19 +77,21 @@ final class SourceCommand implements Callable<Integer> {
     @Mixin
     TlsOptions tls;
 
+    @Mixin
+    JfrOption jfr;
+
     @Override
     public Integer call() throws Exception {
         MigrationOptions options = migrationOptions();
         ConvergencePolicy policy = policy();
         Handshake handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
         ConnectionOptions connectionOptions = tls.connectionOptions();
-        try (VirtualMachine vm = guest.boot("source"); Transport transport = Transport.create(connectionOptions);
+        try (JfrRecording recording = jfr.start();
+             VirtualMachine vm = guest.boot("source"); Transport transport = Transport.create(connectionOptions);
              SignalCancel signal = new SignalCancel()) {
             GuestMeter meter = new GuestMeter(vm);
             vm.start();
-            GuestMeter.Sample before = meter.sample();
-            signal.awaitOrCancelled(migrateAfter);
-            double opsPerSBefore = GuestMeter.opsPerSecond(before, meter.sample());
+            double opsPerSBefore = Baseline.measure(vm, migrateAfter, HostClock.SYSTEM, signal::awaitOrCancelled).opsPerS();
             System.err.printf("livemig source: migrating %s (%s, %d vCPU) to %s with policy %s%n", vm.program().spec(),
                     io.livemig.workloads.Sizes.human(vm.memory().sizeBytes()), vm.config().vcpus(), to, policy.name());
             MigrationStats stats = new MigrationSource(vm, policy, options, new RoundPrinter(), handshake, opsPerSBefore)

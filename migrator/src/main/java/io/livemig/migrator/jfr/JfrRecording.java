@@ -34,6 +34,7 @@ public final class JfrRecording implements AutoCloseable {
         recording.setName("livemig");
         for (String event : MigrationEvents.NAMES) recording.enable(event);
         recording.setToDisk(true);
+        recording.setDumpOnExit(true); // a process ended by Ctrl-C or System.exit still writes its file
         recording.setDestination(file.toAbsolutePath());
         recording.start();
         return new JfrRecording(recording, file);

@@ -29,21 +29,33 @@ public record Baseline(double opsPerS, long windowNanos, LatencyMonitor latency)
         return new Baseline(opsPerS, 0, null);
     }
 
+    /** How the measurement waits; a command can cut it short (e.g. on a termination signal). */
+    @FunctionalInterface
+    public interface Wait {
+        void waitFor(Duration duration) throws InterruptedException;
+    }
+
     /** Lets the running guest warm up for half of {@code runFor}, then measures it over the other half. */
     public static Baseline measure(VirtualMachine vm, Duration runFor, HostClock clock) throws InterruptedException {
+        return measure(vm, runFor, clock, Baseline::sleep);
+    }
+
+    /** As {@link #measure(VirtualMachine, Duration, HostClock)}, waiting with {@code wait}. */
+    public static Baseline measure(VirtualMachine vm, Duration runFor, HostClock clock, Wait wait) throws InterruptedException {
         long total = Math.max(1_000_000L, runFor.toNanos());
         long warmUp = total >= 2 * MIN_WINDOW_NANOS ? total / 2 : 0;
-        sleepNanos(warmUp);
+        if (warmUp > 0) wait.waitFor(Duration.ofNanos(warmUp));
         LatencyMonitor latency = LatencyMonitor.start(vm, clock, LatencyPhase.BEFORE);
         long ops0 = vm.totalOps();
         long t0 = System.nanoTime();
-        sleepNanos(total - warmUp);
+        wait.waitFor(Duration.ofNanos(total - warmUp));
         long window = System.nanoTime() - t0;
         double opsPerS = (vm.totalOps() - ops0) * 1e9 / window;
         return new Baseline(opsPerS, window, latency);
     }
 
-    private static void sleepNanos(long nanos) throws InterruptedException {
+    private static void sleep(Duration duration) throws InterruptedException {
+        long nanos = duration.toNanos();
         if (nanos > 0) Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
     }
 }
