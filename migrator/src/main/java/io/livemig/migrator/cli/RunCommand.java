@@ -1,5 +1,11 @@
 package io.livemig.migrator.cli;
 
+import io.livemig.migrator.clock.HostClock;
+import io.livemig.migrator.latency.Latencies;
+import io.livemig.migrator.latency.LatencyMonitor;
+import io.livemig.migrator.latency.LatencyPhase;
+import io.livemig.migrator.protocol.LatencyReport.LatencySummary;
+
 import io.livemig.emulator.DirtyBitmap;
 import io.livemig.emulator.GuestMemory;
 import io.livemig.emulator.Verification;
@@ -44,6 +50,7 @@ final class RunCommand implements Callable<Integer> {
             vm.scheduler().setCapAll(capPct);
             memory.dirtyLog().enable();
             vm.start();
+            LatencyMonitor latency = LatencyMonitor.start(vm, HostClock.SYSTEM, LatencyPhase.BEFORE);
             GuestMeter.Sample start = meter.sample();
             GuestMeter.Sample last = start;
             long dirtyPagesTotal = 0;
@@ -63,15 +70,20 @@ final class RunCommand implements Callable<Integer> {
             }
             vm.pause();
             GuestMeter.Sample end = meter.sample();
+            latency.close();
+            LatencySummary ops = latency.summary(LatencyPhase.BEFORE);
             Verification verdict = vm.verify();
             double seconds = (end.wallNanos() - start.wallNanos()) / 1e9;
             RunStats stats = new RunStats(vm.program().spec(), memory.sizeBytes(), vm.config().vcpus(), capPct, seconds,
                     end.ops() - start.ops(), GuestMeter.opsPerSecond(start, end),
                     dirtyPagesTotal * (double) memory.pageSize() / seconds, meter.cpuSharePct(start, end), verdict.ok(),
-                    verdict.detail());
+                    verdict.detail(), Latencies.micros(ops.p50Nanos()), Latencies.micros(ops.p99Nanos()),
+                    Latencies.micros(ops.p999Nanos()), Latencies.micros(ops.maxNanos()));
             System.out.printf("%s: %d ops in %.1f s = %.0f ops/s, dirty rate %.1f MiB/s, cpu share %.1f %%, verify: %s (%s)%n",
                     stats.workload(), stats.ops(), seconds, stats.opsPerS(), stats.dirtyRateBytesPerS() / 1048576.0,
                     stats.cpuSharePct(), verdict.ok() ? "passed" : "FAILED", verdict.detail());
+            System.out.printf("operation latency: p50 %.2f us, p99 %.2f us, p99.9 %.2f us, max %.1f us%n", stats.opLatencyUsP50(),
+                    stats.opLatencyUsP99(), stats.opLatencyUsP999(), stats.opLatencyUsMax());
             if (statsJson != null) StatsJson.write(statsJson, stats);
             return verdict.ok() ? Cli.EXIT_OK : Cli.EXIT_FAILED;
         }
