@@ -91,7 +91,9 @@ final class SourceCommand implements Callable<Integer> {
              SignalCancel signal = new SignalCancel()) {
             GuestMeter meter = new GuestMeter(vm);
             vm.start();
-            double opsPerSBefore = Baseline.measure(vm, migrateAfter, HostClock.SYSTEM, signal::awaitOrCancelled).opsPerS();
+            Baseline baseline = Baseline.measure(vm, migrateAfter, HostClock.SYSTEM, signal::awaitOrCancelled);
+            baseline.latency().close();
+            double opsPerSBefore = baseline.opsPerS();
             System.err.printf("livemig source: migrating %s (%s, %d vCPU) to %s with policy %s%n", vm.program().spec(),
                     io.livemig.workloads.Sizes.human(vm.memory().sizeBytes()), vm.config().vcpus(), to, policy.name());
             MigrationStats stats = new MigrationSource(vm, policy, options, new RoundPrinter(), handshake, opsPerSBefore)
