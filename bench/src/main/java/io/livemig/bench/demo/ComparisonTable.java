@@ -26,6 +26,28 @@ final class ComparisonTable {
         return sb.toString();
     }
 
+    static final String LATENCY_HEADER = String.format(Locale.ROOT, "%-15s %12s %12s %12s %12s %12s %12s",
+            "op latency", "p50 before", "p99 before", "p99 during", "p99.9 during", "max during", "p99 after");
+
+    /** The guest's operation latencies, as it lived them, before, during and after each migration. */
+    static String renderLatency(List<MigrationStats> results) {
+        StringBuilder sb = new StringBuilder(LATENCY_HEADER).append('\n');
+        for (MigrationStats s : results) {
+            if (!s.completed()) continue;
+            sb.append(String.format(Locale.ROOT, "%-15s %12s %12s %12s %12s %12s %12s%n", s.policy(), time(s.opLatencyUsP50Before()),
+                    time(s.opLatencyUsP99Before()), time(s.opLatencyUsP99During()), time(s.opLatencyUsP999During()),
+                    time(s.opLatencyUsMaxDuring()), time(s.opLatencyUsP99After())));
+        }
+        return sb.toString();
+    }
+
+    /** Microseconds for people: "850 us", "12.3 ms", "-" when not measured. */
+    static String time(double micros) {
+        if (micros < 0) return "-";
+        if (micros < 1_000) return String.format(Locale.ROOT, "%.1f us", micros);
+        return String.format(Locale.ROOT, "%.1f ms", micros / 1_000);
+    }
+
     static String verdict(List<MigrationStats> results) {
         MigrationStats none = find(results, "none");
         MigrationStats cpu = find(results, "cpu-scheduling");

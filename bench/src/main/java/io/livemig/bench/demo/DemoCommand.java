@@ -5,6 +5,10 @@ import io.livemig.emulator.GuestConfig;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.migrator.cli.Cli;
 import io.livemig.migrator.cli.UsageException;
+import io.livemig.migrator.cli.JfrOption;
+import io.livemig.migrator.clock.HostClock;
+import io.livemig.migrator.jfr.JfrRecording;
+import io.livemig.migrator.migration.Baseline;
 import io.livemig.migrator.migration.Handshake;
 import io.livemig.migrator.migration.MigrationOptions;
 import io.livemig.migrator.migration.MigrationSource;
@@ -17,6 +21,7 @@ import io.livemig.workloads.Sizes;
 import io.livemig.workloads.Workload;
 import io.livemig.workloads.Workloads;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -42,6 +47,8 @@ public final class DemoCommand implements Callable<Integer> {
     static final String QUICK_BANDWIDTH = "16m";
     static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(60);
     static final Duration DEST_EXIT_TIMEOUT = Duration.ofSeconds(30);
+    /** How long each destination follows the guest's latencies after the resume (the chart's "after"). */
+    static final Duration LATENCY_WINDOW = Duration.ofSeconds(1);
 
     @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "128m", description = "Guest memory (default: ${DEFAULT-VALUE}).")
     String memory;
@@ -67,6 +74,13 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--migrate-after", paramLabel = "DURATION", defaultValue = "1s",
             description = "Run the guest this long before each migration (default: ${DEFAULT-VALUE}).")
     String migrateAfter;
+
+    @Option(names = "--charts", paramLabel = "DIR",
+            description = "Where to write the chart of the guest's operation latency through each migration (default: a new temporary directory).")
+    Path chartsDir;
+
+    @Mixin
+    JfrOption jfr;
 
     @Option(names = "--quick", description = "Tiny settings (" + QUICK_MEMORY + ", " + QUICK_WORKLOAD + ", " + QUICK_BANDWIDTH
             + "): a few seconds per policy.")
@@ -96,37 +110,50 @@ public final class DemoCommand implements Callable<Integer> {
                 workload, Sizes.human(memoryBytes), vcpus, Sizes.human(bandwidthBytes), downtimeLimit, String.join(", ", policies));
         Path workDir = Files.createTempDirectory("livemig-demo");
         List<MigrationStats> results = new ArrayList<>();
-        for (String policy : policies) {
-            MigrationStats stats = migrate(policy, config, bandwidthBytes, limit, warmup, workDir,
-                    new DemoProgress(out, policy, memoryBytes, terminal));
-            results.add(stats);
+        try (JfrRecording recording = jfr.start()) {
+            for (String policy : policies) {
+                MigrationStats stats = migrate(policy, config, bandwidthBytes, limit, warmup, workDir,
+                        new DemoProgress(out, policy, memoryBytes, terminal));
+                results.add(stats);
+            }
         }
         out.println();
         out.print(ComparisonTable.render(results));
         out.println(ComparisonTable.verdict(results));
+        out.println();
+        out.print(ComparisonTable.renderLatency(results));
+        Path chart = DemoCharts.writeLatency(chartsDir != null ? chartsDir : workDir, results);
+        if (chart != null) out.println("latency over time through each migration: " + chart);
+        if (jfr.file() != null) out.println("flight recordings: " + jfr.file() + " (this JVM, the sources) and " + destRecording("POLICY"));
         boolean allOk = results.stream().allMatch(s -> s.completed() && s.digestVerified());
         return allOk ? Cli.EXIT_OK : Cli.EXIT_FAILED;
+    }
+
+    /** {@code --jfr demo.jfr} gives each destination {@code demo-dest-POLICY.jfr} beside it. */
+    private Path destRecording(String policy) {
+        String name = jfr.file().getFileName().toString();
+        String stem = name.endsWith(".jfr") ? name.substring(0, name.length() - 4) : name;
+        return jfr.file().toAbsolutePath().resolveSibling(stem + "-dest-" + policy + ".jfr");
     }
 
     private MigrationStats migrate(String policy, GuestConfig config, long bandwidthBytes, Duration limit, Duration warmup,
                                    Path workDir, DemoProgress progress) throws Exception {
         Path destErr = workDir.resolve("dest-" + policy + ".err");
-        try (ChildJvm dest = ChildJvm.start("dest-" + policy, List.of("dest", "--listen", "127.0.0.1:0", "--run-for", "500ms"),
-                destErr, null)) {
+        List<String> destArgs = new ArrayList<>(List.of("dest", "--listen", "127.0.0.1:0", "--run-for", "500ms"));
+        if (jfr.file() != null) destArgs.addAll(List.of("--jfr", destRecording(policy).toString()));
+        try (ChildJvm dest = ChildJvm.start("dest-" + policy, destArgs, destErr, null)) {
             int port = dest.awaitListening(LISTEN_TIMEOUT);
             Workload program = Workloads.parse(workload);
             MigrationStats stats;
             try (VirtualMachine vm = VirtualMachine.boot("demo-source", config, program);
                  Transport transport = Transport.create(ConnectionOptions.DEFAULTS)) {
                 vm.start();
-                long ops0 = vm.totalOps();
-                long t0 = System.nanoTime();
-                Thread.sleep(Math.max(1, warmup.toMillis()));
-                double opsPerSBefore = (vm.totalOps() - ops0) * 1e9 / (System.nanoTime() - t0);
-                MigrationOptions options = MigrationOptions.defaults().withBandwidth(bandwidthBytes).withDowntimeLimit(limit);
+                Baseline baseline = Baseline.measure(vm, warmup, HostClock.SYSTEM);
+                MigrationOptions options = MigrationOptions.defaults().withBandwidth(bandwidthBytes).withDowntimeLimit(limit)
+                        .withLatencyWindow(LATENCY_WINDOW);
                 progress.start();
                 stats = new MigrationSource(vm, PolicySettings.defaults().create(policy), options, progress, new Handshake(),
-                        opsPerSBefore).migrate(transport, new HostPort("127.0.0.1", port));
+                        baseline).migrate(transport, new HostPort("127.0.0.1", port));
                 progress.finish(stats);
             }
             if (dest.awaitExit(DEST_EXIT_TIMEOUT) == null) progress.note("destination did not exit in time; stopping it");

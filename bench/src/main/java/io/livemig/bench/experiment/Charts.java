@@ -1,6 +1,8 @@
 package io.livemig.bench.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.livemig.migrator.stats.LatencyPoint;
+import io.livemig.migrator.stats.StatsJson;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -46,6 +48,21 @@ public final class Charts {
         for (String policy : policies) {
             RunResult sample = timelineRun(ok, policy);
             if (sample != null) save(timeline(sample), out.resolve("timeline_" + policy + ".png"), files);
+        }
+        Map<String, List<LatencyPoint>> latency = new LinkedHashMap<>();
+        RunResult anyRun = null;
+        for (String policy : policies) {
+            RunResult sample = timelineRun(ok, policy);
+            List<LatencyPoint> points = sample == null ? List.of() : latencyTimeline(sample);
+            if (!points.isEmpty()) {
+                latency.put(policy, points);
+                anyRun = sample;
+            }
+        }
+        if (!latency.isEmpty()) {
+            String ratio = String.format(Locale.ROOT, "%.2gx", anyRun.ratio());
+            save(LatencyChart.of("Guest operation latency through the migration (p99 per 100 ms, dirty/bandwidth " + ratio + ")",
+                    latency), out.resolve("latency.png"), files);
         }
         return files;
     }
@@ -98,6 +115,13 @@ public final class Charts {
             if (any) chart.addSeries(policy, labels, ys);
         }
         return chart;
+    }
+
+    /** The run's {@code op_latency_timeline}, empty when it has none. */
+    static List<LatencyPoint> latencyTimeline(RunResult run) {
+        JsonNode timeline = run.stats() == null ? null : run.stats().get("op_latency_timeline");
+        if (timeline == null || !timeline.isArray()) return List.of();
+        return List.of(StatsJson.mapper().convertValue(timeline, LatencyPoint[].class));
     }
 
     /** The first completed run of the policy at the highest ratio: where policies differ most. */

@@ -31,6 +31,7 @@ public final class LatencyChart {
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setMarkerSize(3);
+        chart.getStyler().setYAxisDecimalPattern("#,##0.#");
         boolean single = runs.size() == 1;
         boolean marked = false;
         for (Map.Entry<String, List<LatencyPoint>> run : runs.entrySet()) {
@@ -57,16 +58,21 @@ public final class LatencyChart {
         s.setMarker(SeriesMarkers.CIRCLE);
     }
 
-    /** Lines where the migration started (t = 0), the guest paused (end of the last source interval) and resumed. */
+    /**
+     * Lines where the migration started (t = 0) and, for a completed one, where the guest paused and
+     * resumed: the last "during" interval is the pause itself, seen by the operations it held up.
+     */
     private static void mark(XYChart chart, List<LatencyPoint> points) {
         chart.addAnnotation(new AnnotationLine(0, true, false));
         LatencyPoint lastDuring = null;
-        LatencyPoint firstAfter = null;
+        boolean after = false;
         for (LatencyPoint p : points) {
             if (p.phase().equals("during")) lastDuring = p;
-            if (p.phase().equals("after") && firstAfter == null) firstAfter = p;
+            after |= p.phase().equals("after");
         }
-        if (lastDuring != null) chart.addAnnotation(new AnnotationLine(lastDuring.endMs() / 1000, true, false));
-        if (firstAfter != null) chart.addAnnotation(new AnnotationLine(firstAfter.startMs() / 1000, true, false));
+        if (lastDuring != null && after) {
+            chart.addAnnotation(new AnnotationLine(lastDuring.startMs() / 1000, true, false));
+            chart.addAnnotation(new AnnotationLine(lastDuring.endMs() / 1000, true, false));
+        }
     }
 }

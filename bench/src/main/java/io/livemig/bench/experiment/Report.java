@@ -21,6 +21,10 @@ public final class Report {
         md.append(String.format(Locale.ROOT, "%d runs, %d completed with digest verified, %d failed. "
                 + "Figures: median over completed repetitions, (min–max) when they differ.%n%n", results.size(), ok, results.size() - ok));
         md.append(table(results));
+        md.append("\nThe guest's operation latencies as it lived them (throttle sleeps and the pause included): "
+                + "before = the baseline window, during = from the start of the migration until it ran on the destination, "
+                + "after = its first second there.\n\n");
+        md.append(latencyTable(results));
         List<RunResult> failed = results.stream().filter(r -> !r.ok()).toList();
         if (!failed.isEmpty()) {
             md.append("\n## Failed runs\n\n| run | cell | reason |\n|---|---|---|\n");
@@ -52,6 +56,26 @@ public final class Report {
                     fig(ok, r -> r.number("total_time_ms") / 1000, "%.1f"), fig(ok, r -> r.number("rounds"), "%.0f"),
                     fig(ok, r -> r.number("transferred_bytes") / 1048576, "%.0f"), fig(ok, r -> r.number("max_throttle_pct"), "%.0f"),
                     fig(ok, r -> r.number("app_work_lost_pct"), "%.1f"), fig(ok, Report::workLostSeconds, "%.2f")));
+        }
+        return md.toString();
+    }
+
+    static String latencyTable(List<RunResult> results) {
+        Map<String, List<RunResult>> byCell = new LinkedHashMap<>();
+        for (RunResult r : results) byCell.computeIfAbsent(r.cell().key(), k -> new ArrayList<>()).add(r);
+        StringBuilder md = new StringBuilder();
+        md.append("| workload | dirty/bw | policy | op p50 before us | op p99 before us | op p99 during us | op p99.9 during us "
+                + "| op max during ms | op p99 after us | clock uncertainty ms |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        for (List<RunResult> runs : byCell.values()) {
+            Matrix.Cell c = runs.get(0).cell();
+            List<RunResult> ok = runs.stream().filter(RunResult::ok).toList();
+            md.append(String.format(Locale.ROOT, "| %s | %.2g | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                    c.workload().replaceAll(",?seed=\\d+", ""), runs.get(0).ratio(), c.policy(),
+                    fig(ok, r -> r.number("op_latency_us_p50_before"), "%.1f"), fig(ok, r -> r.number("op_latency_us_p99_before"), "%.0f"),
+                    fig(ok, r -> r.number("op_latency_us_p99_during"), "%.0f"), fig(ok, r -> r.number("op_latency_us_p999_during"), "%.0f"),
+                    fig(ok, r -> r.number("op_latency_us_max_during") / 1000, "%.0f"), fig(ok, r -> r.number("op_latency_us_p99_after"), "%.0f"),
+                    fig(ok, r -> r.number("clock_uncertainty_ms"), "%.3f")));
         }
         return md.toString();
     }

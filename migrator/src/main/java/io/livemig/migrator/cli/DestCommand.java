@@ -3,8 +3,13 @@ package io.livemig.migrator.cli;
 import io.livemig.emulator.GuestMemory;
 import io.livemig.emulator.Verification;
 import io.livemig.emulator.VirtualMachine;
+import io.livemig.migrator.clock.HostClock;
+import io.livemig.migrator.jfr.JfrRecording;
+import io.livemig.migrator.latency.Latencies;
+import io.livemig.migrator.migration.Baseline;
 import io.livemig.migrator.migration.DestinationOptions;
 import io.livemig.migrator.migration.DigestVerdict;
+import io.livemig.migrator.protocol.LatencyReport.LatencySummary;
 import io.livemig.migrator.migration.Errors;
 import io.livemig.migrator.migration.Handshake;
 import io.livemig.migrator.migration.MigrationDestination;
@@ -79,6 +84,13 @@ final class DestCommand implements Callable<Integer> {
     @Mixin
     TlsOptions tls;
 
+    @Mixin
+    JfrOption jfr;
+
+    @Option(names = "--clock-skew", paramLabel = "DURATION", converter = Converters.SignedTime.class, defaultValue = "0",
+            description = "Fault injection: shift this destination's monotonic and wall clocks (and the heartbeats of the guests it runs) by DURATION, either sign, e.g. 1h or -250ms, as if it were another machine; the source's downtime figures must not move (it measures the offset).")
+    Duration clockSkew;
+
     @Option(names = "--crash-at", paramLabel = "PHASE", converter = CrashPoint.Converter.class,
             completionCandidates = CrashPoint.Choices.class,
             description = "Fault injection, for studying failures: halt this process (as kill -9 would) when an incoming "
@@ -87,6 +99,7 @@ final class DestCommand implements Callable<Integer> {
     CrashPoint crashAt;
 
     private Handshake handshake;
+    private HostClock hostClock = HostClock.SYSTEM;
     private ConnectionOptions connectionOptions;
     private MigrationDestination destination;
     private final AtomicBoolean busy = new AtomicBoolean();
@@ -96,8 +109,9 @@ final class DestCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (runFor != null && (runFor.isZero() || runFor.isNegative())) throw new UsageException("--run-for must be positive");
         long maxMemoryBytes = maxMemory != null ? maxMemory : DestinationOptions.defaultMaxMemoryBytes();
+        hostClock = HostClock.skewed(clockSkew);
         DestinationOptions options = new DestinationOptions(maxMemoryBytes, DestinationOptions.DEFAULT_MESSAGE_TIMEOUT,
-                Workloads::parse, DestinationOptions.DEFAULT_FIRST_OP_WAIT);
+                Workloads::parse, DestinationOptions.DEFAULT_FIRST_OP_WAIT, hostClock);
         handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
         connectionOptions = tls.connectionOptions();
         MigrationDestination.Phase crashPhase = crashAt == null ? null : crashAt.phase();
@@ -107,8 +121,10 @@ final class DestCommand implements Callable<Integer> {
                 Runtime.getRuntime().halt(137);
             }
         });
-        try (Transport transport = Transport.create(connectionOptions);
+        try (JfrRecording recording = jfr.start();
+             Transport transport = Transport.create(connectionOptions);
              Listener listener = listen(transport)) {
+            if (!clockSkew.isZero()) System.err.println("livemig dest: --clock-skew: this host's clocks run shifted by " + clockSkew.toMillis() + " ms");
             GuestMemory.allocate(GuestMemory.MIN_SIZE_BYTES).close(); // class set-up now, not in the source's setup time
             if (!handshake.authenticates()) {
                 System.err.println("livemig dest: warning: no --auth-token-file: " + (connectionOptions.tls() == null
@@ -202,7 +218,7 @@ final class DestCommand implements Callable<Integer> {
             if (statsJson != null) {
                 StatsJson.write(statsJson, new DestStats(MigrationStatus.FAILED, vm.program().spec(), vm.memory().sizeBytes(), vm.config().vcpus(),
                         incoming.rounds(), incoming.pagesReceived(), incoming.bytesReceived(), incoming.verifyMs(), false, 0, 0, 0,
-                        false, "not run", incoming.digest().reason()));
+                        false, "not run", incoming.digest().reason(), -1, -1, -1, clockSkew.toNanos() / 1e6));
             }
             vm.close();
             return Cli.EXIT_FAILED;
@@ -224,14 +240,12 @@ final class DestCommand implements Callable<Integer> {
 
     /** Migrates the hosted guest onward; true when it left (then nothing runs here any more). */
     private boolean forward(VirtualMachine vm, GuestMeter meter) throws Exception {
-        GuestMeter.Sample before = meter.sample();
-        Thread.sleep(Math.max(1, forwardAfter.toMillis()));
-        double opsPerS = GuestMeter.opsPerSecond(before, meter.sample());
+        Baseline baseline = Baseline.measure(vm, forwardAfter, hostClock);
         System.err.println("livemig dest: migrating the guest onward to " + forwardTo);
         MigrationStats stats;
         try (Transport transport = Transport.create(connectionOptions)) {
-            stats = new MigrationSource(vm, new NoConvergencePolicy(), MigrationOptions.defaults(), MigrationListener.SILENT,
-                    handshake, opsPerS).migrate(transport, forwardTo);
+            stats = new MigrationSource(vm, new NoConvergencePolicy(), MigrationOptions.defaults().withClock(hostClock),
+                    MigrationListener.SILENT, handshake, baseline).migrate(transport, forwardTo);
         }
         if (forwardStatsJson != null) StatsJson.write(forwardStatsJson, stats);
         if (stats.completed()) {
@@ -253,12 +267,19 @@ final class DestCommand implements Callable<Integer> {
         double seconds = (end.wallNanos() - start.wallNanos()) / 1e9;
         DestStats stats = new DestStats(MigrationStatus.COMPLETED, vm.program().spec(), vm.memory().sizeBytes(), vm.config().vcpus(),
                 incoming.rounds(), incoming.pagesReceived(), incoming.bytesReceived(), incoming.verifyMs(), incoming.digestVerified(), seconds,
-                end.ops() - start.ops(), GuestMeter.opsPerSecond(start, end), verdict.ok(), verdict.detail(), incoming.digest().reason());
+                end.ops() - start.ops(), GuestMeter.opsPerSecond(start, end), verdict.ok(), verdict.detail(), incoming.digest().reason(),
+                afterMicros(incoming, LatencySummary::p50Nanos), afterMicros(incoming, LatencySummary::p99Nanos),
+                afterMicros(incoming, LatencySummary::maxNanos), clockSkew.toNanos() / 1e6);
         System.out.printf("guest ran here %.1f s: %.0f ops/s, verify %s (%s)%n", seconds, stats.opsPerS(),
                 verdict.ok() ? "passed" : "FAILED", verdict.detail());
         System.out.flush();
         if (statsJson != null) StatsJson.write(statsJson, stats);
         return stats;
+    }
+
+    private static double afterMicros(MigrationDestination.Incoming incoming, java.util.function.ToLongFunction<LatencySummary> figure) {
+        LatencySummary after = incoming.afterLatency();
+        return after == null || after.ops() == 0 ? -1 : Latencies.micros(figure.applyAsLong(after));
     }
 
     private static String hostPort(Listener listener) {

@@ -80,6 +80,10 @@ final class SourceCommand implements Callable<Integer> {
     @Mixin
     JfrOption jfr;
 
+    @Option(names = "--latency-after", paramLabel = "DURATION", converter = Converters.Time.class, defaultValue = "1s",
+            description = "How long the destination follows the guest's operation latencies after the resume and reports them (op_latency_us_p99_after); the source waits that long after the handover, outside every figure; 0 = not at all (default: ${DEFAULT-VALUE}).")
+    Duration latencyAfter;
+
     @Override
     public Integer call() throws Exception {
         MigrationOptions options = migrationOptions();
@@ -92,11 +96,9 @@ final class SourceCommand implements Callable<Integer> {
             GuestMeter meter = new GuestMeter(vm);
             vm.start();
             Baseline baseline = Baseline.measure(vm, migrateAfter, HostClock.SYSTEM, signal::awaitOrCancelled);
-            baseline.latency().close();
-            double opsPerSBefore = baseline.opsPerS();
             System.err.printf("livemig source: migrating %s (%s, %d vCPU) to %s with policy %s%n", vm.program().spec(),
                     io.livemig.workloads.Sizes.human(vm.memory().sizeBytes()), vm.config().vcpus(), to, policy.name());
-            MigrationStats stats = new MigrationSource(vm, policy, options, new RoundPrinter(), handshake, opsPerSBefore)
+            MigrationStats stats = new MigrationSource(vm, policy, options, new RoundPrinter(), handshake, baseline)
                     .cancellable(signal.cancellation()).migrate(transport, to);
             if (!stats.completed()) stats = stats.withSourceGuestVerified(checkSourceGuest(vm, meter));
             printSummary(stats);
@@ -112,8 +114,11 @@ final class SourceCommand implements Callable<Integer> {
     MigrationOptions migrationOptions() {
         if (maxRounds < 1) throw new UsageException("--max-rounds must be >= 1, got " + maxRounds);
         if (downtimeLimit.isZero() || downtimeLimit.isNegative()) throw new UsageException("--downtime-limit must be positive");
+        if (latencyAfter.toNanos() > io.livemig.migrator.protocol.LatencyRequest.MAX_WINDOW_NANOS) {
+            throw new UsageException("--latency-after must be at most 60s, got " + latencyAfter.toMillis() + " ms");
+        }
         return MigrationOptions.defaults().withBandwidth(bandwidth).withDowntimeLimit(downtimeLimit)
-                .withMaxRounds(maxRounds).withVerifyAfterResume(verify == VerifyWhen.AFTER_RESUME);
+                .withMaxRounds(maxRounds).withVerifyAfterResume(verify == VerifyWhen.AFTER_RESUME).withLatencyWindow(latencyAfter);
     }
 
     /** The convergence policy the options name, with its parameters. */
@@ -133,12 +138,20 @@ final class SourceCommand implements Callable<Integer> {
         return progressing && verdict.ok() && vm.scheduler().isThrottled() == false;
     }
 
+    private static String us(double micros) {
+        if (micros < 0) return "-";
+        return micros >= 1000 ? String.format("%.1f ms", micros / 1000) : String.format("%.1f us", micros);
+    }
+
     private static void printSummary(MigrationStats s) {
         if (s.completed()) {
             System.out.printf("migration completed: policy %s, %d rounds (%s), downtime %.1f ms (application %.1f ms), "
                             + "total %.0f ms, %.1f MiB sent, max throttle %.1f %%, %s%n",
                     s.policy(), s.rounds(), s.stopReason(), s.downtimeMs(), s.appDowntimeMs(), s.totalTimeMs(),
                     s.transferredBytes() / 1048576.0, s.maxThrottlePct(), s.digestVerified() ? "digest verified" : "DIGEST NOT VERIFIED");
+            System.out.printf("operation latency: p99 %s before, %s during (max %s), %s after; clock uncertainty %.3f ms%n",
+                    us(s.opLatencyUsP99Before()), us(s.opLatencyUsP99During()), us(s.opLatencyUsMaxDuring()),
+                    us(s.opLatencyUsP99After()), s.clockUncertaintyMs());
             if (s.error() != null) System.out.println("note: " + s.error());
         } else {
             System.out.println("migration " + s.status() + ": " + s.error());

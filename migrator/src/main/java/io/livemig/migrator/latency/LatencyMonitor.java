@@ -31,7 +31,8 @@ public final class LatencyMonitor implements AutoCloseable {
     private final Thread sampler;
     private LatencyPhase phase;
     private long intervalStartNanos;
-    private volatile boolean closed;
+    private volatile boolean sampling = true;
+    private boolean closed;
 
     private LatencyMonitor(VirtualMachine vm, HostClock clock, LatencyPhase first, Duration period) {
         this.vm = vm;
@@ -74,6 +75,18 @@ public final class LatencyMonitor implements AutoCloseable {
         if (count > 0) phases.get(phase).recordValueWithCount(Math.max(0, nanos), count);
     }
 
+    /**
+     * Like {@link #add}, and also a timeline sample {@code [startNanos, endNanos)} for them: a stall
+     * measured elsewhere, e.g. the pause of a migration, seen by the operations it held up.
+     */
+    public synchronized void addStall(LatencyPhase phase, long startNanos, long endNanos, long nanos, long count) {
+        add(phase, nanos, count);
+        if (count > 0 && samples.size() < MAX_SAMPLES) {
+            samples.add(new LatencySample(startNanos, Math.max(startNanos, endNanos), phase,
+                    new LatencySummary(count, Math.max(0, nanos), Math.max(0, nanos), Math.max(0, nanos), Math.max(0, nanos))));
+        }
+    }
+
     public synchronized LatencySummary summary(LatencyPhase p) {
         return Latencies.summarize(phases.get(p));
     }
@@ -89,7 +102,14 @@ public final class LatencyMonitor implements AutoCloseable {
 
     /** Drains what the vCPUs recorded since the last sample; called every period and at phase changes. */
     public synchronized void sample() {
-        long now = clock.monotonicNanos();
+        sampleUntil(clock.monotonicNanos());
+    }
+
+    /**
+     * Like {@link #sample()}, with the interval ending at {@code now} (in the past: e.g. the moment
+     * a guest paused, when nothing it recorded since can be later).
+     */
+    public synchronized void sampleUntil(long now) {
         interval.reset();
         vm.drainOpLatencies(interval);
         phases.get(phase).add(interval);
@@ -99,23 +119,36 @@ public final class LatencyMonitor implements AutoCloseable {
         intervalStartNanos = now;
     }
 
-    /** Stops the sampling thread after a last sample; the figures stay readable. */
+    /**
+     * Stops the periodic samples without taking one (cheap: for a moment that must stay short, like
+     * a pause); {@link #sample()} and {@link #sampleUntil} still work.
+     */
+    public void stopSampling() {
+        sampling = false;
+        sampler.interrupt();
+    }
+
+    /** Stops the sampling thread after a last sample (unless sampling was stopped before); the figures stay readable. */
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
-        sampler.interrupt();
+        boolean wasSampling;
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+            wasSampling = sampling;
+        }
+        stopSampling();
         try {
             sampler.join(1_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        sample();
+        if (wasSampling) sample();
     }
 
     private void run() {
         long next = System.nanoTime() + periodNanos;
-        while (!closed) {
+        while (sampling) {
             long wait = next - System.nanoTime();
             if (wait > 0) {
                 try {
@@ -124,7 +157,7 @@ public final class LatencyMonitor implements AutoCloseable {
                     return;
                 }
             }
-            if (closed) return;
+            if (!sampling) return;
             sample();
             next = Math.max(next + periodNanos, System.nanoTime()); // after a stall, no burst of catch-up samples
         }

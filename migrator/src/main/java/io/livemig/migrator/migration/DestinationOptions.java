@@ -1,6 +1,7 @@
 package io.livemig.migrator.migration;
 
 import io.livemig.emulator.GuestProgram;
+import io.livemig.migrator.clock.HostClock;
 
 import java.time.Duration;
 import java.util.function.Function;
@@ -13,11 +14,23 @@ import java.util.function.Function;
  * @param programs         turns a workload spec into the program that continues the guest; throws
  *                         IllegalArgumentException for a spec it does not know
  * @param firstOpWait      how long, after resuming, to wait for the guest's first operation (app downtime)
+ * @param clock            this host's clocks: they answer the source's clock probes, time the resume
+ *                         and drive the heartbeats of the guests that arrive ({@code --clock-skew})
  */
 public record DestinationOptions(long maxMemoryBytes, Duration messageTimeout,
-                                 Function<String, GuestProgram> programs, Duration firstOpWait) {
+                                 Function<String, GuestProgram> programs, Duration firstOpWait, HostClock clock) {
     public static final Duration DEFAULT_MESSAGE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_FIRST_OP_WAIT = Duration.ofSeconds(2);
+
+    /** With this host's own clocks. */
+    public DestinationOptions(long maxMemoryBytes, Duration messageTimeout, Function<String, GuestProgram> programs,
+                              Duration firstOpWait) {
+        this(maxMemoryBytes, messageTimeout, programs, firstOpWait, HostClock.SYSTEM);
+    }
+
+    public DestinationOptions withClock(HostClock hostClock) {
+        return new DestinationOptions(maxMemoryBytes, messageTimeout, programs, firstOpWait, hostClock);
+    }
 
     /** Default {@code --max-memory}: half the machine's physical memory, leaving room for the rest. */
     public static long defaultMaxMemoryBytes() {

@@ -1,10 +1,19 @@
 package io.livemig.migrator.migration;
 
+import io.livemig.emulator.CpuScheduler;
 import io.livemig.emulator.GuestConfig;
 import io.livemig.emulator.GuestProgram;
 import io.livemig.emulator.PageDigests;
 import io.livemig.emulator.VirtualMachine;
+import io.livemig.migrator.jfr.HandoverEvent;
+import io.livemig.migrator.latency.LatencyMonitor;
+import io.livemig.migrator.latency.LatencyPhase;
+import io.livemig.migrator.latency.LatencySample;
 import io.livemig.migrator.protocol.Abort;
+import io.livemig.migrator.protocol.ClockProbe;
+import io.livemig.migrator.protocol.LatencyReport;
+import io.livemig.migrator.protocol.LatencyReport.LatencySummary;
+import io.livemig.migrator.protocol.LatencyRequest;
 import io.livemig.migrator.protocol.Accept;
 import io.livemig.migrator.protocol.Commit;
 import io.livemig.migrator.protocol.DigestCheck;
@@ -23,6 +32,7 @@ import io.livemig.migrator.protocol.VcpuState;
 import io.livemig.migrator.transport.Connection;
 import io.netty.util.ReferenceCountUtil;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -36,18 +46,21 @@ import java.util.function.Consumer;
  *   AWAIT_OFFER  --GuestOffer (admitted; Accept)----------------------------&gt; RECEIVING
  *   RECEIVING    --PageBatch / RoundEnd (RoundAck) / VcpuState-------------&gt; RECEIVING
  *   RECEIVING    --StopAndCopyDone (digest checked; Ready)-----------------&gt; AWAIT_COMMIT
- *   AWAIT_COMMIT --Commit (guest started; Resumed)-------------------------&gt; RUNNING
+ *   RECEIVING    --ClockProbe (ClockReply, at once)------------------------&gt; RECEIVING
+ *   AWAIT_COMMIT --Commit (guest started; Resumed)-------------------------&gt; AWAIT_LATENCY_REQUEST
  *                                               or, with the check after resume, AWAIT_DIGEST_CHECK
- *   AWAIT_DIGEST_CHECK --DigestCheck (ours back; mismatch stops the guest)--&gt; RUNNING
+ *   AWAIT_DIGEST_CHECK --DigestCheck (ours back; mismatch stops the guest)--&gt; AWAIT_LATENCY_REQUEST
+ *   AWAIT_LATENCY_REQUEST --LatencyRequest (after its window, LatencyReport)--&gt; RUNNING
  * </pre>
  *
  * Any failure before COMMIT throws, and the caller discards the guest: it never ran here. After
  * COMMIT the guest is ours; a failed digest check after resume leaves it unverified (or, on a
- * mismatch, stopped) but never fails the migration. Not thread-safe: one thread steps it.
+ * mismatch, stopped) but never fails the migration, and a missing latency request only leaves the
+ * source without the "after" figures. Not thread-safe: one thread steps it.
  */
 final class DestinationSession {
     /** Where the incoming migration stands; {@code RUNNING} is final. */
-    enum State { AWAIT_OFFER, RECEIVING, AWAIT_COMMIT, AWAIT_DIGEST_CHECK, RUNNING }
+    enum State { AWAIT_OFFER, RECEIVING, AWAIT_COMMIT, AWAIT_DIGEST_CHECK, AWAIT_LATENCY_REQUEST, RUNNING }
 
     private final DestinationOptions options;
     private final Outcomes outcomes;
@@ -70,6 +83,8 @@ final class DestinationSession {
     private long resumedAtNanos;
     private double verifyMs;
     private DigestVerdict digest;
+    private LatencyMonitor latency;
+    private LatencySummary afterLatency;
 
     DestinationSession(DestinationOptions options, Outcomes outcomes, Consumer<MigrationDestination.Phase> phases,
                        Connection connection, String vmName, byte[] migrationId) {
@@ -98,18 +113,22 @@ final class DestinationSession {
                     if (!(before == State.RECEIVING && message instanceof PageBatch)) ReferenceCountUtil.release(message);
                 }
             } catch (Exception e) {
-                if (state != State.AWAIT_DIGEST_CHECK) throw e;
-                // After COMMIT the guest is ours: without the source's digest it keeps running, unverified.
+                if (state != State.AWAIT_DIGEST_CHECK && state != State.AWAIT_LATENCY_REQUEST) throw e;
+                // After COMMIT the guest is ours: without the source's digest it keeps running, unverified;
+                // without its latency request, the source simply goes without the "after" figures.
                 if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-                digest = DigestVerdict.notVerified(Errors.describe(e));
+                if (state == State.AWAIT_DIGEST_CHECK) digest = DigestVerdict.notVerified(Errors.describe(e));
                 state = State.RUNNING;
             }
         }
-        return new MigrationDestination.Incoming(vm, rounds, pagesReceived, bytesReceived, resumedAtNanos, verifyMs, digest);
+        if (latency != null) latency.close();
+        return new MigrationDestination.Incoming(vm, rounds, pagesReceived, bytesReceived, resumedAtNanos, verifyMs, digest,
+                afterLatency);
     }
 
     /** Discards the guest unless it started: call when the migration ends, however it ends. */
     void close() {
+        if (latency != null) latency.close();
         if (started) return;
         if (vm != null) vm.close();
         if (pending) outcomes.abandon(migrationId);
@@ -118,6 +137,7 @@ final class DestinationSession {
     /** One message in the current state; returns the next state. The source's Abort ends any state before RUNNING. */
     State step(Message message) throws Exception {
         if (message instanceof Abort abort) {
+            if (state == State.AWAIT_LATENCY_REQUEST) return State.RUNNING;
             if (state == State.AWAIT_DIGEST_CHECK) {
                 digest = DigestVerdict.notVerified("the source aborted the digest check: " + abort.reason());
                 return State.RUNNING;
@@ -129,6 +149,7 @@ final class DestinationSession {
             case RECEIVING -> receiving(message);
             case AWAIT_COMMIT -> awaitingCommit(message);
             case AWAIT_DIGEST_CHECK -> awaitingDigestCheck(message);
+            case AWAIT_LATENCY_REQUEST -> awaitingLatencyRequest(message);
             case RUNNING -> throw invalid(message);
         };
     }
@@ -154,7 +175,9 @@ final class DestinationSession {
     private State awaitingOffer(Message message) throws Exception {
         if (message instanceof GuestOffer offer) {
             GuestProgram program = new OfferAdmission(options).admit(connection, offer);
-            vm = VirtualMachine.incoming(vmName, new GuestConfig(offer.memoryBytes(), offer.pageSize(), offer.vcpus()), program);
+            // The guest's heartbeats follow this host's wall clock (shifted too, under --clock-skew).
+            vm = VirtualMachine.incoming(vmName, new GuestConfig(offer.memoryBytes(), offer.pageSize(), offer.vcpus()), program,
+                    CpuScheduler.DEFAULT_PERIOD, options.clock().wallClock());
             digests = new PageDigests(vm.memory());
             sink = new GuestPages(vm.memory(), digests);
             vcpuStates = new io.livemig.emulator.VcpuState[vm.config().vcpus()];
@@ -196,6 +219,10 @@ final class DestinationSession {
             return State.RECEIVING;
         }
         if (message instanceof StopAndCopyDone done) return stopAndCopyDone(done);
+        if (message instanceof ClockProbe probe) {
+            connection.send(ClockSync.answer(probe, options.clock()));
+            return State.RECEIVING;
+        }
         throw new ProtocolException("unexpected " + message.type() + " while receiving pages");
     }
 
@@ -239,20 +266,48 @@ final class DestinationSession {
         if (!outcomes.commit(migrationId)) {
             throw new MigrationException("COMMIT arrived after the source was told this destination would not run the guest");
         }
+        HandoverEvent event = new HandoverEvent();
+        event.begin();
+        latency = LatencyMonitor.start(vm, options.clock(), LatencyPhase.AFTER);
         vm.start();
         started = true;
-        resumedAtNanos = System.nanoTime();
+        resumedAtNanos = options.clock().monotonicNanos();
         long firstOp = awaitFirstOp();
         try {
             connection.send(new Resumed(resumedAtNanos, firstOp));
         } catch (Exception e) {
             // The guest is ours after COMMIT: a lost confirmation only costs the source its figures.
         }
+        event.side = "destination";
+        event.downtimeNanos = -1;
+        event.appDowntimeNanos = -1;
+        event.commit();
         if (!digestAfterResume) {
             digest = DigestVerdict.matched();
-            return State.RUNNING;
+            return State.AWAIT_LATENCY_REQUEST;
         }
         return State.AWAIT_DIGEST_CHECK;
+    }
+
+    /**
+     * The source's last message: report the guest's operation latencies over its first
+     * {@code windowNanos} here (sent when that much time has passed since the resume), or nothing.
+     */
+    private State awaitingLatencyRequest(Message message) throws Exception {
+        if (!(message instanceof LatencyRequest request)) throw invalid(message);
+        if (request.windowNanos() == 0) return State.RUNNING;
+        long wait = resumedAtNanos + request.windowNanos() - options.clock().monotonicNanos();
+        if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        latency.close();
+        afterLatency = latency.summary(LatencyPhase.AFTER);
+        List<LatencyReport.Interval> intervals = new ArrayList<>();
+        for (LatencySample sample : latency.samples()) {
+            if (intervals.size() == LatencyReport.MAX_INTERVALS) break;
+            long start = Math.max(0, sample.startNanos() - resumedAtNanos);
+            intervals.add(new LatencyReport.Interval(start, Math.max(start, sample.endNanos() - resumedAtNanos), sample.summary()));
+        }
+        connection.send(new LatencyReport(request.windowNanos(), afterLatency, intervals)).await(options.messageTimeout().toMillis());
+        return State.RUNNING;
     }
 
     /**
@@ -270,13 +325,14 @@ final class DestinationSession {
             digest = DigestVerdict.mismatch("memory digest mismatch after resume: destination " + Long.toHexString(ours)
                     + ", source " + Long.toHexString(source.memoryDigest()));
         }
-        return State.RUNNING;
+        return State.AWAIT_LATENCY_REQUEST;
     }
 
     private MigrationException invalid(Message message) {
         String expected = switch (state) {
             case AWAIT_COMMIT -> "COMMIT during the handover";
             case AWAIT_DIGEST_CHECK -> "DIGEST_CHECK during the digest check";
+            case AWAIT_LATENCY_REQUEST -> "LATENCY_REQUEST after the handover";
             default -> "no message";
         };
         return new MigrationException("protocol error: expected " + expected + ", got " + message.type(),

@@ -1,5 +1,7 @@
 package io.livemig.migrator.migration;
 
+import io.livemig.migrator.clock.ClockOffset;
+import io.livemig.migrator.jfr.HandoverEvent;
 import io.livemig.migrator.protocol.Commit;
 import io.livemig.migrator.protocol.DigestCheck;
 import io.livemig.migrator.protocol.Resumed;
@@ -24,10 +26,12 @@ final class Handover {
 
     MigrationStats run() throws Exception {
         session.listener.phase("handover");
+        HandoverEvent event = new HandoverEvent();
+        event.begin();
         MigrationOptions options = session.options;
         SourceTimeline t = session.timeline;
         session.cancellation.commit(); // from here a cancel is refused; a cancel that came first ends it here
-        long commitStart = System.nanoTime();
+        long commitStart = session.clock.monotonicNanos();
         ChannelFuture commit = session.connection.send(new Commit());
         if (!commit.await(options.replyTimeout().toMillis()) || !commit.isSuccess()) {
             throw new MigrationException("COMMIT could not be sent: " + Errors.describe(commit.cause()));
@@ -40,28 +44,46 @@ final class Handover {
             return new InDoubtResolver(session, report).resolve(e);
         }
         session.vm.markMigrated();
-        t.downtimeNanos = resumed.resumedAtNanos() - t.pauseStartNanos;
-        t.guestBackNanos = resumed.resumedAtNanos();
-        t.resumeNanos = resumed.resumedAtNanos() - commitStart;
+        // The destination's readings, in the source's time base: its clocks may be anywhere.
+        ClockOffset offset = session.clockOffset != null ? session.clockOffset : ClockOffset.SAME_HOST;
+        long resumedHere = offset.toSourceNanos(resumed.resumedAtNanos());
+        t.downtimeNanos = resumedHere - t.pauseStartNanos;
+        t.guestBackNanos = resumedHere;
+        t.resumeNanos = resumedHere - commitStart;
         if (resumed.firstOpMicros() > 0 && t.lastHeartbeatMicros > 0) {
-            t.appDowntimeMs = (resumed.firstOpMicros() - t.lastHeartbeatMicros) / 1000.0;
+            t.appDowntimeMs = (offset.toSourceWallMicros(resumed.firstOpMicros()) - t.lastHeartbeatMicros) / 1000.0;
         }
+        session.latency.resumedThere(t.pauseStartNanos, resumedHere, t.appDowntimeMs);
+        event.side = "source";
+        event.downtimeNanos = t.downtimeNanos;
+        event.appDowntimeNanos = t.appDowntimeMs < 0 ? -1 : (long) (t.appDowntimeMs * 1e6);
+        event.clockUncertaintyNanos = offset.uncertaintyNanos();
+        event.commit();
+        String note = null;
         try {
-            return options.verifyAfterResume() ? checkDigestAfterResume() : report.stats(MigrationStatus.COMPLETED, null);
+            if (options.verifyAfterResume()) note = checkDigestAfterResume();
         } catch (Exception e) {
-            return report.stats(MigrationStatus.COMPLETED, "the digest check after resume did not finish: " + Errors.describe(e));
+            note = "the digest check after resume did not finish: " + Errors.describe(e);
         }
+        t.endNanos = session.clock.monotonicNanos();
+        try {
+            session.latency.collectAfter(resumedHere);
+        } catch (Exception e) {
+            // Figures only: the migration is complete; the "after" latencies are left out.
+            if (note == null) note = "no operation latencies from the destination: " + Errors.describe(e);
+        }
+        return report.stats(MigrationStatus.COMPLETED, note);
     }
 
-    /** The deferred check: the source's digest at pause against the destination's at resume. */
-    private MigrationStats checkDigestAfterResume() throws Exception {
+    /** The deferred check: the source's digest at pause against the destination's at resume; returns a note on a mismatch. */
+    private String checkDigestAfterResume() throws Exception {
         long source = session.vm.memory().digest(); // the paused memory, unchanged since the pause
         session.connection.send(new DigestCheck(source));
         DigestCheck destination = Replies.expect(session.connection, DigestCheck.class, session.options.replyTimeout(),
                 "the digest check");
         session.digestVerified = destination.memoryDigest() == source;
-        return report.stats(MigrationStatus.COMPLETED, session.digestVerified ? null
+        return session.digestVerified ? null
                 : "memory digest mismatch found after resume: source " + Long.toHexString(source) + ", destination "
-                + Long.toHexString(destination.memoryDigest()) + "; the destination stopped the guest");
+                + Long.toHexString(destination.memoryDigest()) + "; the destination stopped the guest";
     }
 }

@@ -22,10 +22,13 @@ import java.util.function.Consumer;
 public final class MigrationDestination {
     /**
      * What an incoming migration delivered: the guest (running, unless the digest check after
-     * resume found a mismatch and stopped it), the figures of its arrival and the digest verdict.
+     * resume found a mismatch and stopped it), the figures of its arrival ({@code resumedAtNanos} on
+     * this host's monotonic clock), the digest verdict, and {@code afterLatency}: the guest's
+     * operation latencies over the window the source asked for (null if it asked for none).
      */
     public record Incoming(VirtualMachine vm, int rounds, long pagesReceived, long bytesReceived,
-                           long resumedAtNanos, double verifyMs, DigestVerdict digest) {
+                           long resumedAtNanos, double verifyMs, DigestVerdict digest,
+                           io.livemig.migrator.protocol.LatencyReport.LatencySummary afterLatency) {
         public boolean digestVerified() {
             return digest.verified();
         }

@@ -1,5 +1,7 @@
 package io.livemig.migrator.migration;
 
+import io.livemig.migrator.clock.HostClock;
+
 import java.time.Duration;
 
 /**
@@ -15,9 +17,13 @@ import java.time.Duration;
  *                            instead of before: the full read of source memory leaves the downtime,
  *                            and a mismatch is reported (and the destination stops the guest) instead
  *                            of prevented
+ * @param clock               this host's clocks (the source's time base for every figure)
+ * @param latencyWindow       how long the destination follows the guest's operation latencies after
+ *                            the resume and reports them back (the "after" phase); 0 = not at all
  */
 public record MigrationOptions(long bandwidthBytesPerS, Duration downtimeLimit, int maxRounds, double maxVolumeFactor,
-                               Duration connectTimeout, Duration replyTimeout, boolean verifyAfterResume) {
+                               Duration connectTimeout, Duration replyTimeout, boolean verifyAfterResume,
+                               HostClock clock, Duration latencyWindow) {
     public static final Duration DEFAULT_DOWNTIME_LIMIT = Duration.ofMillis(300);
     public static final int DEFAULT_MAX_ROUNDS = 30;
     public static final double DEFAULT_MAX_VOLUME_FACTOR = 3.0;
@@ -29,26 +35,39 @@ public record MigrationOptions(long bandwidthBytesPerS, Duration downtimeLimit, 
         if (downtimeLimit.isNegative() || downtimeLimit.isZero()) throw new IllegalArgumentException("downtime limit must be > 0");
         if (maxRounds < 1) throw new IllegalArgumentException("max rounds must be >= 1, got " + maxRounds);
         if (!(maxVolumeFactor >= 1)) throw new IllegalArgumentException("max volume factor must be >= 1");
+        if (latencyWindow.isNegative() || latencyWindow.toNanos() > io.livemig.migrator.protocol.LatencyRequest.MAX_WINDOW_NANOS) {
+            throw new IllegalArgumentException("latency window must be 0..60 s, got " + latencyWindow);
+        }
     }
 
     public static MigrationOptions defaults() {
         return new MigrationOptions(0, DEFAULT_DOWNTIME_LIMIT, DEFAULT_MAX_ROUNDS, DEFAULT_MAX_VOLUME_FACTOR,
-                DEFAULT_CONNECT_TIMEOUT, DEFAULT_REPLY_TIMEOUT, false);
+                DEFAULT_CONNECT_TIMEOUT, DEFAULT_REPLY_TIMEOUT, false, HostClock.SYSTEM, Duration.ZERO);
     }
 
     public MigrationOptions withBandwidth(long bytesPerS) {
-        return new MigrationOptions(bytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume);
+        return new MigrationOptions(bytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, clock, latencyWindow);
     }
 
     public MigrationOptions withDowntimeLimit(Duration limit) {
-        return new MigrationOptions(bandwidthBytesPerS, limit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume);
+        return new MigrationOptions(bandwidthBytesPerS, limit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, clock, latencyWindow);
     }
 
     public MigrationOptions withMaxRounds(int rounds) {
-        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, rounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume);
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, rounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, clock, latencyWindow);
     }
 
     public MigrationOptions withVerifyAfterResume(boolean after) {
-        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, after);
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, after, clock, latencyWindow);
+    }
+
+    public MigrationOptions withClock(HostClock hostClock) {
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout,
+                verifyAfterResume, hostClock, latencyWindow);
+    }
+
+    public MigrationOptions withLatencyWindow(Duration window) {
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout,
+                verifyAfterResume, clock, window);
     }
 }

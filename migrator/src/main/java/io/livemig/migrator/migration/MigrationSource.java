@@ -24,21 +24,30 @@ public final class MigrationSource {
     private final MigrationOptions options;
     private final MigrationListener listener;
     private final Handshake handshake;
-    private final double appOpsPerSBefore;
+    private final Baseline baseline;
     private Cancellation cancellation = new Cancellation();
 
     /**
      * @param appOpsPerSBefore the guest's throughput before the migration, measured by the caller
-     *                         (the baseline for the work lost during migration)
+     *                         (the baseline for the work lost during migration; 0 = none)
      */
     public MigrationSource(VirtualMachine vm, ConvergencePolicy policy, MigrationOptions options,
                            MigrationListener listener, Handshake handshake, double appOpsPerSBefore) {
+        this(vm, policy, options, listener, handshake, Baseline.of(appOpsPerSBefore));
+    }
+
+    /**
+     * @param baseline the guest's throughput before the migration, and the latency monitor of that
+     *                 window ({@link Baseline#measure}), which the migration carries on and closes
+     */
+    public MigrationSource(VirtualMachine vm, ConvergencePolicy policy, MigrationOptions options,
+                           MigrationListener listener, Handshake handshake, Baseline baseline) {
         this.vm = vm;
         this.policy = policy;
         this.options = options;
         this.listener = listener;
         this.handshake = handshake;
-        this.appOpsPerSBefore = appOpsPerSBefore;
+        this.baseline = baseline;
     }
 
     /** Lets {@code token} cancel this migration (from any thread) until it commits; returns this. */
@@ -57,15 +66,17 @@ public final class MigrationSource {
      * the stats say so.
      */
     public MigrationStats migrate(Transport transport, HostPort to) {
-        SourceSession session = new SourceSession(vm, policy, options, listener, handshake, transport, to, appOpsPerSBefore);
+        SourceSession session = new SourceSession(vm, policy, options, listener, handshake, transport, to, baseline);
         session.cancellation = cancellation;
         SourceReport report = new SourceReport(session);
-        session.timeline.startNanos = System.nanoTime();
+        session.timeline.startNanos = session.clock.monotonicNanos();
         session.timeline.opsAtStart = vm.totalOps();
         if (vm.state() != VmState.RUNNING) {
             cancellation.unbind();
+            if (baseline.latency() != null) baseline.latency().close();
             return failed(session, report, "the guest is " + vm.state() + ", not RUNNING");
         }
+        session.latency = new SourceLatency(session);
         cancellation.bind(() -> vm.scheduler().unthrottle());
         listener.phase("setup");
         try {
@@ -74,6 +85,7 @@ public final class MigrationSource {
             session.connection = transport.connect(to, options.connectTimeout());
             new SourceSetup(session).run();
             int rounds = new PrecopyRounds(session, new StopRule(options, vm.memory().sizeBytes())).run();
+            SourceClock.measure(session, "switch-over"); // the link is idle: every round is acknowledged
             // Mode switch: a post-copy phase would take over here (resume on the destination first,
             // then push and serve the remaining pages) instead of the stop-and-copy.
             new StopAndCopy(session).run(rounds);
@@ -87,6 +99,7 @@ public final class MigrationSource {
             return failed(session, report, Errors.describe(e));
         } finally {
             cancellation.unbind();
+            session.latency.close();
             giveGuestBack(session);
             if (session.connection != null) session.connection.close();
         }

@@ -2,6 +2,8 @@ package io.livemig.migrator.migration;
 
 import io.livemig.emulator.CpuScheduler;
 import io.livemig.emulator.DirtyLog;
+import io.livemig.migrator.jfr.RoundEvent;
+import io.livemig.migrator.jfr.ThrottleChangeEvent;
 import io.livemig.migrator.policy.RoundFigures;
 import io.livemig.migrator.protocol.RoundAck;
 import io.livemig.migrator.protocol.RoundEnd;
@@ -40,7 +42,9 @@ final class PrecopyRounds {
         while (true) {
             session.cancellation.check();
             double capDuring = scheduler.minCapPct();
-            long roundStart = System.nanoTime();
+            RoundEvent event = new RoundEvent();
+            event.begin();
+            long roundStart = session.clock.monotonicNanos();
             int current = round;
             PageSender.Sent sent = session.sender.send(session.pending, round == 0,
                     (done, total) -> {
@@ -49,15 +53,22 @@ final class PrecopyRounds {
                     });
             session.connection.send(new RoundEnd(round, sent.pages()));
             awaitRoundAck(round);
-            long roundNanos = System.nanoTime() - roundStart;
+            long roundNanos = session.clock.monotonicNanos() - roundStart;
             long dirtyPages = log.syncAndClear(session.pending);
             session.figures.account(sent, roundNanos, dirtyPages, pageSize);
             RoundFigures figures = new RoundFigures(round, sent.pages(), sent.bytes(), roundNanos, dirtyPages, pageSize,
                     capDuring, session.options.downtimeLimit().toNanos(), session.figures.transferredBytes(),
                     session.sinceStartNanos());
             session.listener.round(session.figures.record(figures, 100 - capDuring, false), figures.remainingDirtyBytes());
+            commit(event, figures, capDuring);
+            ThrottleChangeEvent change = new ThrottleChangeEvent();
+            double capBefore = scheduler.minCapPct();
+            long limitBefore = scheduler.dirtyLimit(0);
             session.policy.afterRound(figures, scheduler);
             session.figures.noteThrottle(scheduler, pageSize);
+            if (scheduler.minCapPct() != capBefore || scheduler.dirtyLimit(0) != limitBefore) {
+                commit(change, round, capBefore, limitBefore, scheduler, pageSize);
+            }
             round++;
             // The stop rule's verdict is recorded here (a convergence verdict would be recorded beside it).
             Optional<StopReason> stop = stopRule.afterRound(figures);
@@ -66,6 +77,28 @@ final class PrecopyRounds {
                 return round;
             }
         }
+    }
+
+    private static void commit(RoundEvent event, RoundFigures figures, double capDuring) {
+        event.round = figures.round();
+        event.pagesSent = figures.pagesSent();
+        event.bytesSent = figures.bytesSent();
+        event.dirtyPages = figures.dirtyPages();
+        event.dirtyRateBytesPerSecond = (long) figures.dirtyRateBytesPerSec();
+        event.transferRateBytesPerSecond = (long) figures.transferRateBytesPerSec();
+        event.throttle = (100 - capDuring) / 100;
+        event.commit();
+    }
+
+    private void commit(ThrottleChangeEvent event, int round, double capBefore, long limitBefore, CpuScheduler scheduler,
+                        int pageSize) {
+        event.policy = session.policy.name();
+        event.round = round;
+        event.throttleBefore = (100 - capBefore) / 100;
+        event.throttleAfter = (100 - scheduler.minCapPct()) / 100;
+        event.dirtyLimitBeforeBytesPerSecond = limitBefore * pageSize;
+        event.dirtyLimitAfterBytesPerSecond = scheduler.dirtyLimit(0) * pageSize;
+        event.commit();
     }
 
     private void awaitRoundAck(int round) throws Exception {

@@ -14,21 +14,26 @@ final class SourceReport {
     }
 
     MigrationStats stats(MigrationStatus status, String error) {
-        long now = System.nanoTime();
+        long now = session.timeline.endNanos > 0 ? session.timeline.endNanos : session.clock.monotonicNanos();
         SourceTimeline t = session.timeline;
         SourceFigures f = session.figures;
         GuestMemory memory = session.vm.memory();
         MigrationOptions options = session.options;
         // Work lost: from the start until the guest ran again (destination resume, or now if it
-        // never left), at the pre-migration rate, minus the work done on the source meanwhile.
+        // never left), at the guest's demonstrated rate, minus the work done on the source meanwhile.
+        // The demonstrated rate is the higher of the baseline's and the pre-copy's: a guest that ran
+        // faster during pre-copy than in its baseline window (still warming up then) showed it could.
         long endNanos = t.guestBackNanos > 0 ? t.guestBackNanos : now;
         long opsNow = t.opsAtPause >= 0 ? t.opsAtPause
                 : session.vm.state() == VmState.RUNNING ? session.vm.totalOps() : t.opsAtStart;
         long opsDone = opsNow - t.opsAtStart;
-        double opsExpected = session.appOpsPerSBefore * (endNanos - t.startNanos) / 1e9;
+        double opsPerSDuring = t.opsAtPause >= 0 ? t.opsPerSDuring
+                : opsDone * 1e9 / Math.max(1, now - t.startNanos);
+        double referenceOpsPerS = Math.max(session.baseline.opsPerS(), opsPerSDuring);
+        double opsExpected = referenceOpsPerS * (endNanos - t.startNanos) / 1e9;
         long opsLost = (long) Math.max(0, opsExpected - opsDone);
         double lostPct = opsExpected <= 0 ? 0 : 100.0 * opsLost / opsExpected;
-        return MigrationStats.builder()
+        MigrationStats.Builder stats = MigrationStats.builder()
                 .status(status)
                 .policy(session.policy.name())
                 .memoryBytes(memory.sizeBytes())
@@ -53,14 +58,20 @@ final class SourceReport {
                 .downtimeLimitMs(Millis.of(options.downtimeLimit().toNanos()))
                 .maxThrottlePct(f.maxThrottlePct())
                 .digestVerified(session.digestVerified)
-                .appOpsPerSBefore(session.appOpsPerSBefore)
+                .appOpsPerSBefore(session.baseline.opsPerS())
                 .appOpsPerSDuring(t.opsPerSDuring)
                 .appOpsLost(opsLost)
                 .appWorkLostPct(lostPct)
                 .appliedDirtyLimitBytesPerS(f.appliedDirtyLimitBytesPerS())
                 .stopReason(session.stopReason)
                 .error(error)
-                .roundsDetail(f.rounds())
-                .build();
+                .roundsDetail(f.rounds());
+        if (session.clockOffset != null) {
+            stats.clockUncertaintyMs(session.clockOffset.uncertaintyMs())
+                    .clockOffsetMs(session.clockOffset.monotonicOffsetNanos() / 1e6)
+                    .wallClockOffsetMs(session.clockOffset.wallOffsetMicros() / 1e3);
+        }
+        if (session.latency != null) session.latency.report(stats);
+        return stats.build();
     }
 }

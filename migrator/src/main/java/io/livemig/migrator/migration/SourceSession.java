@@ -2,6 +2,8 @@ package io.livemig.migrator.migration;
 
 import io.livemig.emulator.DirtyBitmap;
 import io.livemig.emulator.VirtualMachine;
+import io.livemig.migrator.clock.ClockOffset;
+import io.livemig.migrator.clock.HostClock;
 import io.livemig.migrator.policy.ConvergencePolicy;
 import io.livemig.migrator.stats.StopReason;
 import io.livemig.migrator.transport.Connection;
@@ -21,8 +23,10 @@ final class SourceSession {
     final Handshake handshake;
     final Transport transport;
     final HostPort to;
-    /** The guest's throughput before the migration, measured by the caller: the baseline of work lost. */
-    final double appOpsPerSBefore;
+    /** The guest's throughput (and latencies) before the migration, measured by the caller: the baseline of work lost. */
+    final Baseline baseline;
+    /** This host's clocks: the time base of every figure. */
+    final HostClock clock;
 
     final SourceFigures figures = new SourceFigures();
     final SourceTimeline timeline = new SourceTimeline();
@@ -42,11 +46,15 @@ final class SourceSession {
     Cancellation cancellation = new Cancellation();
     /** The caps were lifted (and the guest resumed unless committed): done once, as early as possible. */
     boolean guestGivenBack;
+    /** The latest measured offset of the destination's clocks; null until measured. */
+    ClockOffset clockOffset;
+    /** The guest's operation latencies through the migration; null before the migration starts. */
+    SourceLatency latency;
     /** Why pre-copy stopped: the stop rule's verdict, recorded by {@link PrecopyRounds}. */
     StopReason stopReason;
 
     SourceSession(VirtualMachine vm, ConvergencePolicy policy, MigrationOptions options, MigrationListener listener,
-                  Handshake handshake, Transport transport, HostPort to, double appOpsPerSBefore) {
+                  Handshake handshake, Transport transport, HostPort to, Baseline baseline) {
         this.vm = vm;
         this.policy = policy;
         this.options = options;
@@ -54,7 +62,8 @@ final class SourceSession {
         this.handshake = handshake;
         this.transport = transport;
         this.to = to;
-        this.appOpsPerSBefore = appOpsPerSBefore;
+        this.baseline = baseline;
+        this.clock = options.clock();
     }
 
     int pageSize() {
@@ -62,6 +71,6 @@ final class SourceSession {
     }
 
     long sinceStartNanos() {
-        return System.nanoTime() - timeline.startNanos;
+        return clock.monotonicNanos() - timeline.startNanos;
     }
 }

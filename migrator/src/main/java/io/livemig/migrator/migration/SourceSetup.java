@@ -33,6 +33,7 @@ final class SourceSetup {
             // A destination that refused our handshake may have closed already: its queued answer says why.
         }
         Replies.expect(session.connection, Accept.class, options.replyTimeout(), "the guest offer");
+        SourceClock.measure(session, "setup");
         session.timeline.setupNanos = session.sinceStartNanos();
         session.sender = new PageSender(session.connection, new GuestPages(memory, null), limiter(options, session.cancellation),
                 encoder(memory));

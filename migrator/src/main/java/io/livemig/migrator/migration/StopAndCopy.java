@@ -2,6 +2,7 @@ package io.livemig.migrator.migration;
 
 import io.livemig.emulator.GuestMemory;
 import io.livemig.emulator.VirtualMachine;
+import io.livemig.migrator.jfr.StopAndCopyEvent;
 import io.livemig.migrator.policy.RoundFigures;
 import io.livemig.migrator.protocol.Ready;
 import io.livemig.migrator.protocol.StopAndCopyDone;
@@ -25,15 +26,18 @@ final class StopAndCopy {
     void run(int round) throws Exception {
         session.cancellation.check();
         session.listener.phase("stop-and-copy");
+        StopAndCopyEvent event = new StopAndCopyEvent();
+        event.begin();
         VirtualMachine vm = session.vm;
         GuestMemory memory = vm.memory();
         SourceTimeline t = session.timeline;
-        t.pauseStartNanos = System.nanoTime();
+        t.pauseStartNanos = session.clock.monotonicNanos();
         t.pauseNanos = vm.pause();
         t.opsAtPause = vm.totalOps();
         t.opsPerSDuring = (t.opsAtPause - t.opsAtStart) * 1e9 / Math.max(1, t.pauseStartNanos - t.startNanos);
         t.lastHeartbeatMicros = vm.lastHeartbeatMicros();
-        long transferStart = System.nanoTime();
+        session.latency.paused();
+        long transferStart = session.clock.monotonicNanos();
         // The paused memory no longer changes: digest it on another core while the last pages go
         // out; or, with the check after resume, later, so it does not compete with the handover.
         boolean afterResume = session.options.verifyAfterResume();
@@ -43,8 +47,8 @@ final class StopAndCopy {
         for (io.livemig.emulator.VcpuState state : vm.saveVcpuStates()) {
             session.connection.send(new VcpuState(state.vcpu(), state.registers()));
         }
-        t.finalTransferNanos = System.nanoTime() - transferStart;
-        long waitStart = System.nanoTime();
+        t.finalTransferNanos = session.clock.monotonicNanos() - transferStart;
+        long waitStart = session.clock.monotonicNanos();
         session.connection.send(afterResume
                 ? new StopAndCopyDone(0, t.pauseStartNanos, true)
                 : new StopAndCopyDone(digest.join(), t.pauseStartNanos, false));
@@ -54,8 +58,14 @@ final class StopAndCopy {
                 session.sinceStartNanos());
         session.listener.round(session.figures.record(figures, 100, true), figures.remainingDirtyBytes());
         Replies.expect(session.connection, Ready.class, session.options.replyTimeout(), "stop-and-copy");
-        t.verifyNanos = System.nanoTime() - waitStart;
+        t.verifyNanos = session.clock.monotonicNanos() - waitStart;
         session.digestVerified = !afterResume;
+        event.pagesSent = sent.pages();
+        event.bytesSent = sent.bytes();
+        event.pauseNanos = t.pauseNanos;
+        event.finalTransferNanos = t.finalTransferNanos;
+        event.verifyNanos = t.verifyNanos;
+        event.commit();
     }
 
     private static CompletableFuture<Long> digestInBackground(GuestMemory memory) {

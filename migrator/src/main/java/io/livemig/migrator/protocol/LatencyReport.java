@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Destination to source: the guest's operation latencies over its first {@code windowNanos} on the
  * destination (the "after" phase), as a summary (operations, p50, p99, p99.9, max, in nanoseconds)
- * and as a timeline of intervals whose start is in nanoseconds since the resume.
+ * and as a timeline of sampling intervals, in nanoseconds since the resume.
  */
 public record LatencyReport(long windowNanos, LatencySummary summary, List<Interval> intervals) implements Message {
     /** At most this many intervals (a minute at the 100 ms sampling period). */
@@ -22,10 +22,11 @@ public record LatencyReport(long windowNanos, LatencySummary summary, List<Inter
         }
     }
 
-    /** One sampling interval: its start in nanoseconds since the resume, and its summary. */
-    public record Interval(long startNanos, LatencySummary summary) {
+    /** One sampling interval, {@code [startNanos, endNanos)} in nanoseconds since the resume, and its summary. */
+    public record Interval(long startNanos, long endNanos, LatencySummary summary) {
         public Interval {
             ProtocolLimits.checkRange("startNanos", startNanos, 0, Long.MAX_VALUE);
+            ProtocolLimits.checkRange("endNanos", endNanos, startNanos, Long.MAX_VALUE);
         }
     }
 

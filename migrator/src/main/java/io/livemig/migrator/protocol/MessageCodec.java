@@ -137,7 +137,7 @@ public final class MessageCodec {
             throw new ProtocolException("LATENCY_REPORT of " + count + " intervals exceeds " + LatencyReport.MAX_INTERVALS);
         }
         java.util.List<LatencyReport.Interval> intervals = new java.util.ArrayList<>(count);
-        for (int i = 0; i < count; i++) intervals.add(new LatencyReport.Interval(in.readLong(), readLatencySummary(in)));
+        for (int i = 0; i < count; i++) intervals.add(new LatencyReport.Interval(in.readLong(), in.readLong(), readLatencySummary(in)));
         return new LatencyReport(windowNanos, summary, intervals);
     }
 
@@ -237,7 +237,7 @@ public final class MessageCodec {
                 writeLatencySummary(out, m.summary());
                 out.writeShort(m.intervals().size());
                 for (LatencyReport.Interval interval : m.intervals()) {
-                    out.writeLong(interval.startNanos());
+                    out.writeLong(interval.startNanos()).writeLong(interval.endNanos());
                     writeLatencySummary(out, interval.summary());
                 }
             }
@@ -250,7 +250,7 @@ public final class MessageCodec {
     private static int payloadSizeHint(Message message) {
         if (message instanceof PageBatch batch) return PageBatch.HEADER_BYTES + batch.entries().readableBytes();
         if (message instanceof MissingMap map) return 12 + map.wordCount() * Long.BYTES;
-        if (message instanceof LatencyReport report) return 64 + 48 * report.intervals().size();
+        if (message instanceof LatencyReport report) return 64 + 56 * report.intervals().size();
         return 64;
     }
 

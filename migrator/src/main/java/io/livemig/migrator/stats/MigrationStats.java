@@ -15,9 +15,10 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>{@code downtimeMs}: host downtime, from the source's pause request to the destination's
- *   guest running (CLOCK_MONOTONIC, comparable between JVMs on one host);</li>
+ *   guest running, in the source's time base (the destination's clock converted with the measured
+ *   offset);</li>
  *   <li>{@code appDowntimeMs}: the gap the guest itself sees, its last operation on the source to
- *   its first on the destination (heartbeats, wall clock);</li>
+ *   its first on the destination (heartbeats, wall clocks, converted likewise);</li>
  *   <li>{@code pauseMs}, {@code finalTransferMs}, {@code verifyMs}, {@code resumeMs}: the parts of
  *   the host downtime (pause latency, last pages and vCPU state, digests, commit and resume);</li>
  *   <li>{@code appOpsPerSDuring}: the guest's throughput from the start of the migration to the
@@ -27,7 +28,14 @@ import java.util.Objects;
  *   those it did: throttling and the downtime both count;</li>
  *   <li>{@code appliedDirtyLimitBytesPerS}: the per-vCPU dirty limit a policy applied (0 if none);</li>
  *   <li>{@code sourceGuestVerified}: after a failure, whether the guest kept running on the source
- *   and passed its own check (absent when not checked).</li>
+ *   and passed its own check (absent when not checked);</li>
+ *   <li>{@code clockUncertaintyMs}: half the round trip of the clock sample the destination's
+ *   readings were converted with (-1: not measured); {@code clockOffsetMs}, {@code wallClockOffsetMs}:
+ *   the destination's monotonic and wall clocks minus the source's;</li>
+ *   <li>{@code opLatencyUs...}: the guest's operation latencies in microseconds, as it lived them, in
+ *   the phases before (baseline window), during (migration start until the guest ran on the
+ *   destination) and after (its first moments there); -1 when the phase had no operation or was not
+ *   measured; {@code opLatencyTimeline}: the same per sampling interval.</li>
  * </ul>
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -64,11 +72,25 @@ public record MigrationStats(
         StopReason stopReason,
         Boolean sourceGuestVerified,
         String error,
-        List<RoundStats> roundsDetail) {
+        double clockUncertaintyMs,
+        double clockOffsetMs,
+        double wallClockOffsetMs,
+        double opLatencyUsP50Before,
+        double opLatencyUsP99Before,
+        double opLatencyUsP50During,
+        double opLatencyUsP99During,
+        double opLatencyUsP999During,
+        double opLatencyUsMaxDuring,
+        double opLatencyUsP50After,
+        double opLatencyUsP99After,
+        double opLatencyUsMaxAfter,
+        List<RoundStats> roundsDetail,
+        List<LatencyPoint> opLatencyTimeline) {
 
     public MigrationStats {
         Objects.requireNonNull(status, "status");
         roundsDetail = List.copyOf(roundsDetail);
+        opLatencyTimeline = opLatencyTimeline == null ? null : List.copyOf(opLatencyTimeline);
     }
 
     public static Builder builder() {
@@ -110,7 +132,20 @@ public record MigrationStats(
                 .stopReason(stopReason)
                 .sourceGuestVerified(sourceGuestVerified)
                 .error(error)
-                .roundsDetail(roundsDetail);
+                .clockUncertaintyMs(clockUncertaintyMs)
+                .clockOffsetMs(clockOffsetMs)
+                .wallClockOffsetMs(wallClockOffsetMs)
+                .opLatencyUsP50Before(opLatencyUsP50Before)
+                .opLatencyUsP99Before(opLatencyUsP99Before)
+                .opLatencyUsP50During(opLatencyUsP50During)
+                .opLatencyUsP99During(opLatencyUsP99During)
+                .opLatencyUsP999During(opLatencyUsP999During)
+                .opLatencyUsMaxDuring(opLatencyUsMaxDuring)
+                .opLatencyUsP50After(opLatencyUsP50After)
+                .opLatencyUsP99After(opLatencyUsP99After)
+                .opLatencyUsMaxAfter(opLatencyUsMaxAfter)
+                .roundsDetail(roundsDetail)
+                .opLatencyTimeline(opLatencyTimeline);
     }
 
     @JsonIgnore
@@ -155,6 +190,19 @@ public record MigrationStats(
         private Boolean sourceGuestVerified;
         private String error;
         private List<RoundStats> roundsDetail = List.of();
+        private double clockUncertaintyMs = -1;
+        private double clockOffsetMs = 0;
+        private double wallClockOffsetMs = 0;
+        private double opLatencyUsP50Before = -1;
+        private double opLatencyUsP99Before = -1;
+        private double opLatencyUsP50During = -1;
+        private double opLatencyUsP99During = -1;
+        private double opLatencyUsP999During = -1;
+        private double opLatencyUsMaxDuring = -1;
+        private double opLatencyUsP50After = -1;
+        private double opLatencyUsP99After = -1;
+        private double opLatencyUsMaxAfter = -1;
+        private List<LatencyPoint> opLatencyTimeline;
 
         private Builder() {}
 
@@ -191,8 +239,23 @@ public record MigrationStats(
         public Builder sourceGuestVerified(Boolean sourceGuestVerified) { this.sourceGuestVerified = sourceGuestVerified; return this; }
         public Builder error(String error) { this.error = error; return this; }
         public Builder roundsDetail(List<RoundStats> roundsDetail) { this.roundsDetail = roundsDetail; return this; }
+        public Builder clockUncertaintyMs(double clockUncertaintyMs) { this.clockUncertaintyMs = clockUncertaintyMs; return this; }
+        public Builder clockOffsetMs(double clockOffsetMs) { this.clockOffsetMs = clockOffsetMs; return this; }
+        public Builder wallClockOffsetMs(double wallClockOffsetMs) { this.wallClockOffsetMs = wallClockOffsetMs; return this; }
+        public Builder opLatencyUsP50Before(double opLatencyUsP50Before) { this.opLatencyUsP50Before = opLatencyUsP50Before; return this; }
+        public Builder opLatencyUsP99Before(double opLatencyUsP99Before) { this.opLatencyUsP99Before = opLatencyUsP99Before; return this; }
+        public Builder opLatencyUsP50During(double opLatencyUsP50During) { this.opLatencyUsP50During = opLatencyUsP50During; return this; }
+        public Builder opLatencyUsP99During(double opLatencyUsP99During) { this.opLatencyUsP99During = opLatencyUsP99During; return this; }
+        public Builder opLatencyUsP999During(double opLatencyUsP999During) { this.opLatencyUsP999During = opLatencyUsP999During; return this; }
+        public Builder opLatencyUsMaxDuring(double opLatencyUsMaxDuring) { this.opLatencyUsMaxDuring = opLatencyUsMaxDuring; return this; }
+        public Builder opLatencyUsP50After(double opLatencyUsP50After) { this.opLatencyUsP50After = opLatencyUsP50After; return this; }
+        public Builder opLatencyUsP99After(double opLatencyUsP99After) { this.opLatencyUsP99After = opLatencyUsP99After; return this; }
+        public Builder opLatencyUsMaxAfter(double opLatencyUsMaxAfter) { this.opLatencyUsMaxAfter = opLatencyUsMaxAfter; return this; }
+        public Builder opLatencyTimeline(List<LatencyPoint> opLatencyTimeline) { this.opLatencyTimeline = opLatencyTimeline; return this; }
         public MigrationStats build() {
-            return new MigrationStats(status, policy, memoryBytes, pageSize, vcpus, workload, rounds, totalTimeMs, setupTimeMs, downtimeMs, appDowntimeMs, pauseMs, finalTransferMs, verifyMs, resumeMs, transferredBytes, normalPages, zeroPages, dirtyRateBytesPerS, bandwidthBytesPerS, bandwidthLimitBytesPerS, downtimeLimitMs, maxThrottlePct, digestVerified, appOpsPerSBefore, appOpsPerSDuring, appOpsLost, appWorkLostPct, appliedDirtyLimitBytesPerS, stopReason, sourceGuestVerified, error, roundsDetail);
+            return new MigrationStats(status, policy, memoryBytes, pageSize, vcpus, workload, rounds, totalTimeMs, setupTimeMs, downtimeMs, appDowntimeMs, pauseMs, finalTransferMs, verifyMs, resumeMs, transferredBytes, normalPages, zeroPages, dirtyRateBytesPerS, bandwidthBytesPerS, bandwidthLimitBytesPerS, downtimeLimitMs, maxThrottlePct, digestVerified, appOpsPerSBefore, appOpsPerSDuring, appOpsLost, appWorkLostPct, appliedDirtyLimitBytesPerS, stopReason, sourceGuestVerified, error,
+                    clockUncertaintyMs, clockOffsetMs, wallClockOffsetMs, opLatencyUsP50Before, opLatencyUsP99Before, opLatencyUsP50During, opLatencyUsP99During, opLatencyUsP999During, opLatencyUsMaxDuring, opLatencyUsP50After, opLatencyUsP99After, opLatencyUsMaxAfter,
+                    roundsDetail, opLatencyTimeline);
         }
     }
 }
