@@ -100,6 +100,10 @@ class PhaseCutTest {
                 Message m = c.receive(STEP);
                 ReferenceCountUtil.release(m);
                 if (m instanceof PageBatch && cut == Cut.MID_ROUND_0) return;
+                if (m instanceof io.livemig.migrator.protocol.ClockProbe probe) {
+                    c.send(new io.livemig.migrator.protocol.ClockReply(probe.sourceNanos(), System.nanoTime(),
+                            io.livemig.emulator.WallClock.SYSTEM.currentTimeMicros()));
+                }
                 if (m instanceof io.livemig.migrator.protocol.RoundEnd end) {
                     c.send(new io.livemig.migrator.protocol.RoundAck(end.round(), end.pagesSent()));
                 }
