@@ -96,6 +96,10 @@ class MigrationFiguresTest {
         }
         assertThat(count(events, "io.livemig.StopAndCopy")).isEqualTo(1);
         assertThat(count(events, "io.livemig.ClockSync")).isEqualTo(2);
+        RecordedEvent stopAndCopy = events.stream().filter(e -> e.getEventType().getName().equals("io.livemig.StopAndCopy")).findFirst().orElseThrow();
+        events.stream().filter(e -> e.getEventType().getName().equals("io.livemig.ClockSync")).forEach(sync ->
+                assertThat(sync.getEndTime()).as("the clock exchange (%s) is over before the pause", sync.getString("when"))
+                        .isBeforeOrEqualTo(stopAndCopy.getStartTime()));
         // Both ends ran in this JVM: one Handover event each.
         assertThat(events.stream().filter(e -> e.getEventType().getName().equals("io.livemig.Handover"))
                 .map(e -> e.getString("side"))).containsExactlyInAnyOrder("source", "destination");

@@ -108,8 +108,9 @@ class DestinationVerdictTest {
     /** The source's phases, one by one, up to RESUMED; the guest is the destination's from here. */
     private static SourceSession handedOver(VirtualMachine vm, Transport transport, HostPort to) throws Exception {
         SourceSession session = new SourceSession(vm, new NoConvergencePolicy(), AFTER_RESUME, MigrationListener.SILENT,
-                new Handshake(), transport, to, 0);
+                new Handshake(), transport, to, Baseline.NONE);
         session.timeline.startNanos = System.nanoTime();
+        session.latency = new SourceLatency(session);
         session.connection = transport.connect(to, WAIT);
         new SourceSetup(session).run();
         int rounds = new PrecopyRounds(session, new StopRule(AFTER_RESUME, vm.memory().sizeBytes())).run();
