@@ -33,7 +33,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * of the two always sees the other), so the bulk of loads, with no waiter, take no lock. When the
  * last page arrives the owning {@link GuestMemory} returns to its plain access path.
  *
- * <p>Loads do not mark the dirty log: a page arriving from the source is not a guest write.
+ * <p>Loads do not mark the dirty log: a page arriving from the source is not a guest write. With
+ * {@link PageDigests}, a load records the page's CRC after the copy and before the page becomes
+ * present, so the CRC is of the page as it arrived, before any vCPU could write it.
  */
 public final class MissingPages {
     private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(byte[].class);
@@ -44,6 +46,7 @@ public final class MissingPages {
 
     private final GuestMemory memory;
     private final PageFaultHandler handler;
+    private final PageDigests digests;
     private final Runnable onAllPresent;
     private final byte[] states;
     private final long pageCount;
@@ -62,13 +65,15 @@ public final class MissingPages {
     private final Recorder latencyRecorder = new Recorder(3);
     private final Histogram latencyTotal = new Histogram(3);
 
-    MissingPages(GuestMemory memory, DirtyBitmap missing, int vcpus, PageFaultHandler handler, Runnable onAllPresent) {
+    MissingPages(GuestMemory memory, DirtyBitmap missing, int vcpus, PageFaultHandler handler, PageDigests digests,
+                 Runnable onAllPresent) {
         if (missing.pageCount() != memory.pageCount()) {
             throw new IllegalArgumentException("missing-page bitmap for " + missing.pageCount() + " pages, memory has " + memory.pageCount());
         }
         if (vcpus < 1) throw new IllegalArgumentException("vcpus must be at least 1, got " + vcpus);
         this.memory = memory;
         this.handler = handler;
+        this.digests = digests;
         this.onAllPresent = onAllPresent;
         this.pageCount = memory.pageCount();
         this.states = new byte[Math.toIntExact(pageCount)];
@@ -141,6 +146,7 @@ public final class MissingPages {
         if (!claim(page)) return false;
         try {
             memory.loadPage(page, srcAddress);
+            if (digests != null) digests.recordFromAnyThread(page);
         } catch (RuntimeException e) {
             STATE.setVolatile(states, (int) page, MISSING);
             throw e;
@@ -154,6 +160,7 @@ public final class MissingPages {
         if (!claim(page)) return false;
         try {
             memory.loadPage(page, src, offset);
+            if (digests != null) digests.recordFromAnyThread(page);
         } catch (RuntimeException e) {
             STATE.setVolatile(states, (int) page, MISSING);
             throw e;
@@ -167,6 +174,7 @@ public final class MissingPages {
         if (!claim(page)) return false;
         try {
             memory.zeroPage(page);
+            if (digests != null) digests.recordZero(page);
         } catch (RuntimeException e) {
             STATE.setVolatile(states, (int) page, MISSING);
             throw e;
