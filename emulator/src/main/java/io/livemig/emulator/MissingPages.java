@@ -234,6 +234,9 @@ public final class MissingPages {
         return (byte) STATE.getAcquire(states, (int) page) == REQUESTED;
     }
 
+    /** Pages of the whole memory, present or not. */
+    public long pageCount() { return pageCount; }
+
     /** Pages not present yet. */
     public long remainingPages() { return remaining.get(); }
 
