@@ -36,6 +36,9 @@ final class SourceCommand implements Callable<Integer> {
     @Mixin
     PolicyOptions policyOptions;
 
+    @Mixin
+    ModeOptions modeOptions;
+
     @Option(names = "--to", required = true, paramLabel = "HOST:PORT", converter = Converters.Address.class,
             description = "The destination's address.")
     HostPort to;
@@ -82,18 +85,21 @@ final class SourceCommand implements Callable<Integer> {
         Handshake handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
         ConnectionOptions connectionOptions = tls.connectionOptions();
         MigrationOptions options = MigrationOptions.defaults().withBandwidth(bandwidth).withDowntimeLimit(downtimeLimit)
-                .withMaxRounds(maxRounds).withVerifyAfterResume(verify == VerifyWhen.AFTER_RESUME);
+                .withMaxRounds(maxRounds).withVerifyAfterResume(verify == VerifyWhen.AFTER_RESUME)
+                .withPostcopy(modeOptions.create());
         try (VirtualMachine vm = guest.boot("source"); Transport transport = Transport.create(connectionOptions)) {
             GuestMeter meter = new GuestMeter(vm);
             vm.start();
             GuestMeter.Sample before = meter.sample();
             Thread.sleep(Math.max(1, migrateAfter.toMillis()));
             double opsPerSBefore = GuestMeter.opsPerSecond(before, meter.sample());
-            System.err.printf("livemig source: migrating %s (%s, %d vCPU) to %s with policy %s%n", vm.program().spec(),
-                    io.livemig.workloads.Sizes.human(vm.memory().sizeBytes()), vm.config().vcpus(), to, policy.name());
+            System.err.printf("livemig source: migrating %s (%s, %d vCPU) to %s with policy %s, mode %s%n", vm.program().spec(),
+                    io.livemig.workloads.Sizes.human(vm.memory().sizeBytes()), vm.config().vcpus(), to, policy.name(),
+                    options.mode().word());
             MigrationStats stats = new MigrationSource(vm, policy, options, new RoundPrinter(), handshake, opsPerSBefore)
                     .migrate(transport, to);
-            if (!stats.completed()) stats = stats.withSourceGuestVerified(checkSourceGuest(vm, meter));
+            // A guest lost in post-copy was stopped here: there is nothing left to check.
+            if (!stats.completed() && vm.state() != VmState.STOPPED) stats = stats.withSourceGuestVerified(checkSourceGuest(vm, meter));
             printSummary(stats);
             if (statsJson != null) StatsJson.write(statsJson, stats);
             return stats.completed() && stats.digestVerified() ? Cli.EXIT_OK : Cli.EXIT_FAILED;
@@ -118,6 +124,13 @@ final class SourceCommand implements Callable<Integer> {
                             + "total %.0f ms, %.1f MiB sent, max throttle %.1f %%, %s%n",
                     s.policy(), s.rounds(), s.stopReason(), s.downtimeMs(), s.appDowntimeMs(), s.totalTimeMs(),
                     s.transferredBytes() / 1048576.0, s.maxThrottlePct(), s.digestVerified() ? "digest verified" : "DIGEST NOT VERIFIED");
+            if (!s.postcopy().mode().equals("precopy") && s.postcopy().postcopyTimeMs() > 0) {
+                System.out.printf("post-copy: %.0f ms, %d pages pushed, %d requested, %d faults, fault latency p50 %.0f us, "
+                                + "p99 %.0f us, max %.0f us, blocktime %.1f ms%n",
+                        s.postcopy().postcopyTimeMs(), s.postcopy().postcopyPagesPushed(), s.postcopy().postcopyPagesRequested(),
+                        s.postcopy().postcopyFaults(), s.postcopy().faultLatencyUsP50(), s.postcopy().faultLatencyUsP99(),
+                        s.postcopy().faultLatencyUsMax(), s.postcopy().blocktimeMs());
+            }
             if (s.error() != null) System.out.println("note: " + s.error());
         } else {
             System.out.println("migration failed: " + s.error());

@@ -15,7 +15,6 @@ import io.livemig.migrator.protocol.MissingMap;
 import io.livemig.migrator.protocol.PageBatch;
 import io.livemig.migrator.protocol.PostcopyComplete;
 import io.livemig.migrator.protocol.PostcopyPushDone;
-import io.livemig.migrator.protocol.PostcopyResume;
 import io.livemig.migrator.protocol.PostcopyResumeAck;
 import io.livemig.migrator.protocol.ProtocolException;
 import io.livemig.migrator.transport.Connection;
@@ -102,6 +101,7 @@ final class DestinationPostcopy {
             requesterThread.join(1_000);
             Connection r = requests;
             if (r != null) r.close();
+            main.close(); // the migration is over on this side (the first main connection's owner closes it again: no harm)
         }
     }
 
@@ -255,11 +255,6 @@ final class DestinationPostcopy {
 
     private void linkBroken(Throwable cause) {
         if (linkFailure == null) linkFailure = cause;
-    }
-
-    /** The first message on a returning source's connection must be its resume. */
-    static boolean isResume(Message message, byte[] migrationId) {
-        return message instanceof PostcopyResume resume && java.util.Arrays.equals(resume.migrationId(), migrationId);
     }
 
     private static Thread daemon(Runnable body, String name) {

@@ -15,9 +15,11 @@ import java.time.Duration;
  *                            instead of before: the full read of source memory leaves the downtime,
  *                            and a mismatch is reported (and the destination stops the guest) instead
  *                            of prevented
+ * @param postcopy            the mode (precopy by default) and the post-copy knobs
  */
 public record MigrationOptions(long bandwidthBytesPerS, Duration downtimeLimit, int maxRounds, double maxVolumeFactor,
-                               Duration connectTimeout, Duration replyTimeout, boolean verifyAfterResume) {
+                               Duration connectTimeout, Duration replyTimeout, boolean verifyAfterResume,
+                               PostcopyOptions postcopy) {
     public static final Duration DEFAULT_DOWNTIME_LIMIT = Duration.ofMillis(300);
     public static final int DEFAULT_MAX_ROUNDS = 30;
     public static final double DEFAULT_MAX_VOLUME_FACTOR = 3.0;
@@ -29,26 +31,37 @@ public record MigrationOptions(long bandwidthBytesPerS, Duration downtimeLimit, 
         if (downtimeLimit.isNegative() || downtimeLimit.isZero()) throw new IllegalArgumentException("downtime limit must be > 0");
         if (maxRounds < 1) throw new IllegalArgumentException("max rounds must be >= 1, got " + maxRounds);
         if (!(maxVolumeFactor >= 1)) throw new IllegalArgumentException("max volume factor must be >= 1");
+        if (postcopy == null) throw new IllegalArgumentException("postcopy options are required (PostcopyOptions.PRECOPY)");
     }
 
     public static MigrationOptions defaults() {
         return new MigrationOptions(0, DEFAULT_DOWNTIME_LIMIT, DEFAULT_MAX_ROUNDS, DEFAULT_MAX_VOLUME_FACTOR,
-                DEFAULT_CONNECT_TIMEOUT, DEFAULT_REPLY_TIMEOUT, false);
+                DEFAULT_CONNECT_TIMEOUT, DEFAULT_REPLY_TIMEOUT, false,
+                PostcopyOptions.PRECOPY);
     }
 
     public MigrationOptions withBandwidth(long bytesPerS) {
-        return new MigrationOptions(bytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume);
+        return new MigrationOptions(bytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, postcopy);
     }
 
     public MigrationOptions withDowntimeLimit(Duration limit) {
-        return new MigrationOptions(bandwidthBytesPerS, limit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume);
+        return new MigrationOptions(bandwidthBytesPerS, limit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, postcopy);
     }
 
     public MigrationOptions withMaxRounds(int rounds) {
-        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, rounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume);
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, rounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, postcopy);
     }
 
     public MigrationOptions withVerifyAfterResume(boolean after) {
-        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, after);
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, after, postcopy);
+    }
+
+    public MigrationOptions withPostcopy(PostcopyOptions options) {
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout,
+                verifyAfterResume, options);
+    }
+
+    public MigrationMode mode() {
+        return postcopy.mode();
     }
 }

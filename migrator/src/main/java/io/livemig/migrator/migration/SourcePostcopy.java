@@ -153,6 +153,7 @@ final class SourcePostcopy {
         } finally {
             stopServer();
             if (requests != null) requests.close();
+            main.close();
         }
     }
 

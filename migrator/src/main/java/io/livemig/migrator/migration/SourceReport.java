@@ -4,6 +4,7 @@ import io.livemig.emulator.GuestMemory;
 import io.livemig.emulator.VmState;
 import io.livemig.migrator.stats.MigrationStats;
 import io.livemig.migrator.stats.MigrationStatus;
+import io.livemig.migrator.stats.PostcopyStats;
 
 /** Turns a source session, however far it got, into its {@link MigrationStats}. */
 final class SourceReport {
@@ -21,8 +22,9 @@ final class SourceReport {
         MigrationOptions options = session.options;
         // Work lost: from the start until the guest ran again (destination resume, or now if it
         // never left), at the pre-migration rate, minus the work done on the source meanwhile.
-        long endNanos = t.guestBackNanos > 0 ? t.guestBackNanos : now;
-        long opsNow = t.opsAtPause >= 0 ? t.opsAtPause
+        // After post-copy: until the destination confirmed the last page, counting its work meanwhile.
+        long endNanos = t.postcopyEndNanos > 0 ? t.postcopyEndNanos : t.guestBackNanos > 0 ? t.guestBackNanos : now;
+        long opsNow = t.opsAtPostcopyEnd >= 0 ? t.opsAtPostcopyEnd : t.opsAtPause >= 0 ? t.opsAtPause
                 : session.vm.state() == VmState.RUNNING ? session.vm.totalOps() : t.opsAtStart;
         long opsDone = opsNow - t.opsAtStart;
         double opsExpected = session.appOpsPerSBefore * (endNanos - t.startNanos) / 1e9;
@@ -61,6 +63,7 @@ final class SourceReport {
                 .stopReason(session.stopReason)
                 .error(error)
                 .roundsDetail(f.rounds())
+                .postcopy(session.postcopyStats != null ? session.postcopyStats : PostcopyStats.none(options.mode().word()))
                 .build();
     }
 }

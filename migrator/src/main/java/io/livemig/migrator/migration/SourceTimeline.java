@@ -21,4 +21,7 @@ final class SourceTimeline {
     long downtimeNanos = -1;
     double appDowntimeMs = -1;
     double opsPerSDuring;
+    /** Post-copy: when the destination confirmed the last page, and the guest's op count then (its status page). */
+    long postcopyEndNanos = -1;
+    long opsAtPostcopyEnd = -1;
 }

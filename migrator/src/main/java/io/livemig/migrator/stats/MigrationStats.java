@@ -3,6 +3,7 @@ package io.livemig.migrator.stats;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import java.util.List;
 import java.util.Objects;
@@ -27,7 +28,10 @@ import java.util.Objects;
  *   those it did: throttling and the downtime both count;</li>
  *   <li>{@code appliedDirtyLimitBytesPerS}: the per-vCPU dirty limit a policy applied (0 if none);</li>
  *   <li>{@code sourceGuestVerified}: after a failure, whether the guest kept running on the source
- *   and passed its own check (absent when not checked).</li>
+ *   and passed its own check (absent when not checked);</li>
+ *   <li>{@code postcopy}: the mode and the post-copy figures, written as flat keys ({@code mode},
+ *   {@code postcopy_time_ms}, ..., see {@link PostcopyStats}); in post-copy {@code downtimeMs} is
+ *   the switch-over pause.</li>
  * </ul>
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -64,11 +68,13 @@ public record MigrationStats(
         StopReason stopReason,
         Boolean sourceGuestVerified,
         String error,
-        List<RoundStats> roundsDetail) {
+        List<RoundStats> roundsDetail,
+        @JsonUnwrapped PostcopyStats postcopy) {
 
     public MigrationStats {
         Objects.requireNonNull(status, "status");
         roundsDetail = List.copyOf(roundsDetail);
+        if (postcopy == null) postcopy = PostcopyStats.none("precopy");
     }
 
     public static Builder builder() {
@@ -110,7 +116,8 @@ public record MigrationStats(
                 .stopReason(stopReason)
                 .sourceGuestVerified(sourceGuestVerified)
                 .error(error)
-                .roundsDetail(roundsDetail);
+                .roundsDetail(roundsDetail)
+                .postcopy(postcopy);
     }
 
     @JsonIgnore
@@ -155,6 +162,7 @@ public record MigrationStats(
         private Boolean sourceGuestVerified;
         private String error;
         private List<RoundStats> roundsDetail = List.of();
+        private PostcopyStats postcopy = PostcopyStats.none("precopy");
 
         private Builder() {}
 
@@ -191,8 +199,9 @@ public record MigrationStats(
         public Builder sourceGuestVerified(Boolean sourceGuestVerified) { this.sourceGuestVerified = sourceGuestVerified; return this; }
         public Builder error(String error) { this.error = error; return this; }
         public Builder roundsDetail(List<RoundStats> roundsDetail) { this.roundsDetail = roundsDetail; return this; }
+        public Builder postcopy(PostcopyStats postcopy) { this.postcopy = postcopy; return this; }
         public MigrationStats build() {
-            return new MigrationStats(status, policy, memoryBytes, pageSize, vcpus, workload, rounds, totalTimeMs, setupTimeMs, downtimeMs, appDowntimeMs, pauseMs, finalTransferMs, verifyMs, resumeMs, transferredBytes, normalPages, zeroPages, dirtyRateBytesPerS, bandwidthBytesPerS, bandwidthLimitBytesPerS, downtimeLimitMs, maxThrottlePct, digestVerified, appOpsPerSBefore, appOpsPerSDuring, appOpsLost, appWorkLostPct, appliedDirtyLimitBytesPerS, stopReason, sourceGuestVerified, error, roundsDetail);
+            return new MigrationStats(status, policy, memoryBytes, pageSize, vcpus, workload, rounds, totalTimeMs, setupTimeMs, downtimeMs, appDowntimeMs, pauseMs, finalTransferMs, verifyMs, resumeMs, transferredBytes, normalPages, zeroPages, dirtyRateBytesPerS, bandwidthBytesPerS, bandwidthLimitBytesPerS, downtimeLimitMs, maxThrottlePct, digestVerified, appOpsPerSBefore, appOpsPerSDuring, appOpsLost, appWorkLostPct, appliedDirtyLimitBytesPerS, stopReason, sourceGuestVerified, error, roundsDetail, postcopy);
         }
     }
 }
