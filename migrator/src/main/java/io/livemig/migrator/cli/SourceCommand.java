@@ -159,6 +159,12 @@ final class SourceCommand implements Callable<Integer> {
         }
 
         @Override
+        public void phase(String phase) {
+            // The switch is worth a line of its own: from here the guest runs on the destination.
+            if (phase.equals("post-copy")) System.err.println("livemig source: switching to post-copy");
+        }
+
+        @Override
         public void round(RoundStats round, long remainingDirtyBytes) {
             if (barShown) {
                 System.err.print("\r" + " ".repeat(BAR_WIDTH + 40) + "\r");

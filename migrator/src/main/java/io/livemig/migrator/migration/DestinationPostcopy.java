@@ -43,8 +43,8 @@ final class DestinationPostcopy {
     record Result(FaultFigures faults, long pagesLoaded, long pagesDropped, long bytesReceived, long recoveries,
                   long postcopyNanos, boolean digestVerified) {}
 
-    /** Grace beyond the source's recover timeout: its last attempt may start just before its deadline. */
-    private static final Duration RECOVER_GRACE = Duration.ofSeconds(2);
+    /** Grace beyond the source's recover timeout (its last attempt may start just before its deadline): as long again, at most 2 s. */
+    private static final Duration MAX_RECOVER_GRACE = Duration.ofSeconds(2);
     private static final Duration POLL = Duration.ofMillis(50);
 
     private final DestinationOptions options;
@@ -150,7 +150,8 @@ final class DestinationPostcopy {
         Connection r = requests;
         requests = null;
         if (r != null) r.close();
-        long deadline = brokenAt + recoverTimeout.plus(RECOVER_GRACE).toNanos();
+        Duration grace = recoverTimeout.compareTo(MAX_RECOVER_GRACE) < 0 ? recoverTimeout : MAX_RECOVER_GRACE;
+        long deadline = brokenAt + recoverTimeout.plus(grace).toNanos();
         while (true) {
             Connection back = door.awaitResume(deadline);
             if (back == null) {
