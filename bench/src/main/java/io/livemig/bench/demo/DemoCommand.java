@@ -6,7 +6,9 @@ import io.livemig.emulator.VirtualMachine;
 import io.livemig.migrator.cli.Cli;
 import io.livemig.migrator.cli.UsageException;
 import io.livemig.migrator.migration.Handshake;
+import io.livemig.migrator.migration.MigrationMode;
 import io.livemig.migrator.migration.MigrationOptions;
+import io.livemig.migrator.migration.PostcopyOptions;
 import io.livemig.migrator.migration.MigrationSource;
 import io.livemig.migrator.policy.PolicySettings;
 import io.livemig.migrator.stats.MigrationStats;
@@ -64,6 +66,10 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Policies to compare, in order (default: ${DEFAULT-VALUE}).")
     List<String> policies;
 
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "precopy", completionCandidates = ModeWords.class,
+            description = "How each migration moves the guest: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); see 'livemig source --help'.")
+    String mode;
+
     @Option(names = "--migrate-after", paramLabel = "DURATION", defaultValue = "1s",
             description = "Run the guest this long before each migration (default: ${DEFAULT-VALUE}).")
     String migrateAfter;
@@ -87,17 +93,19 @@ public final class DemoCommand implements Callable<Integer> {
         Duration warmup = Duration.ofNanos(Sizes.parseDurationMicros(migrateAfter) * 1000);
         for (String p : policies)
             if (!PolicySettings.NAMES.contains(p)) throw new UsageException("unknown policy '" + p + "'; known: " + PolicySettings.NAMES);
+        MigrationMode migrationMode = modeOf(mode);
         GuestConfig config = new GuestConfig(memoryBytes, vcpus);
         Workloads.parse(workload).checkFits(config.memoryBytes(), config.pageSize(), config.vcpus());
 
         PrintStream out = System.out;
         boolean terminal = System.console() != null;
-        out.printf("livemig demo: %s on a %s guest with %d vCPU, link %s/s, downtime target %s; policies %s%n",
-                workload, Sizes.human(memoryBytes), vcpus, Sizes.human(bandwidthBytes), downtimeLimit, String.join(", ", policies));
+        out.printf("livemig demo: %s on a %s guest with %d vCPU, link %s/s, downtime target %s; policies %s; mode %s%n",
+                workload, Sizes.human(memoryBytes), vcpus, Sizes.human(bandwidthBytes), downtimeLimit, String.join(", ", policies),
+                migrationMode.word());
         Path workDir = Files.createTempDirectory("livemig-demo");
         List<MigrationStats> results = new ArrayList<>();
         for (String policy : policies) {
-            MigrationStats stats = migrate(policy, config, bandwidthBytes, limit, warmup, workDir,
+            MigrationStats stats = migrate(policy, migrationMode, config, bandwidthBytes, limit, warmup, workDir,
                     new DemoProgress(out, policy, memoryBytes, terminal));
             results.add(stats);
         }
@@ -108,7 +116,8 @@ public final class DemoCommand implements Callable<Integer> {
         return allOk ? Cli.EXIT_OK : Cli.EXIT_FAILED;
     }
 
-    private MigrationStats migrate(String policy, GuestConfig config, long bandwidthBytes, Duration limit, Duration warmup,
+    private MigrationStats migrate(String policy, MigrationMode migrationMode, GuestConfig config, long bandwidthBytes,
+                                   Duration limit, Duration warmup,
                                    Path workDir, DemoProgress progress) throws Exception {
         Path destErr = workDir.resolve("dest-" + policy + ".err");
         try (ChildJvm dest = ChildJvm.start("dest-" + policy, List.of("dest", "--listen", "127.0.0.1:0", "--run-for", "500ms"),
@@ -123,7 +132,8 @@ public final class DemoCommand implements Callable<Integer> {
                 long t0 = System.nanoTime();
                 Thread.sleep(Math.max(1, warmup.toMillis()));
                 double opsPerSBefore = (vm.totalOps() - ops0) * 1e9 / (System.nanoTime() - t0);
-                MigrationOptions options = MigrationOptions.defaults().withBandwidth(bandwidthBytes).withDowntimeLimit(limit);
+                MigrationOptions options = MigrationOptions.defaults().withBandwidth(bandwidthBytes).withDowntimeLimit(limit)
+                        .withPostcopy(PostcopyOptions.of(migrationMode));
                 progress.start();
                 stats = new MigrationSource(vm, PolicySettings.defaults().create(policy), options, progress, new Handshake(),
                         opsPerSBefore).migrate(transport, new HostPort("127.0.0.1", port));
@@ -131,6 +141,19 @@ public final class DemoCommand implements Callable<Integer> {
             }
             if (dest.awaitExit(DEST_EXIT_TIMEOUT) == null) progress.note("destination did not exit in time; stopping it");
             return stats;
+        }
+    }
+
+    private static MigrationMode modeOf(String word) {
+        for (MigrationMode m : MigrationMode.values()) if (m.word().equals(word)) return m;
+        throw new UsageException("--mode must be precopy, postcopy or hybrid, got '" + word + "'");
+    }
+
+    /** The lower-case mode words, for {@code --help}. */
+    static final class ModeWords implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.Arrays.stream(MigrationMode.values()).map(MigrationMode::word).iterator();
         }
     }
 }
