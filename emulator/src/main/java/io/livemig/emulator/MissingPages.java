@@ -79,9 +79,19 @@ public final class MissingPages {
         this.states = new byte[Math.toIntExact(pageCount)];
         this.blockedNanos = new AtomicLongArray(vcpus + 1); // the last slot: threads that are not vCPUs
         long count = 0;
-        for (long page = missing.nextSetPage(0); page >= 0; page = missing.nextSetPage(page + 1)) {
-            states[(int) page] = MISSING;
-            count++;
+        for (int w = 0; w < missing.wordCount(); w++) {
+            long word = missing.word(w);
+            if (word == 0) continue;
+            int base = w << 6;
+            if (word == -1L && base + 64 <= states.length) {
+                java.util.Arrays.fill(states, base, base + 64, MISSING); // a whole word missing: the common case, in bulk
+                count += 64;
+                continue;
+            }
+            for (; word != 0; word &= word - 1) {
+                states[base + Long.numberOfTrailingZeros(word)] = MISSING;
+                count++;
+            }
         }
         remaining.set(count);
         if (count == 0) allPresent.countDown();

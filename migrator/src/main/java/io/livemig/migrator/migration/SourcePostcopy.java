@@ -24,7 +24,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.util.ReferenceCountUtil;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -70,6 +69,8 @@ final class SourcePostcopy {
     private long bytesSent;
     private long recoveries;
     private long resumedAtNanos;
+    /** The digest of the paused memory, once computed (it never changes). */
+    private Long sourceDigest;
 
     SourcePostcopy(VirtualMachine vm, Connection main, Connection requests, PostcopyLinks links, TokenBucketRateLimiter limiter,
                    MigrationOptions options, Duration recoverTimeout) {
@@ -108,17 +109,16 @@ final class SourcePostcopy {
     /** Serves the destination until it confirms every page, reconnecting after a broken link. */
     Result serve() throws MigrationException, InterruptedException {
         long startNanos = System.nanoTime();
-        CompletableFuture<Long> digest = digestInBackground(vm.memory());
         boolean resumedSeen = false;
         try {
             while (true) {
                 try {
+                    startServer(); // the guest's first faults may come before its RESUMED
                     if (!resumedSeen) {
                         resumedAtNanos = Replies.expect(main, Resumed.class, options.replyTimeout(), "the switch to post-copy")
                                 .resumedAtNanos();
                         resumedSeen = true;
                     }
-                    startServer();
                     PagePusher pusher = new PagePusher(main, pages, toSend, limiter, hint, encoder);
                     boolean allSent;
                     try {
@@ -128,11 +128,13 @@ final class SourcePostcopy {
                         bytesSent += pusher.pushedBytes();
                     }
                     if (!allSent) throw new LinkBroken(server.failure());
-                    main.send(new PostcopyPushDone(pushedPages + answeredPages + server.answered(), digest.join()));
+                    // Digested only now: during the push the cores serve the destination's first faults.
+                    if (sourceDigest == null) sourceDigest = vm.memory().digest();
+                    main.send(new PostcopyPushDone(pushedPages + answeredPages + server.answered(), sourceDigest));
                     PostcopyComplete done = awaitConfirmation();
                     stopServer();
                     return new Result(Outcome.COMPLETED, resumedAtNanos, pushedPages, answeredPages, bytesSent, recoveries, done,
-                            digest.join(), System.nanoTime() - startNanos);
+                            sourceDigest, System.nanoTime() - startNanos);
                 } catch (GuestLostException e) {
                     throw e;
                 } catch (InterruptedException e) {
@@ -144,8 +146,9 @@ final class SourcePostcopy {
                         return new Result(Outcome.NEVER_SWITCHED, 0, 0, 0, bytesSent, recoveries, null, 0, System.nanoTime() - startNanos);
                     }
                     if (next instanceof PostcopyLinks.AlreadyComplete done) {
+                        if (sourceDigest == null) sourceDigest = vm.memory().digest();
                         return new Result(Outcome.COMPLETED, resumedAtNanos, pushedPages, answeredPages, bytesSent, recoveries,
-                                done.confirmation(), digest.join(), System.nanoTime() - startNanos);
+                                done.confirmation(), sourceDigest, System.nanoTime() - startNanos);
                     }
                     resumedSeen = true; // the destination answered the resume: it runs the guest
                 }
@@ -209,14 +212,6 @@ final class SourcePostcopy {
         answeredPages += server.answered();
         bytesSent += server.answeredBytes();
         server = null;
-    }
-
-    private static CompletableFuture<Long> digestInBackground(GuestMemory memory) {
-        return CompletableFuture.supplyAsync(memory::digest, runnable -> {
-            Thread thread = new Thread(runnable, "source-digest");
-            thread.setDaemon(true);
-            thread.start();
-        });
     }
 
     /** The request connection failed while the push went on. */

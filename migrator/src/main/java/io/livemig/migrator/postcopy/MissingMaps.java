@@ -12,23 +12,19 @@ public final class MissingMaps {
     private MissingMaps() {
     }
 
-    /** The pages set in {@code pages}, as chunks of at most {@link MissingMap#MAX_WORDS} words. */
+    /** The pages set in {@code pages}, as chunks of at most {@link MissingMap#MAX_WORDS} words, copied word by word. */
     public static List<MissingMap> of(DirtyBitmap pages) {
         List<MissingMap> chunks = new ArrayList<>();
-        long wordCount = (pages.pageCount() + 63) >>> 6;
-        for (long firstWord = 0; firstWord < wordCount; firstWord += MissingMap.MAX_WORDS) {
-            int words = (int) Math.min(MissingMap.MAX_WORDS, wordCount - firstWord);
-            long firstPage = firstWord << 6;
-            long next = pages.nextSetPage(firstPage);
-            if (next < 0) break;
-            if (next >= firstPage + ((long) words << 6)) continue;
+        int wordCount = pages.wordCount();
+        for (int firstWord = 0; firstWord < wordCount; firstWord += MissingMap.MAX_WORDS) {
+            int words = Math.min(MissingMap.MAX_WORDS, wordCount - firstWord);
             long[] chunk = new long[words];
-            long end = Math.min(pages.pageCount(), firstPage + ((long) words << 6));
-            for (long page = next; page >= 0 && page < end; page = pages.nextSetPage(page + 1)) {
-                long offset = page - firstPage;
-                chunk[(int) (offset >>> 6)] |= 1L << offset;
+            boolean any = false;
+            for (int i = 0; i < words; i++) {
+                chunk[i] = pages.word(firstWord + i);
+                any |= chunk[i] != 0;
             }
-            chunks.add(new MissingMap(firstPage, chunk));
+            if (any) chunks.add(new MissingMap((long) firstWord << 6, chunk));
         }
         return chunks;
     }
@@ -40,15 +36,18 @@ public final class MissingMaps {
      * @throws ProtocolException if it marks a page past the guest's end
      */
     public static long addTo(MissingMap map, DirtyBitmap into) {
+        long[] words = map.words();
+        int first = (int) (map.firstPage() >>> 6);
         long marked = 0;
-        for (long offset = 0; offset < map.coveredPages(); offset++) {
-            if (!map.isMissing(offset)) continue;
-            long page = map.firstPage() + offset;
-            if (page >= into.pageCount()) {
-                throw new ProtocolException("missing map marks page " + page + " of a guest with " + into.pageCount() + " pages");
+        for (int i = 0; i < words.length; i++) {
+            if (words[i] == 0) continue;
+            int w = first + i;
+            long lastPage = ((long) w << 6) + 63 - Long.numberOfLeadingZeros(words[i]);
+            if (w >= into.wordCount() || lastPage >= into.pageCount()) {
+                throw new ProtocolException("missing map marks page " + lastPage + " of a guest with " + into.pageCount() + " pages");
             }
-            into.set(page);
-            marked++;
+            marked += Long.bitCount(words[i]);
+            into.orWord(w, words[i]);
         }
         return marked;
     }

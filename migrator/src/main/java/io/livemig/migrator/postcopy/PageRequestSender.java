@@ -22,6 +22,7 @@ public final class PageRequestSender implements Runnable {
     private final Consumer<Throwable> onLinkFailure;
     private Connection connection; // guarded by this
     private boolean reaskAll;      // guarded by this
+    private int attachments;       // guarded by this
     private volatile boolean stopped;
     private long sent;
 
@@ -32,10 +33,14 @@ public final class PageRequestSender implements Runnable {
         this.onLinkFailure = onLinkFailure;
     }
 
-    /** A (new) request connection: every page still requested is asked for again on it first. */
+    /**
+     * A request connection. The first one only carries what vCPUs ask from now on (every request so
+     * far is still in the queue); on a later one, after a broken link, every page still requested is
+     * asked for again first, since requests sent on the broken one may be lost.
+     */
     public synchronized void attach(Connection requests) {
+        this.reaskAll = attachments++ > 0;
         this.connection = requests;
-        this.reaskAll = true;
     }
 
     /** The connection broke: hold requests until the next {@link #attach}. */

@@ -31,11 +31,10 @@ public final class PagesToSend {
     /** Replaces the set with {@code pages}; not concurrent with claims (the pusher and server are stopped). */
     public void reset(DirtyBitmap pages) {
         if (pages.pageCount() != pageCount) throw new IllegalArgumentException("bitmap of " + pages.pageCount() + " pages, not " + pageCount);
-        clear();
         long count = 0;
-        for (long page = pages.nextSetPage(0); page >= 0; page = pages.nextSetPage(page + 1)) {
-            words[(int) (page >>> 6)] |= 1L << page;
-            count++;
+        for (int w = 0; w < words.length; w++) {
+            words[w] = pages.word(w);
+            count += Long.bitCount(words[w]);
         }
         remaining.set(count);
         VarHandle.releaseFence();
