@@ -1,22 +1,18 @@
 package io.livemig.migrator.cli;
 
-import io.livemig.migrator.migration.MigrationMode;
 import io.livemig.migrator.migration.PostcopyOptions;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.Iterator;
-import java.util.Locale;
 
 /** {@code --mode}, {@code --postcopy-after} and {@code --postcopy-recover-timeout}: how the guest moves. */
 final class ModeOptions {
-    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "precopy", converter = ModeConverter.class,
-            completionCandidates = ModeWords.class,
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "precopy", converter = ModeChoice.Converter.class,
+            completionCandidates = ModeChoice.Choices.class,
             description = "How the guest moves: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). precopy: rounds, then stop-and-copy; postcopy: resume on the destination at once, pages follow on demand and by push; hybrid: pre-copy rounds, then post-copy for the rest.")
-    MigrationMode mode;
+    ModeChoice mode;
 
     @Option(names = "--postcopy-after", paramLabel = "N|auto", defaultValue = "auto", converter = SwitchAfterConverter.class,
             description = "hybrid: switch to post-copy after N pre-copy rounds, or auto: as soon as the rounds stop shrinking the dirty set (or the guest outruns a round) (default: ${DEFAULT-VALUE}).")
@@ -28,25 +24,7 @@ final class ModeOptions {
 
     PostcopyOptions create() {
         if (recoverTimeout.isZero() || recoverTimeout.isNegative()) throw new UsageException("--postcopy-recover-timeout must be positive");
-        return new PostcopyOptions(mode, postcopyAfter, recoverTimeout);
-    }
-
-    /** The lower-case words, for {@code --help}. */
-    static final class ModeWords implements Iterable<String> {
-        @Override
-        public Iterator<String> iterator() {
-            return Arrays.stream(MigrationMode.values()).map(MigrationMode::word).iterator();
-        }
-    }
-
-    static final class ModeConverter implements ITypeConverter<MigrationMode> {
-        @Override
-        public MigrationMode convert(String value) {
-            for (MigrationMode m : MigrationMode.values()) {
-                if (m.word().equals(value.strip().toLowerCase(Locale.ROOT))) return m;
-            }
-            throw new TypeConversionException("--mode must be precopy, postcopy or hybrid, got '" + value + "'");
-        }
+        return new PostcopyOptions(mode.mode(), postcopyAfter, recoverTimeout);
     }
 
     static final class SwitchAfterConverter implements ITypeConverter<Integer> {
@@ -59,7 +37,7 @@ final class ModeOptions {
             } catch (NumberFormatException ignored) {
                 // explained below
             }
-            throw new TypeConversionException("--postcopy-after must be a number of rounds >= 1 or auto, got '" + value + "'");
+            throw new TypeConversionException("must be a number of rounds >= 1 or auto, got '" + value + "'");
         }
     }
 }
