@@ -48,7 +48,7 @@ class PostcopyLinkCutTest {
              VirtualMachine vm = VirtualMachine.boot("src", new GuestConfig(32 * MIB, 2), Workloads.parse("kvstore:records=40000,value=128"))) {
             vm.start();
             CountDownLatch inPostcopy = new CountDownLatch(1);
-            CompletableFuture<MigrationStats> result = migrate(vm, transport, relay, Duration.ofSeconds(20), inPostcopy);
+            CompletableFuture<MigrationStats> result = migrate(vm, transport, relay, 8 * MIB, Duration.ofSeconds(20), inPostcopy);
             assertThat(inPostcopy.await(60, TimeUnit.SECONDS)).isTrue();
             Thread.sleep(500);
             assertThat(result).as("32 MiB at 8 MiB/s is still under way").isNotDone();
@@ -72,12 +72,13 @@ class PostcopyLinkCutTest {
         try (Destinations destination = new Destinations();
              CuttableRelay relay = new CuttableRelay(destination.address());
              Transport transport = Transport.create(ConnectionOptions.DEFAULTS);
-             VirtualMachine vm = VirtualMachine.boot("src", new GuestConfig(32 * MIB, 1), Workloads.parse("memwrite:wss=24m,rate=16m"))) {
+             VirtualMachine vm = VirtualMachine.boot("src", new GuestConfig(32 * MIB, 1), Workloads.parse("kvstore:records=40000,value=128"))) {
             vm.start();
             CountDownLatch inPostcopy = new CountDownLatch(1);
-            CompletableFuture<MigrationStats> result = migrate(vm, transport, relay, Duration.ofSeconds(1), inPostcopy);
+            CompletableFuture<MigrationStats> result = migrate(vm, transport, relay, 2 * MIB, Duration.ofSeconds(1), inPostcopy);
             assertThat(inPostcopy.await(60, TimeUnit.SECONDS)).isTrue();
             Thread.sleep(300);
+            assertThat(result).as("the table (about 6 MiB) at 2 MiB/s is still under way").isNotDone();
             relay.refuse(true);
             relay.cutAll();
 
@@ -93,8 +94,8 @@ class PostcopyLinkCutTest {
     }
 
     private static CompletableFuture<MigrationStats> migrate(VirtualMachine vm, Transport transport, CuttableRelay relay,
-                                                             Duration recoverTimeout, CountDownLatch inPostcopy) {
-        MigrationOptions options = MigrationOptions.defaults().withBandwidth(8 * MIB)
+                                                             long bandwidth, Duration recoverTimeout, CountDownLatch inPostcopy) {
+        MigrationOptions options = MigrationOptions.defaults().withBandwidth(bandwidth)
                 .withPostcopy(PostcopyOptions.of(MigrationMode.POSTCOPY).withRecoverTimeout(recoverTimeout));
         MigrationListener listener = new MigrationListener() {
             @Override

@@ -23,6 +23,8 @@ public final class Destinations implements AutoCloseable {
     private final Thread thread;
 
     private volatile boolean vmTaken;
+    private volatile Thread acceptor;
+    private volatile boolean closed;
 
     /** No authentication, default destination options. */
     public Destinations() throws Exception {
@@ -65,7 +67,7 @@ public final class Destinations implements AutoCloseable {
 
     /** Connections after the first (post-copy's request connection, a source back after a broken link, busy refusals), as `livemig dest` handles them. */
     private void startExtraAcceptor(MigrationDestination destination) {
-        Thread acceptor = new Thread(() -> {
+        acceptor = new Thread(() -> {
             while (true) {
                 Connection extra;
                 try {
@@ -89,6 +91,7 @@ public final class Destinations implements AutoCloseable {
         }, "test-destination-acceptor");
         acceptor.setDaemon(true);
         acceptor.start();
+        if (closed) acceptor.interrupt();
     }
 
     public HostPort address() {
@@ -112,9 +115,13 @@ public final class Destinations implements AutoCloseable {
         incoming.thenAccept(i -> {
             if (!vmTaken) i.vm().close();
         });
+        closed = true;
+        Thread extra = acceptor;
+        if (extra != null) extra.interrupt(); // it waits in accept, which a closed listener does not end
         listener.close();
         transport.close();
         thread.join(10_000);
+        if (extra != null) extra.join(10_000);
     }
 
     /** Waits until the guest has done {@code ops} operations (20 s at most). */
