@@ -53,6 +53,26 @@ public final class DirtyBitmap {
         cardinality = 0;
     }
 
+    /** Words of 64 pages each (the last one partly used): for copying a bitmap in bulk, e.g. onto the wire. */
+    public int wordCount() { return words.length; }
+
+    /** Pages {@code 64 * index .. 64 * index + 63}, bit i = page {@code 64 * index + i}. */
+    public long word(int index) { return words[index]; }
+
+    /**
+     * Sets the pages of {@code bits} in word {@code index} (bits past the last page are ignored).
+     *
+     * @return how many of them were not set before
+     */
+    public int orWord(int index, long bits) {
+        if (index == words.length - 1 && (pageCount & 63) != 0) bits &= (1L << pageCount) - 1;
+        long fresh = bits & ~words[index];
+        words[index] |= fresh;
+        int added = Long.bitCount(fresh);
+        cardinality += added;
+        return added;
+    }
+
     /** The first set page at or after {@code from}, or -1. */
     public long nextSetPage(long from) {
         if (from >= pageCount) return -1;

@@ -113,7 +113,13 @@ public final class GuestMemory implements AutoCloseable {
      * @param vcpus the guest's vCPU count, for the blocktime of each
      */
     public MissingPages beginMissing(DirtyBitmap missingPages, int vcpus, PageFaultHandler handler) {
-        MissingPages pages = new MissingPages(this, missingPages, vcpus, handler, this::allPagesPresent);
+        return beginMissing(missingPages, vcpus, handler, null);
+    }
+
+    /** As {@link #beginMissing(DirtyBitmap, int, PageFaultHandler)}, recording each loaded page's CRC in {@code digests}. */
+    public MissingPages beginMissing(DirtyBitmap missingPages, int vcpus, PageFaultHandler handler, PageDigests digests) {
+        if (digests != null && digests.memory() != this) throw new IllegalArgumentException("page digests of another memory");
+        MissingPages pages = new MissingPages(this, missingPages, vcpus, handler, digests, this::allPagesPresent);
         if (access != OPEN || (missing != null && !missing.isComplete())) {
             throw new IllegalStateException(access == CLOSED ? "guest memory is closed" : "pages are already missing");
         }

@@ -33,7 +33,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * of the two always sees the other), so the bulk of loads, with no waiter, take no lock. When the
  * last page arrives the owning {@link GuestMemory} returns to its plain access path.
  *
- * <p>Loads do not mark the dirty log: a page arriving from the source is not a guest write.
+ * <p>Loads do not mark the dirty log: a page arriving from the source is not a guest write. With
+ * {@link PageDigests}, a load records the page's CRC after the copy and before the page becomes
+ * present, so the CRC is of the page as it arrived, before any vCPU could write it.
  */
 public final class MissingPages {
     private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(byte[].class);
@@ -44,6 +46,7 @@ public final class MissingPages {
 
     private final GuestMemory memory;
     private final PageFaultHandler handler;
+    private final PageDigests digests;
     private final Runnable onAllPresent;
     private final byte[] states;
     private final long pageCount;
@@ -62,21 +65,33 @@ public final class MissingPages {
     private final Recorder latencyRecorder = new Recorder(3);
     private final Histogram latencyTotal = new Histogram(3);
 
-    MissingPages(GuestMemory memory, DirtyBitmap missing, int vcpus, PageFaultHandler handler, Runnable onAllPresent) {
+    MissingPages(GuestMemory memory, DirtyBitmap missing, int vcpus, PageFaultHandler handler, PageDigests digests,
+                 Runnable onAllPresent) {
         if (missing.pageCount() != memory.pageCount()) {
             throw new IllegalArgumentException("missing-page bitmap for " + missing.pageCount() + " pages, memory has " + memory.pageCount());
         }
         if (vcpus < 1) throw new IllegalArgumentException("vcpus must be at least 1, got " + vcpus);
         this.memory = memory;
         this.handler = handler;
+        this.digests = digests;
         this.onAllPresent = onAllPresent;
         this.pageCount = memory.pageCount();
         this.states = new byte[Math.toIntExact(pageCount)];
         this.blockedNanos = new AtomicLongArray(vcpus + 1); // the last slot: threads that are not vCPUs
         long count = 0;
-        for (long page = missing.nextSetPage(0); page >= 0; page = missing.nextSetPage(page + 1)) {
-            states[(int) page] = MISSING;
-            count++;
+        for (int w = 0; w < missing.wordCount(); w++) {
+            long word = missing.word(w);
+            if (word == 0) continue;
+            int base = w << 6;
+            if (word == -1L && base + 64 <= states.length) {
+                java.util.Arrays.fill(states, base, base + 64, MISSING); // a whole word missing: the common case, in bulk
+                count += 64;
+                continue;
+            }
+            for (; word != 0; word &= word - 1) {
+                states[base + Long.numberOfTrailingZeros(word)] = MISSING;
+                count++;
+            }
         }
         remaining.set(count);
         if (count == 0) allPresent.countDown();
@@ -141,6 +156,7 @@ public final class MissingPages {
         if (!claim(page)) return false;
         try {
             memory.loadPage(page, srcAddress);
+            if (digests != null) digests.recordFromAnyThread(page);
         } catch (RuntimeException e) {
             STATE.setVolatile(states, (int) page, MISSING);
             throw e;
@@ -154,6 +170,7 @@ public final class MissingPages {
         if (!claim(page)) return false;
         try {
             memory.loadPage(page, src, offset);
+            if (digests != null) digests.recordFromAnyThread(page);
         } catch (RuntimeException e) {
             STATE.setVolatile(states, (int) page, MISSING);
             throw e;
@@ -167,6 +184,7 @@ public final class MissingPages {
         if (!claim(page)) return false;
         try {
             memory.zeroPage(page);
+            if (digests != null) digests.recordZero(page);
         } catch (RuntimeException e) {
             STATE.setVolatile(states, (int) page, MISSING);
             throw e;
@@ -225,6 +243,9 @@ public final class MissingPages {
     public boolean isRequested(long page) {
         return (byte) STATE.getAcquire(states, (int) page) == REQUESTED;
     }
+
+    /** Pages of the whole memory, present or not. */
+    public long pageCount() { return pageCount; }
 
     /** Pages not present yet. */
     public long remainingPages() { return remaining.get(); }

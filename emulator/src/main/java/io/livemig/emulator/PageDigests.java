@@ -11,30 +11,48 @@ import java.util.zip.CRC32C;
  * costing a full read of guest memory inside the downtime. {@link GuestMemory#digest()} computes
  * the same function from scratch, so the two sides compare like with like.
  *
- * <p>Not thread-safe: one receiving thread records.
+ * <p>{@link #record} and {@link #recordZero} are for one receiving thread; post-copy, where pages
+ * land from two connections, uses {@link #recordFromAnyThread}, which keeps its scratch state per
+ * thread. Either way a page's CRC must be recorded before anyone else may write the page (a
+ * post-copy load records it before the page becomes present).
  */
 public final class PageDigests {
     private final GuestMemory memory;
     private final int[] crcs;
     private final ByteBuffer[] chunkViews;
     private final CRC32C crc = new CRC32C();
+    private final ThreadLocal<Scratch> scratch;
+    private final int zeroCrc;
+
+    /** What one recording thread needs: its own CRC and its own views (views have positions). */
+    private record Scratch(CRC32C crc, ByteBuffer[] views) {}
 
     /** Digests of a memory that is all zero now (a fresh destination). */
     public PageDigests(GuestMemory memory) {
         this.memory = memory;
         this.crcs = new int[Math.toIntExact(memory.pageCount())];
-        Arrays.fill(crcs, zeroPageCrc(memory.pageSize()));
+        this.zeroCrc = zeroPageCrc(memory.pageSize());
+        Arrays.fill(crcs, zeroCrc);
         this.chunkViews = memory.chunkViews();
+        this.scratch = ThreadLocal.withInitial(() -> new Scratch(new CRC32C(), memory.chunkViews()));
     }
+
+    GuestMemory memory() { return memory; }
 
     /** Records the CRC of a page just loaded. */
     public void record(long page) {
         crcs[(int) page] = pageCrc(memory, chunkViews, crc, page);
     }
 
+    /** Records the CRC of a page just loaded, from any thread (pages of different threads never overlap). */
+    public void recordFromAnyThread(long page) {
+        Scratch s = scratch.get();
+        crcs[(int) page] = pageCrc(memory, s.views(), s.crc(), page);
+    }
+
     /** Records a page just cleared. */
     public void recordZero(long page) {
-        crcs[(int) page] = zeroPageCrc(memory.pageSize());
+        crcs[(int) page] = zeroCrc;
     }
 
     /** The digest of memory as recorded, equal to {@link GuestMemory#digest()} if nothing else wrote it. */

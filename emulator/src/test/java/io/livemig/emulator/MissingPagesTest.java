@@ -93,6 +93,30 @@ class MissingPagesTest {
     }
 
     @Test
+    void digestsRecordEachPageAsItArrivedNotAsTheGuestLaterWroteIt() {
+        try (GuestMemory source = GuestMemory.allocate(MIB); GuestMemory target = GuestMemory.allocate(MIB)) {
+            for (long a = 0; a < MIB; a += 8) source.writeLong(a, a * 0x9E3779B97F4A7C15L);
+            source.zeroPage(3);
+            DirtyBitmap all = new DirtyBitmap(target.pageCount());
+            all.setAll();
+            PageDigests digests = new PageDigests(target);
+            MissingPages missing = target.beginMissing(all, 1, page -> { }, digests);
+            byte[] page = new byte[PAGE];
+            for (long p = 0; p < target.pageCount(); p++) {
+                if (p == 3) {
+                    missing.loadZero(p);
+                } else {
+                    source.copyPageOut(p, page, 0);
+                    missing.load(p, page, 0);
+                }
+                target.writeLong(p * PAGE, -1); // the guest writes each page right after it lands
+            }
+            assertThat(digests.digest()).isEqualTo(source.digest());
+            assertThat(target.digest()).isNotEqualTo(source.digest());
+        }
+    }
+
+    @Test
     void blocktimeIsChargedToTheVcpuThatWaitedAndLatencyToEachFault() throws Exception {
         try (GuestMemory memory = GuestMemory.allocate(MIB)) {
             MissingPages missing = memory.beginMissing(pages(memory, 9), 2, page -> { });

@@ -10,7 +10,9 @@ import io.livemig.migrator.clock.HostClock;
 import io.livemig.migrator.jfr.JfrRecording;
 import io.livemig.migrator.migration.Baseline;
 import io.livemig.migrator.migration.Handshake;
+import io.livemig.migrator.migration.MigrationMode;
 import io.livemig.migrator.migration.MigrationOptions;
+import io.livemig.migrator.migration.PostcopyOptions;
 import io.livemig.migrator.migration.MigrationSource;
 import io.livemig.migrator.policy.PolicySettings;
 import io.livemig.migrator.stats.MigrationStats;
@@ -71,6 +73,10 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Policies to compare, in order (default: ${DEFAULT-VALUE}).")
     List<String> policies;
 
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "precopy", completionCandidates = ModeWords.class,
+            description = "How each migration moves the guest: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); see 'livemig source --help'.")
+    String mode;
+
     @Option(names = "--migrate-after", paramLabel = "DURATION", defaultValue = "1s",
             description = "Run the guest this long before each migration (default: ${DEFAULT-VALUE}).")
     String migrateAfter;
@@ -101,18 +107,20 @@ public final class DemoCommand implements Callable<Integer> {
         Duration warmup = Duration.ofNanos(Sizes.parseDurationMicros(migrateAfter) * 1000);
         for (String p : policies)
             if (!PolicySettings.NAMES.contains(p)) throw new UsageException("unknown policy '" + p + "'; known: " + PolicySettings.NAMES);
+        MigrationMode migrationMode = modeOf(mode);
         GuestConfig config = new GuestConfig(memoryBytes, vcpus);
         Workloads.parse(workload).checkFits(config.memoryBytes(), config.pageSize(), config.vcpus());
 
         PrintStream out = System.out;
         boolean terminal = System.console() != null;
-        out.printf("livemig demo: %s on a %s guest with %d vCPU, link %s/s, downtime target %s; policies %s%n",
-                workload, Sizes.human(memoryBytes), vcpus, Sizes.human(bandwidthBytes), downtimeLimit, String.join(", ", policies));
+        out.printf("livemig demo: %s on a %s guest with %d vCPU, link %s/s, downtime target %s; policies %s; mode %s%n",
+                workload, Sizes.human(memoryBytes), vcpus, Sizes.human(bandwidthBytes), downtimeLimit, String.join(", ", policies),
+                migrationMode.word());
         Path workDir = Files.createTempDirectory("livemig-demo");
         List<MigrationStats> results = new ArrayList<>();
         try (JfrRecording recording = jfr.start()) {
             for (String policy : policies) {
-                MigrationStats stats = migrate(policy, config, bandwidthBytes, limit, warmup, workDir,
+                MigrationStats stats = migrate(policy, migrationMode, config, bandwidthBytes, limit, warmup, workDir,
                         new DemoProgress(out, policy, memoryBytes, terminal));
                 results.add(stats);
             }
@@ -136,7 +144,8 @@ public final class DemoCommand implements Callable<Integer> {
         return jfr.file().toAbsolutePath().resolveSibling(stem + "-dest-" + policy + ".jfr");
     }
 
-    private MigrationStats migrate(String policy, GuestConfig config, long bandwidthBytes, Duration limit, Duration warmup,
+    private MigrationStats migrate(String policy, MigrationMode migrationMode, GuestConfig config, long bandwidthBytes,
+                                   Duration limit, Duration warmup,
                                    Path workDir, DemoProgress progress) throws Exception {
         Path destErr = workDir.resolve("dest-" + policy + ".err");
         List<String> destArgs = new ArrayList<>(List.of("dest", "--listen", "127.0.0.1:0", "--run-for", "500ms"));
@@ -150,7 +159,7 @@ public final class DemoCommand implements Callable<Integer> {
                 vm.start();
                 Baseline baseline = Baseline.measure(vm, warmup, HostClock.SYSTEM);
                 MigrationOptions options = MigrationOptions.defaults().withBandwidth(bandwidthBytes).withDowntimeLimit(limit)
-                        .withLatencyWindow(LATENCY_WINDOW);
+                        .withLatencyWindow(LATENCY_WINDOW).withPostcopy(PostcopyOptions.of(migrationMode));
                 progress.start();
                 stats = new MigrationSource(vm, PolicySettings.defaults().create(policy), options, progress, new Handshake(),
                         baseline).migrate(transport, new HostPort("127.0.0.1", port));
@@ -158,6 +167,19 @@ public final class DemoCommand implements Callable<Integer> {
             }
             if (dest.awaitExit(DEST_EXIT_TIMEOUT) == null) progress.note("destination did not exit in time; stopping it");
             return stats;
+        }
+    }
+
+    private static MigrationMode modeOf(String word) {
+        for (MigrationMode m : MigrationMode.values()) if (m.word().equals(word)) return m;
+        throw new UsageException("--mode must be precopy, postcopy or hybrid, got '" + word + "'");
+    }
+
+    /** The lower-case mode words, for {@code --help}. */
+    static final class ModeWords implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.Arrays.stream(MigrationMode.values()).map(MigrationMode::word).iterator();
         }
     }
 }

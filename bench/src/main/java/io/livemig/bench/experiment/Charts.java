@@ -82,7 +82,7 @@ public final class Charts {
         for (String policy : policies) {
             Map<Double, List<Double>> byRatio = new java.util.TreeMap<>();
             for (RunResult r : ok)
-                if (r.cell().policy().equals(policy) && !Double.isNaN(r.ratio()))
+                if (r.cell().label().equals(policy) && !Double.isNaN(r.ratio()))
                     byRatio.computeIfAbsent(r.ratio(), k -> new ArrayList<>()).add(Math.max(0.1, r.number("downtime_ms")));
             if (byRatio.isEmpty()) continue;
             List<Double> xs = new ArrayList<>(byRatio.keySet());
@@ -107,7 +107,7 @@ public final class Charts {
             for (double ratio : ratios) {
                 List<Double> v = new ArrayList<>();
                 for (RunResult r : ok)
-                    if (r.cell().policy().equals(policy) && Double.compare(r.ratio(), ratio) == 0) v.add(figure.applyAsDouble(r));
+                    if (r.cell().label().equals(policy) && Double.compare(r.ratio(), ratio) == 0) v.add(figure.applyAsDouble(r));
                 double m = Summary.of(v).median();
                 any |= !Double.isNaN(m);
                 ys.add(Double.isNaN(m) ? 0.0 : m);
@@ -128,14 +128,14 @@ public final class Charts {
     static RunResult timelineRun(List<RunResult> ok, String policy) {
         RunResult best = null;
         for (RunResult r : ok)
-            if (r.cell().policy().equals(policy) && (best == null || r.ratio() > best.ratio())) best = r;
+            if (r.cell().label().equals(policy) && (best == null || r.ratio() > best.ratio())) best = r;
         return best;
     }
 
     private static XYChart timeline(RunResult run) {
         String ratio = String.format(Locale.ROOT, "%.2gx", run.ratio());
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("Per-round timeline: " + run.cell().policy() + " (run " + run.cell().run() + ", dirty/bandwidth " + ratio + ")")
+                .title("Per-round timeline: " + run.cell().label() + " (run " + run.cell().run() + ", dirty/bandwidth " + ratio + ")")
                 .xAxisTitle("Round").build();
         chart.getStyler().setYAxisMin(1, 0.0);
         chart.getStyler().setYAxisMax(1, 100.0);

@@ -32,7 +32,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         Matrix matrix = Matrix.read(matrixFile);
         if (reportOnly) {
             List<RunResult> previous = ResultsWriter.read(out.resolve("results.json"));
-            Report.write(out, matrix, previous, Charts.write(out, previous, matrix.policies()));
+            Report.write(out, matrix, previous, Charts.write(out, previous, matrix.labels()));
             System.out.printf("livemig experiment: report for %d runs: %s%n", previous.size(), out.resolve("report.md"));
             return Cli.EXIT_OK;
         }
@@ -53,7 +53,7 @@ public final class ExperimentCommand implements Callable<Integer> {
                             : ": " + r.reason(), r.wallTimeS(), clock(elapsedS), clock(leftS));
             ResultsWriter.write(out, results); // after every run: a matrix cut short keeps what it measured
         }
-        List<String> charts = Charts.write(out, results, matrix.policies());
+        List<String> charts = Charts.write(out, results, matrix.labels());
         Report.write(out, matrix, results, charts);
         long ok = results.stream().filter(RunResult::ok).count();
         System.out.printf("livemig experiment: %d/%d runs completed with digest verified; report: %s%n", ok, results.size(),

@@ -39,7 +39,8 @@ public final class ExperimentRunner {
             List<String> args = new ArrayList<>(List.of("source", "--memory", cell.memory(), "--vcpus", String.valueOf(cell.vcpus()),
                     "--workload", cell.workload(), "--to", "127.0.0.1:" + port, "--bandwidth", cell.bandwidth(),
                     "--policy", cell.policy(), "--downtime-limit", cell.downtimeLimit(), "--migrate-after", matrix.migrateAfter(),
-                    "--max-rounds", String.valueOf(matrix.maxRounds()), "--stats-json", sourceJson.toString()));
+                    "--max-rounds", String.valueOf(matrix.maxRounds()), "--stats-json", sourceJson.toString(),
+                    "--mode", cell.mode(), "--postcopy-after", matrix.postcopyAfter()));
             source = ChildJvm.start("source", args, runDir.resolve("source.err"), null);
             Duration timeout = Duration.ofNanos(io.livemig.workloads.Sizes.parseDurationMicros(matrix.runTimeout()) * 1000);
             Integer exit = source.awaitExit(timeout);

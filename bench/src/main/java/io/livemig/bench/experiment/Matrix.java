@@ -1,5 +1,6 @@
 package io.livemig.bench.experiment;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,6 +25,13 @@ import java.util.List;
  * bandwidths: [16m]
  * downtime_limits: [50ms]
  * policies: [none, cpu-scheduling]
+ * modes: [precopy]            # precopy (default), postcopy, hybrid; also accepted as 'mode'
+ * postcopy_after: auto        # hybrid's switch: a number of rounds or auto (default)
+ * </pre>
+ * A policy may carry its own mode, {@code POLICY+MODE} (e.g. {@code none+postcopy}): it then runs in
+ * that mode only, while plain policies run in every mode of {@code modes}. So
+ * {@code policies: [cpu-scheduling, dirty-limit, none+postcopy, none+hybrid]} compares four series.
+ * <pre>
  * repetitions: 1
  * seeds: [1]
  * migrate_after: 1s
@@ -35,8 +43,11 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record Matrix(String name, List<String> workloads, List<String> memory, List<Integer> vcpus,
                      List<String> bandwidths, List<String> downtimeLimits, List<String> policies,
+                     @JsonAlias("mode") List<String> modes, String postcopyAfter,
                      Integer repetitions, List<Long> seeds, String migrateAfter, String runFor,
                      Integer maxRounds, String runTimeout) {
+    /** The modes a matrix may name, as {@code livemig source --mode} spells them. */
+    public static final List<String> MODES = List.of("precopy", "postcopy", "hybrid");
 
     public Matrix {
         name = name == null ? "experiment" : name;
@@ -46,6 +57,17 @@ public record Matrix(String name, List<String> workloads, List<String> memory, L
         require(bandwidths, "bandwidths");
         downtimeLimits = downtimeLimits == null || downtimeLimits.isEmpty() ? List.of("300ms") : List.copyOf(downtimeLimits);
         require(policies, "policies");
+        modes = modes == null || modes.isEmpty() ? List.of("precopy") : List.copyOf(modes);
+        for (String m : modes) {
+            if (!MODES.contains(m)) throw new IllegalArgumentException("matrix: mode '" + m + "' is not one of " + MODES);
+        }
+        for (String p : policies) {
+            int plus = p.indexOf('+');
+            if (plus >= 0 && !MODES.contains(p.substring(plus + 1))) {
+                throw new IllegalArgumentException("matrix: policy '" + p + "' names a mode that is not one of " + MODES);
+            }
+        }
+        postcopyAfter = postcopyAfter == null ? "auto" : postcopyAfter;
         repetitions = repetitions == null ? 1 : repetitions;
         if (repetitions < 1) throw new IllegalArgumentException("matrix: repetitions must be >= 1");
         seeds = seeds == null ? List.of() : List.copyOf(seeds);
@@ -69,12 +91,31 @@ public record Matrix(String name, List<String> workloads, List<String> memory, L
     public static Matrix read(Path file) {
         ObjectMapper mapper = file.toString().endsWith(".json") ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
         mapper.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY); // mode: postcopy, as well as modes: [postcopy]
         try {
             return mapper.readValue(file.toFile(), Matrix.class);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read matrix " + file + ": " + e.getMessage().lines().findFirst().orElse(""), e);
         }
+    }
+
+    /** Every series a report shows: each policy with each mode (see {@link Cell#label()}). */
+    public List<String> labels() {
+        List<String> labels = new ArrayList<>();
+        for (String entry : policies)
+            for (String mode : modesOf(entry)) labels.add(new Cell(0, "", "", 1, "", "", policyOf(entry), mode, 1, null).label());
+        return labels;
+    }
+
+    private static String policyOf(String entry) {
+        int plus = entry.indexOf('+');
+        return plus < 0 ? entry : entry.substring(0, plus);
+    }
+
+    private List<String> modesOf(String entry) {
+        int plus = entry.indexOf('+');
+        return plus < 0 ? modes : List.of(entry.substring(plus + 1));
     }
 
     /** Every run, in order. */
@@ -88,8 +129,10 @@ public record Matrix(String name, List<String> workloads, List<String> memory, L
                         for (String bw : bandwidths)
                             for (String dl : downtimeLimits)
                                 for (Long seed : seedAxis)
-                                    for (String policy : policies)
-                                        cells.add(new Cell(cells.size() + 1, withSeed(w, seed), mem, cpus, bw, dl, policy, rep, seed));
+                                    for (String entry : policies)
+                                        for (String mode : modesOf(entry))
+                                            cells.add(new Cell(cells.size() + 1, withSeed(w, seed), mem, cpus, bw, dl, policyOf(entry),
+                                                    mode, rep, seed));
         return cells;
     }
 
@@ -100,7 +143,7 @@ public record Matrix(String name, List<String> workloads, List<String> memory, L
 
     /** One run's parameters. {@code ratio} is the nominal dirty rate (the workload's {@code rate}) over the bandwidth. */
     public record Cell(int run, String workload, String memory, int vcpus, String bandwidth, String downtimeLimit,
-                       String policy, int repetition, Long seed) {
+                       String policy, String mode, int repetition, Long seed) {
         public long bandwidthBytesPerS() { return Sizes.parseRate(bandwidth); }
 
         /** The workload's {@code rate=} over the bandwidth, or NaN when the spec names no rate. */
@@ -112,7 +155,12 @@ public record Matrix(String name, List<String> workloads, List<String> memory, L
 
         /** The cell without its repetition: runs with the same key are repetitions of one another. */
         public String key() {
-            return String.join(" ", workload.replaceAll(",?seed=\\d+", ""), memory, vcpus + "vcpu", bandwidth, downtimeLimit, policy);
+            return String.join(" ", workload.replaceAll(",?seed=\\d+", ""), memory, vcpus + "vcpu", bandwidth, downtimeLimit, label());
+        }
+
+        /** The policy, and the mode unless it is pre-copy: how charts and tables name a series ("none+postcopy"). */
+        public String label() {
+            return "precopy".equals(mode) ? policy : policy + "+" + mode;
         }
     }
 }

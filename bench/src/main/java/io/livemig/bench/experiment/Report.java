@@ -43,19 +43,20 @@ public final class Report {
         Map<String, List<RunResult>> byCell = new LinkedHashMap<>();
         for (RunResult r : results) byCell.computeIfAbsent(r.cell().key(), k -> new ArrayList<>()).add(r);
         StringBuilder md = new StringBuilder();
-        md.append("| workload | memory | bandwidth | dirty/bw | downtime limit | policy | ok/runs | host downtime ms | app downtime ms "
-                + "| total s | rounds | MiB sent | max throttle % | app work lost % | app work lost s |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append("| workload | memory | bandwidth | dirty/bw | downtime limit | policy (+mode) | ok/runs | host downtime ms | app downtime ms "
+                + "| total s | rounds | MiB sent | max throttle % | app work lost % | app work lost s | blocktime ms |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (List<RunResult> runs : byCell.values()) {
             Matrix.Cell c = runs.get(0).cell();
             List<RunResult> ok = runs.stream().filter(RunResult::ok).toList();
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2g | %s | %s | %d/%d | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2g | %s | %s | %d/%d | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                     c.workload().replaceAll(",?seed=\\d+", ""), c.memory(), c.bandwidth(), runs.get(0).ratio(), c.downtimeLimit(),
-                    c.policy(), ok.size(), runs.size(),
+                    c.label(), ok.size(), runs.size(),
                     fig(ok, r -> r.number("downtime_ms"), "%.0f"), fig(ok, r -> r.number("app_downtime_ms"), "%.0f"),
                     fig(ok, r -> r.number("total_time_ms") / 1000, "%.1f"), fig(ok, r -> r.number("rounds"), "%.0f"),
                     fig(ok, r -> r.number("transferred_bytes") / 1048576, "%.0f"), fig(ok, r -> r.number("max_throttle_pct"), "%.0f"),
-                    fig(ok, r -> r.number("app_work_lost_pct"), "%.1f"), fig(ok, Report::workLostSeconds, "%.2f")));
+                    fig(ok, r -> r.number("app_work_lost_pct"), "%.1f"), fig(ok, Report::workLostSeconds, "%.2f"),
+                    fig(ok, r -> r.number("blocktime_ms"), "%.0f")));
         }
         return md.toString();
     }

@@ -16,7 +16,7 @@ import java.util.Set;
 
 /** Writes {@code results.json}, {@code results.csv} (one row per run) and {@code rounds.csv} (one row per round). */
 public final class ResultsWriter {
-    static final List<String> CELL_COLUMNS = List.of("run", "repetition", "policy", "workload", "memory", "vcpus",
+    static final List<String> CELL_COLUMNS = List.of("run", "repetition", "policy", "mode", "workload", "memory", "vcpus",
             "bandwidth", "downtime_limit", "seed", "nominal_ratio", "run_status", "reason", "wall_time_s");
     static final List<String> ROUND_COLUMNS = List.of("round", "pages", "bytes", "duration_ms", "dirty_pages",
             "throttle_pct", "dirty_rate_bytes_per_s", "bandwidth_bytes_per_s", "stop_and_copy");
@@ -27,7 +27,8 @@ public final class ResultsWriter {
     static ObjectNode row(RunResult r) {
         ObjectNode o = StatsJson.mapper().createObjectNode();
         Matrix.Cell c = r.cell();
-        o.put("run", c.run()).put("repetition", c.repetition()).put("policy", c.policy()).put("workload", c.workload())
+        o.put("run", c.run()).put("repetition", c.repetition()).put("policy", c.policy()).put("mode", c.mode())
+                .put("workload", c.workload())
                 .put("memory", c.memory()).put("vcpus", c.vcpus()).put("bandwidth", c.bandwidth())
                 .put("downtime_limit", c.downtimeLimit());
         if (c.seed() != null) o.put("seed", c.seed()); else o.putNull("seed");
@@ -62,14 +63,14 @@ public final class ResultsWriter {
         Files.write(out.resolve("results.csv"), lines);
 
         List<String> rounds = new ArrayList<>();
-        rounds.add("run,policy,workload,bandwidth,repetition," + String.join(",", ROUND_COLUMNS) + ",remaining_dirty_bytes");
+        rounds.add("run,policy,mode,workload,bandwidth,repetition," + String.join(",", ROUND_COLUMNS) + ",remaining_dirty_bytes");
         for (RunResult r : results) {
             JsonNode detail = r.stats() == null ? null : r.stats().get("rounds_detail");
             if (detail == null) continue;
             long pageSize = r.stats().path("page_size").asLong(4096);
             for (JsonNode round : detail) {
                 List<String> cells = new ArrayList<>(List.of(String.valueOf(r.cell().run()), csvText(r.cell().policy()),
-                        csvText(r.cell().workload()), csvText(r.cell().bandwidth()), String.valueOf(r.cell().repetition())));
+                        r.cell().mode(), csvText(r.cell().workload()), csvText(r.cell().bandwidth()), String.valueOf(r.cell().repetition())));
                 for (String k : ROUND_COLUMNS) cells.add(csv(round.get(k)));
                 cells.add(String.valueOf(round.path("dirty_pages").asLong() * pageSize));
                 rounds.add(String.join(",", cells));
@@ -85,7 +86,7 @@ public final class ResultsWriter {
             Long seed = o.path("seed").isNumber() ? o.path("seed").asLong() : null;
             Matrix.Cell cell = new Matrix.Cell(o.path("run").asInt(), o.path("workload").asText(), o.path("memory").asText(),
                     o.path("vcpus").asInt(), o.path("bandwidth").asText(), o.path("downtime_limit").asText(),
-                    o.path("policy").asText(), o.path("repetition").asInt(), seed);
+                    o.path("policy").asText(), o.path("mode").asText("precopy"), o.path("repetition").asInt(), seed);
             String status = o.path("run_status").asText();
             results.add(new RunResult(cell, "completed".equals(status), status, o.path("reason").asText(""),
                     o.path("wall_time_s").asDouble(), o.has("rounds_detail") ? o : null));

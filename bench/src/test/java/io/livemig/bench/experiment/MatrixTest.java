@@ -31,6 +31,27 @@ class MatrixTest {
     void shippedMatricesParse() {
         assertEquals(48, Matrix.read(Path.of("matrices", "paper.yaml")).cells().size());
         assertEquals(2, Matrix.read(Path.of("matrices", "quick.yaml")).cells().size());
+        assertEquals(24, Matrix.read(Path.of("matrices", "postcopy.yaml")).cells().size());
+        assertEquals(12, Matrix.read(Path.of("matrices", "postcopy-1g.yaml")).cells().size());
+        assertEquals(48, Matrix.read(Path.of("matrices", "postcopy-paper.yaml")).cells().size());
+    }
+
+    @Test
+    void modesMultiplyPlainPoliciesAndAPolicyMayNameItsOwnMode(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("m.yaml");
+        Files.writeString(f, "workloads: [idle]\nmemory: [32m]\nbandwidths: [16m]\n"
+                + "policies: [cpu-scheduling, none+postcopy]\nmodes: [precopy, hybrid]\n");
+        Matrix matrix = Matrix.read(f);
+        List<Matrix.Cell> cells = matrix.cells();
+        assertEquals(List.of("cpu-scheduling", "cpu-scheduling+hybrid", "none+postcopy"), cells.stream().map(Matrix.Cell::label).toList());
+        assertEquals(List.of("precopy", "hybrid", "postcopy"), cells.stream().map(Matrix.Cell::mode).toList());
+        assertEquals("none", cells.get(2).policy());
+        assertEquals(matrix.labels(), cells.stream().map(Matrix.Cell::label).toList());
+
+        Files.writeString(f, "workloads: [idle]\nmemory: [32m]\nbandwidths: [16m]\npolicies: [none]\nmode: postcopy\n");
+        assertEquals("postcopy", Matrix.read(f).cells().get(0).mode());
+        Files.writeString(f, "workloads: [idle]\nmemory: [32m]\nbandwidths: [16m]\npolicies: [none]\nmodes: [sideways]\n");
+        assertThrows(IllegalArgumentException.class, () -> Matrix.read(f));
     }
 
     @Test

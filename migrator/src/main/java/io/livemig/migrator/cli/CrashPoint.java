@@ -11,7 +11,9 @@ enum CrashPoint implements Spelled {
     /** Everything of the stop-and-copy was received. */
     STOP_AND_COPY("stop-and-copy", MigrationDestination.Phase.STOP_AND_COPY_RECEIVED),
     /** READY was sent; COMMIT not yet read. */
-    READY("ready", MigrationDestination.Phase.READY_SENT);
+    READY("ready", MigrationDestination.Phase.READY_SENT),
+    /** The guest just started here by post-copy (its pages still to come). */
+    POSTCOPY("postcopy", MigrationDestination.Phase.POSTCOPY_STARTED);
 
     private final String spelling;
     private final MigrationDestination.Phase phase;

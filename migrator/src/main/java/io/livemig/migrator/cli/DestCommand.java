@@ -11,6 +11,7 @@ import io.livemig.migrator.migration.DestinationOptions;
 import io.livemig.migrator.migration.DigestVerdict;
 import io.livemig.migrator.protocol.LatencyReport.LatencySummary;
 import io.livemig.migrator.migration.Errors;
+import io.livemig.migrator.migration.GuestLostException;
 import io.livemig.migrator.migration.Handshake;
 import io.livemig.migrator.migration.MigrationDestination;
 import io.livemig.migrator.migration.MigrationException;
@@ -95,7 +96,7 @@ final class DestCommand implements Callable<Integer> {
             completionCandidates = CrashPoint.Choices.class,
             description = "Fault injection, for studying failures: halt this process (as kill -9 would) when an incoming "
                     + "migration reaches PHASE, one of ${COMPLETION-CANDIDATES} (the handshake passed; the first page "
-                    + "batch loaded; the stop-and-copy received; READY sent, before COMMIT).")
+                    + "batch loaded; the stop-and-copy received; READY sent, before COMMIT; the guest just started here by post-copy).")
     CrashPoint crashAt;
 
     private Handshake handshake;
@@ -138,7 +139,17 @@ final class DestCommand implements Callable<Integer> {
             acceptor.start();
             while (true) {
                 Connection connection = admitted.take();
-                MigrationDestination.Incoming incoming = receive(destination, connection);
+                MigrationDestination.Incoming incoming;
+                try {
+                    incoming = receive(destination, connection);
+                } catch (GuestLostException e) {
+                    // During post-copy neither side held the whole guest: this half is stopped, and that is final.
+                    if (statsJson != null) {
+                        StatsJson.write(statsJson, new DestStats(MigrationStatus.FAILED, null, 0, 0, 0, 0, 0, 0, false, 0, 0, 0, false,
+                                "not run", e.getMessage(), -1, -1, -1, clockSkew.toNanos() / 1e6));
+                    }
+                    return Cli.EXIT_FAILED;
+                }
                 if (incoming != null) return host(incoming);
                 busy.set(false);
             }
@@ -168,12 +179,15 @@ final class DestCommand implements Callable<Integer> {
 
     /** While busy: a source in doubt about an earlier migration gets its answer; a new guest is refused. */
     private void answerWhileBusy(Connection connection) {
-        try (connection) {
-            destination.answerWhileBusy(connection, "busy: this destination is already receiving or running a guest");
+        boolean handedOver = false;
+        try {
+            handedOver = destination.answerWhileBusy(connection, "busy: this destination is already receiving or running a guest");
         } catch (MigrationDestination.OutcomeAnswered e) {
             System.err.println("livemig dest: " + e.getMessage());
         } catch (Exception e) {
             // refused as busy, a probe, or a peer that left: nothing more to say
+        } finally {
+            if (!handedOver) connection.close(); // a post-copy connection now belongs to its migration
         }
     }
 
@@ -185,12 +199,16 @@ final class DestCommand implements Callable<Integer> {
         }
     }
 
-    private MigrationDestination.Incoming receive(MigrationDestination destination, Connection connection) throws InterruptedException {
+    private MigrationDestination.Incoming receive(MigrationDestination destination, Connection connection)
+            throws InterruptedException, GuestLostException {
         String peer = String.valueOf(connection.remoteAddress());
         try (connection) {
             MigrationDestination.Incoming incoming = destination.receive(connection, "dest");
             System.err.println("livemig dest: " + arrivalLine(peer, incoming));
             return incoming;
+        } catch (GuestLostException e) {
+            System.err.println("livemig dest: post-copy from " + peer + " failed: " + e.getMessage());
+            throw e;
         } catch (MigrationException e) {
             if (e instanceof MigrationDestination.OutcomeAnswered) {
                 System.err.println("livemig dest: " + e.getMessage());
@@ -204,6 +222,11 @@ final class DestCommand implements Callable<Integer> {
     /** The line printed when a guest arrives: where from, what came, and the digest verdict as it is. */
     static String arrivalLine(String peer, MigrationDestination.Incoming incoming) {
         String figures = incoming.rounds() + " rounds, " + incoming.pagesReceived() + " pages received";
+        if (incoming.viaPostcopy()) {
+            figures += String.format(java.util.Locale.ROOT, ", post-copy: %d faults, %d pages requested, blocktime %.1f ms",
+                    incoming.postcopyFaults().faults(), incoming.postcopyFaults().pagesRequested(),
+                    incoming.postcopyFaults().blocktimeNanos() / 1e6);
+        }
         DigestVerdict digest = incoming.digest();
         return digest.kind() == DigestVerdict.Kind.MISMATCH
                 ? "guest from " + peer + " arrived (" + figures + "), " + digest.words()

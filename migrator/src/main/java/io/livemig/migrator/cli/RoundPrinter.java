@@ -29,6 +29,15 @@ final class RoundPrinter implements MigrationListener {
     }
 
     @Override
+    public synchronized void phase(String phase) {
+        // The switch is worth a line of its own: from here the guest runs on the destination.
+        if (phase.equals("post-copy")) {
+            closeBar();
+            System.err.println("livemig source: switching to post-copy");
+        }
+    }
+
+    @Override
     public synchronized void round(RoundStats round, long remainingDirtyBytes) {
         closeBar();
         System.err.println(round.line());

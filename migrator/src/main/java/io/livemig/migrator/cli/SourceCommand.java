@@ -39,6 +39,9 @@ final class SourceCommand implements Callable<Integer> {
     @Mixin
     PolicyOptions policyOptions;
 
+    @Mixin
+    ModeOptions modeOptions;
+
     @Option(names = "--to", required = true, paramLabel = "HOST:PORT", converter = Converters.Address.class,
             description = "The destination's address.")
     HostPort to;
@@ -96,11 +99,13 @@ final class SourceCommand implements Callable<Integer> {
             GuestMeter meter = new GuestMeter(vm);
             vm.start();
             Baseline baseline = Baseline.measure(vm, migrateAfter, HostClock.SYSTEM, signal::awaitOrCancelled);
-            System.err.printf("livemig source: migrating %s (%s, %d vCPU) to %s with policy %s%n", vm.program().spec(),
-                    io.livemig.workloads.Sizes.human(vm.memory().sizeBytes()), vm.config().vcpus(), to, policy.name());
+            System.err.printf("livemig source: migrating %s (%s, %d vCPU) to %s with policy %s, mode %s%n", vm.program().spec(),
+                    io.livemig.workloads.Sizes.human(vm.memory().sizeBytes()), vm.config().vcpus(), to, policy.name(),
+                    options.mode().word());
             MigrationStats stats = new MigrationSource(vm, policy, options, new RoundPrinter(), handshake, baseline)
                     .cancellable(signal.cancellation()).migrate(transport, to);
-            if (!stats.completed()) stats = stats.withSourceGuestVerified(checkSourceGuest(vm, meter));
+            // A guest lost in post-copy was stopped here: there is nothing left to check.
+            if (!stats.completed() && vm.state() != VmState.STOPPED) stats = stats.withSourceGuestVerified(checkSourceGuest(vm, meter));
             printSummary(stats);
             if (statsJson != null) StatsJson.write(statsJson, stats);
             return stats.completed() && stats.digestVerified() ? Cli.EXIT_OK : Cli.EXIT_FAILED;
@@ -118,7 +123,8 @@ final class SourceCommand implements Callable<Integer> {
             throw new UsageException("--latency-after must be at most 60s, got " + latencyAfter.toMillis() + " ms");
         }
         return MigrationOptions.defaults().withBandwidth(bandwidth).withDowntimeLimit(downtimeLimit)
-                .withMaxRounds(maxRounds).withVerifyAfterResume(verify == VerifyWhen.AFTER_RESUME).withLatencyWindow(latencyAfter);
+                .withMaxRounds(maxRounds).withVerifyAfterResume(verify == VerifyWhen.AFTER_RESUME).withLatencyWindow(latencyAfter)
+                .withPostcopy(modeOptions.create());
     }
 
     /** The convergence policy the options name, with its parameters. */
@@ -152,6 +158,13 @@ final class SourceCommand implements Callable<Integer> {
             System.out.printf("operation latency: p99 %s before, %s during (max %s), %s after; clock uncertainty %.3f ms%n",
                     us(s.opLatencyUsP99Before()), us(s.opLatencyUsP99During()), us(s.opLatencyUsMaxDuring()),
                     us(s.opLatencyUsP99After()), s.clockUncertaintyMs());
+            if (!s.postcopy().mode().equals("precopy") && s.postcopy().postcopyTimeMs() > 0) {
+                System.out.printf("post-copy: %.0f ms, %d pages pushed, %d requested, %d faults, fault latency p50 %.0f us, "
+                                + "p99 %.0f us, max %.0f us, blocktime %.1f ms%n",
+                        s.postcopy().postcopyTimeMs(), s.postcopy().postcopyPagesPushed(), s.postcopy().postcopyPagesRequested(),
+                        s.postcopy().postcopyFaults(), s.postcopy().faultLatencyUsP50(), s.postcopy().faultLatencyUsP99(),
+                        s.postcopy().faultLatencyUsMax(), s.postcopy().blocktimeMs());
+            }
             if (s.error() != null) System.out.println("note: " + s.error());
         } else {
             System.out.println("migration " + s.status() + ": " + s.error());

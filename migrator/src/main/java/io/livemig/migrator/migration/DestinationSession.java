@@ -21,7 +21,10 @@ import io.livemig.migrator.protocol.GuestOffer;
 import io.livemig.migrator.protocol.Message;
 import io.livemig.migrator.protocol.Outcome;
 import io.livemig.migrator.protocol.OutcomeQuery;
+import io.livemig.migrator.protocol.MissingMap;
 import io.livemig.migrator.protocol.PageBatch;
+import io.livemig.migrator.protocol.PostcopyPrepare;
+import io.livemig.migrator.protocol.PostcopyStart;
 import io.livemig.migrator.protocol.ProtocolException;
 import io.livemig.migrator.protocol.Ready;
 import io.livemig.migrator.protocol.Resumed;
@@ -33,6 +36,7 @@ import io.livemig.migrator.transport.Connection;
 import io.netty.util.ReferenceCountUtil;
 
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -45,6 +49,9 @@ import java.util.function.Consumer;
  * <pre>
  *   AWAIT_OFFER  --GuestOffer (admitted; Accept)----------------------------&gt; RECEIVING
  *   RECEIVING    --PageBatch / RoundEnd (RoundAck) / VcpuState-------------&gt; RECEIVING
+ *   RECEIVING    --PostcopyPrepare / MissingMap (post-copy may follow)------&gt; RECEIVING
+ *   RECEIVING    --PostcopyStart (guest started; pages by request and push,
+ *                  until the last is in and verified: DestinationPostcopy)-&gt; RUNNING
  *   RECEIVING    --StopAndCopyDone (digest checked; Ready)-----------------&gt; AWAIT_COMMIT
  *   RECEIVING    --ClockProbe (ClockReply, at once)------------------------&gt; RECEIVING
  *   AWAIT_COMMIT --Commit (guest started; Resumed)-------------------------&gt; AWAIT_LATENCY_REQUEST
@@ -85,15 +92,20 @@ final class DestinationSession {
     private DigestVerdict digest;
     private LatencyMonitor latency;
     private LatencySummary afterLatency;
+    /** Set by POSTCOPY_PREPARE: this migration may switch to post-copy. */
+    private PostcopyArrival arrival;
+    private DestinationPostcopy.Result postcopy;
+    private final PostcopyDoor door;
 
     DestinationSession(DestinationOptions options, Outcomes outcomes, Consumer<MigrationDestination.Phase> phases,
-                       Connection connection, String vmName, byte[] migrationId) {
+                       Connection connection, String vmName, byte[] migrationId, PostcopyDoor door) {
         this.options = options;
         this.outcomes = outcomes;
         this.phases = phases;
         this.connection = connection;
         this.vmName = vmName;
         this.migrationId = migrationId;
+        this.door = door;
     }
 
     State state() {
@@ -123,12 +135,13 @@ final class DestinationSession {
         }
         if (latency != null) latency.close();
         return new MigrationDestination.Incoming(vm, rounds, pagesReceived, bytesReceived, resumedAtNanos, verifyMs, digest,
-                afterLatency);
+                afterLatency, postcopy == null ? null : postcopy.faults());
     }
 
     /** Discards the guest unless it started: call when the migration ends, however it ends. */
     void close() {
         if (latency != null) latency.close();
+        door.endIfOpen("the migration ended");
         if (started) return;
         if (vm != null) vm.close();
         if (pending) outcomes.abandon(migrationId);
@@ -223,7 +236,52 @@ final class DestinationSession {
             connection.send(ClockSync.answer(probe, options.clock()));
             return State.RECEIVING;
         }
+        if (message instanceof PostcopyPrepare) {
+            if (arrival != null) throw new ProtocolException("POSTCOPY_PREPARE sent twice");
+            arrival = new PostcopyArrival(vm.memory().pageCount());
+            return State.RECEIVING;
+        }
+        if (message instanceof MissingMap map) {
+            requirePostcopy(message);
+            arrival.map(map);
+            return State.RECEIVING;
+        }
+        if (message instanceof PostcopyStart start) {
+            requirePostcopy(message);
+            return switchToPostcopy(start);
+        }
         throw new ProtocolException("unexpected " + message.type() + " while receiving pages");
+    }
+
+    private void requirePostcopy(Message message) {
+        if (arrival == null) throw new ProtocolException(message.type() + " without POSTCOPY_PREPARE");
+    }
+
+    /**
+     * The switch: the guest starts here with pages missing (the point of no return: from now on it
+     * is ours, as after COMMIT), then {@link DestinationPostcopy} runs until the last page is in.
+     */
+    private State switchToPostcopy(PostcopyStart start) throws Exception {
+        for (int i = 0; i < vcpuStates.length; i++) {
+            if (vcpuStates[i] == null) throw new ProtocolException("post-copy switch without the state of vCPU " + i);
+        }
+        PostcopyArrival.Started running = arrival.start(start, vm, List.of(vcpuStates), digests);
+        started = true;
+        outcomes.pending(migrationId);
+        outcomes.commit(migrationId);
+        resumedAtNanos = running.resumedAtNanos() + (options.clock().monotonicNanos() - System.nanoTime()); // in this host's (maybe skewed) clock
+        phases.accept(MigrationDestination.Phase.POSTCOPY_STARTED);
+        try {
+            connection.send(new Resumed(resumedAtNanos, 0));
+        } catch (Exception e) {
+            // the link broke at the switch: post-copy pauses and waits for the source to come back
+        }
+        postcopy = new DestinationPostcopy(options, connection, door, vm, running.missing(), running.requests(), digests,
+                Duration.ofMillis(start.recoverTimeoutMillis())).run();
+        digest = DigestVerdict.matched(); // a mismatch after post-copy loses the guest: DestinationPostcopy throws
+        pagesReceived += postcopy.pagesLoaded();
+        bytesReceived += postcopy.bytesReceived();
+        return State.RUNNING;
     }
 
     private void acceptVcpuState(VcpuState vcpu) {

@@ -1,10 +1,13 @@
 package io.livemig.migrator.migration;
 
+import io.livemig.emulator.FaultFigures;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.migrator.protocol.Abort;
 import io.livemig.migrator.protocol.Message;
 import io.livemig.migrator.protocol.Outcome;
 import io.livemig.migrator.protocol.OutcomeQuery;
+import io.livemig.migrator.protocol.PostcopyAttach;
+import io.livemig.migrator.protocol.PostcopyResume;
 import io.livemig.migrator.protocol.Refuse;
 import io.livemig.migrator.transport.Connection;
 import io.netty.util.ReferenceCountUtil;
@@ -28,19 +31,24 @@ public final class MigrationDestination {
      */
     public record Incoming(VirtualMachine vm, int rounds, long pagesReceived, long bytesReceived,
                            long resumedAtNanos, double verifyMs, DigestVerdict digest,
-                           io.livemig.migrator.protocol.LatencyReport.LatencySummary afterLatency) {
+                           io.livemig.migrator.protocol.LatencyReport.LatencySummary afterLatency,
+                           FaultFigures postcopyFaults) {
         public boolean digestVerified() {
             return digest.verified();
         }
+
+        /** Whether the guest came by post-copy (then {@code postcopyFaults} says what missing pages cost it). */
+        public boolean viaPostcopy() { return postcopyFaults != null; }
     }
 
     /** The points an incoming migration passes, in order; a {@code phases} listener hears each. */
-    public enum Phase { HANDSHAKE_DONE, FIRST_PAGES_LOADED, STOP_AND_COPY_RECEIVED, READY_SENT }
+    public enum Phase { HANDSHAKE_DONE, FIRST_PAGES_LOADED, STOP_AND_COPY_RECEIVED, READY_SENT, POSTCOPY_STARTED }
 
     private final DestinationOptions options;
     private final Handshake handshake;
     private final Consumer<Phase> phases;
     private final Outcomes outcomes = new Outcomes();
+    private final PostcopyDoors doors;
 
     public MigrationDestination(DestinationOptions options, Handshake handshake) {
         this(options, handshake, phase -> { });
@@ -51,6 +59,7 @@ public final class MigrationDestination {
         this.options = options;
         this.handshake = handshake;
         this.phases = phases;
+        this.doors = new PostcopyDoors(options.messageTimeout());
     }
 
     /** A connection that asked about an earlier migration's outcome and got its answer: not a migration. */
@@ -62,13 +71,24 @@ public final class MigrationDestination {
 
     /**
      * For connections that arrive while this destination is busy: after the handshake, answer an
-     * outcome query, or refuse a guest offer as busy.
+     * outcome query, hand a post-copy connection (request channel, or a source back after a broken
+     * link) to its migration, or refuse a guest offer as busy.
+     *
+     * @return true when the connection was handed to a running migration: the caller must not close it
      */
-    public void answerWhileBusy(Connection connection, String busyReason) throws MigrationException, InterruptedException {
+    public boolean answerWhileBusy(Connection connection, String busyReason) throws MigrationException, InterruptedException {
         try {
             handshake.destinationSide(connection, options.messageTimeout());
             Message first = connection.receive(options.messageTimeout());
             ReferenceCountUtil.release(first);
+            if (first instanceof PostcopyAttach attach) {
+                doors.attach(attach.migrationId(), connection);
+                return true;
+            }
+            if (first instanceof PostcopyResume resume) {
+                doors.resume(resume.migrationId(), connection);
+                return true;
+            }
             if (first instanceof OutcomeQuery query) {
                 boolean committed = outcomes.answer(query.migrationId());
                 connection.send(new Outcome(committed)).await(options.messageTimeout().toMillis());
@@ -95,7 +115,7 @@ public final class MigrationDestination {
         try {
             byte[] migrationId = handshake.destinationSide(connection, options.messageTimeout());
             phases.accept(Phase.HANDSHAKE_DONE);
-            session = new DestinationSession(options, outcomes, phases, connection, vmName, migrationId);
+            session = new DestinationSession(options, outcomes, phases, connection, vmName, migrationId, doors.open(migrationId));
             return session.run();
         } catch (MigrationException | InterruptedException e) {
             throw e;

@@ -20,10 +20,11 @@ import java.time.Duration;
  * @param clock               this host's clocks (the source's time base for every figure)
  * @param latencyWindow       how long the destination follows the guest's operation latencies after
  *                            the resume and reports them back (the "after" phase); 0 = not at all
+ * @param postcopy            the mode (precopy by default) and the post-copy knobs
  */
 public record MigrationOptions(long bandwidthBytesPerS, Duration downtimeLimit, int maxRounds, double maxVolumeFactor,
                                Duration connectTimeout, Duration replyTimeout, boolean verifyAfterResume,
-                               HostClock clock, Duration latencyWindow) {
+                               HostClock clock, Duration latencyWindow, PostcopyOptions postcopy) {
     public static final Duration DEFAULT_DOWNTIME_LIMIT = Duration.ofMillis(300);
     public static final int DEFAULT_MAX_ROUNDS = 30;
     public static final double DEFAULT_MAX_VOLUME_FACTOR = 3.0;
@@ -38,36 +39,46 @@ public record MigrationOptions(long bandwidthBytesPerS, Duration downtimeLimit, 
         if (latencyWindow.isNegative() || latencyWindow.toNanos() > io.livemig.migrator.protocol.LatencyRequest.MAX_WINDOW_NANOS) {
             throw new IllegalArgumentException("latency window must be 0..60 s, got " + latencyWindow);
         }
+        if (postcopy == null) throw new IllegalArgumentException("postcopy options are required (PostcopyOptions.PRECOPY)");
     }
 
     public static MigrationOptions defaults() {
         return new MigrationOptions(0, DEFAULT_DOWNTIME_LIMIT, DEFAULT_MAX_ROUNDS, DEFAULT_MAX_VOLUME_FACTOR,
-                DEFAULT_CONNECT_TIMEOUT, DEFAULT_REPLY_TIMEOUT, false, HostClock.SYSTEM, Duration.ZERO);
+                DEFAULT_CONNECT_TIMEOUT, DEFAULT_REPLY_TIMEOUT, false, HostClock.SYSTEM, Duration.ZERO, PostcopyOptions.PRECOPY);
     }
 
     public MigrationOptions withBandwidth(long bytesPerS) {
-        return new MigrationOptions(bytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, clock, latencyWindow);
+        return new MigrationOptions(bytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, clock, latencyWindow, postcopy);
     }
 
     public MigrationOptions withDowntimeLimit(Duration limit) {
-        return new MigrationOptions(bandwidthBytesPerS, limit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, clock, latencyWindow);
+        return new MigrationOptions(bandwidthBytesPerS, limit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, clock, latencyWindow, postcopy);
     }
 
     public MigrationOptions withMaxRounds(int rounds) {
-        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, rounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, clock, latencyWindow);
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, rounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, clock, latencyWindow, postcopy);
     }
 
     public MigrationOptions withVerifyAfterResume(boolean after) {
-        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, after, clock, latencyWindow);
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, after, clock, latencyWindow, postcopy);
     }
 
     public MigrationOptions withClock(HostClock hostClock) {
         return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout,
-                verifyAfterResume, hostClock, latencyWindow);
+                verifyAfterResume, hostClock, latencyWindow, postcopy);
     }
 
     public MigrationOptions withLatencyWindow(Duration window) {
         return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout,
-                verifyAfterResume, clock, window);
+                verifyAfterResume, clock, window, postcopy);
+    }
+
+    public MigrationOptions withPostcopy(PostcopyOptions options) {
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout,
+                verifyAfterResume, clock, latencyWindow, options);
+    }
+
+    public MigrationMode mode() {
+        return postcopy.mode();
     }
 }

@@ -6,19 +6,28 @@ import io.livemig.migrator.policy.ConvergencePolicy;
 import io.livemig.migrator.protocol.Abort;
 import io.livemig.migrator.stats.MigrationStats;
 import io.livemig.migrator.stats.MigrationStatus;
+import io.livemig.migrator.stats.StopReason;
 import io.livemig.migrator.transport.HostPort;
 import io.livemig.migrator.transport.Transport;
 
 /**
  * The source side of one live migration, as a sequence of phases sharing one {@link SourceSession}:
  * {@link SourceSetup}, {@link PrecopyRounds} (with the {@link StopRule}), {@link StopAndCopy} and
- * the two-phase {@link Handover} (with the {@link InDoubtResolver}). Before COMMIT is on the wire
+ * the two-phase {@link Handover} (with the {@link InDoubtResolver}); or, by {@code --mode}, the
+ * {@link PostcopyPhase} instead of the last two (postcopy: right after setup; hybrid: when the
+ * {@link PostcopySwitch} fires, unless pre-copy converged first). Before COMMIT is on the wire
  * any failure resumes the guest here, unthrottled; after it, the guest belongs to the destination
  * and never runs here again.
  *
  * <p>Not reusable: one instance per migration.
  */
 public final class MigrationSource {
+    /**
+     * Where hybrid's auto switch would hear a convergence policy's {@code infeasible} verdict. No
+     * policy gives one here yet, so it says false and the switch rests on the shrink test alone.
+     */
+    private static final java.util.function.BooleanSupplier POLICY_INFEASIBLE_HOOK = () -> false;
+
     private final VirtualMachine vm;
     private final ConvergencePolicy policy;
     private final MigrationOptions options;
@@ -84,10 +93,19 @@ public final class MigrationSource {
             // Closed in finally, not by try-with-resources: the Abort in failed() must still go out on it.
             session.connection = transport.connect(to, options.connectTimeout());
             new SourceSetup(session).run();
+            MigrationMode mode = options.mode();
+            if (mode == MigrationMode.POSTCOPY) {
+                session.stopReason = StopReason.POSTCOPY;
+                return new PostcopyPhase(session, report).run();
+            }
+            if (mode == MigrationMode.HYBRID) {
+                session.postcopySwitch = new PostcopySwitch(options.postcopy().switchAfter(), POLICY_INFEASIBLE_HOOK);
+            }
             int rounds = new PrecopyRounds(session, new StopRule(options, vm.memory().sizeBytes())).run();
+            if (mode == MigrationMode.HYBRID && session.stopReason != StopReason.CONVERGED) {
+                return new PostcopyPhase(session, report).run();
+            }
             SourceClock.measure(session, "switch-over"); // the link is idle: every round is acknowledged
-            // Mode switch: a post-copy phase would take over here (resume on the destination first,
-            // then push and serve the remaining pages) instead of the stop-and-copy.
             new StopAndCopy(session).run(rounds);
             return new Handover(session, report).run();
         } catch (MigrationException e) {
@@ -102,6 +120,7 @@ public final class MigrationSource {
             session.latency.close();
             giveGuestBack(session);
             if (session.connection != null) session.connection.close();
+            if (session.requests != null) session.requests.close(); // opened for a post-copy that did not happen
         }
     }
 

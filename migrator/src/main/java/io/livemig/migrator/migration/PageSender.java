@@ -12,7 +12,13 @@ import io.netty.buffer.ByteBuf;
  * guest memory into the frame buffer that goes to the socket; nothing is allocated per page.
  */
 final class PageSender {
-    record Sent(long pages, long bytes, long normalPages, long zeroPages) {}
+    /**
+     * What a send put on the wire; {@code stoppedAfterPage} is the last page handled when the send
+     * was stopped early (pages of the set after it were not sent), or -1 when it sent the whole set.
+     */
+    record Sent(long pages, long bytes, long normalPages, long zeroPages, long stoppedAfterPage) {
+        boolean stoppedEarly() { return stoppedAfterPage >= 0; }
+    }
 
     private final Connection connection;
     private final PageSource source;
@@ -41,6 +47,11 @@ final class PageSender {
     }
 
     Sent send(DirtyBitmap pages, boolean skipZeroPages, Progress progress) throws Exception {
+        return send(pages, skipZeroPages, progress, () -> false);
+    }
+
+    /** As {@link #send(DirtyBitmap, boolean, Progress)}, asking {@code stop} after each batch whether to end the send there. */
+    Sent send(DirtyBitmap pages, boolean skipZeroPages, Progress progress, java.util.function.BooleanSupplier stop) throws Exception {
         long sentPages = 0;
         long bytes = 0;
         long normal = 0;
@@ -61,6 +72,7 @@ final class PageSender {
                     zero += encoder.zeroPages();
                     bytes += flush();
                     progress.batchSent(handled, pages.cardinality());
+                    if (stop.getAsBoolean()) return new Sent(sentPages, bytes, normal, zero, page);
                 }
             }
             if (encoder.isOpen()) {
@@ -71,7 +83,7 @@ final class PageSender {
         } finally {
             encoder.discardBatch();
         }
-        return new Sent(sentPages, bytes, normal, zero);
+        return new Sent(sentPages, bytes, normal, zero, -1);
     }
 
     private int flush() throws Exception {

@@ -1,6 +1,7 @@
 package io.livemig.migrator.migration;
 
 import io.livemig.emulator.CpuScheduler;
+import io.livemig.emulator.DirtyBitmap;
 import io.livemig.emulator.DirtyLog;
 import io.livemig.migrator.jfr.RoundEvent;
 import io.livemig.migrator.jfr.ThrottleChangeEvent;
@@ -15,9 +16,14 @@ import java.util.Optional;
  * The pre-copy phase: round 0 sends every non-zero page, each later round the pages dirtied during
  * the one before. A round is: send, {@code RoundEnd}, wait for {@code RoundAck} (so its figures are
  * of pages delivered), sync the dirty log, let the policy act on the figures, record them, and ask
- * the {@link StopRule} whether to go on. The guest keeps running throughout.
+ * the {@link StopRule} whether to go on (and, in hybrid mode, the {@link PostcopySwitch}, which may
+ * also cut a round short when the guest dirties pages faster than the round sends them). The guest
+ * keeps running throughout.
  */
 final class PrecopyRounds {
+    /** How often a hybrid round looks at the dirty log while it sends (a scan of one byte per page). */
+    static final long SWITCH_CHECK_NANOS = 50_000_000L;
+
     private final SourceSession session;
     private final StopRule stopRule;
 
@@ -46,15 +52,18 @@ final class PrecopyRounds {
             event.begin();
             long roundStart = session.clock.monotonicNanos();
             int current = round;
-            PageSender.Sent sent = session.sender.send(session.pending, round == 0,
-                    (done, total) -> {
-                        session.cancellation.check();
-                        session.listener.sending(current, done, total);
-                    });
+            long[] handled = {0};
+            PageSender.Sent sent = session.sender.send(session.pending, round == 0, (done, total) -> {
+                session.cancellation.check();
+                handled[0] = done;
+                session.listener.sending(current, done, total);
+            }, switchDuringRound(log, roundStart, handled));
+            DirtyBitmap unsent = sent.stoppedEarly() ? pagesAfter(session.pending, sent.stoppedAfterPage()) : null;
             session.connection.send(new RoundEnd(round, sent.pages()));
-            awaitRoundAck(round);
+            awaitRoundAck(round); // also for a round cut short: the switch then starts with an empty pipe
             long roundNanos = session.clock.monotonicNanos() - roundStart;
             long dirtyPages = log.syncAndClear(session.pending);
+            if (unsent != null) addAll(unsent, session.pending);
             session.figures.account(sent, roundNanos, dirtyPages, pageSize);
             RoundFigures figures = new RoundFigures(round, sent.pages(), sent.bytes(), roundNanos, dirtyPages, pageSize,
                     capDuring, session.options.downtimeLimit().toNanos(), session.figures.transferredBytes(),
@@ -64,6 +73,10 @@ final class PrecopyRounds {
             ThrottleChangeEvent change = new ThrottleChangeEvent();
             double capBefore = scheduler.minCapPct();
             long limitBefore = scheduler.dirtyLimit(0);
+            if (unsent != null) {
+                session.stopReason = StopReason.POSTCOPY; // hybrid: the guest outran this round; switch now
+                return round + 1;
+            }
             session.policy.afterRound(figures, scheduler);
             session.figures.noteThrottle(scheduler, pageSize);
             if (scheduler.minCapPct() != capBefore || scheduler.dirtyLimit(0) != limitBefore) {
@@ -74,6 +87,10 @@ final class PrecopyRounds {
             Optional<StopReason> stop = stopRule.afterRound(figures);
             if (stop.isPresent()) {
                 session.stopReason = stop.get();
+                return round;
+            }
+            if (session.postcopySwitch != null && session.postcopySwitch.afterRound(figures)) {
+                session.stopReason = StopReason.POSTCOPY;
                 return round;
             }
         }
@@ -99,6 +116,29 @@ final class PrecopyRounds {
         event.dirtyLimitBeforeBytesPerSecond = limitBefore * pageSize;
         event.dirtyLimitAfterBytesPerSecond = scheduler.dirtyLimit(0) * pageSize;
         event.commit();
+    }
+
+    /** Hybrid, auto: asked after each batch (at most every {@link #SWITCH_CHECK_NANOS}) whether the guest outruns the round. */
+    private java.util.function.BooleanSupplier switchDuringRound(DirtyLog log, long roundStart, long[] handled) {
+        PostcopySwitch rule = session.postcopySwitch;
+        if (rule == null || !rule.isAuto()) return () -> false;
+        long[] lastCheck = {roundStart};
+        return () -> {
+            long now = session.clock.monotonicNanos();
+            if (now - lastCheck[0] < SWITCH_CHECK_NANOS) return false;
+            lastCheck[0] = now;
+            return rule.duringRound(now - roundStart, handled[0], log.countDirty());
+        };
+    }
+
+    private static DirtyBitmap pagesAfter(DirtyBitmap pages, long last) {
+        DirtyBitmap rest = new DirtyBitmap(pages.pageCount());
+        for (long p = pages.nextSetPage(last + 1); p >= 0; p = pages.nextSetPage(p + 1)) rest.set(p);
+        return rest;
+    }
+
+    private static void addAll(DirtyBitmap from, DirtyBitmap into) {
+        for (long p = from.nextSetPage(0); p >= 0; p = from.nextSetPage(p + 1)) into.set(p);
     }
 
     private void awaitRoundAck(int round) throws Exception {

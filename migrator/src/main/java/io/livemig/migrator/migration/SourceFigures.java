@@ -27,6 +27,11 @@ final class SourceFigures {
         dirtyBytesTotal += dirtyPages * pageSize;
     }
 
+    /** Adds the bytes post-copy put on the wire (push and answers). */
+    void accountPostcopy(long bytes) {
+        transferredBytes += bytes;
+    }
+
     /** Records a finished round as reported, and returns it. */
     RoundStats record(RoundFigures f, double throttlePct, boolean stopAndCopy) {
         RoundStats stats = new RoundStats(f.round(), f.pagesSent(), f.bytesSent(), Millis.of(f.durationNanos()),

@@ -4,6 +4,7 @@ import io.livemig.emulator.GuestMemory;
 import io.livemig.emulator.VmState;
 import io.livemig.migrator.stats.MigrationStats;
 import io.livemig.migrator.stats.MigrationStatus;
+import io.livemig.migrator.stats.PostcopyStats;
 
 /** Turns a source session, however far it got, into its {@link MigrationStats}. */
 final class SourceReport {
@@ -23,8 +24,9 @@ final class SourceReport {
         // never left), at the guest's demonstrated rate, minus the work done on the source meanwhile.
         // The demonstrated rate is the higher of the baseline's and the pre-copy's: a guest that ran
         // faster during pre-copy than in its baseline window (still warming up then) showed it could.
-        long endNanos = t.guestBackNanos > 0 ? t.guestBackNanos : now;
-        long opsNow = t.opsAtPause >= 0 ? t.opsAtPause
+        // After post-copy: until the destination confirmed the last page, counting its work meanwhile.
+        long endNanos = t.postcopyEndNanos > 0 ? t.postcopyEndNanos : t.guestBackNanos > 0 ? t.guestBackNanos : now;
+        long opsNow = t.opsAtPostcopyEnd >= 0 ? t.opsAtPostcopyEnd : t.opsAtPause >= 0 ? t.opsAtPause
                 : session.vm.state() == VmState.RUNNING ? session.vm.totalOps() : t.opsAtStart;
         long opsDone = opsNow - t.opsAtStart;
         double opsPerSDuring = t.opsAtPause >= 0 ? t.opsPerSDuring
@@ -72,6 +74,7 @@ final class SourceReport {
                     .wallClockOffsetMs(session.clockOffset.wallOffsetMicros() / 1e3);
         }
         if (session.latency != null) session.latency.report(stats);
-        return stats.build();
+        return stats.postcopy(session.postcopyStats != null ? session.postcopyStats : PostcopyStats.none(options.mode().word()))
+                .build();
     }
 }

@@ -5,9 +5,11 @@ import io.livemig.emulator.VirtualMachine;
 import io.livemig.migrator.clock.ClockOffset;
 import io.livemig.migrator.clock.HostClock;
 import io.livemig.migrator.policy.ConvergencePolicy;
+import io.livemig.migrator.stats.PostcopyStats;
 import io.livemig.migrator.stats.StopReason;
 import io.livemig.migrator.transport.Connection;
 import io.livemig.migrator.transport.HostPort;
+import io.livemig.migrator.transport.TokenBucketRateLimiter;
 import io.livemig.migrator.transport.Transport;
 
 /**
@@ -37,6 +39,14 @@ final class SourceSession {
     byte[] migrationId;
     /** Sends page sets to the destination; set up once the offer is accepted. */
     PageSender sender;
+    /** Paces every page the source sends, pre-copy and post-copy alike (one limit models one link). */
+    TokenBucketRateLimiter limiter;
+    /** Post-copy's connections: opens the request connection, reconnects after a broken link; null in pre-copy. */
+    PostcopyLinks postcopyLinks;
+    /** The request connection of post-copy (opened in setup); null in pre-copy. */
+    Connection requests;
+    /** Hybrid: tells {@link PrecopyRounds} when to give way to post-copy; null otherwise. */
+    PostcopySwitch postcopySwitch;
     /** The pages the next send must take (all of them for round 0, then each sync's). */
     DirtyBitmap pending;
     /** COMMIT is on the wire: from here the source never resumes the guest on its own. */
@@ -50,6 +60,8 @@ final class SourceSession {
     ClockOffset clockOffset;
     /** The guest's operation latencies through the migration; null before the migration starts. */
     SourceLatency latency;
+    /** The mode and what post-copy cost, once it ran; null before (the report then says "none"). */
+    PostcopyStats postcopyStats;
     /** Why pre-copy stopped: the stop rule's verdict, recorded by {@link PrecopyRounds}. */
     StopReason stopReason;
 

@@ -5,6 +5,7 @@ import io.livemig.emulator.GuestMemory;
 import io.livemig.migrator.protocol.Accept;
 import io.livemig.migrator.protocol.GuestOffer;
 import io.livemig.migrator.protocol.PageBatchEncoder;
+import io.livemig.migrator.protocol.PostcopyPrepare;
 import io.livemig.migrator.transport.ConnectionException;
 import io.livemig.migrator.transport.TokenBucketRateLimiter;
 
@@ -12,7 +13,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The setup phase on a connected session: handshake, the guest offer, the destination's
- * {@code Accept}; then the page stream (sender, rate limit, the set of pages still to send).
+ * {@code Accept}; then the page stream (sender, rate limit, the set of pages still to send) and,
+ * when post-copy may follow, {@code PostcopyPrepare} and the request connection.
  */
 final class SourceSetup {
     private final SourceSession session;
@@ -35,9 +37,18 @@ final class SourceSetup {
         Replies.expect(session.connection, Accept.class, options.replyTimeout(), "the guest offer");
         SourceClock.measure(session, "setup");
         session.timeline.setupNanos = session.sinceStartNanos();
-        session.sender = new PageSender(session.connection, new GuestPages(memory, null), limiter(options, session.cancellation),
-                encoder(memory));
+        session.limiter = limiter(options, session.cancellation);
+        session.sender = new PageSender(session.connection, new GuestPages(memory, null), session.limiter, encoder(memory));
         session.pending = new DirtyBitmap(memory.pageCount());
+        if (options.mode().mayUsePostcopy()) preparePostcopy();
+    }
+
+    /** Post-copy will (or may) follow: say so, and open the request connection now, not during the switch. */
+    private void preparePostcopy() throws Exception {
+        session.connection.send(new PostcopyPrepare(session.options.mode() == MigrationMode.HYBRID));
+        session.postcopyLinks = new PostcopyLinks(session.transport, session.to, session.handshake, session.migrationId,
+                session.options);
+        session.requests = session.postcopyLinks.openRequests();
     }
 
     /** Its waits end at a cancel: a slow link's batch can hold the sender for a long time. */

@@ -23,4 +23,7 @@ final class SourceTimeline {
     double opsPerSDuring;
     /** When the migration's figures end (the handover done); -1: at the time of the report. */
     long endNanos = -1;
+    /** Post-copy: when the destination confirmed the last page, and the guest's op count then (its status page). */
+    long postcopyEndNanos = -1;
+    long opsAtPostcopyEnd = -1;
 }

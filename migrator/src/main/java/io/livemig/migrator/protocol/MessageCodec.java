@@ -87,7 +87,7 @@ public final class MessageCodec {
             case POSTCOPY_START -> new PostcopyStart(in.readLong(), in.readLong(), in.readLong());
             case PAGE_REQUEST -> new PageRequest(in.readLong());
             case POSTCOPY_PUSH_DONE -> new PostcopyPushDone(in.readLong(), in.readLong());
-            case POSTCOPY_COMPLETE -> new PostcopyComplete(in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+            case POSTCOPY_COMPLETE -> new PostcopyComplete(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
                     in.readLong(), in.readLong(), in.readLong(), in.readLongs(in.readCount("vcpus", ProtocolLimits.MAX_VCPUS)));
             case POSTCOPY_RESUME -> new PostcopyResume(in.readBytes(ProtocolLimits.NONCE_BYTES));
             case POSTCOPY_RESUME_ACK -> new PostcopyResumeAck(in.readLong());
@@ -218,7 +218,7 @@ public final class MessageCodec {
             }
             case POSTCOPY_COMPLETE -> {
                 PostcopyComplete m = (PostcopyComplete) message;
-                out.writeLong(m.memoryDigest()).writeLong(m.opsDuringPostcopy()).writeLong(m.faults())
+                out.writeLong(m.memoryDigest()).writeLong(m.guestOps()).writeLong(m.firstOpMicros()).writeLong(m.faults())
                         .writeLong(m.pagesRequested()).writeLong(m.faultLatencyP50Nanos())
                         .writeLong(m.faultLatencyP99Nanos()).writeLong(m.faultLatencyMaxNanos());
                 writeLongs(out, m.blocktimeNanosPerVcpu());

@@ -3,6 +3,7 @@ package io.livemig.migrator.stats;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import java.util.List;
 import java.util.Objects;
@@ -36,6 +37,9 @@ import java.util.Objects;
  *   the phases before (baseline window), during (migration start until the guest ran on the
  *   destination) and after (its first moments there); -1 when the phase had no operation or was not
  *   measured; {@code opLatencyTimeline}: the same per sampling interval.</li>
+ *   <li>{@code postcopy}: the mode and the post-copy figures, written as flat keys ({@code mode},
+ *   {@code postcopy_time_ms}, ..., see {@link PostcopyStats}); in post-copy {@code downtimeMs} is
+ *   the switch-over pause.</li>
  * </ul>
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -85,12 +89,14 @@ public record MigrationStats(
         double opLatencyUsP99After,
         double opLatencyUsMaxAfter,
         List<RoundStats> roundsDetail,
-        List<LatencyPoint> opLatencyTimeline) {
+        List<LatencyPoint> opLatencyTimeline,
+        @JsonUnwrapped PostcopyStats postcopy) {
 
     public MigrationStats {
         Objects.requireNonNull(status, "status");
         roundsDetail = List.copyOf(roundsDetail);
         opLatencyTimeline = opLatencyTimeline == null ? null : List.copyOf(opLatencyTimeline);
+        if (postcopy == null) postcopy = PostcopyStats.none("precopy");
     }
 
     public static Builder builder() {
@@ -145,7 +151,8 @@ public record MigrationStats(
                 .opLatencyUsP99After(opLatencyUsP99After)
                 .opLatencyUsMaxAfter(opLatencyUsMaxAfter)
                 .roundsDetail(roundsDetail)
-                .opLatencyTimeline(opLatencyTimeline);
+                .opLatencyTimeline(opLatencyTimeline)
+                .postcopy(postcopy);
     }
 
     @JsonIgnore
@@ -203,6 +210,7 @@ public record MigrationStats(
         private double opLatencyUsP99After = -1;
         private double opLatencyUsMaxAfter = -1;
         private List<LatencyPoint> opLatencyTimeline;
+        private PostcopyStats postcopy = PostcopyStats.none("precopy");
 
         private Builder() {}
 
@@ -252,10 +260,12 @@ public record MigrationStats(
         public Builder opLatencyUsP99After(double opLatencyUsP99After) { this.opLatencyUsP99After = opLatencyUsP99After; return this; }
         public Builder opLatencyUsMaxAfter(double opLatencyUsMaxAfter) { this.opLatencyUsMaxAfter = opLatencyUsMaxAfter; return this; }
         public Builder opLatencyTimeline(List<LatencyPoint> opLatencyTimeline) { this.opLatencyTimeline = opLatencyTimeline; return this; }
+
+        public Builder postcopy(PostcopyStats postcopy) { this.postcopy = postcopy; return this; }
         public MigrationStats build() {
             return new MigrationStats(status, policy, memoryBytes, pageSize, vcpus, workload, rounds, totalTimeMs, setupTimeMs, downtimeMs, appDowntimeMs, pauseMs, finalTransferMs, verifyMs, resumeMs, transferredBytes, normalPages, zeroPages, dirtyRateBytesPerS, bandwidthBytesPerS, bandwidthLimitBytesPerS, downtimeLimitMs, maxThrottlePct, digestVerified, appOpsPerSBefore, appOpsPerSDuring, appOpsLost, appWorkLostPct, appliedDirtyLimitBytesPerS, stopReason, sourceGuestVerified, error,
                     clockUncertaintyMs, clockOffsetMs, wallClockOffsetMs, opLatencyUsP50Before, opLatencyUsP99Before, opLatencyUsP50During, opLatencyUsP99During, opLatencyUsP999During, opLatencyUsMaxDuring, opLatencyUsP50After, opLatencyUsP99After, opLatencyUsMaxAfter,
-                    roundsDetail, opLatencyTimeline);
+                    roundsDetail, opLatencyTimeline, postcopy);
         }
     }
 }

@@ -9,7 +9,9 @@ public enum StopReason {
     /** {@code --max-rounds} rounds were sent. */
     MAX_ROUNDS("max-rounds"),
     /** The volume limit was reached (a multiple of guest memory sent). */
-    MAX_VOLUME("max-volume");
+    MAX_VOLUME("max-volume"),
+    /** Pre-copy gave way to post-copy: hybrid's switch rule fired (or, in postcopy mode, there was no pre-copy). */
+    POSTCOPY("postcopy");
 
     private final String json;
 

@@ -46,8 +46,28 @@ public final class TokenBucketRateLimiter {
         return bytesPerSecond <= 0;
     }
 
-    /** Blocks until {@code bytes} may be sent at the configured rate. */
-    public synchronized void acquire(long bytes) {
+    /**
+     * Blocks until {@code bytes} may be sent at the configured rate. It waits outside the lock, so
+     * an {@link #takeUrgent} from another thread never waits behind a sleeping acquirer.
+     */
+    public void acquire(long bytes) {
+        long waitNanos = take(bytes);
+        while (waitNanos > 0) {
+            nanoSleeper.accept(waitNanos);
+            waitNanos = deficitNanos();
+        }
+    }
+
+    /**
+     * Takes {@code bytes} at once, without waiting, even into debt: for a page a vCPU is blocked on.
+     * The debt is paid back by the next {@link #acquire} waiting longer, so the average rate holds.
+     */
+    public void takeUrgent(long bytes) {
+        take(bytes);
+    }
+
+    /** Accounts {@code bytes} and returns how long the bucket is in debt, in nanoseconds (0 if not). */
+    private synchronized long take(long bytes) {
         if (bytes < 0) {
             throw new IllegalArgumentException("bytes " + bytes + " < 0");
         }
@@ -59,14 +79,20 @@ public final class TokenBucketRateLimiter {
         }
         acquiredBytes += bytes;
         if (isUnlimited()) {
-            return;
+            return 0;
         }
         refill(now);
         tokens -= bytes;
-        while (tokens < 0) {
-            nanoSleeper.accept((long) Math.ceil(-tokens * NANOS_PER_SECOND / bytesPerSecond));
-            refill(nanoClock.getAsLong());
-        }
+        return debtNanos();
+    }
+
+    private synchronized long deficitNanos() {
+        refill(nanoClock.getAsLong());
+        return debtNanos();
+    }
+
+    private long debtNanos() {
+        return tokens < 0 ? (long) Math.ceil(-tokens * NANOS_PER_SECOND / bytesPerSecond) : 0;
     }
 
     public synchronized long acquiredBytes() {

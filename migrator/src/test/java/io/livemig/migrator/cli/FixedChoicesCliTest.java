@@ -19,7 +19,9 @@ class FixedChoicesCliTest {
         assertThat(new VerifyWhen.Converter().convert("after-resume")).isEqualTo(VerifyWhen.AFTER_RESUME);
         assertThat(new VerifyWhen.Converter().convert("before-resume")).isEqualTo(VerifyWhen.BEFORE_RESUME);
         assertThat(new CrashPoint.Converter().convert("stop-and-copy")).isEqualTo(CrashPoint.STOP_AND_COPY);
-        assertThat(new CrashPoint.Choices()).containsExactly("handshake", "pages", "stop-and-copy", "ready");
+        assertThat(new CrashPoint.Choices()).containsExactly("handshake", "pages", "stop-and-copy", "ready", "postcopy");
+        assertThat(new ModeChoice.Converter().convert("hybrid")).isEqualTo(ModeChoice.HYBRID);
+        assertThat(new ModeChoice.Choices()).containsExactly("precopy", "postcopy", "hybrid");
     }
 
     @Test

@@ -2,6 +2,8 @@ package io.livemig.migrator.migration;
 
 import io.livemig.migrator.protocol.Abort;
 import io.livemig.migrator.protocol.Commit;
+import io.livemig.migrator.protocol.PostcopyPrepare;
+import io.livemig.migrator.protocol.PostcopyStart;
 import io.livemig.migrator.protocol.RoundEnd;
 import io.livemig.workloads.Workloads;
 import org.junit.jupiter.api.Test;
@@ -21,7 +23,7 @@ class DestinationSessionTest {
             Workloads::parse, Duration.ofSeconds(1));
 
     private final DestinationSession session = new DestinationSession(OPTIONS, new Outcomes(), phase -> { }, null,
-            "test", new byte[32]);
+            "test", new byte[32], new PostcopyDoor(Duration.ofSeconds(1)));
 
     @Test
     void aSessionStartsAwaitingTheOffer() {
@@ -39,5 +41,11 @@ class DestinationSessionTest {
         assertThatThrownBy(() -> session.step(new Commit())).hasMessageContaining("expected GUEST_OFFER after the handshake, got COMMIT");
         assertThatThrownBy(() -> session.step(new RoundEnd(0, 0))).hasMessageContaining("got ROUND_END");
         assertThat(session.state()).isEqualTo(DestinationSession.State.AWAIT_OFFER);
+    }
+
+    @Test
+    void postcopyMessagesBeforeTheOfferAreRefusedByName() {
+        assertThatThrownBy(() -> session.step(new PostcopyPrepare(false))).hasMessageContaining("got POSTCOPY_PREPARE");
+        assertThatThrownBy(() -> session.step(new PostcopyStart(0, 0, 1000))).hasMessageContaining("got POSTCOPY_START");
     }
 }

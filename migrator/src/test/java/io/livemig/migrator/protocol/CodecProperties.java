@@ -109,7 +109,7 @@ class CodecProperties {
                 Combinators.combine(Arbitraries.longs(), Arbitraries.longs().greaterOrEqual(0), Arbitraries.longs().greaterOrEqual(0),
                         Arbitraries.longs().array(long[].class).ofMinSize(1).ofMaxSize(ProtocolLimits.MAX_VCPUS)
                                 .map(a -> { for (int i = 0; i < a.length; i++) a[i] = a[i] & Long.MAX_VALUE; return a; }))
-                        .as((digest, ops, faults, blocktime) -> new PostcopyComplete(digest, ops, faults, faults / 2,
+                        .as((digest, ops, faults, blocktime) -> new PostcopyComplete(digest, ops, ops / 3, faults, faults / 2,
                                 1_000, 2_000, 3_000, blocktime)),
                 nonce.map(PostcopyResume::new),
                 Arbitraries.longs().between(0, Integer.MAX_VALUE).map(PostcopyResumeAck::new));

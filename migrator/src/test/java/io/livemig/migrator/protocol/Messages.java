@@ -52,7 +52,7 @@ final class Messages {
                 new PostcopyStart(System.nanoTime(), 129, 60_000),
                 new PageRequest(262_143),
                 new PostcopyPushDone(262_144, 0x0123_4567_89AB_CDEFL),
-                new PostcopyComplete(0x0123_4567_89AB_CDEFL, 1_000_000, 4_000, 3_000, 150_000, 1_900_000, 7_000_000,
+                new PostcopyComplete(0x0123_4567_89AB_CDEFL, 1_000_000, 1_700_000_000_000_000L, 4_000, 3_000, 150_000, 1_900_000, 7_000_000,
                         new long[] {5_000_000, 0, 12}),
                 new PostcopyResume(nonce(5)),
                 new PostcopyResumeAck(17),

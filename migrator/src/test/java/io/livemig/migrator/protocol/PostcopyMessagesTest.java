@@ -43,8 +43,8 @@ class PostcopyMessagesTest {
         assertThatThrownBy(() -> new MissingMap(0, new long[MissingMap.MAX_WORDS + 1])).hasMessageContaining("1..65536 words");
         assertThatThrownBy(() -> new PageRequest(-1)).hasMessageContaining("page -1");
         assertThatThrownBy(() -> new PostcopyAttach(new byte[31])).hasMessageContaining("32 bytes");
-        assertThatThrownBy(() -> new PostcopyComplete(0, 0, 0, 0, 0, 0, 0, new long[0])).hasMessageContaining("vCPUs");
-        assertThatThrownBy(() -> new PostcopyComplete(0, 0, -1, 0, 0, 0, 0, new long[1])).hasMessageContaining("faults");
+        assertThatThrownBy(() -> new PostcopyComplete(0, 0, 0, 0, 0, 0, 0, 0, new long[0])).hasMessageContaining("vCPUs");
+        assertThatThrownBy(() -> new PostcopyComplete(0, 0, 0, -1, 0, 0, 0, 0, new long[1])).hasMessageContaining("faults");
     }
 
     @Test
@@ -69,7 +69,7 @@ class PostcopyMessagesTest {
     @Test
     void blocktimeForTooManyVcpusIsRefused() {
         ByteBuf payload = Unpooled.buffer();
-        for (int i = 0; i < 7; i++) payload.writeLong(0);
+        for (int i = 0; i < 8; i++) payload.writeLong(0);
         payload.writeInt(ProtocolLimits.MAX_VCPUS + 1);
         assertRefused(MessageCodecTest.frame(MessageType.POSTCOPY_COMPLETE.code(), bytes(payload)), "exceeds 256");
     }

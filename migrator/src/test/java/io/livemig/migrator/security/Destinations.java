@@ -23,6 +23,8 @@ public final class Destinations implements AutoCloseable {
     private final Thread thread;
 
     private volatile boolean vmTaken;
+    private volatile Thread acceptor;
+    private volatile boolean closed;
 
     /** No authentication, default destination options. */
     public Destinations() throws Exception {
@@ -50,15 +52,46 @@ public final class Destinations implements AutoCloseable {
     public Destinations(Handshake handshake, DestinationOptions options, ConnectionOptions connectionOptions) throws Exception {
         transport = Transport.create(connectionOptions);
         listener = transport.listen(new HostPort("127.0.0.1", 0));
+        MigrationDestination destination = new MigrationDestination(options, handshake);
         thread = new Thread(() -> {
             try (Connection connection = listener.accept(Duration.ofSeconds(30))) {
-                incoming.complete(new MigrationDestination(options, handshake).receive(connection, "dest"));
+                startExtraAcceptor(destination);
+                incoming.complete(destination.receive(connection, "dest"));
             } catch (Throwable e) {
                 incoming.completeExceptionally(e);
             }
         }, "test-destination");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Connections after the first (post-copy's request connection, a source back after a broken link, busy refusals), as `livemig dest` handles them. */
+    private void startExtraAcceptor(MigrationDestination destination) {
+        acceptor = new Thread(() -> {
+            while (true) {
+                Connection extra;
+                try {
+                    extra = listener.accept(Duration.ofHours(1));
+                } catch (Exception e) {
+                    return; // listener closed
+                }
+                Thread answer = new Thread(() -> {
+                    boolean handedOver = false;
+                    try {
+                        handedOver = destination.answerWhileBusy(extra, "busy: test destination");
+                    } catch (Exception ignored) {
+                        // refused or answered
+                    } finally {
+                        if (!handedOver) extra.close();
+                    }
+                }, "test-destination-extra");
+                answer.setDaemon(true);
+                answer.start();
+            }
+        }, "test-destination-acceptor");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        if (closed) acceptor.interrupt();
     }
 
     public HostPort address() {
@@ -82,9 +115,13 @@ public final class Destinations implements AutoCloseable {
         incoming.thenAccept(i -> {
             if (!vmTaken) i.vm().close();
         });
+        closed = true;
+        Thread extra = acceptor;
+        if (extra != null) extra.interrupt(); // it waits in accept, which a closed listener does not end
         listener.close();
         transport.close();
         thread.join(10_000);
+        if (extra != null) extra.join(10_000);
     }
 
     /** Waits until the guest has done {@code ops} operations (20 s at most). */

@@ -36,6 +36,7 @@ class MigrationStatsTest {
                 .sourceGuestVerified(true).error("the destination refused: busy")
                 .roundsDetail(List.of(new RoundStats(0, 256, 1 << 20, 300, 10, 0, 1e5, 3e6, false),
                         new RoundStats(1, 10, 40960, 2, 0, 100, 0, 2e7, true)))
+                .postcopy(new PostcopyStats("hybrid", 1500, 40, 30, 1000, 180, 1900, 4000, 12.5, List.of(10.0, 2.5)))
                 .build();
     }
 
@@ -89,5 +90,26 @@ class MigrationStatsTest {
         assertThat(stats.withSourceGuestVerified(false)).isEqualTo(stats.toBuilder().sourceGuestVerified(false).build());
         assertThat(stats.toBuilder().build()).isEqualTo(stats);
         assertThat(stats.withSourceGuestVerified(false).sourceGuestVerified()).isFalse();
+    }
+
+    /** The post-copy keys of issue 11, flat beside the others. */
+    static final List<String> POSTCOPY_KEYS = List.of("mode", "postcopy_time_ms", "postcopy_faults", "postcopy_pages_requested",
+            "postcopy_pages_pushed", "fault_latency_us_p50", "fault_latency_us_p99", "fault_latency_us_max", "blocktime_ms",
+            "blocktime_ms_per_vcpu");
+
+    @Test
+    void postcopyFiguresAreFlatKeysAndAPrecopyMigrationSaysSo() throws Exception {
+        JsonNode json = StatsJson.mapper().readTree(StatsJson.toJson(everyFigure()));
+        List<String> keys = new ArrayList<>();
+        json.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsAll(POSTCOPY_KEYS);
+        assertThat(json.get("mode").asText()).isEqualTo("hybrid");
+        assertThat(json.get("fault_latency_us_p99").asDouble()).isEqualTo(1900);
+        assertThat(json.get("blocktime_ms_per_vcpu").get(1).asDouble()).isEqualTo(2.5);
+
+        JsonNode plain = StatsJson.mapper().readTree(StatsJson.toJson(
+                MigrationStats.builder().status(MigrationStatus.COMPLETED).policy("none").build()));
+        assertThat(plain.get("mode").asText()).isEqualTo("precopy");
+        assertThat(plain.get("postcopy_faults").asLong()).isZero();
     }
 }

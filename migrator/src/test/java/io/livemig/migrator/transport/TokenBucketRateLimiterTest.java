@@ -75,4 +75,15 @@ class TokenBucketRateLimiterTest {
         limiter.acquire(1000);
         assertThat(limiter.achievedBytesPerSecond()).isEqualTo(2000.0);
     }
+
+    @Test
+    void anUrgentTakeNeverWaitsAndTheNextAcquirePaysItBack() {
+        TokenBucketRateLimiter limiter = limiter(1000, 100);
+        limiter.acquire(100);
+        limiter.takeUrgent(500);
+        assertThat(sleepsNanos).as("an urgent page goes at once, into debt").isEmpty();
+        limiter.acquire(100);
+        assertThat(sleepsNanos).as("the push pays the debt back").containsExactly(SECOND_NANOS * 6 / 10);
+        assertThat(limiter.acquiredBytes()).isEqualTo(700);
+    }
 }

@@ -1,0 +1,266 @@
+package io.livemig.migrator.migration;
+
+import io.livemig.emulator.DirtyBitmap;
+import io.livemig.emulator.FaultFigures;
+import io.livemig.emulator.MissingPages;
+import io.livemig.emulator.PageDigests;
+import io.livemig.emulator.VirtualMachine;
+import io.livemig.migrator.postcopy.MissingMaps;
+import io.livemig.migrator.postcopy.PageRequestQueue;
+import io.livemig.migrator.postcopy.PageRequestSender;
+import io.livemig.migrator.postcopy.PostcopySink;
+import io.livemig.migrator.protocol.Abort;
+import io.livemig.migrator.protocol.Message;
+import io.livemig.migrator.protocol.MissingMap;
+import io.livemig.migrator.protocol.PageBatch;
+import io.livemig.migrator.protocol.PostcopyComplete;
+import io.livemig.migrator.protocol.PostcopyPushDone;
+import io.livemig.migrator.protocol.PostcopyResumeAck;
+import io.livemig.migrator.protocol.ProtocolException;
+import io.livemig.migrator.transport.Connection;
+import io.netty.util.ReferenceCountUtil;
+import org.HdrHistogram.Histogram;
+
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The destination after the switch: the guest runs here while its missing pages arrive, pushed on
+ * the main connection and answered on the request connection (read by its own thread); the
+ * requester thread asks for the pages vCPUs fault on. It ends when the source said every page was
+ * sent and the last one is in: the digest of the pages as they landed must equal the source's at
+ * the pause, and {@code PostcopyComplete} tells the source it may free its memory.
+ *
+ * <p>A broken link (either connection) pauses it: both connections are closed, the guest keeps
+ * running (vCPUs that touch a missing page wait), and the source has the recover timeout to come
+ * back with {@code PostcopyResume} on a new connection, answered with the pages still lacking. If
+ * it does not, or it aborts, or the memory does not verify, the guest is lost here: it is stopped
+ * and a {@link GuestLostException} says why.
+ */
+final class DestinationPostcopy {
+    /** What post-copy cost and delivered here. */
+    record Result(FaultFigures faults, long pagesLoaded, long pagesDropped, long bytesReceived, long recoveries,
+                  long postcopyNanos, boolean digestVerified) {}
+
+    /** Grace beyond the source's recover timeout (its last attempt may start just before its deadline): as long again, at most 2 s. */
+    private static final Duration MAX_RECOVER_GRACE = Duration.ofSeconds(2);
+    private static final Duration POLL = Duration.ofMillis(50);
+
+    private final DestinationOptions options;
+    private final PostcopyDoor door;
+    private final VirtualMachine vm;
+    private final MissingPages missing;
+    private final PageDigests digests;
+    private final PostcopySink sink;
+    private final PageRequestSender requester;
+    private final Duration recoverTimeout;
+    private final AtomicLong bytesReceived = new AtomicLong();
+    private final long startNanos = System.nanoTime();
+
+    private Connection main;
+    private volatile Connection requests;
+    private volatile Throwable linkFailure;
+    private volatile boolean finished;
+    private boolean pushDone;
+    private long sourceDigest;
+    private long lastMessageNanos = System.nanoTime();
+    private long recoveries;
+
+    DestinationPostcopy(DestinationOptions options, Connection main, PostcopyDoor door, VirtualMachine vm, MissingPages missing,
+                        PageRequestQueue queue, PageDigests digests, Duration recoverTimeout) {
+        this.options = options;
+        this.main = main;
+        this.door = door;
+        this.vm = vm;
+        this.missing = missing;
+        this.digests = digests;
+        this.recoverTimeout = recoverTimeout;
+        this.sink = new PostcopySink(missing, vm.memory().pageSize(), vm.memory().pageCount());
+        this.requester = new PageRequestSender(queue, missing, this::linkBroken);
+    }
+
+    /** Runs until every page is in and verified; the guest keeps running here afterwards. */
+    Result run() throws MigrationException, InterruptedException {
+        Thread requesterThread = daemon(requester, "postcopy-requester");
+        door.switched(this::takeRequestConnection);
+        takeRequestConnection();
+        requesterThread.start();
+        try {
+            while (true) {
+                if (linkFailure != null) recover();
+                if (pushDone && missing.isComplete()) return complete();
+                step();
+            }
+        } catch (GuestLostException e) {
+            giveUp(e.getMessage());
+            throw e;
+        } finally {
+            finished = true;
+            requester.stop();
+            requesterThread.join(1_000);
+            Connection r = requests;
+            if (r != null) r.close();
+            main.close(); // the migration is over on this side (the first main connection's owner closes it again: no harm)
+        }
+    }
+
+    /** One message from the main connection, or a short wait for one. */
+    private void step() throws MigrationException, InterruptedException {
+        Message message;
+        try {
+            message = main.receive(pushDone ? POLL : Duration.ofMillis(200));
+        } catch (TimeoutException e) {
+            if (System.nanoTime() - lastMessageNanos > options.messageTimeout().toNanos() && !pushDone) {
+                linkBroken(new TimeoutException("the source sent nothing for " + options.messageTimeout().toMillis() + " ms"));
+            }
+            return;
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            linkBroken(e);
+            return;
+        }
+        lastMessageNanos = System.nanoTime();
+        try {
+            if (message instanceof PageBatch batch) {
+                bytesReceived.addAndGet(batch.pageBytes());
+                batch.applyTo(sink);
+            } else if (message instanceof PostcopyPushDone done) {
+                pushDone = true;
+                sourceDigest = done.memoryDigest();
+            } else if (message instanceof Abort abort) {
+                throw new GuestLostException("the source gave up during post-copy: " + abort.reason() + "; the guest is lost");
+            } else {
+                throw new ProtocolException("unexpected " + message.type() + " on the main connection during post-copy");
+            }
+        } catch (ProtocolException e) {
+            linkBroken(e); // bad input breaks the link; the source may resume on a clean one
+        } finally {
+            if (!(message instanceof PageBatch)) ReferenceCountUtil.release(message);
+        }
+    }
+
+    /** Postcopy-paused: close both connections, wait for the source to come back, tell it what is lacking. */
+    private void recover() throws MigrationException, InterruptedException {
+        Throwable cause = linkFailure;
+        long brokenAt = System.nanoTime();
+        requester.detach();
+        main.close();
+        Connection r = requests;
+        requests = null;
+        if (r != null) r.close();
+        Duration grace = recoverTimeout.compareTo(MAX_RECOVER_GRACE) < 0 ? recoverTimeout : MAX_RECOVER_GRACE;
+        long deadline = brokenAt + recoverTimeout.plus(grace).toNanos();
+        while (true) {
+            Connection back = door.awaitResume(deadline);
+            if (back == null) {
+                throw new GuestLostException("the link to the source broke during post-copy (" + Errors.describe(cause)
+                        + ") and the source did not come back within " + recoverTimeout.toMillis() + " ms; the guest is lost");
+            }
+            if (resumeOn(back)) break;
+        }
+        linkFailure = null;
+        pushDone = false; // the source sends the lacking pages again, then a new PostcopyPushDone
+        lastMessageNanos = System.nanoTime();
+        recoveries++;
+    }
+
+    /** Sends the pages still lacking on the returning source's connection; false if that connection failed too. */
+    private boolean resumeOn(Connection back) throws InterruptedException {
+        try {
+            DirtyBitmap absent = new DirtyBitmap(vm.memory().pageCount());
+            missing.addAbsentTo(absent);
+            for (MissingMap map : MissingMaps.of(absent)) back.send(map);
+            back.send(new PostcopyResumeAck(absent.cardinality()));
+            main = back;
+            return true;
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            back.close();
+            return false;
+        }
+    }
+
+    /** Every page is in: compare digests, confirm to the source. */
+    private Result complete() throws MigrationException, InterruptedException {
+        long digest = digests.digest();
+        if (digest != sourceDigest) {
+            String reason = "memory digest mismatch after post-copy: destination " + Long.toHexString(digest) + ", source "
+                    + Long.toHexString(sourceDigest) + "; the guest is lost";
+            try {
+                main.send(Abort.because(reason)).await(options.messageTimeout().toMillis());
+            } catch (Exception ignored) {
+                // the source learns it on its next try
+            }
+            throw new GuestLostException(reason);
+        }
+        FaultFigures figures = missing.figures();
+        Histogram latency = figures.faultLatencyNanos();
+        PostcopyComplete confirmation = new PostcopyComplete(digest, vm.totalOps(), vm.firstOpMicrosSinceResume(),
+                figures.faults(), figures.pagesRequested(), latency.getValueAtPercentile(50), latency.getValueAtPercentile(99),
+                latency.getMaxValue(), figures.blocktimeNanosPerVcpu());
+        door.completed(confirmation);
+        try {
+            main.send(confirmation).await(options.messageTimeout().toMillis());
+        } catch (Exception e) {
+            // The guest is whole here; a source that missed this asks again and gets it from the door.
+        }
+        return new Result(figures, sink.loadedPages(), sink.droppedPages(), bytesReceived.get(), recoveries,
+                System.nanoTime() - startNanos, true);
+    }
+
+    private void giveUp(String reason) {
+        door.lost(reason);
+        missing.abandon(reason);
+        vm.close();
+    }
+
+    /** The door's callback, and the first look: a request connection to read answers from. */
+    private void takeRequestConnection() {
+        Connection c = door.takeRequests();
+        if (c == null || finished) {
+            if (c != null) c.close();
+            return;
+        }
+        Connection old = requests;
+        requests = c;
+        if (old != null) old.close();
+        requester.attach(c);
+        daemon(() -> readAnswers(c), "postcopy-answers").start();
+    }
+
+    /** The request connection's reader: one-page batches, loaded as they come. */
+    private void readAnswers(Connection c) {
+        try {
+            while (!finished && requests == c) {
+                Message message;
+                try {
+                    message = c.receive(Duration.ofMillis(200));
+                } catch (TimeoutException e) {
+                    continue;
+                }
+                if (message instanceof PageBatch batch) {
+                    bytesReceived.addAndGet(batch.pageBytes());
+                    batch.applyTo(sink);
+                } else {
+                    ReferenceCountUtil.release(message);
+                    throw new ProtocolException("unexpected " + message.type() + " on the request connection");
+                }
+            }
+        } catch (Exception e) {
+            if (!finished && requests == c) linkBroken(e);
+        }
+    }
+
+    private void linkBroken(Throwable cause) {
+        if (linkFailure == null) linkFailure = cause;
+    }
+
+    private static Thread daemon(Runnable body, String name) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

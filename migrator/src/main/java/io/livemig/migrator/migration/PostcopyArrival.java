@@ -1,0 +1,47 @@
+package io.livemig.migrator.migration;
+
+import io.livemig.emulator.DirtyBitmap;
+import io.livemig.emulator.MissingPages;
+import io.livemig.emulator.PageDigests;
+import io.livemig.emulator.VcpuState;
+import io.livemig.emulator.VirtualMachine;
+import io.livemig.migrator.postcopy.MissingMaps;
+import io.livemig.migrator.postcopy.PageRequestQueue;
+import io.livemig.migrator.protocol.MissingMap;
+import io.livemig.migrator.protocol.PostcopyStart;
+import io.livemig.migrator.protocol.ProtocolException;
+
+import java.util.List;
+
+/**
+ * The destination's side of the switch: collects the source's {@link MissingMap}s, then on
+ * {@code PostcopyStart} checks them against its count, loads the vCPU states, marks the pages
+ * missing (each page's CRC recorded as it lands) and starts the guest.
+ */
+final class PostcopyArrival {
+    /** The guest runs; its pages come through {@code missing}; vCPU faults go into {@code requests}. */
+    record Started(MissingPages missing, PageRequestQueue requests, long resumedAtNanos) {}
+
+    private final DirtyBitmap missing;
+    private long marked;
+
+    PostcopyArrival(long pageCount) {
+        this.missing = new DirtyBitmap(pageCount);
+    }
+
+    void map(MissingMap map) {
+        marked += MissingMaps.addTo(map, missing);
+    }
+
+    Started start(PostcopyStart start, VirtualMachine vm, List<VcpuState> vcpuStates, PageDigests digests) {
+        if (start.missingPages() != missing.cardinality() || marked != missing.cardinality()) {
+            throw new ProtocolException("POSTCOPY_START announces " + start.missingPages() + " missing pages, the maps mark "
+                    + missing.cardinality() + (marked != missing.cardinality() ? " (some twice)" : ""));
+        }
+        vm.loadVcpuStates(vcpuStates);
+        PageRequestQueue requests = new PageRequestQueue();
+        MissingPages pages = vm.memory().beginMissing(missing, vm.config().vcpus(), requests, digests);
+        vm.start();
+        return new Started(pages, requests, System.nanoTime());
+    }
+}

@@ -1,0 +1,223 @@
+package io.livemig.migrator.migration;
+
+import io.livemig.emulator.DirtyBitmap;
+import io.livemig.emulator.GuestMemory;
+import io.livemig.emulator.VirtualMachine;
+import io.livemig.migrator.postcopy.MissingMaps;
+import io.livemig.migrator.postcopy.PagePusher;
+import io.livemig.migrator.postcopy.PageRequestServer;
+import io.livemig.migrator.postcopy.PagesToSend;
+import io.livemig.migrator.postcopy.PushHint;
+import io.livemig.migrator.protocol.Abort;
+import io.livemig.migrator.protocol.Message;
+import io.livemig.migrator.protocol.MissingMap;
+import io.livemig.migrator.protocol.PageBatchEncoder;
+import io.livemig.migrator.protocol.PostcopyComplete;
+import io.livemig.migrator.protocol.PostcopyPushDone;
+import io.livemig.migrator.protocol.PostcopyStart;
+import io.livemig.migrator.protocol.ProtocolException;
+import io.livemig.migrator.protocol.Resumed;
+import io.livemig.migrator.protocol.VcpuState;
+import io.livemig.migrator.transport.Connection;
+import io.livemig.migrator.transport.TokenBucketRateLimiter;
+import io.netty.channel.ChannelFuture;
+import io.netty.util.ReferenceCountUtil;
+
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The source's post-copy phase, from the switch to the destination's confirmation. The guest is
+ * paused here for good: the switch sends its vCPU states and the map of the pages the destination
+ * lacks, then {@code PostcopyStart}, the commit point. From then on the source serves: a
+ * {@link PageRequestServer} thread answers the destination's requests on the request connection
+ * first, while this thread pushes every other page on the main connection ({@link PagePusher}),
+ * both through one rate limiter; then {@code PostcopyPushDone} with the digest of the paused
+ * memory, and the wait for {@code PostcopyComplete}. The memory stays until then.
+ *
+ * <p>A broken link pauses it: both connections are closed and {@link PostcopyLinks} reconnects,
+ * learning which pages still lack. If the destination never read the switch, the guest may resume
+ * here ({@link Outcome#NEVER_SWITCHED}); if it cannot be reached within the recover timeout, the
+ * guest is lost ({@link GuestLostException}).
+ */
+final class SourcePostcopy {
+    /** How post-copy ended. */
+    enum Outcome { COMPLETED, NEVER_SWITCHED }
+
+    /** Figures of the phase; {@code resumedAtNanos} is 0 when the destination's RESUMED was lost with the link. */
+    record Result(Outcome outcome, long resumedAtNanos, long pagesPushed, long pagesAnswered, long bytesSent,
+                  long recoveries, PostcopyComplete confirmation, long sourceDigest, long postcopyNanos) {}
+
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final VirtualMachine vm;
+    private final PostcopyLinks links;
+    private final TokenBucketRateLimiter limiter;
+    private final MigrationOptions options;
+    private final Duration recoverTimeout;
+    private final PagesToSend toSend;
+    private final PushHint hint = new PushHint();
+    private final PageBatchEncoder encoder;
+    private final GuestPages pages;
+
+    private Connection main;
+    private Connection requests;
+    private PageRequestServer server;
+    private Thread serverThread;
+    private long pushedPages;
+    private long answeredPages;
+    private long bytesSent;
+    private long recoveries;
+    private long resumedAtNanos;
+    /** The digest of the paused memory, once computed (it never changes). */
+    private Long sourceDigest;
+
+    SourcePostcopy(VirtualMachine vm, Connection main, Connection requests, PostcopyLinks links, TokenBucketRateLimiter limiter,
+                   MigrationOptions options, Duration recoverTimeout) {
+        this.vm = vm;
+        this.main = main;
+        this.requests = requests;
+        this.links = links;
+        this.limiter = limiter;
+        this.options = options;
+        this.recoverTimeout = recoverTimeout;
+        GuestMemory memory = vm.memory();
+        this.toSend = new PagesToSend(memory.pageCount());
+        this.pages = new GuestPages(memory, null);
+        this.encoder = new PageBatchEncoder(memory.pageSize(),
+                Math.max(PageBatchEncoder.DEFAULT_MAX_PAYLOAD_BYTES, memory.pageSize() + 64 * 1024));
+    }
+
+    /**
+     * The switch: vCPU states, maps, {@code PostcopyStart}. Throws (the guest may resume here)
+     * only while {@code PostcopyStart} is not on the wire.
+     *
+     * @return true once {@code PostcopyStart} is written: from then on the guest never resumes here on its own
+     */
+    void sendSwitch(DirtyBitmap missing, long pauseStartNanos) throws Exception {
+        for (io.livemig.emulator.VcpuState state : vm.saveVcpuStates()) {
+            main.send(new VcpuState(state.vcpu(), state.registers()));
+        }
+        for (MissingMap map : MissingMaps.of(missing)) main.send(map);
+        ChannelFuture start = main.send(new PostcopyStart(pauseStartNanos, missing.cardinality(), recoverTimeout.toMillis()));
+        if (!start.await(options.replyTimeout().toMillis()) || !start.isSuccess()) {
+            throw new MigrationException("POSTCOPY_START could not be sent: " + Errors.describe(start.cause()));
+        }
+        toSend.reset(missing);
+    }
+
+    /** Serves the destination until it confirms every page, reconnecting after a broken link. */
+    Result serve() throws MigrationException, InterruptedException {
+        long startNanos = System.nanoTime();
+        boolean resumedSeen = false;
+        try {
+            while (true) {
+                try {
+                    startServer(); // the guest's first faults may come before its RESUMED
+                    if (!resumedSeen) {
+                        resumedAtNanos = Replies.expect(main, Resumed.class, options.replyTimeout(), "the switch to post-copy")
+                                .resumedAtNanos();
+                        resumedSeen = true;
+                    }
+                    PagePusher pusher = new PagePusher(main, pages, toSend, limiter, hint, encoder);
+                    boolean allSent;
+                    try {
+                        allSent = pusher.pushAll(() -> server.failure() != null);
+                    } finally {
+                        pushedPages += pusher.pushedPages();
+                        bytesSent += pusher.pushedBytes();
+                    }
+                    if (!allSent) throw new LinkBroken(server.failure());
+                    // Digested only now: during the push the cores serve the destination's first faults.
+                    if (sourceDigest == null) sourceDigest = vm.memory().digest();
+                    main.send(new PostcopyPushDone(pushedPages + answeredPages + server.answered(), sourceDigest));
+                    PostcopyComplete done = awaitConfirmation();
+                    stopServer();
+                    return new Result(Outcome.COMPLETED, resumedAtNanos, pushedPages, answeredPages, bytesSent, recoveries, done,
+                            sourceDigest, System.nanoTime() - startNanos);
+                } catch (GuestLostException e) {
+                    throw e;
+                } catch (InterruptedException e) {
+                    throw e;
+                } catch (Exception e) {
+                    Throwable cause = e instanceof LinkBroken broken ? broken.getCause() : e;
+                    PostcopyLinks.Reconnect next = recover(cause);
+                    if (next instanceof PostcopyLinks.NeverSwitched) {
+                        return new Result(Outcome.NEVER_SWITCHED, 0, 0, 0, bytesSent, recoveries, null, 0, System.nanoTime() - startNanos);
+                    }
+                    if (next instanceof PostcopyLinks.AlreadyComplete done) {
+                        if (sourceDigest == null) sourceDigest = vm.memory().digest();
+                        return new Result(Outcome.COMPLETED, resumedAtNanos, pushedPages, answeredPages, bytesSent, recoveries,
+                                done.confirmation(), sourceDigest, System.nanoTime() - startNanos);
+                    }
+                    resumedSeen = true; // the destination answered the resume: it runs the guest
+                }
+            }
+        } finally {
+            stopServer();
+            if (requests != null) requests.close();
+            main.close();
+        }
+    }
+
+    /** After the push: wait for the destination's confirmation, still serving requests. */
+    private PostcopyComplete awaitConfirmation() throws Exception {
+        while (true) {
+            if (server.failure() != null) throw new LinkBroken(server.failure());
+            Message m;
+            try {
+                m = main.receive(POLL);
+            } catch (TimeoutException e) {
+                continue;
+            }
+            try {
+                if (m instanceof PostcopyComplete done) return done;
+                if (m instanceof Abort abort) {
+                    throw new GuestLostException("the destination gave the guest up: " + abort.reason());
+                }
+                throw new ProtocolException("unexpected " + m.type() + " while waiting for POSTCOPY_COMPLETE");
+            } finally {
+                ReferenceCountUtil.release(m);
+            }
+        }
+    }
+
+    private PostcopyLinks.Reconnect recover(Throwable cause) throws GuestLostException, InterruptedException {
+        long brokenAt = System.nanoTime();
+        stopServer();
+        main.close();
+        if (requests != null) requests.close();
+        requests = null;
+        PostcopyLinks.Reconnect next = links.reconnect(brokenAt, recoverTimeout, toSend, cause);
+        recoveries++;
+        if (next instanceof PostcopyLinks.Resumed resumed) {
+            main = resumed.main();
+            requests = resumed.requests();
+        }
+        return next;
+    }
+
+    private void startServer() {
+        if (server != null) return;
+        server = new PageRequestServer(requests, pages, toSend, limiter, hint);
+        serverThread = new Thread(server, "postcopy-request-server");
+        serverThread.setDaemon(true);
+        serverThread.start();
+    }
+
+    private void stopServer() throws InterruptedException {
+        if (server == null) return;
+        server.stop();
+        serverThread.join(2_000);
+        answeredPages += server.answered();
+        bytesSent += server.answeredBytes();
+        server = null;
+    }
+
+    /** The request connection failed while the push went on. */
+    private static final class LinkBroken extends Exception {
+        LinkBroken(Throwable cause) {
+            super(Errors.describe(cause), cause);
+        }
+    }
+}

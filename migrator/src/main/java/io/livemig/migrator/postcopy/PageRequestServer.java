@@ -1,0 +1,111 @@
+package io.livemig.migrator.postcopy;
+
+import io.livemig.migrator.protocol.Abort;
+import io.livemig.migrator.protocol.Message;
+import io.livemig.migrator.protocol.PageBatchEncoder;
+import io.livemig.migrator.protocol.PageRequest;
+import io.livemig.migrator.protocol.PageSource;
+import io.livemig.migrator.protocol.ProtocolException;
+import io.livemig.migrator.transport.Connection;
+import io.livemig.migrator.transport.TokenBucketRateLimiter;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCountUtil;
+
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The source's side of the request connection: reads each {@link PageRequest} and answers it at
+ * once with a one-page batch on the same connection, ahead of the push. It answers every request,
+ * even for a page the push already claimed (the destination asks only for what it lacks, and the
+ * pushed copy may be queued behind megabytes); it claims the page so the push skips it if it has
+ * not got there yet. Answers take their bandwidth from the shared limiter without waiting. Runs on
+ * its own thread until {@link #stop()} or until the connection fails.
+ */
+public final class PageRequestServer implements Runnable {
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final Connection requests;
+    private final PageSource memory;
+    private final PagesToSend toSend;
+    private final TokenBucketRateLimiter limiter;
+    private final PushHint hint;
+    private final PageBatchEncoder encoder;
+    private final AtomicLong answered = new AtomicLong();
+    private final AtomicLong answeredBytes = new AtomicLong();
+    private volatile boolean stopped;
+    private volatile Throwable failure;
+
+    public PageRequestServer(Connection requests, PageSource memory, PagesToSend toSend, TokenBucketRateLimiter limiter, PushHint hint) {
+        this.requests = requests;
+        this.memory = memory;
+        this.toSend = toSend;
+        this.limiter = limiter;
+        this.hint = hint;
+        // A frame for exactly one page: the answer is the same copy the push would make, no bigger buffer.
+        this.encoder = new PageBatchEncoder(memory.pageSize(), 2 * Integer.BYTES + Long.BYTES + memory.pageSize());
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!stopped) {
+                Message message;
+                try {
+                    message = requests.receive(POLL);
+                } catch (TimeoutException e) {
+                    continue;
+                }
+                try {
+                    if (message instanceof PageRequest request) {
+                        answer(request.page());
+                    } else if (message instanceof Abort abort) {
+                        throw new IllegalStateException("the destination aborted: " + abort.reason());
+                    } else {
+                        throw new ProtocolException("expected PAGE_REQUEST on the request connection, got " + message.type());
+                    }
+                } finally {
+                    ReferenceCountUtil.release(message);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            if (!stopped) failure = e;
+        } catch (Throwable e) {
+            if (!stopped) failure = e;
+        } finally {
+            encoder.discardBatch();
+        }
+    }
+
+    private void answer(long page) throws Exception {
+        if (page >= memory.pageCount()) {
+            throw new ProtocolException("request for page " + page + " of a guest with " + memory.pageCount() + " pages");
+        }
+        toSend.claim(page);
+        hint.requested(page);
+        encoder.beginBatch(requests.alloc());
+        encoder.addPage(memory, page);
+        ByteBuf frame = encoder.finishBatch();
+        int size = frame.readableBytes();
+        limiter.takeUrgent(size);
+        requests.sendPages(frame);
+        answered.incrementAndGet();
+        answeredBytes.addAndGet(size);
+    }
+
+    /** Ends the loop (within its poll interval); a later failure of the connection is then not reported. */
+    public void stop() {
+        stopped = true;
+    }
+
+    /** Why the loop ended on its own (the connection failed, a bad frame), or null. */
+    public Throwable failure() { return failure; }
+
+    /** Requests answered so far. */
+    public long answered() { return answered.get(); }
+
+    /** Bytes of answers on the wire (frames, headers included). */
+    public long answeredBytes() { return answeredBytes.get(); }
+}
