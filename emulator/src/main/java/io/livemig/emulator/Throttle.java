@@ -9,12 +9,18 @@ import java.util.concurrent.locks.LockSupport;
  * Enforces one vCPU's CPU cap and dirty-page limit at its safe points, on the vCPU's own thread.
  *
  * <p>CPU cap: a token bucket of CPU time. Tokens accrue at {@code cap} nanoseconds per wall
- * nanosecond, up to one period's budget ({@code cap x period}, the longest burst), and every
+ * nanosecond, up to one period's budget ({@code cap x period}, the longest burst; the period is
+ * stretched at low caps, see {@link CpuScheduler#effectivePeriodNanos}), and every
  * nanosecond of the thread's own CPU time spends one. A vCPU whose tokens run out sleeps until a
  * whole burst has accrued again (so it runs and sleeps in period-sized slices, like a duty cycle),
  * and debt is never forgiven: the CPU a wake-up itself costs (tens of microseconds on these
  * machines, more than the whole 10 us budget of a 0.1 % cap) is paid back by a longer sleep, so
- * the long-run share follows the cap down to 0.1 %.
+ * the long-run share follows the cap down to 0.01 %.
+ *
+ * <p>No single sleep lasts longer than the scheduler's bound ({@link CpuScheduler#setMaxSleep});
+ * after any sleep the vCPU runs one step before the next check, so the guest's heartbeat keeps
+ * going at least once per bound. A sleep ends early when a command waits or a scheduler setting
+ * changes (a lifted cap applies at once). Each sleep's length is reported to the scheduler.
  *
  * <p>Reading the thread's CPU time is a system call (about 1.5 us here, as long as a guest step),
  * so it is read only when the tokens could have run out: CPU time grows no faster than wall time,
@@ -26,7 +32,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class Throttle {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private static final long MAX_SLEEP_NANOS = 50_000_000L;
+    private static final long MAX_DIRTY_LIMIT_SLEEP_NANOS = 50_000_000L;
 
     private final CpuScheduler scheduler;
     private final int vcpu;
@@ -70,7 +76,7 @@ final class Throttle {
     private void enforceCap(long capPpm, BooleanSupplier interrupted) {
         long now = System.nanoTime();
         double cap = capPpm / 1e6;
-        double burstNanos = cap * scheduler.periodNanos();
+        double burstNanos = cap * scheduler.effectivePeriodNanos(capPpm);
         if (!capActive) {
             capActive = true;
             cpuTokensNanos = burstNanos;
@@ -92,7 +98,7 @@ final class Throttle {
         // Sleep until a whole burst has accrued, not just until the debt is repaid: waking for every
         // few microseconds of credit would spend the budget on wake-ups instead of guest work.
         long refillNanos = (long) Math.ceil((burstNanos - cpuTokensNanos) / cap);
-        sleepUntil(now + Math.min(refillNanos, 2_000_000_000L), interrupted);
+        sleepFor(Math.min(refillNanos, scheduler.maxSleepNanos()), interrupted);
         nextCheckNanos = System.nanoTime();
         context.latency().waited(nextCheckNanos - now);
     }
@@ -113,15 +119,20 @@ final class Throttle {
         dirtiedSeen = dirtied;
         if (dirtyTokens < 0) {
             long sleepNanos = (long) (-dirtyTokens * 1e9 / pagesPerSecond);
-            sleepUntil(now + Math.min(sleepNanos, MAX_SLEEP_NANOS), interrupted);
+            sleepFor(Math.min(sleepNanos, Math.min(MAX_DIRTY_LIMIT_SLEEP_NANOS, scheduler.maxSleepNanos())), interrupted);
             context.latency().waited(System.nanoTime() - now);
         }
     }
 
-    private static void sleepUntil(long deadlineNanos, BooleanSupplier interrupted) {
+    private void sleepFor(long nanos, BooleanSupplier interrupted) {
+        long start = System.nanoTime();
+        long deadline = start + nanos;
+        long version = scheduler.settingsVersion();
         long remaining;
-        while ((remaining = deadlineNanos - System.nanoTime()) > 0 && !interrupted.getAsBoolean()) {
+        while ((remaining = deadline - System.nanoTime()) > 0 && !interrupted.getAsBoolean()
+                && scheduler.settingsVersion() == version) {
             LockSupport.parkNanos(remaining);
         }
+        scheduler.recordSleep(vcpu, System.nanoTime() - start);
     }
 }

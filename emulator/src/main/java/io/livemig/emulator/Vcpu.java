@@ -17,6 +17,7 @@ final class Vcpu {
     private final GuestProgram program;
     private final VcpuContext context;
     private final Throttle throttle;
+    private final WorkingSetProbe probe;
     private final Runnable onParked;
     private volatile Command command = Command.PAUSE;
     private volatile boolean parked;
@@ -28,10 +29,13 @@ final class Vcpu {
         this.program = program;
         this.context = context;
         this.throttle = new Throttle(scheduler, context.index(), context);
+        this.probe = new WorkingSetProbe(context, WorkingSetProbe.THREAD_CLOCK);
         this.onParked = onParked;
     }
 
     VcpuContext context() { return context; }
+
+    WorkingSetProbe probe() { return probe; }
 
     void startThread(String vmName) {
         thread = new VcpuThread(this::runLoop, vmName + "-vcpu-" + context.index(), context.index());
@@ -41,6 +45,12 @@ final class Vcpu {
 
     void command(Command next) {
         command = next;
+        Thread t = thread;
+        if (t != null) LockSupport.unpark(t);
+    }
+
+    /** Ends a throttle sleep early, so a changed scheduler setting applies at once. */
+    void wake() {
         Thread t = thread;
         if (t != null) LockSupport.unpark(t);
     }
@@ -78,6 +88,7 @@ final class Vcpu {
                 if (c == Command.RUN) {
                     throttle.checkpoint(this::commandWaiting);
                     if (command != Command.RUN) continue;
+                    probe.atSafePoint();
                     program.step(context);
                     steps++;
                 } else if (c == Command.PAUSE) {

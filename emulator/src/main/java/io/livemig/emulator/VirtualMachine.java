@@ -27,6 +27,7 @@ public final class VirtualMachine implements AutoCloseable {
     private final GuestMemory memory;
     private final CpuScheduler scheduler;
     private final List<Vcpu> vcpus;
+    private final WorkingSetSampler workingSet;
     private final AtomicReference<VmState> state = new AtomicReference<>(VmState.CREATED);
     private final Object parkMonitor = new Object();
 
@@ -42,6 +43,9 @@ public final class VirtualMachine implements AutoCloseable {
             list.add(new Vcpu(program, context, scheduler, this::vcpuParked));
         }
         this.vcpus = List.copyOf(list);
+        scheduler.onChange(() -> vcpus.forEach(Vcpu::wake));
+        this.workingSet = new WorkingSetSampler(vcpus.stream().map(Vcpu::probe).toList(),
+                i -> vcpus.get(i).cpuTimeNanos(), memory.pageCount());
     }
 
     /** A fresh guest: memory allocated and laid out by the program, registers initialised. */
@@ -78,6 +82,9 @@ public final class VirtualMachine implements AutoCloseable {
     public GuestMemory memory() { return memory; }
     public CpuScheduler scheduler() { return scheduler; }
     public VmState state() { return state.get(); }
+
+    /** Measures the guest's writable working-set curve W(tau) (see {@link WorkingSetSampler}). */
+    public WorkingSetSampler workingSet() { return workingSet; }
 
     /** CREATED -> RUNNING: starts the vCPU threads. */
     public void start() {

@@ -1,0 +1,111 @@
+package io.livemig.emulator;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntToLongFunction;
+
+/**
+ * Measures a guest's writable working-set curve W(tau) ({@link WorkingSetCurve}) over windows of
+ * CPU time. A window opens just before the dirty log is cleared: during a migration, right before
+ * each round's sync ({@link #openWindow()}), so each round measures W from 16 us up to the CPU time
+ * its vCPUs got in the round; before a migration, {@link #measure} clears the log itself.
+ *
+ * <p>Each vCPU records its own points ({@link WorkingSetProbe}); the curve adds the vCPUs' pages at
+ * the same per-vCPU CPU time, over the range every vCPU reached. Pages are counted by the vCPU that
+ * first dirtied them, so the sum counts distinct pages.
+ *
+ * <p>One user at a time (the methods are synchronized); while a migration runs, the migrator is
+ * that user.
+ */
+public final class WorkingSetSampler {
+    private final List<WorkingSetProbe> probes;
+    private final IntToLongFunction vcpuCpuNanos;
+    private final long pageCount;
+    private long generation;
+    private boolean open;
+
+    /**
+     * @param probes       one per vCPU, in vCPU order
+     * @param vcpuCpuNanos the CPU time of vCPU i's thread, read from any thread
+     */
+    WorkingSetSampler(List<WorkingSetProbe> probes, IntToLongFunction vcpuCpuNanos, long pageCount) {
+        this.probes = List.copyOf(probes);
+        this.vcpuCpuNanos = vcpuCpuNanos;
+        this.pageCount = pageCount;
+    }
+
+    /**
+     * Starts a new window; clear the dirty log right after (a round's sync does), so that the pages
+     * the vCPUs newly dirty from here on are the distinct pages they write.
+     */
+    public synchronized void openWindow() {
+        generation++;
+        open = true;
+        for (int i = 0; i < probes.size(); i++) probes.get(i).arm(generation, vcpuCpuNanos.applyAsLong(i));
+    }
+
+    /** Ends any window: the vCPUs stop recording. */
+    public synchronized void stop() {
+        open = false;
+        for (WorkingSetProbe p : probes) p.arm(WorkingSetProbe.OFF, 0);
+    }
+
+    /**
+     * W(tau) of the current window so far. Empty when no window is open or some vCPU has had no
+     * CPU time in it yet (a curve without it would undercount).
+     */
+    public synchronized WorkingSetCurve curve() {
+        if (!open) return WorkingSetCurve.empty(pageCount);
+        List<WorkingSetProbe.Points> all = new ArrayList<>(probes.size());
+        long commonMax = Long.MAX_VALUE;
+        for (int i = 0; i < probes.size(); i++) {
+            WorkingSetProbe.Points points = probes.get(i).read(generation, vcpuCpuNanos.applyAsLong(i));
+            if (points == null || points.maxCpuNanos() <= 0) return WorkingSetCurve.empty(pageCount);
+            all.add(points);
+            commonMax = Math.min(commonMax, points.maxCpuNanos());
+        }
+        return sum(all, commonMax);
+    }
+
+    /**
+     * Before a migration (never during one: it clears the dirty log): measures W(tau) over one
+     * window that lasts until every vCPU had {@code cpuNanos} of CPU time, or {@code maxWait} passed.
+     */
+    public WorkingSetCurve measure(DirtyLog log, long cpuNanos, Duration maxWait) throws InterruptedException {
+        openWindow();
+        log.enable();
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        try {
+            WorkingSetCurve curve = curve();
+            while (curve.maxCpuNanos() < cpuNanos && System.nanoTime() - deadline < 0) {
+                Thread.sleep(5);
+                curve = curve();
+            }
+            return curve;
+        } finally {
+            stop();
+        }
+    }
+
+    /** The vCPUs' pages added at every vCPU's points within {@code maxCpu}, and at {@code maxCpu} itself. */
+    private WorkingSetCurve sum(List<WorkingSetProbe.Points> all, long maxCpu) {
+        java.util.TreeSet<Long> grid = new java.util.TreeSet<>();
+        for (WorkingSetProbe.Points points : all) {
+            for (long t : points.cpuNanos()) if (t > 0 && t < maxCpu) grid.add(t);
+        }
+        grid.add(maxCpu);
+        long[] t = new long[grid.size()];
+        long[] p = new long[grid.size()];
+        long previous = 0;
+        int k = 0;
+        for (long tau : grid) {
+            double pages = 0;
+            for (WorkingSetProbe.Points points : all) pages += points.pagesAt(tau);
+            previous = Math.max(previous, Math.min(pageCount, Math.round(pages)));
+            t[k] = tau;
+            p[k++] = previous;
+        }
+        return new WorkingSetCurve(t, p, pageCount);
+    }
+}
