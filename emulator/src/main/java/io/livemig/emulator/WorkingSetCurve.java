@@ -1,6 +1,7 @@
 package io.livemig.emulator;
 
 import java.util.Arrays;
+import java.util.TreeSet;
 
 /**
  * The writable working-set curve W(tau) of a guest: the distinct pages it dirties while each of its
@@ -94,26 +95,28 @@ public record WorkingSetCurve(long[] cpuNanos, long[] pages, long limitPages) {
     }
 
     /**
-     * This curve where it was measured, {@code older} beyond it (raised where needed so W never
-     * falls): a round that gave each vCPU 2 ms of CPU says nothing about W(100 ms).
+     * The upper envelope of this curve and {@code other}, each counted only within the CPU time it
+     * was measured over (a round that gave each vCPU 2 ms of CPU says nothing about W(100 ms)); W
+     * never falls.
      */
-    public WorkingSetCurve extendedBy(WorkingSetCurve older) {
-        if (older.isEmpty()) return this;
-        if (isEmpty()) return older;
-        long max = maxCpuNanos();
-        long floor = pages[pages.length - 1];
-        int extra = 0;
-        for (long t : older.cpuNanos) if (t > max) extra++;
-        long[] t = Arrays.copyOf(cpuNanos, cpuNanos.length + extra);
-        long[] p = Arrays.copyOf(pages, pages.length + extra);
-        int j = cpuNanos.length;
-        for (int i = 0; i < older.cpuNanos.length; i++) {
-            if (older.cpuNanos[i] <= max) continue;
-            floor = Math.max(floor, older.pages[i]);
-            t[j] = older.cpuNanos[i];
-            p[j++] = floor;
+    public WorkingSetCurve max(WorkingSetCurve other) {
+        if (other.isEmpty()) return this;
+        if (isEmpty()) return other;
+        TreeSet<Long> grid = new TreeSet<>();
+        for (long t : cpuNanos) grid.add(t);
+        for (long t : other.cpuNanos) grid.add(t);
+        long[] t = new long[grid.size()];
+        long[] p = new long[grid.size()];
+        long floor = 0;
+        int k = 0;
+        for (long tau : grid) {
+            double mine = tau <= maxCpuNanos() ? pagesAt(tau) : 0;
+            double theirs = tau <= other.maxCpuNanos() ? other.pagesAt(tau) : 0;
+            floor = Math.max(floor, Math.round(Math.max(mine, theirs)));
+            t[k] = tau;
+            p[k++] = floor;
         }
-        return new WorkingSetCurve(t, p, limitPages);
+        return new WorkingSetCurve(t, p, Math.max(limitPages, other.limitPages));
     }
 
     @Override

@@ -44,13 +44,18 @@ class WorkingSetCurveTest {
     }
 
     @Test
-    void aNewCurveIsExtendedByAnOlderOneBeyondItsRange() {
-        WorkingSetCurve recent = new WorkingSetCurve(new long[]{100_000, 200_000}, new long[]{50, 90}, 1 << 20);
-        WorkingSetCurve merged = recent.extendedBy(SATURATED);
-        assertThat(merged.pagesAt(150_000)).isCloseTo(70, within(1e-9));
-        assertThat(merged.pagesAt(4_000_000)).isCloseTo(2000, within(1e-9));
-        WorkingSetCurve lowerOld = new WorkingSetCurve(new long[]{1_000_000}, new long[]{10}, 1 << 20);
-        assertThat(recent.extendedBy(lowerOld).pagesAt(1_000_000)).as("W never falls").isCloseTo(90, within(1e-9));
+    void theEnvelopeOfTwoCurvesTakesTheHigherWhereEachWasMeasured() {
+        // A throttled round: 2 ms of CPU per vCPU, fewer pages per nanosecond than the free round.
+        WorkingSetCurve throttled = new WorkingSetCurve(new long[]{100_000, 200_000}, new long[]{50, 90}, 1 << 20);
+        WorkingSetCurve both = throttled.max(SATURATED);
+        assertThat(both.pagesAt(150_000)).isCloseTo(150, within(1e-9));
+        assertThat(both.pagesAt(4_000_000)).isCloseTo(2000, within(1e-9));
+        WorkingSetCurve bigger = new WorkingSetCurve(new long[]{100_000, 200_000}, new long[]{500, 900}, 1 << 20);
+        WorkingSetCurve envelope = bigger.max(SATURATED);
+        assertThat(envelope.pagesAt(200_000)).isCloseTo(900, within(1e-9));
+        assertThat(envelope.pagesAt(1_000_000)).as("W never falls").isCloseTo(1000, within(1e-9));
+        assertThat(envelope.pagesAt(300_000)).isGreaterThanOrEqualTo(900);
+        assertThat(SATURATED.max(WorkingSetCurve.empty(10))).isEqualTo(SATURATED);
     }
 
     @Test
