@@ -73,6 +73,14 @@ final class Converters {
         public HostPort convert(String value) { return convertOrExplain(() -> HostPort.parse(value)); }
     }
 
+    /** {@code --cpu-model}: linear or working-set. */
+    static final class Model implements ITypeConverter<io.livemig.migrator.policy.CpuModel> {
+        @Override
+        public io.livemig.migrator.policy.CpuModel convert(String value) {
+            return convertOrExplain(() -> io.livemig.migrator.policy.CpuModel.parse(value));
+        }
+    }
+
     /** Picocli shows a TypeConversionException's message as is, instead of wrapping it in its own. */
     private static <T> T convertOrExplain(java.util.function.Supplier<T> conversion) {
         try {

@@ -2,6 +2,7 @@ package io.livemig.migrator.cli;
 
 import io.livemig.migrator.policy.AutoConvergePolicy;
 import io.livemig.migrator.policy.ConvergencePolicy;
+import io.livemig.migrator.policy.CpuModel;
 import io.livemig.migrator.policy.CpuSchedulingPolicy;
 import io.livemig.migrator.policy.PolicySettings;
 import picocli.CommandLine.Option;
@@ -16,9 +17,13 @@ final class PolicyOptions {
             description = "cpu-scheduling: reach the downtime target within N rounds of throttling (default: ${DEFAULT-VALUE}).")
     int convergenceRounds;
 
-    @Option(names = "--min-cap", paramLabel = "PCT", defaultValue = "0.1",
+    @Option(names = "--min-cap", paramLabel = "PCT", defaultValue = "" + CpuSchedulingPolicy.DEFAULT_MIN_CAP_PCT,
             description = "cpu-scheduling: lowest CPU cap it may set, %% of a core (default: ${DEFAULT-VALUE}).")
     double minCapPct;
+
+    @Option(names = "--cpu-model", paramLabel = "MODEL", defaultValue = "working-set", converter = Converters.Model.class,
+            description = "cpu-scheduling: how a cap's effect is predicted: linear (the paper: dirty rate proportional to CPU share) or working-set (the measured pages dirtied per CPU time, W(tau)) (default: ${DEFAULT-VALUE}; choices: linear, working-set).")
+    CpuModel cpuModel;
 
     @Option(names = "--throttle-trigger-threshold", paramLabel = "PCT", defaultValue = "" + AutoConvergePolicy.DEFAULT_TRIGGER_THRESHOLD_PCT,
             description = "auto-converge, dirty-limit: a period counts when bytes dirtied exceed PCT %% of bytes sent (default: ${DEFAULT-VALUE}).")
@@ -49,7 +54,7 @@ final class PolicyOptions {
                     + "(for no throttling at all use --policy none)");
         }
         return new PolicySettings(convergenceRounds, minCapPct, triggerThresholdPct, throttleInitialPct,
-                throttleIncrementPct, maxThrottlePct, throttleTailslow, vcpuDirtyLimit);
+                throttleIncrementPct, maxThrottlePct, throttleTailslow, vcpuDirtyLimit, cpuModel);
     }
 
     ConvergencePolicy create() {

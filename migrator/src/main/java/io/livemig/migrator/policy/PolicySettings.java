@@ -8,7 +8,20 @@ import java.util.List;
  */
 public record PolicySettings(int convergenceRounds, double minCapPct, int throttleTriggerThresholdPct,
                              int throttleInitialPct, int throttleIncrementPct, int maxThrottlePct,
-                             boolean throttleTailslow, long vcpuDirtyLimitBytesPerSec) {
+                             boolean throttleTailslow, long vcpuDirtyLimitBytesPerSec, CpuModel cpuModel) {
+
+    /** Settings with the default CPU model. */
+    public PolicySettings(int convergenceRounds, double minCapPct, int throttleTriggerThresholdPct,
+                          int throttleInitialPct, int throttleIncrementPct, int maxThrottlePct,
+                          boolean throttleTailslow, long vcpuDirtyLimitBytesPerSec) {
+        this(convergenceRounds, minCapPct, throttleTriggerThresholdPct, throttleInitialPct, throttleIncrementPct,
+                maxThrottlePct, throttleTailslow, vcpuDirtyLimitBytesPerSec, CpuSchedulingPolicy.DEFAULT_CPU_MODEL);
+    }
+
+    public PolicySettings withCpuModel(CpuModel model) {
+        return new PolicySettings(convergenceRounds, minCapPct, throttleTriggerThresholdPct, throttleInitialPct,
+                throttleIncrementPct, maxThrottlePct, throttleTailslow, vcpuDirtyLimitBytesPerSec, model);
+    }
 
     public static final List<String> NAMES = List.of(NoConvergencePolicy.NAME, CpuSchedulingPolicy.NAME,
             AutoConvergePolicy.NAME, DirtyLimitPolicy.NAME);
@@ -24,7 +37,7 @@ public record PolicySettings(int convergenceRounds, double minCapPct, int thrott
     public ConvergencePolicy create(String name) {
         return switch (name) {
             case NoConvergencePolicy.NAME -> new NoConvergencePolicy();
-            case CpuSchedulingPolicy.NAME -> new CpuSchedulingPolicy(convergenceRounds, minCapPct);
+            case CpuSchedulingPolicy.NAME -> new CpuSchedulingPolicy(convergenceRounds, minCapPct, cpuModel);
             case AutoConvergePolicy.NAME -> new AutoConvergePolicy(throttleTriggerThresholdPct, throttleInitialPct,
                     throttleIncrementPct, maxThrottlePct, throttleTailslow);
             case DirtyLimitPolicy.NAME -> new DirtyLimitPolicy(throttleTriggerThresholdPct, vcpuDirtyLimitBytesPerSec);

@@ -1,5 +1,7 @@
 package io.livemig.migrator.policy;
 
+import io.livemig.emulator.WorkingSetCurve;
+
 /**
  * What one pre-copy round measured, as a convergence policy sees it.
  *
@@ -13,10 +15,18 @@ package io.livemig.migrator.policy;
  * @param downtimeLimitNanos the downtime target
  * @param totalBytesSent     bytes sent by the migration so far, this round included
  * @param elapsedNanos       time since the migration started, at the end of this round
+ * @param workingSet         W(tau) measured over the round (empty when not measured)
  */
 public record RoundFigures(int round, long pagesSent, long bytesSent, long durationNanos, long dirtyPages,
                            int pageSize, double capPct, long downtimeLimitNanos, long totalBytesSent,
-                           long elapsedNanos) {
+                           long elapsedNanos, WorkingSetCurve workingSet) {
+
+    /** Figures of a round without a working-set measurement. */
+    public RoundFigures(int round, long pagesSent, long bytesSent, long durationNanos, long dirtyPages,
+                        int pageSize, double capPct, long downtimeLimitNanos, long totalBytesSent, long elapsedNanos) {
+        this(round, pagesSent, bytesSent, durationNanos, dirtyPages, pageSize, capPct, downtimeLimitNanos, totalBytesSent,
+                elapsedNanos, WorkingSetCurve.empty(1));
+    }
 
     /** R: bytes per second the link carried in this round (0 if nothing was measured). */
     public double transferRateBytesPerSec() {

@@ -9,7 +9,8 @@ import static org.assertj.core.api.Assertions.within;
 
 class CpuSchedulingPolicyTest {
     private final CpuScheduler scheduler = new CpuScheduler(2);
-    private final CpuSchedulingPolicy policy = new CpuSchedulingPolicy(3, 0.1);
+    /** The paper's model, as these first cases script it: dirty rates, no working-set curve. */
+    private final CpuSchedulingPolicy policy = new CpuSchedulingPolicy(3, 0.1, CpuModel.LINEAR);
 
     @Test
     void doesNotThrottleWhenUnthrottledPreCopyMeetsTheTargetInTime() {
@@ -85,5 +86,70 @@ class CpuSchedulingPolicyTest {
         assertThat(scheduler.isThrottled()).isTrue();
         policy.finish(scheduler);
         assertThat(scheduler.isThrottled()).isFalse();
+    }
+
+    // --- the working-set model (issue 10's guest: 256 MiB, memwrite over 254 MiB flat out) ---
+
+    private static final StopBudget XEN = new StopBudget(30, 3 * 256.0 * Curves.MIB);
+
+    /** Round 0 of the saturated guest: 256 MiB sent at {@code linkMib} MiB/s at full speed; all 254 MiB dirty again. */
+    private static RoundFigures saturatedRound0(double linkMib) {
+        long sent = 256 * Curves.MIB;
+        long nanos = (long) (256 / linkMib * 1e9);
+        return new RoundFigures(0, sent / Curves.PAGE, sent, nanos, 254 * Curves.MIB / Curves.PAGE, Curves.PAGE, 100,
+                300_000_000L, sent, nanos, Curves.saturated(25, 254));
+    }
+
+    @Test
+    void theWorkingSetModelThrottlesASaturatedGuestToWhatItsCurveAllows() {
+        CpuSchedulingPolicy ws = new CpuSchedulingPolicy(3, 0.01, CpuModel.WORKING_SET);
+        ws.start(XEN);
+        RoundFigures r0 = saturatedRound0(128);
+        ws.afterRound(r0, scheduler);
+
+        double r = r0.transferRateBytesPerSec();
+        ThrottlePlan.Situation same = new ThrottlePlan.Situation(r0.remainingDirtyBytes(), r, 0.8 * r0.targetBytes(),
+                r0.workingSet(), Curves.PAGE, 0.01, 3, 29, XEN.volumeLeftAfter(r0.totalBytesSent()));
+        assertThat(scheduler.capPct(0)).isCloseTo(ThrottlePlan.decide(same, 0).capPct(), within(0.0001)).isLessThan(0.1);
+        assertThat(ws.verdict().outlook()).isEqualTo(PlanVerdict.Outlook.FEASIBLE);
+        assertThat(ws.verdict().roundsToTarget()).isBetween(1, 3);
+    }
+
+    @Test
+    void theLinearModelIgnoresTheMeasuredCurve() {
+        CpuSchedulingPolicy linear = new CpuSchedulingPolicy(3, 0.01, CpuModel.LINEAR);
+        linear.start(XEN);
+        linear.afterRound(saturatedRound0(128), scheduler);
+        // D = R at full speed: one round at c' leaves 254 MiB x c'/100; the paper's cap is a few %.
+        assertThat(scheduler.capPct(0)).isGreaterThan(1);
+    }
+
+    @Test
+    void infeasibleIsSaidAfterTheFirstRoundWithThePredictedDowntime() {
+        // With a 0.1 % floor each 8 s round on a 32 MiB/s link still gives the guest 8 ms of CPU:
+        // its whole working set, every round.
+        CpuSchedulingPolicy ws = new CpuSchedulingPolicy(3, 0.1, CpuModel.WORKING_SET);
+        ws.start(XEN);
+        assertThat(ws.verdict()).isEqualTo(PlanVerdict.UNKNOWN);
+        ws.afterRound(saturatedRound0(32), scheduler);
+
+        assertThat(ws.verdict().infeasible()).isTrue();
+        assertThat(ws.verdict().round()).isZero();
+        assertThat(ws.verdict().predictedDowntimeNanos() / 1e9).isCloseTo(254.0 / 32, within(0.01));
+        assertThat(ws.verdict().reason()).contains("max-volume");
+        assertThat(scheduler.capPct(0)).isEqualTo(0.1);
+    }
+
+    @Test
+    void thePlanKeepsWithinTheBudgetTheSourceGives() {
+        CpuSchedulingPolicy unlimited = new CpuSchedulingPolicy(3, 0.01, CpuModel.WORKING_SET);
+        unlimited.afterRound(saturatedRound0(128), scheduler);
+        double free = scheduler.capPct(0);
+
+        CpuSchedulingPolicy tight = new CpuSchedulingPolicy(3, 0.01, CpuModel.WORKING_SET);
+        tight.start(new StopBudget(2, 3 * 256.0 * Curves.MIB));
+        tight.afterRound(saturatedRound0(128), scheduler);
+        assertThat(tight.verdict().roundsToTarget()).isEqualTo(1);
+        assertThat(scheduler.capPct(0)).isLessThan(free);
     }
 }

@@ -1,0 +1,142 @@
+package io.livemig.migrator.policy;
+
+import io.livemig.emulator.WorkingSetCurve;
+
+import java.util.Locale;
+
+/**
+ * The planning half of {@code cpu-scheduling}: from the dirty bytes left, the link rate and the
+ * guest's working-set curve, the largest CPU cap (the least throttling) with which pre-copy reaches
+ * the downtime target, within the rounds the policy chose and before the stop rule's budget
+ * (max-rounds, max-volume) ends it; or, when not even the floor cap gets there, the verdict
+ * {@code infeasible} with the stop-and-copy the floor would leave.
+ *
+ * <p>The course of pre-copy at a fixed cap c, from V(0) = the dirty bytes left now:
+ * <pre>
+ *     round k sends V(k-1) in T(k) = V(k-1) / R, each vCPU gets c x T(k) of CPU in it, and
+ *     V(k) = W(c x T(k)) x page size
+ * </pre>
+ * The target is reached at the first k with V(k) &lt;= V*; the budget ends at the first k that uses
+ * the last round allowed, or after which the bytes sent reach the volume left. W is non-decreasing,
+ * so a lower cap never reaches the target later: the largest cap that gets there is found by
+ * bisection (on a log scale, caps span four decades). With the linear model W(tau) = D_full x tau,
+ * V(k) = V(0) (D_full c / R)^k, which is the paper's formula.
+ *
+ * <p>Pure arithmetic on scripted figures: no clock, no scheduler.
+ */
+public final class ThrottlePlan {
+    /** Plans look no further than this many rounds (the default budget allows 30). */
+    static final int MAX_PLANNED_ROUNDS = 100;
+    private static final int BISECTION_STEPS = 60;
+
+    private ThrottlePlan() {}
+
+    /**
+     * Where pre-copy stands after a round.
+     *
+     * @param remainingBytes  V: dirty bytes left to send
+     * @param linkBytesPerSec R: the link's rate
+     * @param targetBytes     V*: dirty bytes the stop-and-copy may send (margin included)
+     * @param curve           W(tau), in pages per vCPU CPU time
+     * @param pageSize        bytes per page
+     * @param floorPct        the lowest cap allowed
+     * @param deadlineRounds  rounds the policy wants to reach the target in
+     * @param roundsLeft      rounds the stop rule still allows
+     * @param volumeLeftBytes bytes the stop rule still allows to be sent
+     */
+    public record Situation(double remainingBytes, double linkBytesPerSec, double targetBytes, WorkingSetCurve curve,
+                            int pageSize, double floorPct, int deadlineRounds, int roundsLeft, double volumeLeftBytes) {
+        public Situation {
+            if (!(linkBytesPerSec > 0)) throw new IllegalArgumentException("link rate must be > 0");
+            if (curve.isEmpty()) throw new IllegalArgumentException("no working-set curve");
+            if (!(floorPct > 0 && floorPct <= 100)) throw new IllegalArgumentException("floor must be in (0, 100] %");
+            if (deadlineRounds < 1) throw new IllegalArgumentException("deadline must be >= 1 round");
+        }
+    }
+
+    /** Pre-copy at one fixed cap: when it reached the target (-1: never), and what was left at the end. */
+    record Course(int roundsToTarget, int roundsRun, double finalBytes, String endedBy) {
+        boolean reached() { return roundsToTarget > 0; }
+    }
+
+    /** The plan after round {@code round}; a cap of NaN means "no change" (the stop rule ends pre-copy now). */
+    public static PlanVerdict decide(Situation s, int round) {
+        double nowNanos = downtimeNanos(s, s.remainingBytes());
+        if (s.remainingBytes() <= s.targetBytes()) {
+            return new PlanVerdict(PlanVerdict.Outlook.FEASIBLE, round, 100, 0, nowNanos, "the dirty set fits the limit now");
+        }
+        if (s.roundsLeft() < 1 || s.volumeLeftBytes() <= 0) {
+            return new PlanVerdict(PlanVerdict.Outlook.INFEASIBLE, round, Double.NaN, -1, nowNanos, String.format(Locale.ROOT,
+                    "the stop rule's budget (%s) ends pre-copy now with %s dirty", s.roundsLeft() < 1 ? "max-rounds" : "max-volume",
+                    mib(s.remainingBytes())));
+        }
+        int horizon = Math.min(s.deadlineRounds(), s.roundsLeft());
+        int whole = Math.min(s.roundsLeft(), MAX_PLANNED_ROUNDS);
+        Course free = follow(s, 100, horizon);
+        if (free.reached()) {
+            return feasible(s, round, 100, free, "unthrottled pre-copy reaches the target");
+        }
+        if (follow(s, s.floorPct(), horizon).reached()) {
+            double cap = largestCap(s, horizon);
+            return feasible(s, round, cap, follow(s, cap, horizon), "the cap reaches the target within the chosen rounds");
+        }
+        if (whole > horizon && follow(s, s.floorPct(), whole).reached()) {
+            double cap = largestCap(s, whole);
+            return feasible(s, round, cap, follow(s, cap, whole), "the cap reaches the target after the chosen rounds, within the budget");
+        }
+        Course atFloor = follow(s, s.floorPct(), whole);
+        String end = switch (atFloor.endedBy()) {
+            case "max-rounds" -> "when max-rounds ends pre-copy after " + atFloor.roundsRun() + " more rounds";
+            case "max-volume" -> "when max-volume ends pre-copy after " + atFloor.roundsRun() + " more rounds";
+            default -> "after " + atFloor.roundsRun() + " rounds, and shrinks no further";
+        };
+        return new PlanVerdict(PlanVerdict.Outlook.INFEASIBLE, round, s.floorPct(), -1, downtimeNanos(s, atFloor.finalBytes()),
+                String.format(Locale.ROOT, "even at the %s %% floor, %s would still be dirty %s", pct(s.floorPct()),
+                        mib(atFloor.finalBytes()), end));
+    }
+
+    /** Pre-copy at cap {@code capPct} for at most {@code rounds} rounds. */
+    static Course follow(Situation s, double capPct, int rounds) {
+        double v = s.remainingBytes();
+        double sent = 0;
+        for (int k = 1; k <= rounds; k++) {
+            double roundNanos = v / s.linkBytesPerSec() * 1e9;
+            sent += v;
+            v = s.curve().pagesAt(capPct / 100 * roundNanos) * s.pageSize();
+            if (v <= s.targetBytes()) return new Course(k, k, v, "target");
+            if (k >= s.roundsLeft()) return new Course(-1, k, v, "max-rounds");
+            if (sent >= s.volumeLeftBytes()) return new Course(-1, k, v, "max-volume");
+        }
+        return new Course(-1, rounds, v, "horizon");
+    }
+
+    /** The largest cap in [floor, 100) that reaches the target within {@code rounds}; the floor must. */
+    private static double largestCap(Situation s, int rounds) {
+        double lo = Math.log(s.floorPct());
+        double hi = Math.log(100);
+        for (int i = 0; i < BISECTION_STEPS; i++) {
+            double mid = (lo + hi) / 2;
+            if (follow(s, Math.exp(mid), rounds).reached()) lo = mid; else hi = mid;
+        }
+        return Math.exp(lo);
+    }
+
+    private static PlanVerdict feasible(Situation s, int round, double cap, Course course, String how) {
+        return new PlanVerdict(PlanVerdict.Outlook.FEASIBLE, round, cap, course.roundsToTarget(), downtimeNanos(s, course.finalBytes()),
+                String.format(Locale.ROOT, "%s: cap %s %% for %d round(s) leaves %s", how, pct(cap), course.roundsToTarget(),
+                        mib(course.finalBytes())));
+    }
+
+    private static double downtimeNanos(Situation s, double bytes) {
+        return bytes / s.linkBytesPerSec() * 1e9;
+    }
+
+    private static String mib(double bytes) {
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / (1 << 20));
+    }
+
+    private static String pct(double pct) {
+        return new java.math.BigDecimal(pct).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+    }
+
+}
