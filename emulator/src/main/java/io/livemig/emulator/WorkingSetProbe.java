@@ -7,13 +7,16 @@ import java.lang.management.ThreadMXBean;
  * One vCPU's half of the working-set measurement: at its safe points, while a window is open, it
  * records (CPU time since the window opened, pages it newly dirtied since then) each time its CPU
  * time passes the next of a fixed ladder of thresholds ({@link #THRESHOLDS_NANOS}: 16 us, then x
- * sqrt(2) up to about 4 s). Newly dirtied = found clean in the dirty log, so when the log is
- * cleared as the window opens, the count is the number of distinct pages written since: a point of
- * W(tau). The window's start (the vCPU's CPU time and dirtied count) is read by the sampler just
- * before the log is cleared, not by the vCPU at its next safe point: pages written in between
- * would be dirty already and never counted. The other way round, a page first written between the
- * opening and the clear, and again after, counts twice; the sampler's users clear right after they
- * open, and a running guest's pages are mostly dirty by then.
+ * sqrt(2) up to about 4 s). Newly dirtied = found clean in the dirty log, so when the window opens
+ * right after the log was cleared, the count is the number of distinct pages written since: a
+ * point of W(tau). The window's start (the vCPU's CPU time and dirtied count) is read by the
+ * sampler as it opens the window, not by the vCPU at its next safe point.
+ *
+ * <p>A clear is not instantaneous (a sync of a large guest takes milliseconds, more on a busy
+ * host), and pages written while it runs, after their flag was cleared, are dirty when the window
+ * opens: rewriting them later counts nothing. A window after a slow clear therefore undercounts;
+ * it never overcounts (no page counts twice), which is the safe side for a user that keeps the
+ * upper envelope of many windows.
  *
  * <p>Nothing is added to the guest's write path: {@link VcpuContext} already counts the pages a
  * vCPU newly dirties. The cost is here, at the safe point: one volatile read per step when idle;

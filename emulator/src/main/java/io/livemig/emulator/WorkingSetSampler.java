@@ -7,7 +7,7 @@ import java.util.function.IntToLongFunction;
 
 /**
  * Measures a guest's writable working-set curve W(tau) ({@link WorkingSetCurve}) over windows of
- * CPU time. A window opens just before the dirty log is cleared: during a migration, right before
+ * CPU time. A window opens right after the dirty log was cleared: during a migration, right after
  * each round's sync ({@link #openWindow()}), so each round measures W from 16 us up to the CPU time
  * its vCPUs got in the round; before a migration, {@link #measure} clears the log itself.
  *
@@ -36,8 +36,8 @@ public final class WorkingSetSampler {
     }
 
     /**
-     * Starts a new window; clear the dirty log right after (a round's sync does), so that the pages
-     * the vCPUs newly dirty from here on are the distinct pages they write.
+     * Starts a new window; call it right after the dirty log was cleared (a round's sync clears it),
+     * so that the pages the vCPUs newly dirty from here on are the distinct pages they write.
      */
     public synchronized void openWindow() {
         generation++;
@@ -73,8 +73,8 @@ public final class WorkingSetSampler {
      * window that lasts until every vCPU had {@code cpuNanos} of CPU time, or {@code maxWait} passed.
      */
     public WorkingSetCurve measure(DirtyLog log, long cpuNanos, Duration maxWait) throws InterruptedException {
-        openWindow();
         log.enable();
+        openWindow();
         long deadline = System.nanoTime() + maxWait.toNanos();
         try {
             WorkingSetCurve curve = curve();

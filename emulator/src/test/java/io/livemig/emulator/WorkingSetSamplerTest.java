@@ -115,13 +115,14 @@ class WorkingSetSamplerTest {
     void measuringOnARunningGuestFindsItsWorkingSet() throws Exception {
         try (VirtualMachine vm = VirtualMachine.boot("wss", new GuestConfig(4L << 20, 2), new CountingProgram(64))) {
             vm.start();
-            // Until every page has been written once: a page first written between the opening of the
-            // window and the clear of the log would count twice.
+            // Until every page has been written once and the code is compiled: the figures are of the
+            // program, not of the start of its threads.
             while (vm.pagesDirtiedBy(0) < 64 || vm.pagesDirtiedBy(1) < 64) Thread.sleep(1);
             WorkingSetCurve w = vm.workingSet().measure(vm.memory().dirtyLog(), 5_000_000, Duration.ofSeconds(20));
             assertThat(w.maxCpuNanos()).isGreaterThanOrEqualTo(5_000_000);
-            // 64 random pages per vCPU, and the status page with the heartbeats
-            assertThat(w.pagesAt(w.maxCpuNanos())).isBetween(128.0, 130.0);
+            // 64 random pages per vCPU, and the status page with the heartbeats; pages written between
+            // the clear and the opening of the window (a few steps of 16 writes) are not counted.
+            assertThat(w.pagesAt(w.maxCpuNanos())).isBetween(96.0, 129.0);
             assertThat(w.pagesAt(16_000)).isLessThan(w.pagesAt(w.maxCpuNanos()));
         }
     }
@@ -143,19 +144,21 @@ class WorkingSetSamplerTest {
     }
 
     @Test
-    void pagesWrittenBetweenOpeningAndClearingAreCounted() {
+    void aPageWrittenBetweenTheClearAndTheOpeningIsNotCountedTwiceButNotAtAll() {
         WorkingSetSampler sampler = sampler(1, 64);
         run(100);
-        sampler.openWindow();
         memory.dirtyLog().enable();
-        vcpus.get(0).step(); // the vCPU writes before its first safe point of the window
+        vcpus.get(0).step(); // one page dirtied after the clear, before the window
+        sampler.openWindow();
         run(9);
-        assertThat(sampler.curve().pagesAt(10 * STEP_NANOS)).isCloseTo(10, within(0.01));
+        assertThat(sampler.curve().pagesAt(9 * STEP_NANOS)).isCloseTo(9, within(0.01));
+        run(64);
+        assertThat(sampler.curve().pagesAt(73 * STEP_NANOS)).as("the undercount stays one page").isCloseTo(63, within(0.01));
     }
 
     private void openFreshWindow(WorkingSetSampler sampler) {
-        sampler.openWindow();
         memory.dirtyLog().enable();
+        sampler.openWindow();
     }
 
     /** Steps every vCPU in turn. */

@@ -1,6 +1,7 @@
 package io.livemig.migrator.cli;
 
 import io.livemig.migrator.migration.MigrationListener;
+import io.livemig.migrator.policy.PlanVerdict;
 import io.livemig.migrator.stats.RoundStats;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -35,6 +36,13 @@ final class RoundPrinter implements MigrationListener {
             closeBar();
             System.err.println("livemig source: switching to post-copy");
         }
+    }
+
+    @Override
+    public synchronized void infeasible(PlanVerdict verdict) {
+        closeBar();
+        System.err.printf("policy after round %d: infeasible, predicted downtime %.0f ms: %s%n", verdict.round(),
+                verdict.predictedDowntimeNanos() / 1e6, verdict.reason());
     }
 
     @Override

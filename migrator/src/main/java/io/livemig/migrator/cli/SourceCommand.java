@@ -165,6 +165,10 @@ final class SourceCommand implements Callable<Integer> {
                         s.postcopy().postcopyFaults(), s.postcopy().faultLatencyUsP50(), s.postcopy().faultLatencyUsP99(),
                         s.postcopy().faultLatencyUsMax(), s.postcopy().blocktimeMs());
             }
+            if (s.convergence() == io.livemig.migrator.stats.Convergence.INFEASIBLE) {
+                System.out.printf("convergence infeasible (predicted downtime %.0f ms): %s%n",
+                        s.convergencePredictedDowntimeMs() == null ? Double.NaN : s.convergencePredictedDowntimeMs(), s.convergenceReason());
+            }
             if (s.error() != null) System.out.println("note: " + s.error());
         } else {
             System.out.println("migration " + s.status() + ": " + s.error());

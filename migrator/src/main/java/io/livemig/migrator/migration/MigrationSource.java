@@ -22,12 +22,6 @@ import io.livemig.migrator.transport.Transport;
  * <p>Not reusable: one instance per migration.
  */
 public final class MigrationSource {
-    /**
-     * Where hybrid's auto switch would hear a convergence policy's {@code infeasible} verdict. No
-     * policy gives one here yet, so it says false and the switch rests on the shrink test alone.
-     */
-    private static final java.util.function.BooleanSupplier POLICY_INFEASIBLE_HOOK = () -> false;
-
     private final VirtualMachine vm;
     private final ConvergencePolicy policy;
     private final MigrationOptions options;
@@ -99,7 +93,8 @@ public final class MigrationSource {
                 return new PostcopyPhase(session, report).run();
             }
             if (mode == MigrationMode.HYBRID) {
-                session.postcopySwitch = new PostcopySwitch(options.postcopy().switchAfter(), POLICY_INFEASIBLE_HOOK);
+                session.postcopySwitch = new PostcopySwitch(options.postcopy().switchAfter(),
+                        () -> policy.verdict().infeasible()); // a planning policy's verdict, as early as round 0
             }
             int rounds = new PrecopyRounds(session, new StopRule(options, vm.memory().sizeBytes())).run();
             if (mode == MigrationMode.HYBRID && session.stopReason != StopReason.CONVERGED) {

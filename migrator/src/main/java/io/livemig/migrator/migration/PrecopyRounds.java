@@ -3,8 +3,11 @@ package io.livemig.migrator.migration;
 import io.livemig.emulator.CpuScheduler;
 import io.livemig.emulator.DirtyBitmap;
 import io.livemig.emulator.DirtyLog;
+import io.livemig.emulator.WorkingSetCurve;
+import io.livemig.emulator.WorkingSetSampler;
 import io.livemig.migrator.jfr.RoundEvent;
 import io.livemig.migrator.jfr.ThrottleChangeEvent;
+import io.livemig.migrator.policy.PlanVerdict;
 import io.livemig.migrator.policy.RoundFigures;
 import io.livemig.migrator.protocol.RoundAck;
 import io.livemig.migrator.protocol.RoundEnd;
@@ -19,6 +22,13 @@ import java.util.Optional;
  * the {@link StopRule} whether to go on (and, in hybrid mode, the {@link PostcopySwitch}, which may
  * also cut a round short when the guest dirties pages faster than the round sends them). The guest
  * keeps running throughout.
+ *
+ * <p>Before round 0 the policy learns the stop rule's budget, and every throttle sleep is bounded
+ * by the downtime limit (a guest asleep for seconds just before the pause would see those seconds
+ * as downtime). Each round measures the guest's working-set curve W(tau): a window opens right
+ * after the dirty log is cleared and is read just before the next clear; the curve goes to the
+ * policy with the round's figures, and so do the pages dirtied again since the sync (the next
+ * round's head start). The policy's verdict is kept for the {@code convergence} key.
  */
 final class PrecopyRounds {
     /** How often a hybrid round looks at the dirty log while it sends (a scan of one byte per page). */
@@ -41,9 +51,24 @@ final class PrecopyRounds {
         session.listener.phase("pre-copy");
         DirtyLog log = session.vm.memory().dirtyLog();
         CpuScheduler scheduler = session.vm.scheduler();
+        WorkingSetSampler workingSet = session.vm.workingSet();
         int pageSize = session.pageSize();
+        session.policy.start(stopRule.budget());
+        scheduler.setMaxSleep(session.options.downtimeLimit());
+        scheduler.resetLongestSleep();
+        ConvergenceWatch watch = new ConvergenceWatch();
         log.enable();
+        workingSet.openWindow();
         session.pending.setAll();
+        try {
+            return rounds(log, scheduler, workingSet, pageSize, watch);
+        } finally {
+            workingSet.stop();
+        }
+    }
+
+    private int rounds(DirtyLog log, CpuScheduler scheduler, WorkingSetSampler workingSet, int pageSize,
+                       ConvergenceWatch watch) throws Exception {
         int round = 0;
         while (true) {
             session.cancellation.check();
@@ -62,35 +87,46 @@ final class PrecopyRounds {
             session.connection.send(new RoundEnd(round, sent.pages()));
             awaitRoundAck(round); // also for a round cut short: the switch then starts with an empty pipe
             long roundNanos = session.clock.monotonicNanos() - roundStart;
+            WorkingSetCurve curve = workingSet.curve();
             long dirtyPages = log.syncAndClear(session.pending);
+            workingSet.openWindow();
             if (unsent != null) addAll(unsent, session.pending);
             session.figures.account(sent, roundNanos, dirtyPages, pageSize);
             RoundFigures figures = new RoundFigures(round, sent.pages(), sent.bytes(), roundNanos, dirtyPages, pageSize,
                     capDuring, session.options.downtimeLimit().toNanos(), session.figures.transferredBytes(),
-                    session.sinceStartNanos());
-            session.listener.round(session.figures.record(figures, 100 - capDuring, false), figures.remainingDirtyBytes());
-            commit(event, figures, capDuring);
+                    session.sinceStartNanos(), curve, log.countDirty());
             ThrottleChangeEvent change = new ThrottleChangeEvent();
             double capBefore = scheduler.minCapPct();
             long limitBefore = scheduler.dirtyLimit(0);
+            if (unsent == null) {
+                // The policy first: until its cap applies the guest runs at the old one (full speed after round 0).
+                session.policy.afterRound(figures, scheduler);
+                session.figures.noteThrottle(scheduler, pageSize);
+            }
+            session.listener.round(session.figures.record(figures, 100 - capDuring, false), figures.remainingDirtyBytes());
+            commit(event, figures, capDuring);
             if (unsent != null) {
                 session.stopReason = StopReason.POSTCOPY; // hybrid: the guest outran this round; switch now
+                session.convergence = watch.conclude(StopReason.POSTCOPY, figures, Double.NaN, session.postcopySwitch.reason());
                 return round + 1;
             }
-            session.policy.afterRound(figures, scheduler);
-            session.figures.noteThrottle(scheduler, pageSize);
             if (scheduler.minCapPct() != capBefore || scheduler.dirtyLimit(0) != limitBefore) {
                 commit(change, round, capBefore, limitBefore, scheduler, pageSize);
             }
+            PlanVerdict verdict = session.policy.verdict();
+            if (verdict.infeasible() && watch.firstInfeasible() == null) session.listener.infeasible(verdict);
+            watch.afterRound(verdict);
             round++;
-            // The stop rule's verdict is recorded here (a convergence verdict would be recorded beside it).
             Optional<StopReason> stop = stopRule.afterRound(figures);
             if (stop.isPresent()) {
                 session.stopReason = stop.get();
+                session.convergence = watch.conclude(stop.get(), figures, stopRule.expectedDowntimeNanos(), null);
                 return round;
             }
             if (session.postcopySwitch != null && session.postcopySwitch.afterRound(figures)) {
                 session.stopReason = StopReason.POSTCOPY;
+                session.convergence = watch.conclude(StopReason.POSTCOPY, figures, stopRule.expectedDowntimeNanos(),
+                        session.postcopySwitch.reason());
                 return round;
             }
         }

@@ -2,6 +2,7 @@ package io.livemig.migrator.migration;
 
 import io.livemig.emulator.GuestMemory;
 import io.livemig.emulator.VmState;
+import io.livemig.migrator.policy.CpuSchedulingPolicy;
 import io.livemig.migrator.stats.MigrationStats;
 import io.livemig.migrator.stats.MigrationStatus;
 import io.livemig.migrator.stats.PostcopyStats;
@@ -66,6 +67,13 @@ final class SourceReport {
                 .appWorkLostPct(lostPct)
                 .appliedDirtyLimitBytesPerS(f.appliedDirtyLimitBytesPerS())
                 .stopReason(session.stopReason)
+                .convergence(session.convergence == null ? null : session.convergence.convergence())
+                .convergenceReason(session.convergence == null ? null : session.convergence.reason())
+                .convergencePredictedDowntimeMs(session.convergence == null || Double.isNaN(session.convergence.predictedDowntimeNanos())
+                        ? null : Millis.of((long) session.convergence.predictedDowntimeNanos()))
+                .convergenceRound(session.convergence == null ? null : session.convergence.round())
+                .cpuModel(session.policy instanceof CpuSchedulingPolicy p ? p.cpuModel().cliName() : null)
+                .maxThrottleSleepMs(Millis.of(session.vm.scheduler().longestSleepNanos()))
                 .error(error)
                 .roundsDetail(f.rounds());
         if (session.clockOffset != null) {

@@ -64,6 +64,8 @@ final class SourceSession {
     PostcopyStats postcopyStats;
     /** Why pre-copy stopped: the stop rule's verdict, recorded by {@link PrecopyRounds}. */
     StopReason stopReason;
+    /** Whether pre-copy could meet the downtime limit: the {@code convergence} key, recorded with the stop reason. */
+    ConvergenceWatch.Verdict convergence;
 
     SourceSession(VirtualMachine vm, ConvergencePolicy policy, MigrationOptions options, MigrationListener listener,
                   Handshake handshake, Transport transport, HostPort to, Baseline baseline) {

@@ -87,14 +87,17 @@ public final class CpuSchedulingPolicy implements ConvergencePolicy {
         double v = round.remainingDirtyBytes();
         double target = TARGET_MARGIN * round.targetBytes();
         if (round.dirtyPages() == 0 || w.isEmpty() || v <= target) {
+            // Nothing dirtied, or the target is met: the stop-and-copy comes next. Keep the cap until the
+            // pause: lifted now, a saturated guest would dirty its whole working set again before it.
             deadlineRound = -1;
-            verdict = new PlanVerdict(PlanVerdict.Outlook.FEASIBLE, round.round(), CpuScheduler.MAX_CAP_PCT, 0,
-                    v / r * 1e9, "the dirty set fits the limit now");
-            return CpuScheduler.MAX_CAP_PCT;       // nothing dirtied, or the target is already met
+            verdict = new PlanVerdict(PlanVerdict.Outlook.FEASIBLE, round.round(), c, 0, v / r * 1e9,
+                    "the dirty set fits the limit now");
+            return Double.NaN;
         }
         int deadlineRounds = deadlineRound < 0 ? convergenceRounds : Math.max(1, deadlineRound - round.round());
         ThrottlePlan.Situation situation = new ThrottlePlan.Situation(v, r, target, w, round.pageSize(), minCapPct,
-                deadlineRounds, budget.roundsLeftAfter(round.round()), budget.volumeLeftAfter(round.totalBytesSent()));
+                deadlineRounds, budget.roundsLeftAfter(round.round()), budget.volumeLeftAfter(round.totalBytesSent()),
+                (double) round.dirtyPagesSinceSync() * round.pageSize());
         PlanVerdict plan = ThrottlePlan.decide(situation, round.round());
         verdict = plan;
         if (Double.isNaN(plan.capPct())) return Double.NaN;

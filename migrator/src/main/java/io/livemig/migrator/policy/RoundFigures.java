@@ -16,16 +16,20 @@ import io.livemig.emulator.WorkingSetCurve;
  * @param totalBytesSent     bytes sent by the migration so far, this round included
  * @param elapsedNanos       time since the migration started, at the end of this round
  * @param workingSet         W(tau) measured over the round (empty when not measured)
+ * @param dirtyPagesSinceSync pages dirtied again between the sync that ended this round and the
+ *                           moment the figures reach the policy: the next round's head start, at
+ *                           the cap of this round (a saturated guest can dirty its whole working set
+ *                           while the sync runs)
  */
 public record RoundFigures(int round, long pagesSent, long bytesSent, long durationNanos, long dirtyPages,
                            int pageSize, double capPct, long downtimeLimitNanos, long totalBytesSent,
-                           long elapsedNanos, WorkingSetCurve workingSet) {
+                           long elapsedNanos, WorkingSetCurve workingSet, long dirtyPagesSinceSync) {
 
     /** Figures of a round without a working-set measurement. */
     public RoundFigures(int round, long pagesSent, long bytesSent, long durationNanos, long dirtyPages,
                         int pageSize, double capPct, long downtimeLimitNanos, long totalBytesSent, long elapsedNanos) {
         this(round, pagesSent, bytesSent, durationNanos, dirtyPages, pageSize, capPct, downtimeLimitNanos, totalBytesSent,
-                elapsedNanos, WorkingSetCurve.empty(1));
+                elapsedNanos, WorkingSetCurve.empty(1), 0);
     }
 
     /** R: bytes per second the link carried in this round (0 if nothing was measured). */

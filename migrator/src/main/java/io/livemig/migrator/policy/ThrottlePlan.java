@@ -16,6 +16,9 @@ import java.util.Locale;
  *     round k sends V(k-1) in T(k) = V(k-1) / R, each vCPU gets c x T(k) of CPU in it, and
  *     V(k) = W(c x T(k)) x page size
  * </pre>
+ * except that round 1 has a head start: the pages H dirtied again since the sync, before the new
+ * cap applies (at the old cap; at full speed after round 0). It counts as the CPU time tau_H in
+ * which the guest dirties H pages, so V(1) = max(H, W(tau_H + c x T(1))).
  * The target is reached at the first k with V(k) &lt;= V*; the budget ends at the first k that uses
  * the last round allowed, or after which the bytes sent reach the volume left. W is non-decreasing,
  * so a lower cap never reaches the target later: the largest cap that gets there is found by
@@ -43,14 +46,24 @@ public final class ThrottlePlan {
      * @param deadlineRounds  rounds the policy wants to reach the target in
      * @param roundsLeft      rounds the stop rule still allows
      * @param volumeLeftBytes bytes the stop rule still allows to be sent
+     * @param headStartBytes  bytes of the next round already dirty before the cap applies
      */
     public record Situation(double remainingBytes, double linkBytesPerSec, double targetBytes, WorkingSetCurve curve,
-                            int pageSize, double floorPct, int deadlineRounds, int roundsLeft, double volumeLeftBytes) {
+                            int pageSize, double floorPct, int deadlineRounds, int roundsLeft, double volumeLeftBytes,
+                            double headStartBytes) {
         public Situation {
             if (!(linkBytesPerSec > 0)) throw new IllegalArgumentException("link rate must be > 0");
             if (curve.isEmpty()) throw new IllegalArgumentException("no working-set curve");
             if (!(floorPct > 0 && floorPct <= 100)) throw new IllegalArgumentException("floor must be in (0, 100] %");
             if (deadlineRounds < 1) throw new IllegalArgumentException("deadline must be >= 1 round");
+            if (headStartBytes < 0) throw new IllegalArgumentException("head start must be >= 0");
+        }
+
+        /** A situation without a head start. */
+        public Situation(double remainingBytes, double linkBytesPerSec, double targetBytes, WorkingSetCurve curve,
+                         int pageSize, double floorPct, int deadlineRounds, int roundsLeft, double volumeLeftBytes) {
+            this(remainingBytes, linkBytesPerSec, targetBytes, curve, pageSize, floorPct, deadlineRounds, roundsLeft,
+                    volumeLeftBytes, 0);
         }
     }
 
@@ -97,12 +110,18 @@ public final class ThrottlePlan {
 
     /** Pre-copy at cap {@code capPct} for at most {@code rounds} rounds. */
     static Course follow(Situation s, double capPct, int rounds) {
+        double headStartPages = s.headStartBytes() / s.pageSize();
+        double headStartNanos = headStartPages > 0 ? Math.min(1e15, s.curve().cpuNanosFor(headStartPages)) : 0;
         double v = s.remainingBytes();
         double sent = 0;
         for (int k = 1; k <= rounds; k++) {
             double roundNanos = v / s.linkBytesPerSec() * 1e9;
             sent += v;
-            v = s.curve().pagesAt(capPct / 100 * roundNanos) * s.pageSize();
+            if (k == 1) {
+                v = Math.max(s.headStartBytes(), s.curve().pagesAt(headStartNanos + capPct / 100 * roundNanos) * s.pageSize());
+            } else {
+                v = s.curve().pagesAt(capPct / 100 * roundNanos) * s.pageSize();
+            }
             if (v <= s.targetBytes()) return new Course(k, k, v, "target");
             if (k >= s.roundsLeft()) return new Course(-1, k, v, "max-rounds");
             if (sent >= s.volumeLeftBytes()) return new Course(-1, k, v, "max-volume");

@@ -3,9 +3,10 @@ package io.livemig.migrator.stats;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
- * The stop rule's verdict on whether pre-copy can reach the downtime limit: {@code converged}, or
- * {@code infeasible} when the guest dirties memory faster than the link can ever copy it (for the
- * {@code convergence} key of the second batch; not written yet).
+ * Whether pre-copy could reach the downtime limit: {@code converged} when the stop rule stopped on
+ * it, or {@code infeasible} when it could not within the stop rule's budget (said by a planning
+ * policy as soon as it predicts it, else by the stop rule at max-rounds or max-volume): the
+ * {@code convergence} key.
  */
 public enum Convergence {
     CONVERGED("converged"),

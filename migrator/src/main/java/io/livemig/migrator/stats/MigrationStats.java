@@ -28,6 +28,14 @@ import java.util.Objects;
  *   pre-migration rate from the start of the migration until it ran again on the destination, minus
  *   those it did: throttling and the downtime both count;</li>
  *   <li>{@code appliedDirtyLimitBytesPerS}: the per-vCPU dirty limit a policy applied (0 if none);</li>
+ *   <li>{@code convergence}: {@code converged} when pre-copy stopped because the dirty set fit the
+ *   downtime limit, {@code infeasible} when it could not (absent when pre-copy never ended); with
+ *   {@code convergenceReason}, {@code convergencePredictedDowntimeMs} (the stop-and-copy predicted
+ *   then) and {@code convergenceRound} (the round after which the verdict was reached: a planning
+ *   policy says infeasible as early as round 0);</li>
+ *   <li>{@code cpuModel}: the CPU model of {@code cpu-scheduling} (absent for other policies);</li>
+ *   <li>{@code maxThrottleSleepMs}: the longest single throttle sleep of any vCPU during the
+ *   migration (bounded by the downtime limit);</li>
  *   <li>{@code sourceGuestVerified}: after a failure, whether the guest kept running on the source
  *   and passed its own check (absent when not checked);</li>
  *   <li>{@code clockUncertaintyMs}: half the round trip of the clock sample the destination's
@@ -74,6 +82,12 @@ public record MigrationStats(
         double appWorkLostPct,
         double appliedDirtyLimitBytesPerS,
         StopReason stopReason,
+        Convergence convergence,
+        String convergenceReason,
+        Double convergencePredictedDowntimeMs,
+        Integer convergenceRound,
+        String cpuModel,
+        double maxThrottleSleepMs,
         Boolean sourceGuestVerified,
         String error,
         double clockUncertaintyMs,
@@ -136,6 +150,12 @@ public record MigrationStats(
                 .appWorkLostPct(appWorkLostPct)
                 .appliedDirtyLimitBytesPerS(appliedDirtyLimitBytesPerS)
                 .stopReason(stopReason)
+                .convergence(convergence)
+                .convergenceReason(convergenceReason)
+                .convergencePredictedDowntimeMs(convergencePredictedDowntimeMs)
+                .convergenceRound(convergenceRound)
+                .cpuModel(cpuModel)
+                .maxThrottleSleepMs(maxThrottleSleepMs)
                 .sourceGuestVerified(sourceGuestVerified)
                 .error(error)
                 .clockUncertaintyMs(clockUncertaintyMs)
@@ -194,6 +214,12 @@ public record MigrationStats(
         private double appWorkLostPct;
         private double appliedDirtyLimitBytesPerS;
         private StopReason stopReason;
+        private Convergence convergence;
+        private String convergenceReason;
+        private Double convergencePredictedDowntimeMs;
+        private Integer convergenceRound;
+        private String cpuModel;
+        private double maxThrottleSleepMs;
         private Boolean sourceGuestVerified;
         private String error;
         private List<RoundStats> roundsDetail = List.of();
@@ -244,6 +270,12 @@ public record MigrationStats(
         public Builder appWorkLostPct(double appWorkLostPct) { this.appWorkLostPct = appWorkLostPct; return this; }
         public Builder appliedDirtyLimitBytesPerS(double appliedDirtyLimitBytesPerS) { this.appliedDirtyLimitBytesPerS = appliedDirtyLimitBytesPerS; return this; }
         public Builder stopReason(StopReason stopReason) { this.stopReason = stopReason; return this; }
+        public Builder convergence(Convergence convergence) { this.convergence = convergence; return this; }
+        public Builder convergenceReason(String convergenceReason) { this.convergenceReason = convergenceReason; return this; }
+        public Builder convergencePredictedDowntimeMs(Double ms) { this.convergencePredictedDowntimeMs = ms; return this; }
+        public Builder convergenceRound(Integer convergenceRound) { this.convergenceRound = convergenceRound; return this; }
+        public Builder cpuModel(String cpuModel) { this.cpuModel = cpuModel; return this; }
+        public Builder maxThrottleSleepMs(double maxThrottleSleepMs) { this.maxThrottleSleepMs = maxThrottleSleepMs; return this; }
         public Builder sourceGuestVerified(Boolean sourceGuestVerified) { this.sourceGuestVerified = sourceGuestVerified; return this; }
         public Builder error(String error) { this.error = error; return this; }
         public Builder roundsDetail(List<RoundStats> roundsDetail) { this.roundsDetail = roundsDetail; return this; }
@@ -263,7 +295,7 @@ public record MigrationStats(
 
         public Builder postcopy(PostcopyStats postcopy) { this.postcopy = postcopy; return this; }
         public MigrationStats build() {
-            return new MigrationStats(status, policy, memoryBytes, pageSize, vcpus, workload, rounds, totalTimeMs, setupTimeMs, downtimeMs, appDowntimeMs, pauseMs, finalTransferMs, verifyMs, resumeMs, transferredBytes, normalPages, zeroPages, dirtyRateBytesPerS, bandwidthBytesPerS, bandwidthLimitBytesPerS, downtimeLimitMs, maxThrottlePct, digestVerified, appOpsPerSBefore, appOpsPerSDuring, appOpsLost, appWorkLostPct, appliedDirtyLimitBytesPerS, stopReason, sourceGuestVerified, error,
+            return new MigrationStats(status, policy, memoryBytes, pageSize, vcpus, workload, rounds, totalTimeMs, setupTimeMs, downtimeMs, appDowntimeMs, pauseMs, finalTransferMs, verifyMs, resumeMs, transferredBytes, normalPages, zeroPages, dirtyRateBytesPerS, bandwidthBytesPerS, bandwidthLimitBytesPerS, downtimeLimitMs, maxThrottlePct, digestVerified, appOpsPerSBefore, appOpsPerSDuring, appOpsLost, appWorkLostPct, appliedDirtyLimitBytesPerS, stopReason, convergence, convergenceReason, convergencePredictedDowntimeMs, convergenceRound, cpuModel, maxThrottleSleepMs, sourceGuestVerified, error,
                     clockUncertaintyMs, clockOffsetMs, wallClockOffsetMs, opLatencyUsP50Before, opLatencyUsP99Before, opLatencyUsP50During, opLatencyUsP99During, opLatencyUsP999During, opLatencyUsMaxDuring, opLatencyUsP50After, opLatencyUsP99After, opLatencyUsMaxAfter,
                     roundsDetail, opLatencyTimeline, postcopy);
         }

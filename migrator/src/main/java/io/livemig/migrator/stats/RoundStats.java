@@ -9,7 +9,7 @@ public record RoundStats(int round, long pages, long bytes, double durationMs, l
 
     /** The one-line form printed on stderr for each round. */
     public String line() {
-        return String.format("round %3d %s pages %8d  %8.1f MiB  %7.1f ms  dirty %8d pages  %8.1f MiB/s dirtied  %8.1f MiB/s sent  throttle %5.1f %%",
+        return String.format("round %3d %s pages %8d  %8.1f MiB  %7.1f ms  dirty %8d pages  %8.1f MiB/s dirtied  %8.1f MiB/s sent  throttle %6.2f %%",
                 round, stopAndCopy ? "(stop)" : "      ", pages, bytes / 1048576.0, durationMs, dirtyPages,
                 dirtyRateBytesPerS / 1048576.0, bandwidthBytesPerS / 1048576.0, throttlePct);
     }

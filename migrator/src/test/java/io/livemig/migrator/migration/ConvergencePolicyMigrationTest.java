@@ -6,6 +6,7 @@ import io.livemig.emulator.GuestConfig;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.migrator.policy.PolicySettings;
 import io.livemig.migrator.security.Destinations;
+import io.livemig.migrator.stats.Convergence;
 import io.livemig.migrator.stats.MigrationStats;
 import io.livemig.migrator.stats.RoundStats;
 import io.livemig.migrator.transport.ConnectionOptions;
@@ -28,13 +29,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConvergencePolicyMigrationTest {
     private static final long MIB = 1 << 20;
     private static final String HOT_GUEST = "memwrite:wss=16m,rate=64m";
+    private static final String SATURATED_GUEST = "memwrite:wss=28m,pattern=sequential";
     private static final MigrationOptions SLOW_LINK = MigrationOptions.defaults()
             .withBandwidth(16 * MIB).withDowntimeLimit(Duration.ofMillis(50)).withMaxRounds(8);
 
     @Test
     void originalPreCopyDoesNotConverge() throws Exception {
-        MigrationStats stats = migrate("none");
+        // The saturated guest rewrites its 28 MiB in every round however little CPU a busy machine
+        // leaves it (a rate-limited guest starved below the link's rate would converge by accident).
+        MigrationStats stats = migrate("none", SLOW_LINK, SATURATED_GUEST);
         assertThat(stats.stopReason()).isIn(StopReason.MAX_ROUNDS, StopReason.MAX_VOLUME);
+        assertThat(stats.convergence()).isEqualTo(Convergence.INFEASIBLE);
+        assertThat(stats.convergenceReason()).contains(stats.stopReason().json());
         assertThat(stats.maxThrottlePct()).isZero();
         RoundStats last = stats.roundsDetail().get(stats.roundsDetail().size() - 1);
         assertThat(last.stopAndCopy()).isTrue();
@@ -45,15 +51,54 @@ class ConvergencePolicyMigrationTest {
     void cpuSchedulingThrottlesJustEnoughToConverge() throws Exception {
         MigrationStats stats = migrate("cpu-scheduling");
         assertThat(stats.stopReason()).isEqualTo(StopReason.CONVERGED);
-        assertThat(stats.maxThrottlePct()).isPositive();
+        assertThat(stats.convergence()).isEqualTo(Convergence.CONVERGED);
+        RoundStats round0 = stats.roundsDetail().get(0);
+        // A busy machine can starve the guest below the link's rate; when it outran the link, it was throttled.
+        if (round0.dirtyRateBytesPerS() > round0.bandwidthBytesPerS()) assertThat(stats.maxThrottlePct()).isPositive();
         RoundStats last = stats.roundsDetail().get(stats.roundsDetail().size() - 1);
         assertThat(last.bytes()).as("the last pages fit the downtime limit at the link rate").isLessThan(2 * MIB);
     }
 
     @Test
     void autoConvergeConverges() throws Exception {
-        MigrationStats stats = migrate("auto-converge", SLOW_LINK.withMaxRounds(30));
-        assertThat(stats.maxThrottlePct()).isPositive();
+        // QEMU's steps (20 %, then +10 % per two high periods of >= 1 s) need many rounds to reach the
+        // throttle a guest dirtying 2x the link asks for: a larger round and volume budget than Xen's.
+        MigrationOptions patient = new MigrationOptions(16 * MIB, Duration.ofMillis(50), 60, 20,
+                MigrationOptions.DEFAULT_CONNECT_TIMEOUT, MigrationOptions.DEFAULT_REPLY_TIMEOUT, false);
+        MigrationStats stats = migrate("auto-converge", patient, "memwrite:wss=16m,rate=32m");
+        assertThat(stats.stopReason()).isEqualTo(StopReason.CONVERGED);
+        assertThat(stats.convergence()).isEqualTo(Convergence.CONVERGED);
+        // Whether it had to throttle depends on how much CPU the guest got on the machine running the
+        // test (a busy one starves it below the link's rate): that part is measured in bench/, not here.
+    }
+
+    @Test
+    void cpuSchedulingConvergesOnAWriteSaturatedGuest() throws Exception {
+        // 28 MiB rewritten flat out: 440 ms of stop-and-copy at 64 MiB/s, whatever the round. The
+        // working-set model finds the cap at which a round leaves less than the 300 ms limit.
+        MigrationOptions options = MigrationOptions.defaults().withBandwidth(64 * MIB).withDowntimeLimit(Duration.ofMillis(300));
+        MigrationStats stats = migrate("cpu-scheduling", options, SATURATED_GUEST);
+        assertThat(stats.stopReason()).isEqualTo(StopReason.CONVERGED);
+        assertThat(stats.convergence()).isEqualTo(Convergence.CONVERGED);
+        assertThat(stats.cpuModel()).isEqualTo("working-set");
+        RoundStats last = stats.roundsDetail().get(stats.roundsDetail().size() - 1);
+        assertThat(last.bytes()).as("the stop-and-copy fits the limit at the link rate").isLessThan(20 * MIB);
+        assertThat(stats.maxThrottleSleepMs()).as("no throttle sleep longer than the limit").isPositive().isLessThan(300 + 200);
+    }
+
+    @Test
+    void cpuSchedulingSaysEarlyWhenTheLimitCannotBeMet() throws Exception {
+        // 10 ms at 64 MiB/s: 0.5 MiB may be left, fewer pages than one step of the guest writes, and
+        // one round after round 0 is allowed: even at the floor cap that round leaves more. The
+        // policy says so after round 0.
+        MigrationOptions options = MigrationOptions.defaults().withBandwidth(64 * MIB)
+                .withDowntimeLimit(Duration.ofMillis(10)).withMaxRounds(2);
+        MigrationStats stats = migrate("cpu-scheduling", options, SATURATED_GUEST);
+        assertThat(stats.stopReason()).isEqualTo(StopReason.MAX_ROUNDS);
+        assertThat(stats.convergence()).isEqualTo(Convergence.INFEASIBLE);
+        assertThat(stats.convergenceRound()).isZero();
+        assertThat(stats.convergenceReason()).contains("max-rounds");
+        assertThat(stats.convergencePredictedDowntimeMs()).isGreaterThan(10.0);
     }
 
     @Test
@@ -67,9 +112,13 @@ class ConvergencePolicyMigrationTest {
     }
 
     private static MigrationStats migrate(String policy, MigrationOptions options) throws Exception {
+        return migrate(policy, options, HOT_GUEST);
+    }
+
+    private static MigrationStats migrate(String policy, MigrationOptions options, String workload) throws Exception {
         try (Destinations destination = new Destinations();
              Transport transport = Transport.create(ConnectionOptions.DEFAULTS);
-             VirtualMachine vm = VirtualMachine.boot("src", new GuestConfig(32 * MIB, 1), Workloads.parse(HOT_GUEST))) {
+             VirtualMachine vm = VirtualMachine.boot("src", new GuestConfig(32 * MIB, 1), Workloads.parse(workload))) {
             vm.start();
             Thread.sleep(200);
             MigrationStats stats = new MigrationSource(vm, PolicySettings.defaults().create(policy), options,

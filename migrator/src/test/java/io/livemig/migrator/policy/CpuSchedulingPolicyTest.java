@@ -58,10 +58,11 @@ class CpuSchedulingPolicyTest {
     }
 
     @Test
-    void nothingDirtiedLiftsTheCap() {
+    void nothingDirtiedKeepsTheCapUntilThePause() {
+        // The stop-and-copy comes next; lifted now, the guest would dirty pages again before the pause.
         scheduler.setCapAll(30);
         policy.afterRound(round(3, 64, 0, 30, 1000, 3000, 50), scheduler);
-        assertThat(scheduler.capPct(0)).isEqualTo(100.0);
+        assertThat(scheduler.capPct(0)).isEqualTo(30.0);
     }
 
     @Test
@@ -74,10 +75,12 @@ class CpuSchedulingPolicyTest {
     }
 
     @Test
-    void targetAlreadyMetLiftsTheCap() {
+    void targetAlreadyMetKeepsTheCapUntilThePause() {
         scheduler.setCapAll(5);
         policy.afterRound(round(4, 64, 1, 5, 10, 4000, 50), scheduler);
-        assertThat(scheduler.capPct(0)).isEqualTo(100.0);
+        assertThat(scheduler.capPct(0)).isEqualTo(5.0);
+        assertThat(policy.verdict().outlook()).isEqualTo(PlanVerdict.Outlook.FEASIBLE);
+        assertThat(policy.verdict().roundsToTarget()).isZero();
     }
 
     @Test
@@ -97,7 +100,7 @@ class CpuSchedulingPolicyTest {
         long sent = 256 * Curves.MIB;
         long nanos = (long) (256 / linkMib * 1e9);
         return new RoundFigures(0, sent / Curves.PAGE, sent, nanos, 254 * Curves.MIB / Curves.PAGE, Curves.PAGE, 100,
-                300_000_000L, sent, nanos, Curves.saturated(25, 254));
+                300_000_000L, sent, nanos, Curves.saturated(25, 254), 0);
     }
 
     @Test

@@ -109,6 +109,37 @@ class ThrottlePlanTest {
     }
 
     @Test
+    void aHeadStartOfTheWholeWorkingSetCostsTheFirstRound() {
+        // After round 0 the sync ran while the guest was still at full speed: it dirtied its whole
+        // working set again before any cap could apply. Round 1 then sends 254 MiB again, whatever
+        // the cap; the plan must reach the target in the rounds after it.
+        double r = 128 * MIB;
+        ThrottlePlan.Situation s = new ThrottlePlan.Situation(254 * MIB, r, 0.8 * LIMIT_S * r, SATURATED, PAGE, FLOOR, 3, 29,
+                600 * MIB, 254 * MIB);
+        PlanVerdict plan = ThrottlePlan.decide(s, 0);
+
+        assertThat(plan.outlook()).isEqualTo(PlanVerdict.Outlook.FEASIBLE);
+        assertThat(plan.roundsToTarget()).isBetween(2, 3);
+        ThrottlePlan.Course oneRound = ThrottlePlan.follow(s, plan.capPct(), 1);
+        assertThat(oneRound.finalBytes()).isCloseTo(254.0 * MIB, within(1.0 * MIB));
+        ThrottlePlan.Situation noHeadStart = situation(SATURATED, 128, 29, 600);
+        assertThat(plan.capPct()).as("a lower cap: fewer rounds left").isLessThan(ThrottlePlan.decide(noHeadStart, 0).capPct());
+    }
+
+    @Test
+    void aSmallHeadStartCountsAsCpuTimeAlreadyRun() {
+        // 1 MiB dirty since the sync = 256 pages = about 10 us of this guest's CPU.
+        double r = 128 * MIB;
+        ThrottlePlan.Situation s = new ThrottlePlan.Situation(254 * MIB, r, 0.8 * LIMIT_S * r, SATURATED, PAGE, FLOOR, 3, 29,
+                600 * MIB, MIB);
+        double cap = 0.02;
+        double t1 = 254.0 / 128 * 1e9;
+        double expected = SATURATED.pagesAt(SATURATED.cpuNanosFor(256) + cap / 100 * t1) * PAGE;
+        assertThat(ThrottlePlan.follow(s, cap, 1).finalBytes()).isCloseTo(expected, within(1.0));
+        assertThat(expected).isGreaterThan(SATURATED.pagesAt(cap / 100 * t1) * PAGE);
+    }
+
+    @Test
     void unthrottledPreCopyThatGetsThereKeepsFullSpeed() {
         // A guest that dirties 2 MiB in total, whatever it runs: round 1 leaves 2 MiB < 30.7 MiB.
         PlanVerdict plan = ThrottlePlan.decide(situation(Curves.saturated(25, 2), 128, 29, 512), 0);

@@ -33,6 +33,8 @@ class MigrationStatsTest {
                 .zeroPages(16).dirtyRateBytesPerS(2e6).bandwidthBytesPerS(3e6).bandwidthLimitBytesPerS(4e6)
                 .downtimeLimitMs(300).maxThrottlePct(40).digestVerified(false).appOpsPerSBefore(1000).appOpsPerSDuring(800)
                 .appOpsLost(200).appWorkLostPct(20).appliedDirtyLimitBytesPerS(0).stopReason(StopReason.MAX_ROUNDS)
+                .convergence(Convergence.INFEASIBLE).convergenceReason("even at the 0.01 % floor ...")
+                .convergencePredictedDowntimeMs(812.5).convergenceRound(0).cpuModel("working-set").maxThrottleSleepMs(300.2)
                 .sourceGuestVerified(true).error("the destination refused: busy")
                 .roundsDetail(List.of(new RoundStats(0, 256, 1 << 20, 300, 10, 0, 1e5, 3e6, false),
                         new RoundStats(1, 10, 40960, 2, 0, 100, 0, 2e7, true)))
@@ -51,6 +53,21 @@ class MigrationStatsTest {
             round.fieldNames().forEachRemaining(roundKeys::add);
             assertThat(roundKeys).containsExactlyInAnyOrderElementsOf(ROUND_KEYS);
         }
+    }
+
+    @Test
+    void theConvergenceVerdictAndTheLongestThrottleSleepAreWritten() throws Exception {
+        JsonNode json = StatsJson.mapper().readTree(StatsJson.toJson(everyFigure()));
+        assertThat(json.get("convergence").asText()).isEqualTo("infeasible");
+        assertThat(json.get("convergence_reason").asText()).startsWith("even at the");
+        assertThat(json.get("convergence_predicted_downtime_ms").asDouble()).isEqualTo(812.5);
+        assertThat(json.get("convergence_round").asInt()).isZero();
+        assertThat(json.get("cpu_model").asText()).isEqualTo("working-set");
+        assertThat(json.get("max_throttle_sleep_ms").asDouble()).isEqualTo(300.2);
+        JsonNode unset = StatsJson.mapper().readTree(StatsJson.toJson(
+                MigrationStats.builder().status(MigrationStatus.COMPLETED).policy("none").build()));
+        assertThat(unset.has("convergence")).as("absent until pre-copy ended").isFalse();
+        assertThat(unset.has("cpu_model")).isFalse();
     }
 
     @Test
