@@ -97,7 +97,7 @@ public final class CpuSchedulingPolicy implements ConvergencePolicy {
         int deadlineRounds = deadlineRound < 0 ? convergenceRounds : Math.max(1, deadlineRound - round.round());
         ThrottlePlan.Situation situation = new ThrottlePlan.Situation(v, r, target, w, round.pageSize(), minCapPct,
                 deadlineRounds, budget.roundsLeftAfter(round.round()), budget.volumeLeftAfter(round.totalBytesSent()),
-                (double) round.dirtyPagesSinceSync() * round.pageSize());
+                (double) round.dirtyPagesSinceSync() * round.pageSize(), round.targetBytes());
         PlanVerdict plan = ThrottlePlan.decide(situation, round.round());
         verdict = plan;
         if (Double.isNaN(plan.capPct())) return Double.NaN;

@@ -47,16 +47,27 @@ public final class ThrottlePlan {
      * @param roundsLeft      rounds the stop rule still allows
      * @param volumeLeftBytes bytes the stop rule still allows to be sent
      * @param headStartBytes  bytes of the next round already dirty before the cap applies
+     * @param limitBytes      what the downtime limit itself allows (no margin): the verdict is
+     *                        {@code infeasible} only when not even this is reached
      */
     public record Situation(double remainingBytes, double linkBytesPerSec, double targetBytes, WorkingSetCurve curve,
                             int pageSize, double floorPct, int deadlineRounds, int roundsLeft, double volumeLeftBytes,
-                            double headStartBytes) {
+                            double headStartBytes, double limitBytes) {
         public Situation {
             if (!(linkBytesPerSec > 0)) throw new IllegalArgumentException("link rate must be > 0");
             if (curve.isEmpty()) throw new IllegalArgumentException("no working-set curve");
             if (!(floorPct > 0 && floorPct <= 100)) throw new IllegalArgumentException("floor must be in (0, 100] %");
             if (deadlineRounds < 1) throw new IllegalArgumentException("deadline must be >= 1 round");
             if (headStartBytes < 0) throw new IllegalArgumentException("head start must be >= 0");
+            if (limitBytes < targetBytes) throw new IllegalArgumentException("the limit cannot be below the target");
+        }
+
+        /** A situation whose target is the limit itself (no margin). */
+        public Situation(double remainingBytes, double linkBytesPerSec, double targetBytes, WorkingSetCurve curve,
+                         int pageSize, double floorPct, int deadlineRounds, int roundsLeft, double volumeLeftBytes,
+                         double headStartBytes) {
+            this(remainingBytes, linkBytesPerSec, targetBytes, curve, pageSize, floorPct, deadlineRounds, roundsLeft,
+                    volumeLeftBytes, headStartBytes, targetBytes);
         }
 
         /** A situation without a head start. */
@@ -97,6 +108,10 @@ public final class ThrottlePlan {
             double cap = largestCap(s, whole);
             return feasible(s, round, cap, follow(s, cap, whole), "the cap reaches the target after the chosen rounds, within the budget");
         }
+        Course withinLimit = follow(s, s.floorPct(), whole, s.limitBytes());
+        if (withinLimit.reached()) {
+            return feasible(s, round, s.floorPct(), withinLimit, "only the floor cap meets the limit, without the margin");
+        }
         Course atFloor = follow(s, s.floorPct(), whole);
         String end = switch (atFloor.endedBy()) {
             case "max-rounds" -> "when max-rounds ends pre-copy after " + atFloor.roundsRun() + " more rounds";
@@ -108,8 +123,13 @@ public final class ThrottlePlan {
                         mib(atFloor.finalBytes()), end));
     }
 
-    /** Pre-copy at cap {@code capPct} for at most {@code rounds} rounds. */
+    /** Pre-copy at cap {@code capPct} for at most {@code rounds} rounds, aiming at the target. */
     static Course follow(Situation s, double capPct, int rounds) {
+        return follow(s, capPct, rounds, s.targetBytes());
+    }
+
+    /** Pre-copy at cap {@code capPct} for at most {@code rounds} rounds, until V <= {@code goalBytes}. */
+    static Course follow(Situation s, double capPct, int rounds, double goalBytes) {
         double headStartPages = s.headStartBytes() / s.pageSize();
         double headStartNanos = headStartPages > 0 ? Math.min(1e15, s.curve().cpuNanosFor(headStartPages)) : 0;
         double v = s.remainingBytes();
@@ -122,7 +142,7 @@ public final class ThrottlePlan {
             } else {
                 v = s.curve().pagesAt(capPct / 100 * roundNanos) * s.pageSize();
             }
-            if (v <= s.targetBytes()) return new Course(k, k, v, "target");
+            if (v <= goalBytes) return new Course(k, k, v, "target");
             if (k >= s.roundsLeft()) return new Course(-1, k, v, "max-rounds");
             if (sent >= s.volumeLeftBytes()) return new Course(-1, k, v, "max-volume");
         }

@@ -98,7 +98,7 @@ class ConvergencePolicyMigrationTest {
         assertThat(stats.convergence()).isEqualTo(Convergence.INFEASIBLE);
         assertThat(stats.convergenceRound()).isZero();
         assertThat(stats.convergenceReason()).contains("max-rounds");
-        assertThat(stats.convergencePredictedDowntimeMs()).isGreaterThan(10.0);
+        assertThat(stats.convergencePredictedDowntimeMs()).as("more than the limit").isGreaterThan(10.0);
     }
 
     @Test

@@ -99,6 +99,19 @@ class ThrottlePlanTest {
     }
 
     @Test
+    void aFloorThatMeetsTheLimitButNotTheMarginIsFeasible() {
+        // The budget case above, with a limit of 900 ms: the 0.8 margin (720 ms) is missed, the limit is not.
+        double r = 32 * MIB;
+        ThrottlePlan.Situation s = new ThrottlePlan.Situation(254 * MIB, r, 0.8 * 0.9 * r, SATURATED, PAGE, FLOOR, 3, 29,
+                300 * MIB, 0, 0.9 * r);
+        PlanVerdict plan = ThrottlePlan.decide(s, 0);
+        assertThat(plan.outlook()).isEqualTo(PlanVerdict.Outlook.FEASIBLE);
+        assertThat(plan.capPct()).isEqualTo(FLOOR);
+        assertThat(plan.predictedDowntimeNanos()).isBetween(0.72e9, 0.9e9);
+        assertThat(plan.reason()).contains("without the margin");
+    }
+
+    @Test
     void aGuestThatOutrunsTheLinkAtTheFloorIsInfeasibleWithoutAnyBudget() {
         // 100x the dirtying per CPU time and a 1 MiB/s link: each round at the floor grows the dirty set.
         ThrottlePlan.Situation s = new ThrottlePlan.Situation(254 * MIB, MIB, 0.8 * LIMIT_S * MIB, Curves.saturated(2500, 254),
