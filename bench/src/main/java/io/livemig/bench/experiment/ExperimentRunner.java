@@ -41,6 +41,7 @@ public final class ExperimentRunner {
                     "--policy", cell.policy(), "--downtime-limit", cell.downtimeLimit(), "--migrate-after", matrix.migrateAfter(),
                     "--max-rounds", String.valueOf(matrix.maxRounds()), "--stats-json", sourceJson.toString(),
                     "--mode", cell.mode(), "--postcopy-after", matrix.postcopyAfter()));
+            args.addAll(matrix.sourceArgs());
             source = ChildJvm.start("source", args, runDir.resolve("source.err"), null);
             Duration timeout = Duration.ofNanos(io.livemig.workloads.Sizes.parseDurationMicros(matrix.runTimeout()) * 1000);
             Integer exit = source.awaitExit(timeout);

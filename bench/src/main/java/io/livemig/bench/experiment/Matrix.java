@@ -39,23 +39,50 @@ import java.util.List;
  * max_rounds: 30
  * run_timeout: 120s
  * </pre>
+ * Cells that are not a product (a 1 GiB guest on one link only, beside 256 MiB guests on three)
+ * are listed under {@code groups}: each group is a small product of its own axes (workloads,
+ * memory, vcpus, bandwidths, downtime_limits; any it leaves out come from the top level), and
+ * the runs are every group's cells crossed with the policies, modes, seeds and repetitions:
+ * <pre>
+ * groups:
+ *   - {workloads: ["memwrite:wss=254m,pattern=sequential"], memory: [256m], bandwidths: [0, 128m, 32m]}
+ *   - {workloads: ["memwrite:wss=254m,pattern=sequential"], memory: [1g], bandwidths: [0]}
+ * source_args: ["--cpu-model", "linear"]
+ * </pre>
+ * {@code source_args} are added to every {@code livemig source} command line.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record Matrix(String name, List<String> workloads, List<String> memory, List<Integer> vcpus,
                      List<String> bandwidths, List<String> downtimeLimits, List<String> policies,
                      @JsonAlias("mode") List<String> modes, String postcopyAfter,
                      Integer repetitions, List<Long> seeds, String migrateAfter, String runFor,
-                     Integer maxRounds, String runTimeout) {
+                     Integer maxRounds, String runTimeout, List<Group> groups, List<String> sourceArgs) {
     /** The modes a matrix may name, as {@code livemig source --mode} spells them. */
     public static final List<String> MODES = List.of("precopy", "postcopy", "hybrid");
 
+    /** A product of its own axes within a matrix; an axis it leaves out is taken from the matrix. */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record Group(List<String> workloads, List<String> memory, List<Integer> vcpus, List<String> bandwidths,
+                        List<String> downtimeLimits) {}
+
     public Matrix {
         name = name == null ? "experiment" : name;
-        require(workloads, "workloads");
-        require(memory, "memory");
         vcpus = vcpus == null || vcpus.isEmpty() ? List.of(1) : List.copyOf(vcpus);
-        require(bandwidths, "bandwidths");
         downtimeLimits = downtimeLimits == null || downtimeLimits.isEmpty() ? List.of("300ms") : List.copyOf(downtimeLimits);
+        sourceArgs = sourceArgs == null ? List.of() : List.copyOf(sourceArgs);
+        List<Group> filled = new ArrayList<>();
+        for (Group g : groups == null || groups.isEmpty() ? List.of(new Group(null, null, null, null, null)) : groups) {
+            Group f = new Group(or(g.workloads(), workloads), or(g.memory(), memory), or(g.vcpus(), vcpus),
+                    or(g.bandwidths(), bandwidths), or(g.downtimeLimits(), downtimeLimits));
+            require(f.workloads(), "workloads");
+            require(f.memory(), "memory");
+            require(f.bandwidths(), "bandwidths");
+            f.memory().forEach(Sizes::parseSize);
+            f.bandwidths().forEach(Sizes::parseRate);
+            f.downtimeLimits().forEach(Sizes::parseDurationMicros);
+            filled.add(f);
+        }
+        groups = List.copyOf(filled);
         require(policies, "policies");
         modes = modes == null || modes.isEmpty() ? List.of("precopy") : List.copyOf(modes);
         for (String m : modes) {
@@ -75,12 +102,13 @@ public record Matrix(String name, List<String> workloads, List<String> memory, L
         runFor = runFor == null ? "1s" : runFor;
         maxRounds = maxRounds == null ? 30 : maxRounds;
         runTimeout = runTimeout == null ? "300s" : runTimeout;
-        memory.forEach(Sizes::parseSize);
-        bandwidths.forEach(Sizes::parseRate);
-        downtimeLimits.forEach(Sizes::parseDurationMicros);
         Sizes.parseDurationMicros(migrateAfter);
         Sizes.parseDurationMicros(runFor);
         Sizes.parseDurationMicros(runTimeout);
+    }
+
+    private static <T> List<T> or(List<T> axis, List<T> fallback) {
+        return axis == null || axis.isEmpty() ? fallback : List.copyOf(axis);
     }
 
     private static void require(List<?> axis, String key) {
@@ -123,16 +151,17 @@ public record Matrix(String name, List<String> workloads, List<String> memory, L
         List<Long> seedAxis = seeds.isEmpty() ? java.util.Collections.singletonList(null) : seeds;
         List<Cell> cells = new ArrayList<>();
         for (int rep = 1; rep <= repetitions; rep++)
-            for (String w : workloads)
-                for (String mem : memory)
-                    for (int cpus : vcpus)
-                        for (String bw : bandwidths)
-                            for (String dl : downtimeLimits)
-                                for (Long seed : seedAxis)
-                                    for (String entry : policies)
-                                        for (String mode : modesOf(entry))
-                                            cells.add(new Cell(cells.size() + 1, withSeed(w, seed), mem, cpus, bw, dl, policyOf(entry),
-                                                    mode, rep, seed));
+            for (Group g : groups)
+                for (String w : g.workloads())
+                    for (String mem : g.memory())
+                        for (int cpus : g.vcpus())
+                            for (String bw : g.bandwidths())
+                                for (String dl : g.downtimeLimits())
+                                    for (Long seed : seedAxis)
+                                        for (String entry : policies)
+                                            for (String mode : modesOf(entry))
+                                                cells.add(new Cell(cells.size() + 1, withSeed(w, seed), mem, cpus, bw, dl,
+                                                        policyOf(entry), mode, rep, seed));
         return cells;
     }
 

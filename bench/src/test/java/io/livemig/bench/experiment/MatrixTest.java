@@ -28,12 +28,43 @@ class MatrixTest {
     }
 
     @Test
+    void groupsAreProductsOfTheirOwnAxesCrossedWithThePolicies(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("m.yaml");
+        Files.writeString(f, """
+                memory: [256m]
+                groups:
+                  - {workloads: ["memwrite:wss=254m"], bandwidths: ["0", "128m"]}
+                  - {workloads: ["memwrite:wss=1016m"], memory: [1g], bandwidths: ["0"]}
+                  - {workloads: ["hotcold:wss=200m"], vcpus: [2], bandwidths: ["0"], downtime_limits: [30ms]}
+                policies: [none, dirty-limit]
+                source_args: ["--cpu-model", "linear"]
+                """);
+        Matrix m = Matrix.read(f);
+        List<Matrix.Cell> cells = m.cells();
+        assertEquals((2 + 1 + 1) * 2, cells.size());
+        assertEquals("256m", cells.get(0).memory());
+        assertEquals("1g", cells.get(4).memory());
+        assertEquals(2, cells.get(6).vcpus());
+        assertEquals("30ms", cells.get(6).downtimeLimit());
+        assertEquals("300ms", cells.get(0).downtimeLimit());
+        assertEquals(List.of("--cpu-model", "linear"), m.sourceArgs());
+    }
+
+    @Test
+    void aGroupWithoutAWorkloadAnywhereIsRefused(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("m.yaml");
+        Files.writeString(f, "memory: [32m]\ngroups:\n  - {bandwidths: [16m]}\npolicies: [none]\n");
+        assertThrows(IllegalArgumentException.class, () -> Matrix.read(f));
+    }
+
+    @Test
     void shippedMatricesParse() {
         assertEquals(48, Matrix.read(Path.of("matrices", "paper.yaml")).cells().size());
         assertEquals(2, Matrix.read(Path.of("matrices", "quick.yaml")).cells().size());
         assertEquals(24, Matrix.read(Path.of("matrices", "postcopy.yaml")).cells().size());
         assertEquals(12, Matrix.read(Path.of("matrices", "postcopy-1g.yaml")).cells().size());
         assertEquals(48, Matrix.read(Path.of("matrices", "postcopy-paper.yaml")).cells().size());
+        assertEquals(5 * 4 * 3, Matrix.read(Path.of("matrices", "saturated.yaml")).cells().size());
     }
 
     @Test
