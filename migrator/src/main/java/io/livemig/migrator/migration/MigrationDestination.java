@@ -49,6 +49,7 @@ public final class MigrationDestination {
     private final Consumer<Phase> phases;
     private final Outcomes outcomes = new Outcomes();
     private final PostcopyDoors doors;
+    private final IncomingAdmission admission;
 
     public MigrationDestination(DestinationOptions options, Handshake handshake) {
         this(options, handshake, phase -> { });
@@ -56,10 +57,21 @@ public final class MigrationDestination {
 
     /** @param phases told of each {@link Phase} as it is reached (fault injection, progress) */
     public MigrationDestination(DestinationOptions options, Handshake handshake, Consumer<Phase> phases) {
+        this(options, handshake, phases, IncomingAdmission.ANY);
+    }
+
+    /**
+     * @param admission decides on each offered guest after the destination's own checks (a host
+     *                  agent's names and memory budget); it may be called from several threads,
+     *                  since {@link #receive} may run on several at once
+     */
+    public MigrationDestination(DestinationOptions options, Handshake handshake, Consumer<Phase> phases,
+                                IncomingAdmission admission) {
         this.options = options;
         this.handshake = handshake;
         this.phases = phases;
         this.doors = new PostcopyDoors(options.messageTimeout());
+        this.admission = admission;
     }
 
     /** A connection that asked about an earlier migration's outcome and got its answer: not a migration. */
@@ -105,7 +117,8 @@ public final class MigrationDestination {
 
     /**
      * Runs one incoming migration on an accepted connection: the handshake, then a
-     * {@link DestinationSession} stepped by each message until the guest runs here.
+     * {@link DestinationSession} stepped by each message until the guest runs here. Thread-safe:
+     * several incoming migrations may run at once, each on its own thread.
      *
      * @return the guest, RUNNING here (or, if the digest check after resume found a mismatch, stopped)
      * @throws MigrationException when it did not arrive; nothing of it is kept
@@ -115,7 +128,8 @@ public final class MigrationDestination {
         try {
             byte[] migrationId = handshake.destinationSide(connection, options.messageTimeout());
             phases.accept(Phase.HANDSHAKE_DONE);
-            session = new DestinationSession(options, outcomes, phases, connection, vmName, migrationId, doors.open(migrationId));
+            session = new DestinationSession(options, outcomes, phases, connection, vmName, migrationId, doors.open(migrationId),
+                    admission);
             return session.run();
         } catch (MigrationException | InterruptedException e) {
             throw e;
