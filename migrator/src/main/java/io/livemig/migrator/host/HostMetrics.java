@@ -77,7 +77,19 @@ final class HostMetrics {
         m.sample("livemig_process_open_fds", fds == null ? 0 : fds.length);
         m.family("livemig_process_heap_used_bytes", "gauge", "Java heap in use (not guest memory, which is off-heap).");
         m.sample("livemig_process_heap_used_bytes", rt.totalMemory() - rt.freeMemory());
+        m.family("livemig_process_heap_after_gc_bytes", "gauge", "Java heap in use right after the last collection of each heap pool: flat unless something leaks.");
+        m.sample("livemig_process_heap_after_gc_bytes", heapAfterLastGc());
         return m.out.toString();
+    }
+
+    private static long heapAfterLastGc() {
+        long bytes = 0;
+        for (java.lang.management.MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() != java.lang.management.MemoryType.HEAP) continue;
+            java.lang.management.MemoryUsage afterGc = pool.getCollectionUsage();
+            if (afterGc != null) bytes += afterGc.getUsed();
+        }
+        return bytes;
     }
 
     private void family(String name, String type, String help) {
