@@ -85,8 +85,13 @@ final class IncomingMigrations implements IncomingAdmission, AutoCloseable {
 
     private void receive(Connection connection) {
         String peer = String.valueOf(connection.remoteAddress());
-        try (connection) {
-            MigrationDestination.Incoming incoming = destination.receive(connection, "incoming");
+        boolean handedOver = false;
+        try {
+            MigrationDestination.Incoming incoming = destination.receiveOrRoute(connection, "incoming");
+            if (incoming == null) { // a post-copy connection, now its migration's
+                handedOver = true;
+                return;
+            }
             VirtualMachine vm = incoming.vm();
             HostedGuest guest = arriving.remove(vm.name());
             if (guest == null) { // cannot happen: every admitted guest is named by admit()
@@ -111,14 +116,19 @@ final class IncomingMigrations implements IncomingAdmission, AutoCloseable {
             log.accept("incoming migration from " + peer + " failed: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            if (!handedOver) connection.close();
         }
     }
 
     private void refuseBusy(Connection connection) {
-        try (connection) {
-            destination.answerWhileBusy(connection, "busy: this host is already receiving " + maxIncoming + " guests");
+        boolean handedOver = false;
+        try {
+            handedOver = destination.answerWhileBusy(connection, "busy: this host is already receiving " + maxIncoming + " guests");
         } catch (Exception e) {
             // refused, answered, or the peer left
+        } finally {
+            if (!handedOver) connection.close();
         }
     }
 

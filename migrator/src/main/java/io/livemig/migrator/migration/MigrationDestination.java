@@ -144,4 +144,53 @@ public final class MigrationDestination {
             if (session != null) session.close();
         }
     }
+    /**
+     * For a host agent, where every connection may be a migration of its own: after the handshake,
+     * a post-copy connection (the request channel, or a source back after a broken link) is handed
+     * to its migration; anything else runs as {@link #receive} does, several at once.
+     *
+     * @return the guest (as {@link #receive}), or null when the connection was handed to a running
+     *         migration: then the caller must not close it
+     * @throws MigrationException when no guest arrived; nothing of it is kept
+     */
+    public Incoming receiveOrRoute(Connection connection, String vmName) throws MigrationException, InterruptedException {
+        DestinationSession session = null;
+        try {
+            byte[] migrationId = handshake.destinationSide(connection, options.messageTimeout());
+            Message first;
+            try {
+                first = connection.receive(options.messageTimeout());
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new MigrationException("no guest offer within " + options.messageTimeout().toMillis() + " ms");
+            }
+            if (first instanceof PostcopyAttach attach) {
+                doors.attach(attach.migrationId(), connection);
+                return null;
+            }
+            if (first instanceof PostcopyResume resume) {
+                doors.resume(resume.migrationId(), connection);
+                return null;
+            }
+            phases.accept(Phase.HANDSHAKE_DONE);
+            session = new DestinationSession(options, outcomes, phases, connection, vmName, migrationId, doors.open(migrationId),
+                    admission);
+            try {
+                session.step(first); // the first message after the handshake is never a page batch
+            } finally {
+                ReferenceCountUtil.release(first);
+            }
+            return session.run();
+        } catch (MigrationException | InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            try {
+                connection.send(Abort.because(Errors.describe(e)));
+            } catch (Exception ignored) {
+                // The source may be gone already.
+            }
+            throw new MigrationException(Errors.describe(e), e);
+        } finally {
+            if (session != null) session.close();
+        }
+    }
 }

@@ -101,6 +101,24 @@ class HostAgentTest {
     }
 
     @Test
+    void postCopyAndHybridMigrationsReachAHostWhoseRequestChannelIsRoutedToThem() throws Exception {
+        try (TestHost a = new TestHost("A", 256 * MIB); TestHost b = new TestHost("B", 256 * MIB)) {
+            a.boot("pc", "32m", 1, "memwrite:wss=8m,rate=8m");
+            JsonNode post = a.awaitMigration(a.migrate("pc", b, Map.of("mode", "postcopy")));
+            assertThat(post.get("status").asText()).as(post.toString()).isEqualTo("completed");
+            assertThat(post.get("mode").asText()).isEqualTo("postcopy");
+            assertThat(post.get("postcopy_time_ms").asDouble()).as("the guest ran on B while pages were still coming").isPositive();
+            b.awaitGuest("pc");
+            assertThat(b.ok("POST", "/guests/pc/verify", null).get("verified").asBoolean()).isTrue();
+            JsonNode hybrid = b.awaitMigration(b.migrate("pc", a, Map.of("mode", "hybrid", "postcopy-after", "1")));
+            assertThat(hybrid.get("status").asText()).as(hybrid.toString()).isEqualTo("completed");
+            assertThat(hybrid.get("mode").asText()).isEqualTo("hybrid");
+            a.awaitGuest("pc");
+            assertThat(a.ok("POST", "/guests/pc/verify", null).get("verified").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
     void aHostAdmitsGuestsByNameAndMemoryBudget() throws Exception {
         try (TestHost a = new TestHost("A", 256 * MIB); TestHost b = new TestHost("B", 48 * MIB)) {
             a.boot("one", "32m", 1, "idle");
