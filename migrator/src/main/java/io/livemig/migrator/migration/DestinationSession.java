@@ -17,6 +17,7 @@ import io.livemig.migrator.protocol.LatencyRequest;
 import io.livemig.migrator.protocol.Accept;
 import io.livemig.migrator.protocol.Commit;
 import io.livemig.migrator.protocol.DigestCheck;
+import io.livemig.migrator.protocol.GuestName;
 import io.livemig.migrator.protocol.GuestOffer;
 import io.livemig.migrator.protocol.Message;
 import io.livemig.migrator.protocol.Outcome;
@@ -75,7 +76,13 @@ final class DestinationSession {
     private final Connection connection;
     private final String vmName;
     private final byte[] migrationId;
+    private final IncomingAdmission admission;
 
+    /** The name the source gave ({@code GuestName}), or null. */
+    private String requestedName;
+    /** Admitted by {@link #admission} under this name and offer: given back if the guest never starts. */
+    private String admittedName;
+    private GuestOffer admittedOffer;
     private State state = State.AWAIT_OFFER;
     private VirtualMachine vm;
     private PageDigests digests;
@@ -99,6 +106,12 @@ final class DestinationSession {
 
     DestinationSession(DestinationOptions options, Outcomes outcomes, Consumer<MigrationDestination.Phase> phases,
                        Connection connection, String vmName, byte[] migrationId, PostcopyDoor door) {
+        this(options, outcomes, phases, connection, vmName, migrationId, door, IncomingAdmission.ANY);
+    }
+
+    DestinationSession(DestinationOptions options, Outcomes outcomes, Consumer<MigrationDestination.Phase> phases,
+                       Connection connection, String vmName, byte[] migrationId, PostcopyDoor door, IncomingAdmission admission) {
+        this.admission = admission;
         this.options = options;
         this.outcomes = outcomes;
         this.phases = phases;
@@ -145,6 +158,7 @@ final class DestinationSession {
         if (started) return;
         if (vm != null) vm.close();
         if (pending) outcomes.abandon(migrationId);
+        if (admittedOffer != null) admission.discard(admittedName, admittedOffer);
     }
 
     /** One message in the current state; returns the next state. The source's Abort ends any state before RUNNING. */
@@ -186,10 +200,23 @@ final class DestinationSession {
 
     /** The first message after the handshake: a guest offer, or a question about an earlier migration. */
     private State awaitingOffer(Message message) throws Exception {
+        if (message instanceof GuestName name) {
+            if (requestedName != null) throw new ProtocolException("GUEST_NAME sent twice");
+            requestedName = name.name();
+            return State.AWAIT_OFFER;
+        }
         if (message instanceof GuestOffer offer) {
             GuestProgram program = new OfferAdmission(options).admit(connection, offer);
+            IncomingAdmission.Decision decision = admission.admit(requestedName, offer);
+            if (!decision.admitted()) {
+                connection.send(new io.livemig.migrator.protocol.Refuse(decision.refusal()));
+                throw new MigrationException("refused: " + decision.refusal());
+            }
+            admittedName = decision.name();
+            admittedOffer = offer;
+            String name = admittedName != null ? admittedName : vmName;
             // The guest's heartbeats follow this host's wall clock (shifted too, under --clock-skew).
-            vm = VirtualMachine.incoming(vmName, new GuestConfig(offer.memoryBytes(), offer.pageSize(), offer.vcpus()), program,
+            vm = VirtualMachine.incoming(name, new GuestConfig(offer.memoryBytes(), offer.pageSize(), offer.vcpus()), program,
                     CpuScheduler.DEFAULT_PERIOD, options.clock().wallClock());
             digests = new PageDigests(vm.memory());
             sink = new GuestPages(vm.memory(), digests);

@@ -49,6 +49,7 @@ public final class MigrationDestination {
     private final Consumer<Phase> phases;
     private final Outcomes outcomes = new Outcomes();
     private final PostcopyDoors doors;
+    private final IncomingAdmission admission;
 
     public MigrationDestination(DestinationOptions options, Handshake handshake) {
         this(options, handshake, phase -> { });
@@ -56,10 +57,21 @@ public final class MigrationDestination {
 
     /** @param phases told of each {@link Phase} as it is reached (fault injection, progress) */
     public MigrationDestination(DestinationOptions options, Handshake handshake, Consumer<Phase> phases) {
+        this(options, handshake, phases, IncomingAdmission.ANY);
+    }
+
+    /**
+     * @param admission decides on each offered guest after the destination's own checks (a host
+     *                  agent's names and memory budget); it may be called from several threads,
+     *                  since {@link #receive} may run on several at once
+     */
+    public MigrationDestination(DestinationOptions options, Handshake handshake, Consumer<Phase> phases,
+                                IncomingAdmission admission) {
         this.options = options;
         this.handshake = handshake;
         this.phases = phases;
         this.doors = new PostcopyDoors(options.messageTimeout());
+        this.admission = admission;
     }
 
     /** A connection that asked about an earlier migration's outcome and got its answer: not a migration. */
@@ -105,7 +117,8 @@ public final class MigrationDestination {
 
     /**
      * Runs one incoming migration on an accepted connection: the handshake, then a
-     * {@link DestinationSession} stepped by each message until the guest runs here.
+     * {@link DestinationSession} stepped by each message until the guest runs here. Thread-safe:
+     * several incoming migrations may run at once, each on its own thread.
      *
      * @return the guest, RUNNING here (or, if the digest check after resume found a mismatch, stopped)
      * @throws MigrationException when it did not arrive; nothing of it is kept
@@ -115,7 +128,57 @@ public final class MigrationDestination {
         try {
             byte[] migrationId = handshake.destinationSide(connection, options.messageTimeout());
             phases.accept(Phase.HANDSHAKE_DONE);
-            session = new DestinationSession(options, outcomes, phases, connection, vmName, migrationId, doors.open(migrationId));
+            session = new DestinationSession(options, outcomes, phases, connection, vmName, migrationId, doors.open(migrationId),
+                    admission);
+            return session.run();
+        } catch (MigrationException | InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            try {
+                connection.send(Abort.because(Errors.describe(e)));
+            } catch (Exception ignored) {
+                // The source may be gone already.
+            }
+            throw new MigrationException(Errors.describe(e), e);
+        } finally {
+            if (session != null) session.close();
+        }
+    }
+    /**
+     * For a host agent, where every connection may be a migration of its own: after the handshake,
+     * a post-copy connection (the request channel, or a source back after a broken link) is handed
+     * to its migration; anything else runs as {@link #receive} does, several at once.
+     *
+     * @return the guest (as {@link #receive}), or null when the connection was handed to a running
+     *         migration: then the caller must not close it
+     * @throws MigrationException when no guest arrived; nothing of it is kept
+     */
+    public Incoming receiveOrRoute(Connection connection, String vmName) throws MigrationException, InterruptedException {
+        DestinationSession session = null;
+        try {
+            byte[] migrationId = handshake.destinationSide(connection, options.messageTimeout());
+            Message first;
+            try {
+                first = connection.receive(options.messageTimeout());
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new MigrationException("no guest offer within " + options.messageTimeout().toMillis() + " ms");
+            }
+            if (first instanceof PostcopyAttach attach) {
+                doors.attach(attach.migrationId(), connection);
+                return null;
+            }
+            if (first instanceof PostcopyResume resume) {
+                doors.resume(resume.migrationId(), connection);
+                return null;
+            }
+            phases.accept(Phase.HANDSHAKE_DONE);
+            session = new DestinationSession(options, outcomes, phases, connection, vmName, migrationId, doors.open(migrationId),
+                    admission);
+            try {
+                session.step(first); // the first message after the handshake is never a page batch
+            } finally {
+                ReferenceCountUtil.release(first);
+            }
             return session.run();
         } catch (MigrationException | InterruptedException e) {
             throw e;

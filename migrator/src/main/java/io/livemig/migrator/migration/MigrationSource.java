@@ -29,6 +29,7 @@ public final class MigrationSource {
     private final Handshake handshake;
     private final Baseline baseline;
     private Cancellation cancellation = new Cancellation();
+    private String guestName;
 
     /**
      * @param appOpsPerSBefore the guest's throughput before the migration, measured by the caller
@@ -59,6 +60,16 @@ public final class MigrationSource {
         return this;
     }
 
+    /**
+     * Sends the guest's name before the offer ({@code GuestName}): a host agent keeps it under that
+     * name, or refuses it if one of that name is already there. Returns this.
+     */
+    public MigrationSource named(String name) {
+        if (!io.livemig.migrator.protocol.GuestName.isValid(name)) throw new IllegalArgumentException("invalid guest name '" + name + "'");
+        this.guestName = name;
+        return this;
+    }
+
     /** Cancels this migration before its COMMIT; see {@link Cancellation#cancel}. */
     public Cancellation.Answer cancel(String why) {
         return cancellation.cancel(why);
@@ -71,6 +82,7 @@ public final class MigrationSource {
     public MigrationStats migrate(Transport transport, HostPort to) {
         SourceSession session = new SourceSession(vm, policy, options, listener, handshake, transport, to, baseline);
         session.cancellation = cancellation;
+        session.guestName = guestName;
         SourceReport report = new SourceReport(session);
         session.timeline.startNanos = session.clock.monotonicNanos();
         session.timeline.opsAtStart = vm.totalOps();

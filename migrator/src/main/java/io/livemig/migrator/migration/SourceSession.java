@@ -52,6 +52,8 @@ final class SourceSession {
     /** COMMIT is on the wire: from here the source never resumes the guest on its own. */
     boolean committed;
     boolean digestVerified;
+    /** The guest's name for the destination ({@code GuestName} before the offer), or null to send none. */
+    String guestName;
     /** Cancels the attempt until COMMIT; checked between batches and rounds. */
     Cancellation cancellation = new Cancellation();
     /** The caps were lifted (and the guest resumed unless committed): done once, as early as possible. */

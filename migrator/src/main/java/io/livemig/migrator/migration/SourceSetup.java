@@ -3,6 +3,7 @@ package io.livemig.migrator.migration;
 import io.livemig.emulator.DirtyBitmap;
 import io.livemig.emulator.GuestMemory;
 import io.livemig.migrator.protocol.Accept;
+import io.livemig.migrator.protocol.GuestName;
 import io.livemig.migrator.protocol.GuestOffer;
 import io.livemig.migrator.protocol.PageBatchEncoder;
 import io.livemig.migrator.protocol.PostcopyPrepare;
@@ -30,6 +31,7 @@ final class SourceSetup {
         GuestOffer offer = new GuestOffer(memory.sizeBytes(), memory.pageSize(), session.vm.config().vcpus(),
                 session.vm.program().spec());
         try {
+            if (session.guestName != null) session.connection.send(new GuestName(session.guestName));
             session.connection.send(offer);
         } catch (ConnectionException e) {
             // A destination that refused our handshake may have closed already: its queued answer says why.

@@ -69,6 +69,7 @@ public final class MessageCodec {
             case GUEST_OFFER -> new GuestOffer(in.readLong(), in.readInt(), in.readInt(), in.readString("workloadSpec"));
             case ACCEPT -> new Accept();
             case REFUSE -> new Refuse(in.readString("reason"));
+            case GUEST_NAME -> new GuestName(in.readString("name"));
             case PAGE_BATCH -> readPageBatch(in);
             case ROUND_END -> new RoundEnd(in.readInt(), in.readLong());
             case ROUND_ACK -> new RoundAck(in.readInt(), in.readLong());
@@ -167,6 +168,7 @@ public final class MessageCodec {
                 writeString(out, "workloadSpec", m.workloadSpec());
             }
             case REFUSE -> writeString(out, "reason", ((Refuse) message).reason());
+            case GUEST_NAME -> writeString(out, "name", ((GuestName) message).name());
             case PAGE_BATCH -> {
                 PageBatch m = (PageBatch) message;
                 out.writeInt(m.pageSize()).writeInt(m.pageCount());

@@ -34,7 +34,9 @@ public enum MessageType {
     CLOCK_PROBE(40),
     CLOCK_REPLY(41),
     LATENCY_REQUEST(42),
-    LATENCY_REPORT(43);
+    LATENCY_REPORT(43),
+    // host agents (codes 50..59)
+    GUEST_NAME(50);
 
     private static final MessageType[] BY_CODE = new MessageType[256];
 

@@ -106,6 +106,21 @@ public final class AuthToken {
         return MessageDigest.isEqual(proof(role, sourceNonce, destinationNonce), proof);
     }
 
+    /**
+     * The bearer credential of a host agent's control API: {@code HMAC-SHA256(token,
+     * "livemig-control")} in hex, so the token itself never crosses the wire there either. It is
+     * the same at every request (HTTP has no challenge): use TLS for a control port off loopback.
+     */
+    public String controlBearer() {
+        try {
+            Mac mac = Mac.getInstance(ALGORITHM);
+            mac.init(new SecretKeySpec(key, ALGORITHM));
+            return java.util.HexFormat.of().formatHex(mac.doFinal("livemig-control".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is not available in this JDK", e);
+        }
+    }
+
     @Override
     public String toString() {
         return "AuthToken[" + key.length + " bytes]";

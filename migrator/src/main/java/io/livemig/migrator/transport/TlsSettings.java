@@ -57,13 +57,13 @@ public final class TlsSettings {
         }
     }
 
-    /** For an accepted connection (the destination). */
-    SslHandler serverHandler(ByteBufAllocator alloc) {
+    /** For an accepted connection (the destination; a host agent's control port too). */
+    public SslHandler serverHandler(ByteBufAllocator alloc) {
         return timed(server.newHandler(alloc));
     }
 
-    /** For a connection to {@code peer} (the source): the peer's certificate must name that host. */
-    SslHandler clientHandler(ByteBufAllocator alloc, HostPort peer) {
+    /** For a connection to {@code peer} (the source; the control client too): the peer's certificate must name that host. */
+    public SslHandler clientHandler(ByteBufAllocator alloc, HostPort peer) {
         return timed(client.newHandler(alloc, peer.host(), peer.port()));
     }
 

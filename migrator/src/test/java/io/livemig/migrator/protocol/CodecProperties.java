@@ -97,6 +97,7 @@ class CodecProperties {
                 Arbitraries.just(new Commit()),
                 Combinators.combine(Arbitraries.longs(), Arbitraries.longs()).as(Resumed::new),
                 text.map(Abort::new),
+                Arbitraries.strings().withChars("abcXYZ019._-").ofMinLength(1).ofMaxLength(GuestName.MAX_CHARS).map(GuestName::new),
                 Arbitraries.of(true, false).map(PostcopyPrepare::new),
                 nonce.map(PostcopyAttach::new),
                 Combinators.combine(Arbitraries.longs().between(0, (Integer.MAX_VALUE - 64) / 64).map(w -> w * 64),

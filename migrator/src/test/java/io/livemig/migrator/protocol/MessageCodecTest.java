@@ -119,6 +119,12 @@ class MessageCodecTest {
     }
 
     @Test
+    void aGuestNameOutsideTheAllowedCharactersIsRefused() {
+        byte[] payload = {0, 4, 'a', ' ', 'b', '/'};
+        assertRefused(frame(MessageType.GUEST_NAME.code(), payload), "invalid GUEST_NAME: guest name 'a b/' is not");
+    }
+
+    @Test
     void malformedUtf8IsRefused() {
         byte[] payload = {0, 2, (byte) 0xC3, (byte) 0x28};
         assertRefused(frame(MessageType.ABORT.code(), payload), "ABORT reason is not valid UTF-8");
