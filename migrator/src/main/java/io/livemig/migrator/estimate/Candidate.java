@@ -1,0 +1,31 @@
+package io.livemig.migrator.estimate;
+
+/**
+ * One way to migrate: a convergence policy ({@code --policy}) and a mode ({@code --mode}:
+ * {@link #PRECOPY}, {@link #POSTCOPY}, {@link #HYBRID}). Post-copy alone has no rounds, so its
+ * policy is always {@code none}.
+ */
+public record Candidate(String policy, String mode) {
+    public static final String PRECOPY = "precopy";
+    public static final String POSTCOPY = "postcopy";
+    public static final String HYBRID = "hybrid";
+
+    public Candidate {
+        if (!mode.equals(PRECOPY) && !mode.equals(POSTCOPY) && !mode.equals(HYBRID)) {
+            throw new IllegalArgumentException("unknown mode '" + mode + "'");
+        }
+    }
+
+    public boolean isPrecopy() {
+        return mode.equals(PRECOPY);
+    }
+
+    /** "cpu-scheduling", "hybrid + none", "postcopy": how people read it in a table. */
+    public String label() {
+        return switch (mode) {
+            case PRECOPY -> policy;
+            case POSTCOPY -> POSTCOPY;
+            default -> mode + " + " + policy;
+        };
+    }
+}
