@@ -11,7 +11,8 @@ public sealed interface Message
         StopAndCopyDone, Ready, Commit, Resumed, Abort,
         PostcopyPrepare, PostcopyAttach, MissingMap, PostcopyStart, PageRequest, PostcopyPushDone, PostcopyComplete,
         PostcopyResume, PostcopyResumeAck,
-        ClockProbe, ClockReply, LatencyRequest, LatencyReport {
+        ClockProbe, ClockReply, LatencyRequest, LatencyReport,
+        LinkProbe, LinkProbeReply {
 
     MessageType type();
 }

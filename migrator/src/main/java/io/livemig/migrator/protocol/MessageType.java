@@ -34,7 +34,10 @@ public enum MessageType {
     CLOCK_PROBE(40),
     CLOCK_REPLY(41),
     LATENCY_REQUEST(42),
-    LATENCY_REPORT(43);
+    LATENCY_REPORT(43),
+    // link probe for livemig estimate and --policy auto (codes 50..59)
+    LINK_PROBE(50),
+    LINK_PROBE_REPLY(51);
 
     private static final MessageType[] BY_CODE = new MessageType[256];
 
