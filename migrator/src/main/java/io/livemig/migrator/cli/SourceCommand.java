@@ -73,6 +73,11 @@ final class SourceCommand implements Callable<Integer> {
                     + "downtime and a mismatch stops the guest on the destination.")
     VerifyWhen verify;
 
+    @Option(names = "--predict",
+            description = "Sample the guest during --migrate-after and record the cost model's prediction for the chosen policy "
+                    + "beside what happens (predicted_* keys in --stats-json); --policy auto always does.")
+    boolean predict;
+
     @Option(names = "--auth-token-file", paramLabel = "FILE",
             description = "Shared secret (file private to its owner): prove it to the destination and require its proof.")
     Path authTokenFile;
@@ -90,7 +95,8 @@ final class SourceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         MigrationOptions options = migrationOptions();
-        ConvergencePolicy policy = policy();
+        boolean auto = SourcePrediction.AUTO.equals(policyOptions.policy);
+        ConvergencePolicy policy = auto ? null : policy();
         Handshake handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
         ConnectionOptions connectionOptions = tls.connectionOptions();
         try (JfrRecording recording = jfr.start();
@@ -98,12 +104,26 @@ final class SourceCommand implements Callable<Integer> {
              SignalCancel signal = new SignalCancel()) {
             GuestMeter meter = new GuestMeter(vm);
             vm.start();
+            SourcePrediction prediction = auto || predict ? SourcePrediction.start(vm, migrateAfter, policyOptions.policy,
+                    policyOptions.settings(), options, bandwidth > 0 ? null : to, handshake, connectionOptions) : null;
             Baseline baseline = Baseline.measure(vm, migrateAfter, HostClock.SYSTEM, signal::awaitOrCancelled);
+            SourcePrediction.Plan plan = awaitPlan(prediction, auto);
+            if (plan != null) System.err.print(plan.estimate().inputsSummary());
+            if (auto) {
+                policy = policyOptions.settings().create(plan.policy());
+                // The mode is applied here: once the source has --mode, the plan's mode goes into the options
+                // (options.withPostcopy(...)); until then AutoChoice.HYBRID_CAN_RUN keeps the choice to pre-copy.
+                System.err.printf("livemig source: --policy auto chose %s (%s): predicted %.1f s, downtime %.0f ms, %.0f MiB, "
+                                + "%.1f %% work lost; %s%n", plan.policy(), plan.mode(), plan.predicted().totalTimeMs() / 1000,
+                        plan.predicted().downtimeMs(), plan.predicted().transferredBytes() / 1048576.0,
+                        plan.predicted().workLostPct(), plan.estimate().recommendation().reason());
+            }
             System.err.printf("livemig source: migrating %s (%s, %d vCPU) to %s with policy %s, mode %s%n", vm.program().spec(),
                     io.livemig.workloads.Sizes.human(vm.memory().sizeBytes()), vm.config().vcpus(), to, policy.name(),
                     options.mode().word());
             MigrationStats stats = new MigrationSource(vm, policy, options, new RoundPrinter(), handshake, baseline)
                     .cancellable(signal.cancellation()).migrate(transport, to);
+            if (plan != null) stats = stats.toBuilder().prediction(plan.stats()).build();
             // A guest lost in post-copy was stopped here: there is nothing left to check.
             if (!stats.completed() && vm.state() != VmState.STOPPED) stats = stats.withSourceGuestVerified(checkSourceGuest(vm, meter));
             printSummary(stats);
@@ -130,6 +150,30 @@ final class SourceCommand implements Callable<Integer> {
     /** The convergence policy the options name, with its parameters. */
     ConvergencePolicy policy() {
         return policyOptions.create();
+    }
+
+    /**
+     * The prediction's plan; null when none was asked for, or when one for a fixed policy failed (a
+     * warning, the migration goes on). With auto a failed prediction ends the command: there is no
+     * choice to run.
+     */
+    private static SourcePrediction.Plan awaitPlan(SourcePrediction prediction, boolean auto) throws InterruptedException {
+        if (prediction == null) return null;
+        try {
+            return prediction.await();
+        } catch (RuntimeException e) {
+            if (auto) throw new AutoFailed("--policy auto could not predict (" + Cli.oneLine(e.getMessage())
+                    + "); give --bandwidth, or a fixed --policy");
+            System.err.println("livemig source: warning: no prediction: " + Cli.oneLine(e.getMessage()));
+            return null;
+        }
+    }
+
+    /** --policy auto found nothing to choose from: not bad input, a failure before any migration. */
+    static final class AutoFailed extends RuntimeException {
+        AutoFailed(String message) {
+            super(message);
+        }
     }
 
     /** After a failure: the guest must be running here again, making progress, and pass its own check. */
@@ -164,6 +208,13 @@ final class SourceCommand implements Callable<Integer> {
                         s.postcopy().postcopyTimeMs(), s.postcopy().postcopyPagesPushed(), s.postcopy().postcopyPagesRequested(),
                         s.postcopy().postcopyFaults(), s.postcopy().faultLatencyUsP50(), s.postcopy().faultLatencyUsP99(),
                         s.postcopy().faultLatencyUsMax(), s.postcopy().blocktimeMs());
+            }
+            if (s.prediction() != null) {
+                System.out.printf("predicted (%s, %s %s): downtime %.1f ms (application %.1f ms), total %.0f ms, %.1f MiB sent, "
+                                + "%d rounds%n", s.prediction().chosenBy(), s.prediction().chosenPolicy(), s.prediction().chosenMode(),
+                        s.prediction().predictedDowntimeMs(), s.prediction().predictedAppDowntimeMs(),
+                        s.prediction().predictedTotalTimeMs(), s.prediction().predictedTransferredBytes() / 1048576.0,
+                        s.prediction().predictedRounds());
             }
             if (s.error() != null) System.out.println("note: " + s.error());
         } else {

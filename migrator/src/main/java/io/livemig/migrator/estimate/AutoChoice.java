@@ -18,6 +18,12 @@ import java.util.Optional;
  * gets most of its downtime with a smaller share of the guest left in flight.
  */
 public final class AutoChoice {
+    /**
+     * Whether this build's source can run a hybrid migration. Until {@code --mode} exists the
+     * choice stays among the pre-copy candidates (hybrid is still predicted and shown).
+     */
+    public static final boolean HYBRID_CAN_RUN = false;
+
     /** Work lost closer than this counts as equal. */
     static final double TIE_NANOS = 1_000_000;
 

@@ -50,7 +50,8 @@ public final class MigrationEstimator {
         if (candidate.mode().equals(Candidate.POSTCOPY)) {
             course = new PrecopyCourse(List.of(), s.overheads().setupNanos(), 0, 0, guest.pageCount(), null,
                     "post-copy from the start", 100, 0);
-            ending = PostcopyModel.after(guest.pageCount(), guest.nonZeroPages(), true, guest, s.link(), s.overheads());
+            ending = PostcopyModel.after(guest.pageCount(), guest.nonZeroPagesAfter(s.overheads().setupNanos()), true, guest,
+                    s.link(), s.overheads());
             stopAndCopy = false;
         } else {
             HybridSwitchModel hybrid = candidate.mode().equals(Candidate.HYBRID) ? HybridSwitchModel.auto() : HybridSwitchModel.NEVER;

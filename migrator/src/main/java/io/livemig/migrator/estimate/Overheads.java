@@ -19,6 +19,9 @@ public record Overheads(long setupNanos, int pageEntryBytes, long pauseNanos, lo
     public static final Overheads DEFAULTS = new Overheads(600_000_000L, 8, 1_000_000L, 12_000_000L, 4_000_000L,
             15_000_000L, 200_000L);
 
+    /** A round trip on loopback between two JVMs on a busy host, when nothing measured it. */
+    public static final long DEFAULT_ROUND_TRIP_NANOS = 1_000_000L;
+
     public Overheads {
         if (setupNanos < 0 || pageEntryBytes < 0 || pauseNanos < 0 || handoverNanos < 0 || appGapNanos < 0
                 || postcopySwitchNanos < 0 || faultServiceNanos < 0) {

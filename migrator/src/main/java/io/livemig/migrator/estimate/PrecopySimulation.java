@@ -48,7 +48,7 @@ public final class PrecopySimulation {
         double totalBytes = 0;
         double lost = 0;
         double maxThrottle = 0;
-        double pages = guest.nonZeroPages();
+        double pages = guest.nonZeroPagesAfter(overheads.setupNanos());
         for (int round = 0; ; round++) {
             double cap = scheduler.minCapPct();
             long limit = scheduler.dirtyLimit(0);

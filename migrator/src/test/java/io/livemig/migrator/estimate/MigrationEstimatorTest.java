@@ -52,7 +52,7 @@ class MigrationEstimatorTest {
     @Test
     void round0SendsOnlyThePagesHoldingData() {
         // A 64 MiB guest with 16 MiB of data that dirties nothing: one round of 16 MiB, nothing left.
-        GuestProfile guest = new GuestProfile(64 * MIB, PAGE, 1, 16 * MIB / PAGE, DirtyCurve.linear(0, 16384), 1.0, 0, 8e9);
+        GuestProfile guest = new GuestProfile(64 * MIB, PAGE, 1, 16 * MIB / PAGE, 0, DirtyCurve.linear(0, 16384), 1.0, 0, 8e9);
         Prediction none = MigrationEstimator.predict(scenario(guest, 32, 50, NO_OVERHEADS), new Candidate("none", Candidate.PRECOPY));
 
         assertThat(none.transferredBytes()).isEqualTo(16 * MIB);
@@ -63,7 +63,7 @@ class MigrationEstimatorTest {
     @Test
     void overheadsAddUpWhereTheyBelong() {
         Overheads o = new Overheads(500_000_000L, 8, 1_000_000L, 12_000_000L, 4_000_000L, 15_000_000L, 0);
-        GuestProfile guest = new GuestProfile(64 * MIB, PAGE, 1, 16 * MIB / PAGE, DirtyCurve.linear(0, 16384), 1.0, 0, 8e9);
+        GuestProfile guest = new GuestProfile(64 * MIB, PAGE, 1, 16 * MIB / PAGE, 0, DirtyCurve.linear(0, 16384), 1.0, 0, 8e9);
         Prediction none = MigrationEstimator.predict(scenario(guest, 32, 50, o), new Candidate("none", Candidate.PRECOPY));
 
         long pages = 16 * MIB / PAGE;

@@ -16,7 +16,7 @@ final class Scenarios {
     /** A guest of {@code memoryMib}, all pages holding data, dirtying {@code dirtyMibPerCpuS} per second of CPU (linear). */
     static GuestProfile linearGuest(long memoryMib, double dirtyMibPerCpuS) {
         long pages = memoryMib * MIB / PAGE;
-        return new GuestProfile(memoryMib * MIB, PAGE, 1, pages, DirtyCurve.linear(dirtyMibPerCpuS * MIB / PAGE, pages),
+        return new GuestProfile(memoryMib * MIB, PAGE, 1, pages, 0, DirtyCurve.linear(dirtyMibPerCpuS * MIB / PAGE, pages),
                 1.0, 0, 8e9);
     }
 
