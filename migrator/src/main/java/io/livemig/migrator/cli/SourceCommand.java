@@ -10,6 +10,7 @@ import io.livemig.migrator.migration.Handshake;
 import io.livemig.migrator.migration.MigrationOptions;
 import io.livemig.migrator.migration.MigrationSource;
 import io.livemig.migrator.policy.ConvergencePolicy;
+import io.livemig.migrator.policy.PolicySettings;
 import io.livemig.migrator.security.AuthToken;
 import io.livemig.migrator.stats.MigrationStats;
 import io.livemig.migrator.stats.StatsJson;
@@ -96,6 +97,7 @@ final class SourceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         MigrationOptions options = migrationOptions();
         boolean auto = SourcePrediction.AUTO.equals(policyOptions.policy);
+        PolicySettings policySettings = policyOptions.settings();
         ConvergencePolicy policy = auto ? null : policy();
         Handshake handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
         ConnectionOptions connectionOptions = tls.connectionOptions();
@@ -105,12 +107,12 @@ final class SourceCommand implements Callable<Integer> {
             GuestMeter meter = new GuestMeter(vm);
             vm.start();
             SourcePrediction prediction = auto || predict ? SourcePrediction.start(vm, migrateAfter, policyOptions.policy,
-                    policyOptions.settings(), options, bandwidth > 0 ? null : to, handshake, connectionOptions) : null;
+                    policySettings, options, bandwidth > 0 ? null : to, handshake, connectionOptions) : null;
             Baseline baseline = Baseline.measure(vm, migrateAfter, HostClock.SYSTEM, signal::awaitOrCancelled);
             SourcePrediction.Plan plan = awaitPlan(prediction, auto);
             if (plan != null) System.err.print(plan.estimate().inputsSummary());
             if (auto) {
-                policy = policyOptions.settings().create(plan.policy());
+                policy = policySettings.create(plan.policy());
                 // The mode is applied here: once the source has --mode, the plan's mode goes into the options
                 // (options.withPostcopy(...)); until then AutoChoice.HYBRID_CAN_RUN keeps the choice to pre-copy.
                 System.err.printf("livemig source: --policy auto chose %s (%s): predicted %.1f s, downtime %.0f ms, %.0f MiB, "
