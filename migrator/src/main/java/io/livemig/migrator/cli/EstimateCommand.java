@@ -1,7 +1,6 @@
 package io.livemig.migrator.cli;
 
 import io.livemig.emulator.VirtualMachine;
-import io.livemig.migrator.estimate.AutoChoice;
 import io.livemig.migrator.estimate.Estimate;
 import io.livemig.migrator.estimate.Forecast;
 import io.livemig.migrator.estimate.GuestSampler;
@@ -90,7 +89,7 @@ final class EstimateCommand implements Callable<Integer> {
             Duration left = sample.minusNanos(System.nanoTime() - start);
             GuestSampler.Sample s = GuestSampler.sample(vm, left, !options.verifyAfterResume());
             Estimate estimate = Forecast.of(s, vm.program().spec(), measured.profile(), measured.overheads(), options,
-                    PolicySettings.defaults(), AutoChoice.HYBRID_CAN_RUN);
+                    PolicySettings.defaults(), null);
             System.out.print(estimate.table());
             if (statsJson != null) StatsJson.write(statsJson, estimate);
             return Cli.EXIT_OK;

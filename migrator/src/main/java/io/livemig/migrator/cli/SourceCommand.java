@@ -4,11 +4,13 @@ import io.livemig.emulator.Verification;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.emulator.VmState;
 import io.livemig.migrator.clock.HostClock;
+import io.livemig.migrator.estimate.Candidate;
 import io.livemig.migrator.jfr.JfrRecording;
 import io.livemig.migrator.migration.Baseline;
 import io.livemig.migrator.migration.Handshake;
 import io.livemig.migrator.migration.MigrationOptions;
 import io.livemig.migrator.migration.MigrationSource;
+import io.livemig.migrator.migration.PostcopyOptions;
 import io.livemig.migrator.policy.ConvergencePolicy;
 import io.livemig.migrator.policy.PolicySettings;
 import io.livemig.migrator.security.AuthToken;
@@ -34,6 +36,9 @@ import java.util.concurrent.Callable;
                 + "migration: the guest runs on here, the destination discards its half, --stats-json says cancelled, "
                 + "and the process exits with the signal's status (130, 143).")
 final class SourceCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin
     GuestOptions guest;
 
@@ -106,15 +111,18 @@ final class SourceCommand implements Callable<Integer> {
              SignalCancel signal = new SignalCancel()) {
             GuestMeter meter = new GuestMeter(vm);
             vm.start();
+            String pinnedMode = auto && spec.commandLine().getParseResult().hasMatchedOption("--mode") ? options.mode().word() : null;
             SourcePrediction prediction = auto || predict ? SourcePrediction.start(vm, migrateAfter, policyOptions.policy,
-                    policySettings, options, bandwidth > 0 ? null : to, handshake, connectionOptions) : null;
+                    pinnedMode, policySettings, options, bandwidth > 0 ? null : to, handshake, connectionOptions) : null;
             Baseline baseline = Baseline.measure(vm, migrateAfter, HostClock.SYSTEM, signal::awaitOrCancelled);
             SourcePrediction.Plan plan = awaitPlan(prediction, auto);
             if (plan != null) System.err.print(plan.estimate().inputsSummary());
             if (auto) {
                 policy = policySettings.create(plan.policy());
-                // The mode is applied here: once the source has --mode, the plan's mode goes into the options
-                // (options.withPostcopy(...)); until then AutoChoice.HYBRID_CAN_RUN keeps the choice to pre-copy.
+                // The chosen mode is applied here, with the user's --postcopy-after and --postcopy-recover-timeout.
+                PostcopyOptions postcopy = options.postcopy();
+                options = options.withPostcopy(new PostcopyOptions(new Candidate(plan.policy(), plan.mode()).migrationMode(),
+                        postcopy.switchAfter(), postcopy.recoverTimeout()));
                 System.err.printf("livemig source: --policy auto chose %s (%s): predicted %.1f s, downtime %.0f ms, %.0f MiB, "
                                 + "%.1f %% work lost; %s%n", plan.policy(), plan.mode(), plan.predicted().totalTimeMs() / 1000,
                         plan.predicted().downtimeMs(), plan.predicted().transferredBytes() / 1048576.0,

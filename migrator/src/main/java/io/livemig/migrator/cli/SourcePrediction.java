@@ -46,8 +46,9 @@ final class SourcePrediction {
      * Starts sampling {@code vm} (running) for {@code window} on a new thread.
      *
      * @param fixedPolicy the user's policy, or {@link #AUTO}
+     * @param pinnedMode  with auto, the mode the user pinned with {@code --mode} (the choice stays in it), or null
      */
-    static SourcePrediction start(VirtualMachine vm, Duration window, String fixedPolicy, PolicySettings policies,
+    static SourcePrediction start(VirtualMachine vm, Duration window, String fixedPolicy, String pinnedMode, PolicySettings policies,
                                   MigrationOptions options, HostPort to, Handshake handshake, ConnectionOptions connection) {
         CompletableFuture<Plan> plan = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
@@ -58,10 +59,10 @@ final class SourcePrediction {
                 // The digest's speed is not timed here: its full read of memory would disturb the baseline.
                 GuestSampler.Sample sample = GuestSampler.sample(vm, window.minusNanos(System.nanoTime() - start), false);
                 Estimate estimate = Forecast.of(sample, vm.program().spec(), link.profile(), link.overheads(), options, policies,
-                        io.livemig.migrator.estimate.AutoChoice.HYBRID_CAN_RUN);
+                        pinnedMode);
                 boolean auto = AUTO.equals(fixedPolicy);
                 Candidate chosen = auto ? new Candidate(estimate.recommendation().policy(), estimate.recommendation().mode())
-                        : new Candidate(fixedPolicy, Candidate.PRECOPY);
+                        : Candidate.of(fixedPolicy, options.mode());
                 Prediction predicted = estimate.candidates().stream().filter(p -> p.candidate().equals(chosen)).findFirst()
                         .orElseThrow(() -> new IllegalStateException("no prediction for " + chosen.label()));
                 plan.complete(new Plan(chosen.policy(), chosen.mode(), auto, predicted, estimate));

@@ -13,14 +13,14 @@ public final class Forecast {
     private Forecast() {}
 
     /**
-     * @param hybridAvailable whether the recommendation may be a hybrid migration (the source can run it)
+     * @param pinnedMode the mode the choice must stay in, or null to choose it too ({@link AutoChoice})
      */
     public static Estimate of(GuestSampler.Sample sample, String workload, LinkProfile link, Overheads overheads,
-                              MigrationOptions options, PolicySettings policies, boolean hybridAvailable) {
+                              MigrationOptions options, PolicySettings policies, String pinnedMode) {
         GuestProfile guest = sample.profile();
         List<Prediction> predictions = MigrationEstimator.predictAll(
                 new MigrationEstimator.Scenario(guest, link, overheads, options, policies));
-        AutoChoice.Choice choice = AutoChoice.choose(predictions, hybridAvailable);
+        AutoChoice.Choice choice = pinnedMode == null ? AutoChoice.choose(predictions) : AutoChoice.chooseIn(predictions, pinnedMode);
         Estimate.Inputs inputs = new Estimate.Inputs(workload, guest.memoryBytes(), guest.pageSize(), guest.vcpus(),
                 sample.windowNanos() / 1e6, guest.zeroPageShare(), sample.dirtyRateBytesPerS(), 100 * guest.cpuShare(),
                 sample.opsPerS(), sample.curve().toString(), link.bytesPerS(), link.roundTripNanos() / 1e6, link.origin(),

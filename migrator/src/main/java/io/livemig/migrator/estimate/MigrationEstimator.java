@@ -1,6 +1,7 @@
 package io.livemig.migrator.estimate;
 
 import io.livemig.migrator.migration.MigrationOptions;
+import io.livemig.migrator.migration.PostcopyOptions;
 import io.livemig.migrator.policy.PolicySettings;
 import io.livemig.migrator.stats.StopReason;
 
@@ -54,7 +55,9 @@ public final class MigrationEstimator {
                     s.link(), s.overheads());
             stopAndCopy = false;
         } else {
-            HybridSwitchModel hybrid = candidate.mode().equals(Candidate.HYBRID) ? HybridSwitchModel.auto() : HybridSwitchModel.NEVER;
+            HybridSwitchModel hybrid = !candidate.mode().equals(Candidate.HYBRID) ? HybridSwitchModel.NEVER
+                    : s.options().postcopy().switchAfter() == PostcopyOptions.AUTO ? HybridSwitchModel.auto()
+                    : HybridSwitchModel.afterRounds(s.options().postcopy().switchAfter());
             course = new PrecopySimulation(guest, s.link(), s.overheads(), s.options()).run(s.policies().create(candidate.policy()), hybrid);
             stopAndCopy = !hybrid.isHybrid() || course.stopReason() == StopReason.CONVERGED;
             ending = stopAndCopy

@@ -21,7 +21,7 @@ class AutoChoiceTest {
                 p("dirty-limit", "precopy", 40, 3.6, 11_000, true),
                 p("none", "hybrid", 16, 1.0, 20_000, true));
 
-        AutoChoice.Choice choice = AutoChoice.choose(predictions, true);
+        AutoChoice.Choice choice = AutoChoice.choose(predictions);
 
         assertThat(choice.chosen().policy()).isEqualTo("dirty-limit");
         assertThat(choice.chosen().mode()).isEqualTo("precopy");
@@ -34,16 +34,16 @@ class AutoChoiceTest {
                 p("auto-converge", "precopy", 40, 0.0505, 1_500, true),
                 p("cpu-scheduling", "precopy", 40, 0.0400, 2_500, true));
 
-        assertThat(AutoChoice.choose(predictions, false).chosen().policy()).isEqualTo("cpu-scheduling");
+        assertThat(AutoChoice.choose(predictions).chosen().policy()).isEqualTo("cpu-scheduling");
 
         List<Prediction> tied = List.of(
                 p("none", "precopy", 40, 0.0500, 2_000, true),
                 p("auto-converge", "precopy", 40, 0.0505, 1_500, true));
-        assertThat(AutoChoice.choose(tied, false).chosen().policy()).isEqualTo("auto-converge");
+        assertThat(AutoChoice.choose(tied).chosen().policy()).isEqualTo("auto-converge");
     }
 
     @Test
-    void hybridOnlyWhenNoPrecopyPolicyMeetsTheLimitAndOnlyWhereItCanRun() {
+    void hybridOnlyWhenNoPrecopyPolicyMeetsTheLimitAndNotWhenTheUserPinnedPrecopy() {
         List<Prediction> predictions = List.of(
                 p("none", "precopy", 3000, 3.0, 30_000, false),
                 p("cpu-scheduling", "precopy", 80, 4.5, 9_000, false),
@@ -51,11 +51,11 @@ class AutoChoiceTest {
                 p("none", "hybrid", 16, 2.0, 20_000, true),
                 p("cpu-scheduling", "hybrid", 16, 1.5, 20_000, true));
 
-        AutoChoice.Choice withHybrid = AutoChoice.choose(predictions, true);
+        AutoChoice.Choice withHybrid = AutoChoice.choose(predictions);
         assertThat(withHybrid.chosen().mode()).isEqualTo("hybrid");
         assertThat(withHybrid.chosen().policy()).isEqualTo("cpu-scheduling");
 
-        AutoChoice.Choice precopyOnly = AutoChoice.choose(predictions, false);
+        AutoChoice.Choice precopyOnly = AutoChoice.chooseIn(predictions, "precopy");
         assertThat(precopyOnly.chosen().policy()).isEqualTo("cpu-scheduling");
         assertThat(precopyOnly.chosen().mode()).isEqualTo("precopy");
         assertThat(precopyOnly.reason()).contains("shortest predicted downtime");
@@ -67,6 +67,16 @@ class AutoChoiceTest {
                 p("none", "precopy", 3000, 3.0, 30_000, false),
                 p("none", "postcopy", 10, 0.1, 5_000, true));
 
-        assertThat(AutoChoice.choose(predictions, true).chosen().mode()).isEqualTo("precopy");
+        assertThat(AutoChoice.choose(predictions).chosen().mode()).isEqualTo("precopy");
+        assertThat(AutoChoice.chooseIn(predictions, "postcopy").chosen().mode()).isEqualTo("postcopy");
+    }
+
+    @Test
+    void theModeWordsAreTheSourceModes() {
+        for (io.livemig.migrator.migration.MigrationMode m : io.livemig.migrator.migration.MigrationMode.values()) {
+            assertThat(new Candidate("none", m.word()).migrationMode()).isEqualTo(m);
+        }
+        assertThat(Candidate.of("cpu-scheduling", io.livemig.migrator.migration.MigrationMode.POSTCOPY))
+                .isEqualTo(new Candidate("none", "postcopy"));
     }
 }

@@ -104,4 +104,19 @@ class MigrationEstimatorTest {
         assertThat(all).hasSize(9).contains(new Candidate("none", Candidate.POSTCOPY),
                 new Candidate("dirty-limit", Candidate.HYBRID), new Candidate("auto-converge", Candidate.PRECOPY));
     }
+
+    @Test
+    void hybridWithAFixedSwitchRoundGoesToPostcopyAfterThatManyRounds() {
+        MigrationEstimator.Scenario s = scenario(linearGuest(64, 8), 32, 50, NO_OVERHEADS);
+        MigrationEstimator.Scenario afterOne = new MigrationEstimator.Scenario(s.guest(), s.link(), s.overheads(),
+                s.options().withPostcopy(io.livemig.migrator.migration.PostcopyOptions.of(
+                        io.livemig.migrator.migration.MigrationMode.HYBRID).withSwitchAfter(1)), s.policies());
+        Prediction hybrid = MigrationEstimator.predict(afterOne, new Candidate("none", Candidate.HYBRID));
+
+        // Round 0 sends 64 MiB and leaves 16 MiB dirty; post-copy then pushes those 16 MiB.
+        assertThat(hybrid.endedBy()).isEqualTo("postcopy");
+        assertThat(hybrid.rounds()).isEqualTo(1);
+        assertThat(hybrid.transferredBytes()).isEqualTo((64 + 16) * MIB);
+        assertThat(hybrid.note()).contains("after 1 rounds");
+    }
 }
