@@ -45,6 +45,11 @@ public final class Charts {
                 out.resolve("total_time.png"), files);
         save(perPolicy(ok, policies, "Application work lost per policy", "Work lost (s of guest work)", Report::workLostSeconds),
                 out.resolve("work_lost.png"), files);
+        if (!PredictionAccuracy.predicted(ok).isEmpty()) {
+            save(PredictionAccuracy.chart(ok, PredictionAccuracy.Figure.TOTAL_TIME, "ms"), out.resolve("predicted_total_time.png"), files);
+            save(PredictionAccuracy.chart(ok, PredictionAccuracy.Figure.BYTES, "MiB"), out.resolve("predicted_bytes.png"), files);
+            save(PredictionAccuracy.chart(ok, PredictionAccuracy.Figure.DOWNTIME, "ms"), out.resolve("predicted_downtime.png"), files);
+        }
         for (String policy : policies) {
             RunResult sample = timelineRun(ok, policy);
             if (sample != null) save(timeline(sample), out.resolve("timeline_" + policy + ".png"), files);

@@ -40,7 +40,11 @@ public final class ExperimentRunner {
                     "--workload", cell.workload(), "--to", "127.0.0.1:" + port, "--bandwidth", cell.bandwidth(),
                     "--policy", cell.policy(), "--downtime-limit", cell.downtimeLimit(), "--migrate-after", matrix.migrateAfter(),
                     "--max-rounds", String.valueOf(matrix.maxRounds()), "--stats-json", sourceJson.toString(),
-                    "--mode", cell.mode(), "--postcopy-after", matrix.postcopyAfter()));
+                    "--postcopy-after", matrix.postcopyAfter(),
+                    // every run records the cost model's prediction beside what it measured (docs/estimate.md)
+                    "--predict"));
+            // auto chooses its mode too, unless the matrix pins one (auto+hybrid)
+            if (!cell.policy().equals("auto") || !cell.mode().equals("precopy")) args.addAll(List.of("--mode", cell.mode()));
             args.addAll(matrix.sourceArgs());
             source = ChildJvm.start("source", args, runDir.resolve("source.err"), null);
             Duration timeout = Duration.ofNanos(io.livemig.workloads.Sizes.parseDurationMicros(matrix.runTimeout()) * 1000);

@@ -32,6 +32,8 @@ public final class Report {
                 md.append("| ").append(r.cell().run()).append(" | ").append(r.cell().key()).append(" | ")
                         .append(r.reason().replace("|", "\\|")).append(" |\n");
         }
+        md.append(PredictionAccuracy.markdown(results));
+        md.append(AutoAgainstFixed.markdown(results));
         if (!charts.isEmpty()) {
             md.append("\n## Charts\n\n");
             for (String c : charts) md.append("![").append(c).append("](").append(c).append(")\n\n");
@@ -51,7 +53,7 @@ public final class Report {
             List<RunResult> ok = runs.stream().filter(RunResult::ok).toList();
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2g | %s | %s | %d/%d | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                     c.workload().replaceAll(",?seed=\\d+", ""), c.memory(), c.bandwidth(), runs.get(0).ratio(), c.downtimeLimit(),
-                    c.label(), ok.size(), runs.size(),
+                    policyLabel(c, ok), ok.size(), runs.size(),
                     fig(ok, r -> r.number("downtime_ms"), "%.0f"), fig(ok, r -> r.number("app_downtime_ms"), "%.0f"),
                     fig(ok, r -> r.number("total_time_ms") / 1000, "%.1f"), fig(ok, r -> r.number("rounds"), "%.0f"),
                     fig(ok, r -> r.number("transferred_bytes") / 1048576, "%.0f"), fig(ok, r -> r.number("max_throttle_pct"), "%.0f"),
@@ -79,6 +81,13 @@ public final class Report {
                     fig(ok, r -> r.number("clock_uncertainty_ms"), "%.3f")));
         }
         return md.toString();
+    }
+
+    /** The series' label, and for {@code auto} the candidates it chose (each once, in order of first choice). */
+    static String policyLabel(Matrix.Cell cell, List<RunResult> runs) {
+        if (!cell.policy().equals(AutoAgainstFixed.AUTO)) return cell.label();
+        List<String> chosen = runs.stream().map(AutoAgainstFixed::chosenLabel).distinct().toList();
+        return chosen.isEmpty() ? cell.label() : cell.label() + " (" + String.join(", ", chosen) + ")";
     }
 
     /** Work lost as seconds of the guest's pre-migration throughput: comparable across runs of different lengths. */

@@ -59,7 +59,7 @@ class MatrixTest {
 
     @Test
     void shippedMatricesParse() {
-        assertEquals(48, Matrix.read(Path.of("matrices", "paper.yaml")).cells().size());
+        assertEquals(60, Matrix.read(Path.of("matrices", "paper.yaml")).cells().size()); // 4 workloads x 5 policies (auto included) x 3
         assertEquals(2, Matrix.read(Path.of("matrices", "quick.yaml")).cells().size());
         assertEquals(24, Matrix.read(Path.of("matrices", "postcopy.yaml")).cells().size());
         assertEquals(12, Matrix.read(Path.of("matrices", "postcopy-1g.yaml")).cells().size());

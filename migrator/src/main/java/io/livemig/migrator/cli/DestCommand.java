@@ -210,7 +210,7 @@ final class DestCommand implements Callable<Integer> {
             System.err.println("livemig dest: post-copy from " + peer + " failed: " + e.getMessage());
             throw e;
         } catch (MigrationException e) {
-            if (e instanceof MigrationDestination.OutcomeAnswered) {
+            if (e instanceof MigrationDestination.OutcomeAnswered || e instanceof MigrationDestination.ProbeAnswered) {
                 System.err.println("livemig dest: " + e.getMessage());
             } else if (!(e instanceof SilentPeerException)) {
                 System.err.println("livemig dest: incoming migration from " + peer + " failed: " + e.getMessage());

@@ -4,12 +4,15 @@ import io.livemig.emulator.Verification;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.emulator.VmState;
 import io.livemig.migrator.clock.HostClock;
+import io.livemig.migrator.estimate.Candidate;
 import io.livemig.migrator.jfr.JfrRecording;
 import io.livemig.migrator.migration.Baseline;
 import io.livemig.migrator.migration.Handshake;
 import io.livemig.migrator.migration.MigrationOptions;
 import io.livemig.migrator.migration.MigrationSource;
+import io.livemig.migrator.migration.PostcopyOptions;
 import io.livemig.migrator.policy.ConvergencePolicy;
+import io.livemig.migrator.policy.PolicySettings;
 import io.livemig.migrator.security.AuthToken;
 import io.livemig.migrator.stats.MigrationStats;
 import io.livemig.migrator.stats.StatsJson;
@@ -33,6 +36,9 @@ import java.util.concurrent.Callable;
                 + "migration: the guest runs on here, the destination discards its half, --stats-json says cancelled, "
                 + "and the process exits with the signal's status (130, 143).")
 final class SourceCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin
     GuestOptions guest;
 
@@ -73,6 +79,11 @@ final class SourceCommand implements Callable<Integer> {
                     + "downtime and a mismatch stops the guest on the destination.")
     VerifyWhen verify;
 
+    @Option(names = "--predict",
+            description = "Sample the guest during --migrate-after and record the cost model's prediction for the chosen policy "
+                    + "beside what happens (predicted_* keys in --stats-json); --policy auto always does.")
+    boolean predict;
+
     @Option(names = "--auth-token-file", paramLabel = "FILE",
             description = "Shared secret (file private to its owner): prove it to the destination and require its proof.")
     Path authTokenFile;
@@ -90,7 +101,9 @@ final class SourceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         MigrationOptions options = migrationOptions();
-        ConvergencePolicy policy = policy();
+        boolean auto = SourcePrediction.AUTO.equals(policyOptions.policy);
+        PolicySettings policySettings = policyOptions.settings();
+        ConvergencePolicy policy = auto ? null : policy();
         Handshake handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
         ConnectionOptions connectionOptions = tls.connectionOptions();
         try (JfrRecording recording = jfr.start();
@@ -98,12 +111,29 @@ final class SourceCommand implements Callable<Integer> {
              SignalCancel signal = new SignalCancel()) {
             GuestMeter meter = new GuestMeter(vm);
             vm.start();
+            String pinnedMode = auto && spec.commandLine().getParseResult().hasMatchedOption("--mode") ? options.mode().word() : null;
+            SourcePrediction prediction = auto || predict ? SourcePrediction.start(vm, migrateAfter, policyOptions.policy,
+                    pinnedMode, policySettings, options, bandwidth > 0 ? null : to, handshake, connectionOptions) : null;
             Baseline baseline = Baseline.measure(vm, migrateAfter, HostClock.SYSTEM, signal::awaitOrCancelled);
+            SourcePrediction.Plan plan = awaitPlan(prediction, auto);
+            if (plan != null) System.err.print(plan.estimate().inputsSummary());
+            if (auto) {
+                policy = policySettings.create(plan.policy());
+                // The chosen mode is applied here, with the user's --postcopy-after and --postcopy-recover-timeout.
+                PostcopyOptions postcopy = options.postcopy();
+                options = options.withPostcopy(new PostcopyOptions(new Candidate(plan.policy(), plan.mode()).migrationMode(),
+                        postcopy.switchAfter(), postcopy.recoverTimeout()));
+                System.err.printf("livemig source: --policy auto chose %s (%s): predicted %.1f s, downtime %.0f ms, %.0f MiB, "
+                                + "%.1f %% work lost; %s%n", plan.policy(), plan.mode(), plan.predicted().totalTimeMs() / 1000,
+                        plan.predicted().downtimeMs(), plan.predicted().transferredBytes() / 1048576.0,
+                        plan.predicted().workLostPct(), plan.estimate().recommendation().reason());
+            }
             System.err.printf("livemig source: migrating %s (%s, %d vCPU) to %s with policy %s, mode %s%n", vm.program().spec(),
                     io.livemig.workloads.Sizes.human(vm.memory().sizeBytes()), vm.config().vcpus(), to, policy.name(),
                     options.mode().word());
             MigrationStats stats = new MigrationSource(vm, policy, options, new RoundPrinter(), handshake, baseline)
                     .cancellable(signal.cancellation()).migrate(transport, to);
+            if (plan != null) stats = stats.toBuilder().prediction(plan.stats()).build();
             // A guest lost in post-copy was stopped here: there is nothing left to check.
             if (!stats.completed() && vm.state() != VmState.STOPPED) stats = stats.withSourceGuestVerified(checkSourceGuest(vm, meter));
             printSummary(stats);
@@ -130,6 +160,30 @@ final class SourceCommand implements Callable<Integer> {
     /** The convergence policy the options name, with its parameters. */
     ConvergencePolicy policy() {
         return policyOptions.create();
+    }
+
+    /**
+     * The prediction's plan; null when none was asked for, or when one for a fixed policy failed (a
+     * warning, the migration goes on). With auto a failed prediction ends the command: there is no
+     * choice to run.
+     */
+    private static SourcePrediction.Plan awaitPlan(SourcePrediction prediction, boolean auto) throws InterruptedException {
+        if (prediction == null) return null;
+        try {
+            return prediction.await();
+        } catch (RuntimeException e) {
+            if (auto) throw new AutoFailed("--policy auto could not predict (" + Cli.oneLine(e.getMessage())
+                    + "); give --bandwidth, or a fixed --policy");
+            System.err.println("livemig source: warning: no prediction: " + Cli.oneLine(e.getMessage()));
+            return null;
+        }
+    }
+
+    /** --policy auto found nothing to choose from: not bad input, a failure before any migration. */
+    static final class AutoFailed extends RuntimeException {
+        AutoFailed(String message) {
+            super(message);
+        }
     }
 
     /** After a failure: the guest must be running here again, making progress, and pass its own check. */
@@ -168,6 +222,13 @@ final class SourceCommand implements Callable<Integer> {
             if (s.convergence() == io.livemig.migrator.stats.Convergence.INFEASIBLE) {
                 System.out.printf("convergence infeasible (predicted downtime %.0f ms): %s%n",
                         s.convergencePredictedDowntimeMs() == null ? Double.NaN : s.convergencePredictedDowntimeMs(), s.convergenceReason());
+            }
+            if (s.prediction() != null) {
+                System.out.printf("predicted (%s, %s %s): downtime %.1f ms (application %.1f ms), total %.0f ms, %.1f MiB sent, "
+                                + "%d rounds%n", s.prediction().chosenBy(), s.prediction().chosenPolicy(), s.prediction().chosenMode(),
+                        s.prediction().predictedDowntimeMs(), s.prediction().predictedAppDowntimeMs(),
+                        s.prediction().predictedTotalTimeMs(), s.prediction().predictedTransferredBytes() / 1048576.0,
+                        s.prediction().predictedRounds());
             }
             if (s.error() != null) System.out.println("note: " + s.error());
         } else {

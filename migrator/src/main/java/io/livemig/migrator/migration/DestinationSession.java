@@ -19,6 +19,7 @@ import io.livemig.migrator.protocol.Commit;
 import io.livemig.migrator.protocol.DigestCheck;
 import io.livemig.migrator.protocol.GuestName;
 import io.livemig.migrator.protocol.GuestOffer;
+import io.livemig.migrator.protocol.LinkProbe;
 import io.livemig.migrator.protocol.Message;
 import io.livemig.migrator.protocol.Outcome;
 import io.livemig.migrator.protocol.OutcomeQuery;
@@ -59,6 +60,7 @@ import java.util.function.Consumer;
  *                                               or, with the check after resume, AWAIT_DIGEST_CHECK
  *   AWAIT_DIGEST_CHECK --DigestCheck (ours back; mismatch stops the guest)--&gt; AWAIT_LATENCY_REQUEST
  *   AWAIT_LATENCY_REQUEST --LatencyRequest (after its window, LatencyReport)--&gt; RUNNING
+ *   AWAIT_OFFER  --OutcomeQuery (Outcome) / LinkProbe... (LinkProbeReply per burst)--&gt; ends, no guest
  * </pre>
  *
  * Any failure before COMMIT throws, and the caller discards the guest: it never ran here. After
@@ -229,6 +231,7 @@ final class DestinationSession {
             connection.send(new Outcome(committed)).await(options.messageTimeout().toMillis());
             throw new MigrationDestination.OutcomeAnswered(committed);
         }
+        if (message instanceof LinkProbe probe) LinkProbeResponder.answer(connection, probe, options.messageTimeout());
         throw new ProtocolException("expected GUEST_OFFER after the handshake, got " + message.type());
     }
 

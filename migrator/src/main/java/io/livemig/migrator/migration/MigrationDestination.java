@@ -81,6 +81,13 @@ public final class MigrationDestination {
         }
     }
 
+    /** A connection that probed the link ({@code LinkProbe}) and got its answers: not a migration. */
+    public static final class ProbeAnswered extends MigrationException {
+        ProbeAnswered(int bursts, long bytes) {
+            super(String.format(java.util.Locale.ROOT, "answered a link probe (%d bursts, %.1f MiB)", bursts, bytes / 1048576.0));
+        }
+    }
+
     /**
      * For connections that arrive while this destination is busy: after the handshake, answer an
      * outcome query, hand a post-copy connection (request channel, or a source back after a broken

@@ -59,6 +59,11 @@ public record MigrationOptions(long bandwidthBytesPerS, Duration downtimeLimit, 
         return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, rounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, clock, latencyWindow, postcopy);
     }
 
+    public MigrationOptions withMaxVolumeFactor(double factor) {
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, factor, connectTimeout, replyTimeout, verifyAfterResume,
+                clock, latencyWindow, postcopy);
+    }
+
     public MigrationOptions withVerifyAfterResume(boolean after) {
         return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, after, clock, latencyWindow, postcopy);
     }

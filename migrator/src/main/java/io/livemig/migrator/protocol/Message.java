@@ -12,7 +12,7 @@ public sealed interface Message
         PostcopyPrepare, PostcopyAttach, MissingMap, PostcopyStart, PageRequest, PostcopyPushDone, PostcopyComplete,
         PostcopyResume, PostcopyResumeAck,
         ClockProbe, ClockReply, LatencyRequest, LatencyReport,
-        GuestName {
+        GuestName, LinkProbe, LinkProbeReply {
 
     MessageType type();
 }

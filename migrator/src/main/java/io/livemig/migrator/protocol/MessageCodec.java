@@ -96,7 +96,20 @@ public final class MessageCodec {
             case CLOCK_REPLY -> new ClockReply(in.readLong(), in.readLong(), in.readLong());
             case LATENCY_REQUEST -> new LatencyRequest(in.readLong());
             case LATENCY_REPORT -> readLatencyReport(in);
+            case LINK_PROBE -> readLinkProbe(in);
+            case LINK_PROBE_REPLY -> new LinkProbeReply(in.readInt(), in.readLong(), in.readLong());
         };
+    }
+
+    /** The filler is skipped, never copied. */
+    private static LinkProbe readLinkProbe(PayloadReader in) {
+        int burst = in.readInt();
+        boolean last = in.readFlag("last");
+        int filler = in.readInt();
+        ProtocolLimits.checkRange("filler bytes", filler, 0, LinkProbe.MAX_FILLER_BYTES);
+        in.need(filler);
+        in.buffer().skipBytes(filler);
+        return new LinkProbe(burst, last, filler);
     }
 
     private static MissingMap readMissingMap(PayloadReader in) {
@@ -243,6 +256,14 @@ public final class MessageCodec {
                     writeLatencySummary(out, interval.summary());
                 }
             }
+            case LINK_PROBE -> {
+                LinkProbe m = (LinkProbe) message;
+                out.writeInt(m.burst()).writeByte(m.last() ? 1 : 0).writeInt(m.fillerBytes()).writeZero(m.fillerBytes());
+            }
+            case LINK_PROBE_REPLY -> {
+                LinkProbeReply m = (LinkProbeReply) message;
+                out.writeInt(m.burst()).writeLong(m.bytesAfterFirst()).writeLong(m.firstToLastNanos());
+            }
             case ACCEPT, READY, COMMIT -> {
                 // no payload
             }
@@ -253,6 +274,7 @@ public final class MessageCodec {
         if (message instanceof PageBatch batch) return PageBatch.HEADER_BYTES + batch.entries().readableBytes();
         if (message instanceof MissingMap map) return 12 + map.wordCount() * Long.BYTES;
         if (message instanceof LatencyReport report) return 64 + 56 * report.intervals().size();
+        if (message instanceof LinkProbe probe) return 9 + probe.fillerBytes();
         return 64;
     }
 

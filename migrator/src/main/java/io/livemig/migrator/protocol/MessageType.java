@@ -35,8 +35,11 @@ public enum MessageType {
     CLOCK_REPLY(41),
     LATENCY_REQUEST(42),
     LATENCY_REPORT(43),
-    // host agents (codes 50..59)
-    GUEST_NAME(50);
+    // link probe for livemig estimate and --policy auto (codes 50..59)
+    LINK_PROBE(50),
+    LINK_PROBE_REPLY(51),
+    // host agents (codes 60..69)
+    GUEST_NAME(60);
 
     private static final MessageType[] BY_CODE = new MessageType[256];
 

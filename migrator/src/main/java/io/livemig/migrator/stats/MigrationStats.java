@@ -47,7 +47,10 @@ import java.util.Objects;
  *   measured; {@code opLatencyTimeline}: the same per sampling interval.</li>
  *   <li>{@code postcopy}: the mode and the post-copy figures, written as flat keys ({@code mode},
  *   {@code postcopy_time_ms}, ..., see {@link PostcopyStats}); in post-copy {@code downtimeMs} is
- *   the switch-over pause.</li>
+ *   the switch-over pause;</li>
+ *   <li>{@code prediction}: what the cost model predicted and which candidate ran, written as flat
+ *   keys ({@code predicted_total_time_ms}, ..., {@code chosen_policy}, see {@link PredictionStats});
+ *   absent when nothing was predicted.</li>
  * </ul>
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -104,7 +107,8 @@ public record MigrationStats(
         double opLatencyUsMaxAfter,
         List<RoundStats> roundsDetail,
         List<LatencyPoint> opLatencyTimeline,
-        @JsonUnwrapped PostcopyStats postcopy) {
+        @JsonUnwrapped PostcopyStats postcopy,
+        @JsonUnwrapped PredictionStats prediction) {
 
     public MigrationStats {
         Objects.requireNonNull(status, "status");
@@ -172,7 +176,8 @@ public record MigrationStats(
                 .opLatencyUsMaxAfter(opLatencyUsMaxAfter)
                 .roundsDetail(roundsDetail)
                 .opLatencyTimeline(opLatencyTimeline)
-                .postcopy(postcopy);
+                .postcopy(postcopy)
+                .prediction(prediction);
     }
 
     @JsonIgnore
@@ -237,6 +242,7 @@ public record MigrationStats(
         private double opLatencyUsMaxAfter = -1;
         private List<LatencyPoint> opLatencyTimeline;
         private PostcopyStats postcopy = PostcopyStats.none("precopy");
+        private PredictionStats prediction;
 
         private Builder() {}
 
@@ -294,10 +300,11 @@ public record MigrationStats(
         public Builder opLatencyTimeline(List<LatencyPoint> opLatencyTimeline) { this.opLatencyTimeline = opLatencyTimeline; return this; }
 
         public Builder postcopy(PostcopyStats postcopy) { this.postcopy = postcopy; return this; }
+        public Builder prediction(PredictionStats prediction) { this.prediction = prediction; return this; }
         public MigrationStats build() {
             return new MigrationStats(status, policy, memoryBytes, pageSize, vcpus, workload, rounds, totalTimeMs, setupTimeMs, downtimeMs, appDowntimeMs, pauseMs, finalTransferMs, verifyMs, resumeMs, transferredBytes, normalPages, zeroPages, dirtyRateBytesPerS, bandwidthBytesPerS, bandwidthLimitBytesPerS, downtimeLimitMs, maxThrottlePct, digestVerified, appOpsPerSBefore, appOpsPerSDuring, appOpsLost, appWorkLostPct, appliedDirtyLimitBytesPerS, stopReason, convergence, convergenceReason, convergencePredictedDowntimeMs, convergenceRound, cpuModel, maxThrottleSleepMs, sourceGuestVerified, error,
                     clockUncertaintyMs, clockOffsetMs, wallClockOffsetMs, opLatencyUsP50Before, opLatencyUsP99Before, opLatencyUsP50During, opLatencyUsP99During, opLatencyUsP999During, opLatencyUsMaxDuring, opLatencyUsP50After, opLatencyUsP99After, opLatencyUsMaxAfter,
-                    roundsDetail, opLatencyTimeline, postcopy);
+                    roundsDetail, opLatencyTimeline, postcopy, prediction);
         }
     }
 }

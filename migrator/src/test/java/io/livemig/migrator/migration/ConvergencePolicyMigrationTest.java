@@ -63,8 +63,8 @@ class ConvergencePolicyMigrationTest {
     void autoConvergeConverges() throws Exception {
         // QEMU's steps (20 %, then +10 % per two high periods of >= 1 s) need many rounds to reach the
         // throttle a guest dirtying 2x the link asks for: a larger round and volume budget than Xen's.
-        MigrationOptions patient = new MigrationOptions(16 * MIB, Duration.ofMillis(50), 60, 20,
-                MigrationOptions.DEFAULT_CONNECT_TIMEOUT, MigrationOptions.DEFAULT_REPLY_TIMEOUT, false);
+        MigrationOptions patient = MigrationOptions.defaults().withBandwidth(16 * MIB).withDowntimeLimit(Duration.ofMillis(50))
+                .withMaxRounds(60).withMaxVolumeFactor(20);
         MigrationStats stats = migrate("auto-converge", patient, "memwrite:wss=16m,rate=32m");
         assertThat(stats.stopReason()).isEqualTo(StopReason.CONVERGED);
         assertThat(stats.convergence()).isEqualTo(Convergence.CONVERGED);

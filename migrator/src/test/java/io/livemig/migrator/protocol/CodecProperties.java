@@ -113,6 +113,10 @@ class CodecProperties {
                         .as((digest, ops, faults, blocktime) -> new PostcopyComplete(digest, ops, ops / 3, faults, faults / 2,
                                 1_000, 2_000, 3_000, blocktime)),
                 nonce.map(PostcopyResume::new),
-                Arbitraries.longs().between(0, Integer.MAX_VALUE).map(PostcopyResumeAck::new));
+                Arbitraries.longs().between(0, Integer.MAX_VALUE).map(PostcopyResumeAck::new),
+                Combinators.combine(Arbitraries.integers().greaterOrEqual(0), Arbitraries.of(true, false),
+                        Arbitraries.integers().between(0, 4096)).as(LinkProbe::new),
+                Combinators.combine(Arbitraries.integers().greaterOrEqual(0), Arbitraries.longs().greaterOrEqual(0),
+                        Arbitraries.longs().greaterOrEqual(0)).as(LinkProbeReply::new));
     }
 }

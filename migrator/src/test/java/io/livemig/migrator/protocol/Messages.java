@@ -63,7 +63,10 @@ final class Messages {
                 new LatencyReport(1_000_000_000L, new LatencyReport.LatencySummary(10_000, 150, 2_000, 9_000, 41_000_000),
                         List.of(new LatencyReport.Interval(0, 100_000_000L, new LatencyReport.LatencySummary(900, 140, 1_900, 8_000, 41_000_000)),
                                 new LatencyReport.Interval(100_000_000L, 200_000_000L, new LatencyReport.LatencySummary(0, 0, 0, 0, 0)))),
-                new GuestName("web-01.eu_west"));
+                new GuestName("web-01.eu_west"),
+                new LinkProbe(0, true, 0),
+                new LinkProbe(3, false, LinkProbe.MAX_FILLER_BYTES),
+                new LinkProbeReply(3, 1L << 20, 31_250_000L));
     }
 
     static EmbeddedChannel decoderChannel() {

@@ -39,6 +39,7 @@ class MigrationStatsTest {
                 .roundsDetail(List.of(new RoundStats(0, 256, 1 << 20, 300, 10, 0, 1e5, 3e6, false),
                         new RoundStats(1, 10, 40960, 2, 0, 100, 0, 2e7, true)))
                 .postcopy(new PostcopyStats("hybrid", 1500, 40, 30, 1000, 180, 1900, 4000, 12.5, List.of(10.0, 2.5)))
+                .prediction(new PredictionStats(850.0, 45.0, 49.0, 1_100_000L, 3, 18.5, true, "cpu-scheduling", "precopy", "auto"))
                 .build();
     }
 
@@ -128,5 +129,28 @@ class MigrationStatsTest {
                 MigrationStats.builder().status(MigrationStatus.COMPLETED).policy("none").build()));
         assertThat(plain.get("mode").asText()).isEqualTo("precopy");
         assertThat(plain.get("postcopy_faults").asLong()).isZero();
+    }
+
+    /** The keys of issue 13: what the model predicted, flat beside what was measured, and what ran. */
+    static final List<String> PREDICTION_KEYS = List.of("predicted_total_time_ms", "predicted_downtime_ms",
+            "predicted_app_downtime_ms", "predicted_transferred_bytes", "predicted_rounds", "predicted_work_lost_pct",
+            "predicted_limit_met", "chosen_policy", "chosen_mode", "chosen_by");
+
+    @Test
+    void predictionsAreFlatKeysAndAbsentWhenNothingWasPredicted() throws Exception {
+        JsonNode json = StatsJson.mapper().readTree(StatsJson.toJson(everyFigure()));
+        List<String> keys = new ArrayList<>();
+        json.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsAll(PREDICTION_KEYS);
+        assertThat(json.get("predicted_total_time_ms").asDouble()).isEqualTo(850);
+        assertThat(json.get("predicted_transferred_bytes").asLong()).isEqualTo(1_100_000L);
+        assertThat(json.get("chosen_policy").asText()).isEqualTo("cpu-scheduling");
+        assertThat(json.get("chosen_by").asText()).isEqualTo("auto");
+
+        JsonNode plain = StatsJson.mapper().readTree(StatsJson.toJson(
+                MigrationStats.builder().status(MigrationStatus.COMPLETED).policy("none").build()));
+        List<String> plainKeys = new ArrayList<>();
+        plain.fieldNames().forEachRemaining(plainKeys::add);
+        assertThat(plainKeys).doesNotContainAnyElementsOf(PREDICTION_KEYS);
     }
 }

@@ -1,0 +1,88 @@
+package io.livemig.migrator.cli;
+
+import io.livemig.emulator.VirtualMachine;
+import io.livemig.migrator.estimate.Candidate;
+import io.livemig.migrator.estimate.Estimate;
+import io.livemig.migrator.estimate.Forecast;
+import io.livemig.migrator.estimate.GuestSampler;
+import io.livemig.migrator.estimate.Prediction;
+import io.livemig.migrator.migration.Handshake;
+import io.livemig.migrator.migration.MigrationOptions;
+import io.livemig.migrator.policy.PolicySettings;
+import io.livemig.migrator.stats.PredictionStats;
+import io.livemig.migrator.transport.ConnectionOptions;
+import io.livemig.migrator.transport.HostPort;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * {@code source --policy auto} and {@code --predict}: while the guest runs its {@code --migrate-after}
+ * window, a thread of its own probes the link (when there is no {@code --bandwidth}) and samples the
+ * guest, then the model predicts every candidate. With auto the {@link io.livemig.migrator.estimate.AutoChoice}
+ * pick runs; otherwise the prediction of the policy the user chose is recorded beside what happens.
+ */
+final class SourcePrediction {
+    /** The name {@code --policy} takes for the model's choice. */
+    static final String AUTO = "auto";
+
+    /** What will run, and what the model predicted for it. */
+    record Plan(String policy, String mode, boolean auto, Prediction predicted, Estimate estimate) {
+        PredictionStats stats() {
+            return new PredictionStats(predicted.totalTimeMs(), predicted.downtimeMs(), predicted.appDowntimeMs(),
+                    predicted.transferredBytes(), predicted.rounds(), predicted.workLostPct(), predicted.limitMet(), policy, mode,
+                    auto ? "auto" : "fixed");
+        }
+    }
+
+    private final CompletableFuture<Plan> plan;
+
+    private SourcePrediction(CompletableFuture<Plan> plan) {
+        this.plan = plan;
+    }
+
+    /**
+     * Starts sampling {@code vm} (running) for {@code window} on a new thread.
+     *
+     * @param fixedPolicy the user's policy, or {@link #AUTO}
+     * @param pinnedMode  with auto, the mode the user pinned with {@code --mode} (the choice stays in it), or null
+     */
+    static SourcePrediction start(VirtualMachine vm, Duration window, String fixedPolicy, String pinnedMode, PolicySettings policies,
+                                  MigrationOptions options, HostPort to, Handshake handshake, ConnectionOptions connection) {
+        CompletableFuture<Plan> plan = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                long start = System.nanoTime();
+                Duration probeBudget = window.dividedBy(4).compareTo(LinkOptions.MAX_PROBE) < 0 ? window.dividedBy(4) : LinkOptions.MAX_PROBE;
+                LinkOptions.Link link = LinkOptions.measure(options.bandwidthBytesPerS(), to, handshake, connection, probeBudget);
+                // The digest's speed is not timed here: its full read of memory would disturb the baseline.
+                GuestSampler.Sample sample = GuestSampler.sample(vm, window.minusNanos(System.nanoTime() - start), false);
+                Estimate estimate = Forecast.of(sample, vm.program().spec(), link.profile(), link.overheads(), options, policies,
+                        pinnedMode);
+                boolean auto = AUTO.equals(fixedPolicy);
+                Candidate chosen = auto ? new Candidate(estimate.recommendation().policy(), estimate.recommendation().mode())
+                        : Candidate.of(fixedPolicy, options.mode());
+                Prediction predicted = estimate.candidates().stream().filter(p -> p.candidate().equals(chosen)).findFirst()
+                        .orElseThrow(() -> new IllegalStateException("no prediction for " + chosen.label()));
+                plan.complete(new Plan(chosen.policy(), chosen.mode(), auto, predicted, estimate));
+            } catch (Throwable e) {
+                plan.completeExceptionally(e);
+            }
+        }, "source-prediction");
+        thread.setDaemon(true);
+        thread.start();
+        return new SourcePrediction(plan);
+    }
+
+    /** Waits for the plan. */
+    Plan await() throws InterruptedException {
+        try {
+            return plan.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) throw r;
+            throw new IllegalStateException("the prediction failed: " + cause, cause);
+        }
+    }
+}

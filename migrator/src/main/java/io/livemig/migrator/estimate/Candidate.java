@@ -1,0 +1,45 @@
+package io.livemig.migrator.estimate;
+
+import io.livemig.migrator.migration.MigrationMode;
+
+/**
+ * One way to migrate: a convergence policy ({@code --policy}) and a mode ({@code --mode}:
+ * {@link #PRECOPY}, {@link #POSTCOPY}, {@link #HYBRID}). Post-copy alone has no rounds, so its
+ * policy is always {@code none}.
+ */
+public record Candidate(String policy, String mode) {
+    /** {@link MigrationMode#word()} of each mode. */
+    public static final String PRECOPY = "precopy";
+    public static final String POSTCOPY = "postcopy";
+    public static final String HYBRID = "hybrid";
+
+    public Candidate {
+        if (!mode.equals(PRECOPY) && !mode.equals(POSTCOPY) && !mode.equals(HYBRID)) {
+            throw new IllegalArgumentException("unknown mode '" + mode + "'");
+        }
+    }
+
+    public boolean isPrecopy() {
+        return mode.equals(PRECOPY);
+    }
+
+    /** The mode as the source runs it. */
+    public MigrationMode migrationMode() {
+        for (MigrationMode m : MigrationMode.values()) if (m.word().equals(mode)) return m;
+        throw new IllegalStateException("unknown mode " + mode);
+    }
+
+    /** The candidate a fixed {@code --policy} and {@code --mode} run (post-copy alone has no policy to speak of). */
+    public static Candidate of(String policy, MigrationMode mode) {
+        return new Candidate(mode == MigrationMode.POSTCOPY ? "none" : policy, mode.word());
+    }
+
+    /** "cpu-scheduling", "hybrid + none", "postcopy": how people read it in a table. */
+    public String label() {
+        return switch (mode) {
+            case PRECOPY -> policy;
+            case POSTCOPY -> POSTCOPY;
+            default -> mode + " + " + policy;
+        };
+    }
+}

@@ -1,0 +1,31 @@
+package io.livemig.migrator.estimate;
+
+import io.livemig.migrator.migration.MigrationOptions;
+import io.livemig.migrator.policy.PolicySettings;
+
+import java.util.List;
+
+/**
+ * From a guest sample and a link to an {@link Estimate}: the model run for every candidate and
+ * {@link AutoChoice}'s pick. Shared by {@code livemig estimate} and {@code source --policy auto}.
+ */
+public final class Forecast {
+    private Forecast() {}
+
+    /**
+     * @param pinnedMode the mode the choice must stay in, or null to choose it too ({@link AutoChoice})
+     */
+    public static Estimate of(GuestSampler.Sample sample, String workload, LinkProfile link, Overheads overheads,
+                              MigrationOptions options, PolicySettings policies, String pinnedMode) {
+        GuestProfile guest = sample.profile();
+        List<Prediction> predictions = MigrationEstimator.predictAll(
+                new MigrationEstimator.Scenario(guest, link, overheads, options, policies));
+        AutoChoice.Choice choice = pinnedMode == null ? AutoChoice.choose(predictions) : AutoChoice.chooseIn(predictions, pinnedMode);
+        Estimate.Inputs inputs = new Estimate.Inputs(workload, guest.memoryBytes(), guest.pageSize(), guest.vcpus(),
+                sample.windowNanos() / 1e6, guest.zeroPageShare(), sample.dirtyRateBytesPerS(), 100 * guest.cpuShare(),
+                sample.opsPerS(), sample.curve().toString(), link.bytesPerS(), link.roundTripNanos() / 1e6, link.origin(),
+                overheads.setupNanos() / 1e6, options.downtimeLimit().toNanos() / 1e6);
+        return new Estimate(inputs, predictions, new Estimate.Recommendation(choice.chosen().policy(), choice.chosen().mode(),
+                choice.reason()));
+    }
+}

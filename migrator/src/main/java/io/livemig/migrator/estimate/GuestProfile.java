@@ -1,0 +1,60 @@
+package io.livemig.migrator.estimate;
+
+/**
+ * What the model knows of the guest, as sampled before a migration.
+ *
+ * @param memoryBytes       guest memory
+ * @param pageSize          bytes per page
+ * @param vcpus             vCPUs
+ * @param nonZeroPages      pages holding data at the end of the sample (round 0 skips all-zero pages)
+ * @param nonZeroPagesPerS  how fast pages were turning from all-zero to data while sampled (a guest
+ *                          still filling its memory has more to send by the time round 0 starts)
+ * @param dirtyCurve        W(tau): distinct pages dirtied per CPU time of each vCPU
+ * @param cpuShare          the share of a core each vCPU gets uncapped on this host (0..1]: a busy
+ *                          host gives less than a core, and the dirtying follows the CPU it gets
+ * @param digestBytesPerS   how fast the source digests its paused memory (the stop-and-copy waits
+ *                          for it when the digests are compared before the resume); 0 = not measured
+ * @param zeroScanBytesPerS how fast round 0 tells an all-zero page from a page with data
+ */
+public record GuestProfile(long memoryBytes, int pageSize, int vcpus, long nonZeroPages, double nonZeroPagesPerS, DirtyCurve dirtyCurve,
+                           double cpuShare, double digestBytesPerS, double zeroScanBytesPerS) {
+    public GuestProfile {
+        if (memoryBytes <= 0 || pageSize <= 0 || memoryBytes % pageSize != 0) {
+            throw new IllegalArgumentException("memory must be a positive whole number of pages");
+        }
+        if (vcpus < 1) throw new IllegalArgumentException("vcpus must be >= 1");
+        if (nonZeroPages < 0 || nonZeroPages > memoryBytes / pageSize) throw new IllegalArgumentException("non-zero pages out of range");
+        if (!(nonZeroPagesPerS >= 0)) throw new IllegalArgumentException("non-zero growth must be >= 0");
+        if (dirtyCurve == null) throw new IllegalArgumentException("a dirty curve is required");
+        if (!(cpuShare > 0 && cpuShare <= 1)) throw new IllegalArgumentException("cpu share must be in (0, 1], got " + cpuShare);
+        if (!(digestBytesPerS >= 0) || !(zeroScanBytesPerS > 0)) throw new IllegalArgumentException("rates must be positive");
+    }
+
+    public long pageCount() {
+        return memoryBytes / pageSize;
+    }
+
+    /**
+     * Pages holding data {@code nanos} after the sample ended: the growth seen while sampling, but
+     * never more than the guest can dirty in that time, nor more than its memory.
+     */
+    public double nonZeroPagesAfter(double nanos) {
+        double growth = Math.min(nonZeroPagesPerS * nanos / 1e9, pagesDirtiedIn(nanos, 100));
+        return Math.min(pageCount(), nonZeroPages + growth);
+    }
+
+    /** The share of pages that are all zero at the end of the sample (0..1). */
+    public double zeroPageShare() {
+        return 1 - (double) nonZeroPages / pageCount();
+    }
+
+    /** Pages dirtied in {@code wallNanos} of wall time at CPU cap {@code capPct}. */
+    public double pagesDirtiedIn(double wallNanos, double capPct) {
+        return Math.min(pageCount(), dirtyCurve.pagesAt(cpuNanosIn(wallNanos, capPct)));
+    }
+
+    /** CPU time each vCPU gets in {@code wallNanos} at cap {@code capPct}. */
+    public double cpuNanosIn(double wallNanos, double capPct) {
+        return Math.max(0, wallNanos) * cpuShare * Math.min(100, capPct) / 100;
+    }
+}

@@ -1,0 +1,20 @@
+package io.livemig.migrator.estimate;
+
+/**
+ * What the model knows of the link to the destination.
+ *
+ * @param bytesPerS       the rate pages flow at: the {@code --bandwidth} limit, or a probe's measure
+ * @param roundTripNanos  one request and its answer (a round's {@code RoundEnd}/{@code RoundAck}, a
+ *                        post-copy page request), beyond the bytes' own transfer time
+ * @param origin          where the rate came from, for people: "bandwidth limit", "probe of HOST:PORT"
+ */
+public record LinkProfile(double bytesPerS, long roundTripNanos, String origin) {
+    public LinkProfile {
+        if (!(bytesPerS > 0)) throw new IllegalArgumentException("link rate must be > 0");
+        if (roundTripNanos < 0) throw new IllegalArgumentException("round trip must be >= 0");
+    }
+
+    public double transferNanos(double bytes) {
+        return bytes / bytesPerS * 1e9;
+    }
+}

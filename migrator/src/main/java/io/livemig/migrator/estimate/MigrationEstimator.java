@@ -1,0 +1,78 @@
+package io.livemig.migrator.estimate;
+
+import io.livemig.migrator.migration.MigrationOptions;
+import io.livemig.migrator.migration.PostcopyOptions;
+import io.livemig.migrator.policy.PolicySettings;
+import io.livemig.migrator.stats.StopReason;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The migration cost model: for each {@link Candidate}, the pre-copy rounds on paper
+ * ({@link PrecopySimulation}, with the real policy and stop rule), then the stop-and-copy
+ * ({@link StopAndCopyModel}) or post-copy ({@link PostcopyModel}), summed into a {@link Prediction}.
+ * Deterministic: the same scenario gives the same predictions.
+ */
+public final class MigrationEstimator {
+    /**
+     * Everything a prediction depends on.
+     *
+     * @param guest     the sampled guest
+     * @param link      the link's rate and round trip
+     * @param overheads fixed costs
+     * @param options   the stop rule's settings (downtime limit, max rounds, max volume), the bandwidth
+     *                  limit and where the digests are compared
+     * @param policies  every policy's parameters
+     */
+    public record Scenario(GuestProfile guest, LinkProfile link, Overheads overheads, MigrationOptions options,
+                           PolicySettings policies) {}
+
+    private MigrationEstimator() {}
+
+    /** Every policy in pre-copy, post-copy alone, and every policy in hybrid. */
+    public static List<Candidate> candidates() {
+        List<Candidate> all = new ArrayList<>();
+        for (String policy : PolicySettings.NAMES) all.add(new Candidate(policy, Candidate.PRECOPY));
+        all.add(new Candidate("none", Candidate.POSTCOPY));
+        for (String policy : PolicySettings.NAMES) all.add(new Candidate(policy, Candidate.HYBRID));
+        return all;
+    }
+
+    public static List<Prediction> predictAll(Scenario scenario) {
+        return candidates().stream().map(c -> predict(scenario, c)).toList();
+    }
+
+    public static Prediction predict(Scenario s, Candidate candidate) {
+        GuestProfile guest = s.guest();
+        PrecopyCourse course;
+        Ending ending;
+        boolean stopAndCopy;
+        if (candidate.mode().equals(Candidate.POSTCOPY)) {
+            course = new PrecopyCourse(List.of(), s.overheads().setupNanos(), 0, 0, guest.pageCount(), null,
+                    "post-copy from the start", 100, 0);
+            ending = PostcopyModel.after(guest.pageCount(), guest.nonZeroPagesAfter(s.overheads().setupNanos()), true, guest,
+                    s.link(), s.overheads());
+            stopAndCopy = false;
+        } else {
+            HybridSwitchModel hybrid = !candidate.mode().equals(Candidate.HYBRID) ? HybridSwitchModel.NEVER
+                    : s.options().postcopy().switchAfter() == PostcopyOptions.AUTO ? HybridSwitchModel.auto()
+                    : HybridSwitchModel.afterRounds(s.options().postcopy().switchAfter());
+            course = new PrecopySimulation(guest, s.link(), s.overheads(), s.options()).run(s.policies().create(candidate.policy()), hybrid);
+            stopAndCopy = !hybrid.isHybrid() || course.stopReason() == StopReason.CONVERGED;
+            ending = stopAndCopy
+                    ? StopAndCopyModel.after(course, guest, s.link(), s.overheads(), !s.options().verifyAfterResume())
+                    : PostcopyModel.after(course.dirtyPagesLeft(), course.dirtyPagesLeft(), false, guest, s.link(), s.overheads());
+        }
+        double total = course.elapsedNanos() + ending.durationNanos();
+        double lost = course.workLostNanos() + ending.workLostNanos();
+        double window = stopAndCopy ? course.elapsedNanos() + ending.downtimeNanos() : total;
+        String endedBy = course.stopReason() != null ? course.stopReason().json() : "postcopy";
+        String note = course.switchReason() != null ? "post-copy: " + course.switchReason()
+                : stopAndCopy ? "" : "post-copy after " + endedBy;
+        return new Prediction(candidate.policy(), candidate.mode(), total / 1e6, ending.downtimeNanos() / 1e6,
+                ending.appDowntimeNanos() / 1e6, Math.round(course.bytesSent() + ending.bytes()),
+                course.rounds().size() + (stopAndCopy ? 1 : 0), lost / 1e9, window <= 0 ? 0 : 100 * lost / window,
+                course.maxThrottlePct(), ending.downtimeNanos() <= s.options().downtimeLimit().toNanos(), endedBy, note);
+    }
+}

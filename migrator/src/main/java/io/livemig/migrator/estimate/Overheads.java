@@ -1,0 +1,40 @@
+package io.livemig.migrator.estimate;
+
+/**
+ * The fixed costs of a migration that the guest and the link do not explain: measured on this
+ * project's machines (loopback between two JVMs on a busy 2-core host, see docs/estimate.md) and
+ * used as defaults; a probe of the destination replaces {@code setupNanos} with what it measured.
+ *
+ * @param setupNanos          connect, handshake, the guest offer and the destination's answer
+ * @param pageEntryBytes      wire bytes per page beyond its data (the batch entry, framing shared out)
+ * @param pauseNanos          the guest reaching its safe points when paused
+ * @param handoverNanos       after the last page: the destination's check, READY, COMMIT, resume
+ * @param appGapNanos         the guest's own gap beyond the host downtime (its last and first operation)
+ * @param postcopySwitchNanos post-copy: pause, vCPU states, the switch, resume on the destination
+ * @param faultServiceNanos   post-copy: the two ends' work for one page request, beyond the round
+ *                            trip and the page's transfer
+ */
+public record Overheads(long setupNanos, int pageEntryBytes, long pauseNanos, long handoverNanos, long appGapNanos,
+                        long postcopySwitchNanos, long faultServiceNanos) {
+    public static final Overheads DEFAULTS = new Overheads(600_000_000L, 8, 1_000_000L, 12_000_000L, 4_000_000L,
+            15_000_000L, 200_000L);
+
+    /** A round trip on loopback between two JVMs on a busy host, when nothing measured it. */
+    public static final long DEFAULT_ROUND_TRIP_NANOS = 1_000_000L;
+
+    public Overheads {
+        if (setupNanos < 0 || pageEntryBytes < 0 || pauseNanos < 0 || handoverNanos < 0 || appGapNanos < 0
+                || postcopySwitchNanos < 0 || faultServiceNanos < 0) {
+            throw new IllegalArgumentException("overheads must be >= 0");
+        }
+    }
+
+    public Overheads withSetupNanos(long nanos) {
+        return new Overheads(nanos, pageEntryBytes, pauseNanos, handoverNanos, appGapNanos, postcopySwitchNanos, faultServiceNanos);
+    }
+
+    /** Wire bytes of {@code pages} pages of {@code pageSize} bytes. */
+    public double wireBytes(double pages, int pageSize) {
+        return pages * (pageSize + pageEntryBytes);
+    }
+}

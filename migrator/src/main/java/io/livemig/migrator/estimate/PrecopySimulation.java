@@ -1,0 +1,105 @@
+package io.livemig.migrator.estimate;
+
+import io.livemig.emulator.CpuScheduler;
+import io.livemig.migrator.migration.MigrationOptions;
+import io.livemig.migrator.migration.StopRule;
+import io.livemig.migrator.policy.ConvergencePolicy;
+import io.livemig.migrator.policy.RoundFigures;
+import io.livemig.migrator.stats.StopReason;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Pre-copy played out on paper: the rounds a migration of {@link GuestProfile} over
+ * {@link LinkProfile} would send, with the source's own {@link StopRule} and the real
+ * {@link ConvergencePolicy} deciding after each simulated round, on a scheduler of its own. So the
+ * prediction follows whatever the policies and the stop rule do, and cannot drift from them.
+ *
+ * <p>A round sends V(k-1) pages in T(k) = wire bytes / R + one round trip (the RoundEnd/RoundAck);
+ * round 0 sends the non-zero pages and also scans the zero ones. The guest dirties
+ * V(k) = W(s x c x T(k)) pages meanwhile (cap c in force, host share s), or, under a dirty limit of
+ * L pages per second per vCPU, at most vCPUs x (L x T + L/10) pages (the vCPU sleeps once its quota
+ * is spent: it ran only W^-1(that) of CPU). Work lost: the CPU time the caps and limits took away.
+ *
+ * <p>Pure arithmetic: no clock, no thread, no network.
+ */
+public final class PrecopySimulation {
+    private final GuestProfile guest;
+    private final LinkProfile link;
+    private final Overheads overheads;
+    private final MigrationOptions options;
+
+    public PrecopySimulation(GuestProfile guest, LinkProfile link, Overheads overheads, MigrationOptions options) {
+        this.guest = guest;
+        this.link = link;
+        this.overheads = overheads;
+        this.options = options;
+    }
+
+    /** Runs pre-copy under {@code policy} (a fresh one) until the stop rule, or {@code hybrid}, ends it. */
+    public PrecopyCourse run(ConvergencePolicy policy, HybridSwitchModel hybrid) {
+        CpuScheduler scheduler = new CpuScheduler(guest.vcpus());
+        StopRule stopRule = new StopRule(options, guest.memoryBytes());
+        int pageSize = guest.pageSize();
+        List<PrecopyCourse.SimulatedRound> rounds = new ArrayList<>();
+        double elapsed = overheads.setupNanos();
+        double totalBytes = 0;
+        double lost = 0;
+        double maxThrottle = 0;
+        double pages = guest.nonZeroPagesAfter(overheads.setupNanos());
+        for (int round = 0; ; round++) {
+            double cap = scheduler.minCapPct();
+            long limit = scheduler.dirtyLimit(0);
+            maxThrottle = Math.max(maxThrottle, 100 - cap);
+            double bytes = overheads.wireBytes(pages, pageSize);
+            double scan = round == 0 ? (guest.pageCount() - pages) * pageSize / guest.zeroScanBytesPerS() * 1e9 : 0;
+            double sendNanos = link.transferNanos(bytes) + scan;
+            double roundNanos = sendNanos + link.roundTripNanos();
+
+            if (hybrid.switchesDuringRound(guest, link, overheads, sendNanos, cap)) {
+                // Cut short at the first check: the pages not sent yet and those dirtied meanwhile go by post-copy.
+                double cutNanos = HybridSwitchModel.MIN_SAMPLE_NANOS + link.roundTripNanos();
+                double sentPages = Math.min(pages, link.bytesPerS() * HybridSwitchModel.MIN_SAMPLE_NANOS / 1e9
+                        / (pageSize + overheads.pageEntryBytes()));
+                double dirtied = guest.pagesDirtiedIn(cutNanos, cap);
+                double left = Math.min(guest.pageCount(), pages - sentPages + dirtied * sentPages / Math.max(1, pages));
+                double sentBytes = overheads.wireBytes(sentPages, pageSize);
+                lost += cutNanos * (1 - cap / 100);
+                rounds.add(new PrecopyCourse.SimulatedRound(round, sentPages, sentBytes, cutNanos, dirtied, cap, limit));
+                return new PrecopyCourse(rounds, elapsed + cutNanos, totalBytes + sentBytes, lost, left, null,
+                        hybrid.lastReason(), cap, maxThrottle);
+            }
+
+            double cpu = guest.cpuNanosIn(roundNanos, cap);
+            double dirty = guest.pagesDirtiedIn(roundNanos, cap);
+            if (limit > 0) {
+                double quota = guest.vcpus() * (limit * roundNanos / 1e9 + Math.max(1, limit / 10));
+                if (dirty > quota) {
+                    dirty = quota;
+                    cpu = guest.dirtyCurve().cpuNanosFor(quota, cpu);
+                }
+            }
+            double fullCpu = guest.cpuNanosIn(roundNanos, 100);
+            lost += fullCpu <= 0 ? 0 : roundNanos * (1 - cpu / fullCpu);
+            elapsed += roundNanos;
+            totalBytes += bytes;
+            long dirtyPages = Math.round(dirty);
+            rounds.add(new PrecopyCourse.SimulatedRound(round, pages, bytes, roundNanos, dirtyPages, cap, limit));
+            RoundFigures figures = new RoundFigures(round, Math.round(pages), Math.round(bytes), Math.round(roundNanos),
+                    dirtyPages, pageSize, cap, options.downtimeLimit().toNanos(), Math.round(totalBytes), Math.round(elapsed));
+            policy.afterRound(figures, scheduler);
+            Optional<StopReason> stop = stopRule.afterRound(figures);
+            if (stop.isPresent()) {
+                return new PrecopyCourse(rounds, elapsed, totalBytes, lost, dirtyPages, stop.get(), null, scheduler.minCapPct(),
+                        maxThrottle);
+            }
+            if (hybrid.switchesAfterRound(figures)) {
+                return new PrecopyCourse(rounds, elapsed, totalBytes, lost, dirtyPages, null, hybrid.lastReason(),
+                        scheduler.minCapPct(), maxThrottle);
+            }
+            pages = dirtyPages;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.livemig.migrator.estimate;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
+/**
+ * What the model predicts for one {@link Candidate}: written by {@code livemig estimate --stats-json}
+ * as one object per candidate (snake_case keys).
+ *
+ * @param policy            the convergence policy
+ * @param mode              precopy, postcopy or hybrid
+ * @param totalTimeMs       from the start of the migration to its end
+ * @param downtimeMs        host downtime (post-copy: the switch)
+ * @param appDowntimeMs     the gap the guest sees
+ * @param transferredBytes  bytes on the wire
+ * @param rounds            pre-copy rounds, the stop-and-copy counted as one (as {@code rounds} in the stats)
+ * @param workLostS         guest work lost, in seconds at its speed before the migration
+ * @param workLostPct       that, over the time from the start until the guest ran on the destination
+ *                          (post-copy: until the last page arrived), as {@code app_work_lost_pct}
+ * @param maxThrottlePct    the deepest CPU throttle of the rounds
+ * @param limitMet          the predicted host downtime is within the downtime limit
+ * @param endedBy           how pre-copy ended: converged, max-rounds, max-volume, postcopy
+ * @param note              why post-copy took over, or empty
+ */
+public record Prediction(String policy, String mode, double totalTimeMs, double downtimeMs, double appDowntimeMs,
+                         long transferredBytes, int rounds, double workLostS, double workLostPct, double maxThrottlePct,
+                         boolean limitMet, String endedBy, String note) {
+
+    @JsonIgnore
+    public Candidate candidate() {
+        return new Candidate(policy, mode);
+    }
+}

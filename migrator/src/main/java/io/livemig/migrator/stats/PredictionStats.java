@@ -1,0 +1,25 @@
+package io.livemig.migrator.stats;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * What the cost model predicted for a migration, and which candidate ran: written into
+ * {@code --stats-json} as flat keys ({@code predicted_total_time_ms}, ..., {@code chosen_policy},
+ * {@code chosen_mode}, {@code chosen_by}) beside what was measured; absent when nothing was
+ * predicted (without {@code --policy auto} or {@code --predict}).
+ *
+ * @param predictedTotalTimeMs      predicted {@code total_time_ms}
+ * @param predictedDowntimeMs       predicted {@code downtime_ms}
+ * @param predictedAppDowntimeMs    predicted {@code app_downtime_ms}
+ * @param predictedTransferredBytes predicted {@code transferred_bytes}
+ * @param predictedRounds           predicted {@code rounds}
+ * @param predictedWorkLostPct      predicted {@code app_work_lost_pct}
+ * @param predictedLimitMet         whether the predicted downtime meets the limit
+ * @param chosenPolicy              the policy that ran
+ * @param chosenMode                the mode that ran (precopy, postcopy, hybrid)
+ * @param chosenBy                  {@code auto} (the model chose) or {@code fixed} (the user did)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PredictionStats(Double predictedTotalTimeMs, Double predictedDowntimeMs, Double predictedAppDowntimeMs,
+                              Long predictedTransferredBytes, Integer predictedRounds, Double predictedWorkLostPct,
+                              Boolean predictedLimitMet, String chosenPolicy, String chosenMode, String chosenBy) {}

@@ -1,0 +1,98 @@
+package io.livemig.migrator.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.livemig.migrator.security.Destinations;
+import io.livemig.migrator.stats.StatsJson;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code livemig estimate} and {@code source --policy auto} as users run them. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class EstimateCliTest {
+    private static final String[] GUEST = {"--memory", "16m", "--vcpus", "1", "--workload", "memwrite:wss=4m,rate=8m"};
+
+    @Test
+    void anEstimateHasOnePredictionPerPolicyAndModeAndARecommendation(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("estimate.json");
+        int exit = run(concat(concat(new String[] {"estimate"}, GUEST), "--bandwidth", "16m", "--downtime-limit", "50ms",
+                "--sample", "400ms", "--stats-json", json.toString()), new StringWriter());
+
+        assertThat(exit).isEqualTo(Cli.EXIT_OK);
+        JsonNode estimate = StatsJson.mapper().readTree(json.toFile());
+        assertThat(estimate.path("inputs").path("link_bytes_per_s").asDouble()).isEqualTo(16 << 20);
+        assertThat(estimate.path("inputs").path("memory_bytes").asLong()).isEqualTo(16 << 20);
+        List<String> labels = new ArrayList<>();
+        for (JsonNode c : estimate.path("candidates")) {
+            labels.add(c.path("policy").asText() + "/" + c.path("mode").asText());
+            for (String key : List.of("total_time_ms", "downtime_ms", "app_downtime_ms", "transferred_bytes", "rounds",
+                    "work_lost_s", "work_lost_pct", "limit_met")) {
+                assertThat(c.has(key)).as(key).isTrue();
+            }
+            assertThat(c.path("transferred_bytes").asLong()).isPositive();
+        }
+        assertThat(labels).contains("none/precopy", "cpu-scheduling/precopy", "auto-converge/precopy", "dirty-limit/precopy",
+                "none/postcopy", "none/hybrid").hasSize(9);
+        assertThat(estimate.path("recommendation").path("mode").asText()).isEqualTo("precopy");
+    }
+
+    @Test
+    void badInputIsOneLineAndExitStatus2() {
+        assertUsage(concat(concat(new String[] {"estimate"}, GUEST), "--sample", "1ms"), "--sample must be");
+        assertUsage(concat(concat(new String[] {"estimate"}, GUEST), "--bandwidth", "16m", "--to", "127.0.0.1:9"),
+                "mutually exclusive");
+        assertUsage(concat(concat(new String[] {"estimate"}, GUEST), "--downtime-limit", "soon"), "--downtime-limit");
+        assertUsage(new String[] {"source", "--memory", "16m", "--vcpus", "1", "--workload", "idle", "--to", "127.0.0.1:9",
+                "--policy", "fastest"}, "unknown policy 'fastest'");
+    }
+
+    @Test
+    void sourcePolicyAutoRunsTheChosenPolicyAndRecordsWhatItPredicted(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("source.json");
+        try (Destinations destination = new Destinations()) {
+            int exit = run(concat(concat(new String[] {"source"}, GUEST), "--to", destination.address().toString(),
+                    "--bandwidth", "16m", "--downtime-limit", "50ms", "--policy", "auto", "--migrate-after", "500ms",
+                    "--stats-json", json.toString()), new StringWriter());
+
+            assertThat(exit).isEqualTo(Cli.EXIT_OK);
+            JsonNode stats = StatsJson.mapper().readTree(json.toFile());
+            assertThat(stats.path("status").asText()).isEqualTo("completed");
+            assertThat(stats.path("digest_verified").asBoolean()).isTrue();
+            assertThat(stats.path("chosen_by").asText()).isEqualTo("auto");
+            assertThat(stats.path("chosen_policy").asText()).isEqualTo(stats.path("policy").asText());
+            assertThat(stats.path("chosen_mode").asText()).isEqualTo("precopy");
+            assertThat(stats.path("predicted_total_time_ms").asDouble()).isPositive();
+            assertThat(stats.path("predicted_transferred_bytes").asLong()).isPositive();
+            assertThat(stats.has("predicted_downtime_ms")).isTrue();
+            assertThat(destination.await().vm().verify().ok()).isTrue();
+        }
+    }
+
+    private static int run(String[] args, StringWriter err) {
+        CommandLine cl = Cli.commandLine();
+        cl.setErr(new PrintWriter(err));
+        return cl.execute(args);
+    }
+
+    private static void assertUsage(String[] args, String expected) {
+        StringWriter err = new StringWriter();
+        assertThat(run(args, err)).as(String.join(" ", args)).isEqualTo(Cli.EXIT_USAGE);
+        assertThat(err.toString().strip()).doesNotContain("\n").contains(expected);
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+}

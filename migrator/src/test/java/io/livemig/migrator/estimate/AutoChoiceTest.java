@@ -1,0 +1,82 @@
+package io.livemig.migrator.estimate;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AutoChoiceTest {
+    /** A prediction with the figures the choice looks at. */
+    private static Prediction p(String policy, String mode, double downtimeMs, double workLostS, double totalMs, boolean met) {
+        return new Prediction(policy, mode, totalMs, downtimeMs, downtimeMs + 4, 1 << 20, 3, workLostS, 10, 0, met, "converged", "");
+    }
+
+    @Test
+    void choosesThePrecopyCandidateThatMeetsTheLimitWithTheLeastWorkLost() {
+        List<Prediction> predictions = List.of(
+                p("none", "precopy", 3000, 3.0, 30_000, false),
+                p("auto-converge", "precopy", 45, 7.5, 27_000, true),
+                p("cpu-scheduling", "precopy", 48, 4.5, 9_000, true),
+                p("dirty-limit", "precopy", 40, 3.6, 11_000, true),
+                p("none", "hybrid", 16, 1.0, 20_000, true));
+
+        AutoChoice.Choice choice = AutoChoice.choose(predictions);
+
+        assertThat(choice.chosen().policy()).isEqualTo("dirty-limit");
+        assertThat(choice.chosen().mode()).isEqualTo("precopy");
+    }
+
+    @Test
+    void aTieInWorkLostGoesToTheShorterMigration() {
+        List<Prediction> predictions = List.of(
+                p("none", "precopy", 40, 0.0500, 2_000, true),
+                p("auto-converge", "precopy", 40, 0.0505, 1_500, true),
+                p("cpu-scheduling", "precopy", 40, 0.0400, 2_500, true));
+
+        assertThat(AutoChoice.choose(predictions).chosen().policy()).isEqualTo("cpu-scheduling");
+
+        List<Prediction> tied = List.of(
+                p("none", "precopy", 40, 0.0500, 2_000, true),
+                p("auto-converge", "precopy", 40, 0.0505, 1_500, true));
+        assertThat(AutoChoice.choose(tied).chosen().policy()).isEqualTo("auto-converge");
+    }
+
+    @Test
+    void hybridOnlyWhenNoPrecopyPolicyMeetsTheLimitAndNotWhenTheUserPinnedPrecopy() {
+        List<Prediction> predictions = List.of(
+                p("none", "precopy", 3000, 3.0, 30_000, false),
+                p("cpu-scheduling", "precopy", 80, 4.5, 9_000, false),
+                p("none", "postcopy", 10, 0.5, 5_000, true),
+                p("none", "hybrid", 16, 2.0, 20_000, true),
+                p("cpu-scheduling", "hybrid", 16, 1.5, 20_000, true));
+
+        AutoChoice.Choice withHybrid = AutoChoice.choose(predictions);
+        assertThat(withHybrid.chosen().mode()).isEqualTo("hybrid");
+        assertThat(withHybrid.chosen().policy()).isEqualTo("cpu-scheduling");
+
+        AutoChoice.Choice precopyOnly = AutoChoice.chooseIn(predictions, "precopy");
+        assertThat(precopyOnly.chosen().policy()).isEqualTo("cpu-scheduling");
+        assertThat(precopyOnly.chosen().mode()).isEqualTo("precopy");
+        assertThat(precopyOnly.reason()).contains("shortest predicted downtime");
+    }
+
+    @Test
+    void postcopyAloneIsNeverChosen() {
+        List<Prediction> predictions = List.of(
+                p("none", "precopy", 3000, 3.0, 30_000, false),
+                p("none", "postcopy", 10, 0.1, 5_000, true));
+
+        assertThat(AutoChoice.choose(predictions).chosen().mode()).isEqualTo("precopy");
+        assertThat(AutoChoice.chooseIn(predictions, "postcopy").chosen().mode()).isEqualTo("postcopy");
+    }
+
+    @Test
+    void theModeWordsAreTheSourceModes() {
+        for (io.livemig.migrator.migration.MigrationMode m : io.livemig.migrator.migration.MigrationMode.values()) {
+            assertThat(new Candidate("none", m.word()).migrationMode()).isEqualTo(m);
+        }
+        assertThat(Candidate.of("cpu-scheduling", io.livemig.migrator.migration.MigrationMode.POSTCOPY))
+                .isEqualTo(new Candidate("none", "postcopy"));
+    }
+}

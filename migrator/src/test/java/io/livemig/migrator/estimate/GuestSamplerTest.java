@@ -1,0 +1,50 @@
+package io.livemig.migrator.estimate;
+
+import io.livemig.emulator.GuestConfig;
+import io.livemig.emulator.VirtualMachine;
+import io.livemig.workloads.Workloads;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class GuestSamplerTest {
+    private static final long MIB = 1 << 20;
+
+    @Test
+    void aWritingGuestShowsARisingCurveBoundedByItsWorkingSet() throws Exception {
+        try (VirtualMachine vm = VirtualMachine.boot("sampled", new GuestConfig(16 * MIB, 1),
+                Workloads.parse("memwrite:wss=2m,rate=64m"))) {
+            vm.start();
+            GuestSampler.Sample sample = GuestSampler.sample(vm, Duration.ofMillis(400), true);
+
+            GuestProfile g = sample.profile();
+            assertThat(sample.curve().cpuNanos().length).isGreaterThanOrEqualTo(2);
+            assertThat(sample.curve().pagesAt(sample.curve().maxCpuNanos())).isPositive();
+            // The working set is 2 MiB (512 pages) plus the status page: W never goes far past it.
+            assertThat(sample.curve().pagesAt(60e9)).isLessThanOrEqualTo(520);
+            assertThat(g.nonZeroPages()).isBetween(2L, 520L);
+            assertThat(g.cpuShare()).isBetween(0.001, 1.0);
+            assertThat(g.digestBytesPerS()).isPositive();
+            assertThat(sample.dirtyRateBytesPerS()).isPositive();
+            assertThat(sample.opsPerS()).isPositive();
+            assertThat(vm.verify().ok()).isTrue();
+        }
+    }
+
+    @Test
+    void anIdleGuestDirtiesAlmostNothing() throws Exception {
+        try (VirtualMachine vm = VirtualMachine.boot("idle", new GuestConfig(16 * MIB, 1), Workloads.parse("idle"))) {
+            vm.start();
+            GuestSampler.Sample sample = GuestSampler.sample(vm, Duration.ofMillis(300), false);
+
+            assertThat(sample.curve().pagesAt(1e9)).isLessThan(64);
+            assertThat(sample.profile().zeroPageShare()).isGreaterThan(0.9);
+            assertThat(sample.profile().digestBytesPerS()).isZero();
+        }
+    }
+}

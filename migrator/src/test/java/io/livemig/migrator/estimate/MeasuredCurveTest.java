@@ -1,0 +1,52 @@
+package io.livemig.migrator.estimate;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class MeasuredCurveTest {
+    private final MeasuredCurve curve = new MeasuredCurve(new long[]{1_000_000, 4_000_000, 16_000_000}, new long[]{100, 300, 600}, 10_000);
+
+    @Test
+    void proportionalBelowTheFirstPointLinearBetweenPoints() {
+        assertThat(curve.pagesAt(0)).isZero();
+        assertThat(curve.pagesAt(500_000)).isCloseTo(50, within(1e-9));
+        assertThat(curve.pagesAt(2_500_000)).isCloseTo(200, within(1e-9));
+        assertThat(curve.pagesAt(16_000_000)).isCloseTo(600, within(1e-9));
+    }
+
+    @Test
+    void aPowerLawGoesOnAsOneUpToTheLimit() {
+        // W = 100 x (tau / 1 ms)^(1/2) exactly: 64 ms gives 800 pages, far on the limit.
+        MeasuredCurve power = new MeasuredCurve(new long[]{1_000_000, 4_000_000, 16_000_000}, new long[]{100, 200, 400}, 10_000);
+        assertThat(power.extrapolation()).startsWith("power law k=0.50");
+        assertThat(power.pagesAt(64_000_000)).isCloseTo(800, within(1e-6));
+        assertThat(power.pagesAt(1e15)).isEqualTo(10_000);
+    }
+
+    @Test
+    void randomWritesOverAWorkingSetFlattenAtItsSize() {
+        // 1000 pages written at random, 100 000 writes per CPU second: W = 1000 (1 - exp(-tau / 10 ms)).
+        long[] tau = {1_000_000, 2_000_000, 4_000_000, 8_000_000, 16_000_000};
+        long[] w = new long[tau.length];
+        for (int i = 0; i < tau.length; i++) w[i] = Math.round(1000 * -Math.expm1(-tau[i] / 10e6));
+        MeasuredCurve saturating = new MeasuredCurve(tau, w, 10_000);
+        assertThat(saturating.extrapolation()).startsWith("saturating");
+        assertThat(saturating.pagesAt(100_000_000)).isCloseTo(1000, within(10.0));
+        assertThat(saturating.pagesAt(1e12)).isCloseTo(1000, within(10.0));
+    }
+
+    @Test
+    void theInverseFindsTheCpuTimeOfAGivenDirtySet() {
+        assertThat(curve.cpuNanosFor(200, 1e12)).isCloseTo(2_500_000, within(2.0));
+        assertThat(curve.cpuNanosFor(0, 1e12)).isZero();
+    }
+
+    @Test
+    void pointsMustRise() {
+        assertThatThrownBy(() -> new MeasuredCurve(new long[]{2, 1}, new long[]{1, 2}, 10)).hasMessageContaining("rise");
+        assertThatThrownBy(() -> new MeasuredCurve(new long[]{1, 2}, new long[]{2, 1}, 10)).hasMessageContaining("rise");
+    }
+}

@@ -1,0 +1,122 @@
+package io.livemig.migrator.estimate;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static io.livemig.migrator.estimate.Scenarios.MIB;
+import static io.livemig.migrator.estimate.Scenarios.NO_OVERHEADS;
+import static io.livemig.migrator.estimate.Scenarios.PAGE;
+import static io.livemig.migrator.estimate.Scenarios.linearGuest;
+import static io.livemig.migrator.estimate.Scenarios.scenario;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class MigrationEstimatorTest {
+
+    @Test
+    void aGuestDirtyingAQuarterOfTheLinkConvergesInTheRoundsTheGeometricSeriesGives() {
+        // 64 MiB at 32 MiB/s: round 0 takes 2 s and leaves 16 MiB, then 4 MiB, then 1 MiB, and
+        // 1 MiB / 32 MiB/s = 31 ms is under the 50 ms limit: 3 rounds and the stop-and-copy.
+        Prediction none = MigrationEstimator.predict(scenario(linearGuest(64, 8), 32, 50, NO_OVERHEADS),
+                new Candidate("none", Candidate.PRECOPY));
+
+        assertThat(none.endedBy()).isEqualTo("converged");
+        assertThat(none.rounds()).isEqualTo(4);
+        assertThat(none.transferredBytes()).isEqualTo((64 + 16 + 4 + 1) * MIB);
+        assertThat(none.downtimeMs()).isCloseTo(1000.0 / 32, within(0.01));
+        assertThat(none.totalTimeMs()).isCloseTo((64 + 16 + 4 + 1) * 1000.0 / 32, within(0.01));
+        assertThat(none.limitMet()).isTrue();
+        assertThat(none.workLostS()).isCloseTo(none.appDowntimeMs() / 1000, within(1e-9));
+        assertThat(none.maxThrottlePct()).isZero();
+    }
+
+    @Test
+    void aSaturatedGuestIsPredictedToMissTheLimitWithoutThrottlingAndToMeetItWithCpuScheduling() {
+        // Dirtying twice as fast as the link: pre-copy without help ends at a limit with seconds of downtime.
+        MigrationEstimator.Scenario s = scenario(linearGuest(64, 64), 32, 50, NO_OVERHEADS);
+        Prediction none = MigrationEstimator.predict(s, new Candidate("none", Candidate.PRECOPY));
+        Prediction cpu = MigrationEstimator.predict(s, new Candidate("cpu-scheduling", Candidate.PRECOPY));
+
+        assertThat(none.endedBy()).isIn("max-rounds", "max-volume");
+        assertThat(none.limitMet()).isFalse();
+        assertThat(none.downtimeMs()).isGreaterThan(1000);
+        assertThat(none.transferredBytes()).isGreaterThanOrEqualTo(3 * 64 * MIB);
+
+        assertThat(cpu.endedBy()).isEqualTo("converged");
+        assertThat(cpu.limitMet()).isTrue();
+        assertThat(cpu.maxThrottlePct()).isGreaterThan(50);
+        assertThat(cpu.workLostS()).isGreaterThan(cpu.appDowntimeMs() / 1000);
+    }
+
+    @Test
+    void round0SendsOnlyThePagesHoldingData() {
+        // A 64 MiB guest with 16 MiB of data that dirties nothing: one round of 16 MiB, nothing left.
+        GuestProfile guest = new GuestProfile(64 * MIB, PAGE, 1, 16 * MIB / PAGE, 0, DirtyCurve.linear(0, 16384), 1.0, 0, 8e9);
+        Prediction none = MigrationEstimator.predict(scenario(guest, 32, 50, NO_OVERHEADS), new Candidate("none", Candidate.PRECOPY));
+
+        assertThat(none.transferredBytes()).isEqualTo(16 * MIB);
+        assertThat(none.rounds()).isEqualTo(2);
+        assertThat(none.downtimeMs()).isZero();
+    }
+
+    @Test
+    void overheadsAddUpWhereTheyBelong() {
+        Overheads o = new Overheads(500_000_000L, 8, 1_000_000L, 12_000_000L, 4_000_000L, 15_000_000L, 0);
+        GuestProfile guest = new GuestProfile(64 * MIB, PAGE, 1, 16 * MIB / PAGE, 0, DirtyCurve.linear(0, 16384), 1.0, 0, 8e9);
+        Prediction none = MigrationEstimator.predict(scenario(guest, 32, 50, o), new Candidate("none", Candidate.PRECOPY));
+
+        long pages = 16 * MIB / PAGE;
+        assertThat(none.transferredBytes()).isEqualTo(pages * (PAGE + 8));
+        assertThat(none.downtimeMs()).isCloseTo(13, within(1e-9));
+        assertThat(none.appDowntimeMs()).isCloseTo(17, within(1e-9));
+        double round0Ms = pages * (PAGE + 8) * 1000.0 / (32 * MIB) + 48 * MIB * 1000.0 / 8e9;
+        assertThat(none.totalTimeMs()).isCloseTo(500 + round0Ms + 13, within(1e-6));
+    }
+
+    @Test
+    void postcopySwitchesAtOnceWhateverTheGuestDirtiesAndHybridTakesOverFromASaturatedPrecopy() {
+        Overheads o = new Overheads(0, 8, 1_000_000L, 12_000_000L, 4_000_000L, 15_000_000L, 200_000L);
+        MigrationEstimator.Scenario s = scenario(linearGuest(64, 256), 32, 50, o);
+        Prediction post = MigrationEstimator.predict(s, new Candidate("none", Candidate.POSTCOPY));
+        Prediction hybrid = MigrationEstimator.predict(s, new Candidate("none", Candidate.HYBRID));
+
+        assertThat(post.downtimeMs()).isCloseTo(16, within(1e-9));
+        assertThat(post.rounds()).isZero();
+        assertThat(post.limitMet()).isTrue();
+        assertThat(post.transferredBytes()).isEqualTo(64 * MIB / PAGE * (PAGE + 8));
+        assertThat(post.workLostS()).isGreaterThan(post.appDowntimeMs() / 1000);
+
+        assertThat(hybrid.endedBy()).isEqualTo("postcopy");
+        assertThat(hybrid.note()).contains("outruns a round");
+        assertThat(hybrid.downtimeMs()).isCloseTo(16, within(1e-9));
+    }
+
+    @Test
+    void theSamePredictionTwice() {
+        MigrationEstimator.Scenario s = scenario(linearGuest(64, 48), 32, 50, Overheads.DEFAULTS);
+        assertThat(MigrationEstimator.predictAll(s)).isEqualTo(MigrationEstimator.predictAll(s));
+    }
+
+    @Test
+    void everyPolicyInEveryModeIsACandidate() {
+        List<Candidate> all = MigrationEstimator.candidates();
+        assertThat(all).hasSize(9).contains(new Candidate("none", Candidate.POSTCOPY),
+                new Candidate("dirty-limit", Candidate.HYBRID), new Candidate("auto-converge", Candidate.PRECOPY));
+    }
+
+    @Test
+    void hybridWithAFixedSwitchRoundGoesToPostcopyAfterThatManyRounds() {
+        MigrationEstimator.Scenario s = scenario(linearGuest(64, 8), 32, 50, NO_OVERHEADS);
+        MigrationEstimator.Scenario afterOne = new MigrationEstimator.Scenario(s.guest(), s.link(), s.overheads(),
+                s.options().withPostcopy(io.livemig.migrator.migration.PostcopyOptions.of(
+                        io.livemig.migrator.migration.MigrationMode.HYBRID).withSwitchAfter(1)), s.policies());
+        Prediction hybrid = MigrationEstimator.predict(afterOne, new Candidate("none", Candidate.HYBRID));
+
+        // Round 0 sends 64 MiB and leaves 16 MiB dirty; post-copy then pushes those 16 MiB.
+        assertThat(hybrid.endedBy()).isEqualTo("postcopy");
+        assertThat(hybrid.rounds()).isEqualTo(1);
+        assertThat(hybrid.transferredBytes()).isEqualTo((64 + 16) * MIB);
+        assertThat(hybrid.note()).contains("after 1 rounds");
+    }
+}
