@@ -31,8 +31,9 @@ class KilledSourceTest {
              ChildJvm source = ChildJvm.livemig("source", List.of("source", "--memory", "64m", "--vcpus", "1",
                      "--workload", "memwrite:wss=32m,rate=16m", "--to", destination.address().toString(),
                      "--bandwidth", "4m", "--migrate-after", "200ms"))) {
-            awaitOutput(source, "livemig source: migrating", 60);
-            Thread.sleep(1500); // round 0 (32 MiB at 4 MiB/s) is well under way
+            // Killed once round 0 (32 MiB at 4 MiB/s) is delivered: the destination holds a half-received guest.
+            // Waiting for the round's line, not for a fixed time, keeps this true on a busy machine.
+            awaitOutput(source, "round   0", 120);
             assertThat(source.isAlive()).as(source.output()).isTrue();
             source.kill();
 

@@ -54,7 +54,7 @@ public final class Destinations implements AutoCloseable {
         listener = transport.listen(new HostPort("127.0.0.1", 0));
         MigrationDestination destination = new MigrationDestination(options, handshake);
         thread = new Thread(() -> {
-            try (Connection connection = listener.accept(Duration.ofSeconds(30))) {
+            try (Connection connection = listener.accept(Duration.ofSeconds(120))) { // a child JVM may start slowly on a busy machine
                 startExtraAcceptor(destination);
                 incoming.complete(destination.receive(connection, "dest"));
             } catch (Throwable e) {
@@ -100,7 +100,7 @@ public final class Destinations implements AutoCloseable {
 
     /** The arrived guest, or the destination's failure (as the cause of an ExecutionException). */
     public MigrationDestination.Incoming await() throws Exception {
-        return incoming.get(60, TimeUnit.SECONDS);
+        return incoming.get(150, TimeUnit.SECONDS);
     }
 
     /** The arrived guest, now the caller's to close (e.g. to migrate it onward). */
