@@ -118,7 +118,8 @@ public final class DirtyLog {
         return page >= 0 && page < pageCount && flags[(int) page] != 0;
     }
 
-    private void clearAll() {
+    /** Clears every flag, marking stays as it is. */
+    void clearAll() {
         for (int offset = 0; offset < flags.length; offset += 8) {
             WORD.getAndSet(flags, offset, 0L);
         }

@@ -73,8 +73,13 @@ public final class WorkingSetSampler {
      * window that lasts until every vCPU had {@code cpuNanos} of CPU time, or {@code maxWait} passed.
      */
     public WorkingSetCurve measure(DirtyLog log, long cpuNanos, Duration maxWait) throws InterruptedException {
+        // Every page dirty, then the window, then the clear: a write before the clear finds its page
+        // dirty and counts nothing, and the page's first write after it counts once, however long the
+        // caller is descheduled in between (a plain clear-then-open loses the pages written in the gap).
         log.enable();
+        log.markAll();
         openWindow();
+        log.clearAll();
         long deadline = System.nanoTime() + maxWait.toNanos();
         try {
             WorkingSetCurve curve = curve();

@@ -120,9 +120,10 @@ class WorkingSetSamplerTest {
             while (vm.pagesDirtiedBy(0) < 64 || vm.pagesDirtiedBy(1) < 64) Thread.sleep(1);
             WorkingSetCurve w = vm.workingSet().measure(vm.memory().dirtyLog(), 5_000_000, Duration.ofSeconds(20));
             assertThat(w.maxCpuNanos()).isGreaterThanOrEqualTo(5_000_000);
-            // 64 random pages per vCPU, and the status page with the heartbeats; pages written between
-            // the clear and the opening of the window (a few steps of 16 writes) are not counted.
-            assertThat(w.pagesAt(w.maxCpuNanos())).isBetween(96.0, 129.0);
+            // 64 random pages per vCPU, and the status page with the heartbeats, each counted once
+            // however late the window opened after the clear (a write racing the marking of every
+            // page may count one page twice).
+            assertThat(w.pagesAt(w.maxCpuNanos())).isBetween(128.0, 131.0);
             assertThat(w.pagesAt(16_000)).isLessThan(w.pagesAt(w.maxCpuNanos()));
         }
     }
