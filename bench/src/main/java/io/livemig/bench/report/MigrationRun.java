@@ -38,7 +38,9 @@ final class MigrationRun {
     /** Boots, fills, runs the guest for {@code runBeforeMs}, migrates it; the dest child is stopped after. */
     static MigrationStats migrate(long memoryBytes, int vcpus, String spec, long bandwidthBytesPerS, long runBeforeMs)
             throws Exception {
-        try (ChildJvm dest = ChildJvm.livemig("dest", List.of("dest", "--listen", "127.0.0.1:0", "--run-for", "1s"));
+        List<String> destArgs = new java.util.ArrayList<>(List.of("dest", "--listen", "127.0.0.1:0", "--run-for", "1s"));
+        if ("false".equals(System.getProperty("livemig.prealloc"))) destArgs.add("--no-prealloc");
+        try (ChildJvm dest = ChildJvm.livemig("dest", destArgs);
              VirtualMachine vm = VirtualMachine.boot("bench-source", new GuestConfig(memoryBytes, vcpus), Workloads.parse(spec))) {
             long reserved = Workloads.requiredBytes(vm.program(), vm.config());
             fillRandom(vm.memory(), reserved, spec.hashCode());

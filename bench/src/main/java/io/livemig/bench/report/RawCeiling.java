@@ -18,8 +18,8 @@ import java.util.SplittableRandom;
 
 /**
  * The raw-throughput ceiling of the migrator's transport on loopback: ready-made PAGE_BATCH frames
- * (built once by {@link PageBatchEncoder} from random heap pages, the same 1 MiB frames a migration
- * sends) written through {@link Connection#sendPages} to a {@link RawSinkMain} in a child JVM, which
+ * (built once by {@link PageBatchEncoder} from random heap pages, the same 512 KiB frames a migration
+ * sends, each made contiguous) written through {@link Connection#sendPages} to a {@link RawSinkMain} in a child JVM, which
  * decodes each frame (length, CRC32C, page entries) and drops it. No guest memory is read and no
  * page is loaded: what is left is Netty, the kernel's loopback and the codec.
  */
@@ -77,7 +77,11 @@ final class RawCeiling {
         for (int f = 0; f < frames.length; f++) {
             encoder.beginBatch(connection.alloc());
             while (!encoder.isFull()) encoder.addPage(pages, next++ % pages.pageCount());
-            frames[f] = encoder.finishBatch();
+            ByteBuf parts = encoder.finishBatch();
+            // One contiguous buffer per frame: the ceiling measures the transport alone, with the simplest writes.
+            frames[f] = connection.alloc().directBuffer(parts.readableBytes());
+            frames[f].writeBytes(parts);
+            parts.release();
         }
         return frames;
     }

@@ -61,6 +61,10 @@ final class DestCommand implements Callable<Integer> {
     @Option(names = "--stats-json", paramLabel = "FILE", description = "Write the received guest's figures as one JSON object.")
     Path statsJson;
 
+    @Option(names = "--prealloc", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Touch all of an incoming guest's memory when accepting it, before the first page arrives (as QEMU's -mem-prealloc): the first touch of fresh memory then counts in the setup time instead of slowing the page stream (default: on).")
+    boolean prealloc;
+
     @Option(names = "--forward-to", paramLabel = "HOST:PORT", converter = Converters.Address.class,
             description = "Once the guest has run here for --forward-after, migrate it onward to this destination.")
     HostPort forwardTo;
@@ -97,7 +101,7 @@ final class DestCommand implements Callable<Integer> {
         if (runFor != null && (runFor.isZero() || runFor.isNegative())) throw new UsageException("--run-for must be positive");
         long maxMemoryBytes = maxMemory != null ? maxMemory : DestinationOptions.defaultMaxMemoryBytes();
         DestinationOptions options = new DestinationOptions(maxMemoryBytes, DestinationOptions.DEFAULT_MESSAGE_TIMEOUT,
-                Workloads::parse, DestinationOptions.DEFAULT_FIRST_OP_WAIT);
+                Workloads::parse, DestinationOptions.DEFAULT_FIRST_OP_WAIT, prealloc);
         handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
         connectionOptions = tls.connectionOptions();
         MigrationDestination.Phase crashPhase = crashAt == null ? null : crashAt.phase();

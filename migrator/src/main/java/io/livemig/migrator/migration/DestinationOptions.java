@@ -13,11 +13,21 @@ import java.util.function.Function;
  * @param programs         turns a workload spec into the program that continues the guest; throws
  *                         IllegalArgumentException for a spec it does not know
  * @param firstOpWait      how long, after resuming, to wait for the guest's first operation (app downtime)
+ * @param preallocate      touch all of the guest's memory when accepting the offer (before round 0, in
+ *                         the source's setup time), so the first touch of fresh memory is not paid by
+ *                         the page loader while the source streams
  */
 public record DestinationOptions(long maxMemoryBytes, Duration messageTimeout,
-                                 Function<String, GuestProgram> programs, Duration firstOpWait) {
+                                 Function<String, GuestProgram> programs, Duration firstOpWait, boolean preallocate) {
     public static final Duration DEFAULT_MESSAGE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_FIRST_OP_WAIT = Duration.ofSeconds(2);
+    public static final boolean DEFAULT_PREALLOCATE = true;
+
+    /** Memory preallocated at accept (the default). */
+    public DestinationOptions(long maxMemoryBytes, Duration messageTimeout, Function<String, GuestProgram> programs,
+                              Duration firstOpWait) {
+        this(maxMemoryBytes, messageTimeout, programs, firstOpWait, DEFAULT_PREALLOCATE);
+    }
 
     /** Default {@code --max-memory}: half the machine's physical memory, leaving room for the rest. */
     public static long defaultMaxMemoryBytes() {
@@ -28,5 +38,9 @@ public record DestinationOptions(long maxMemoryBytes, Duration messageTimeout,
 
     public static DestinationOptions defaults(Function<String, GuestProgram> programs) {
         return new DestinationOptions(defaultMaxMemoryBytes(), DEFAULT_MESSAGE_TIMEOUT, programs, DEFAULT_FIRST_OP_WAIT);
+    }
+
+    public DestinationOptions withPreallocate(boolean preallocate) {
+        return new DestinationOptions(maxMemoryBytes, messageTimeout, programs, firstOpWait, preallocate);
     }
 }

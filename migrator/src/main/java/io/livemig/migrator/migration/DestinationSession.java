@@ -13,6 +13,7 @@ import io.livemig.migrator.protocol.Message;
 import io.livemig.migrator.protocol.Outcome;
 import io.livemig.migrator.protocol.OutcomeQuery;
 import io.livemig.migrator.protocol.PageBatch;
+import io.livemig.migrator.protocol.PageLoader;
 import io.livemig.migrator.protocol.ProtocolException;
 import io.livemig.migrator.protocol.Ready;
 import io.livemig.migrator.protocol.Resumed;
@@ -49,7 +50,11 @@ final class DestinationSession {
     /** Where the incoming migration stands; {@code RUNNING} is final. */
     enum State { AWAIT_OFFER, RECEIVING, AWAIT_COMMIT, AWAIT_DIGEST_CHECK, RUNNING }
 
+    /** Faulting fresh memory in scales with threads here (1 GiB: 1.7 s on one, 1.0 s on two). */
+    private static final int PREFAULT_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
     private final DestinationOptions options;
+    private final PageLoader loader = new PageLoader();
     private final Outcomes outcomes;
     private final Consumer<MigrationDestination.Phase> phases;
     private final Connection connection;
@@ -110,6 +115,7 @@ final class DestinationSession {
 
     /** Discards the guest unless it started: call when the migration ends, however it ends. */
     void close() {
+        loader.close();
         if (started) return;
         if (vm != null) vm.close();
         if (pending) outcomes.abandon(migrationId);
@@ -158,6 +164,9 @@ final class DestinationSession {
             digests = new PageDigests(vm.memory());
             sink = new GuestPages(vm.memory(), digests);
             vcpuStates = new io.livemig.emulator.VcpuState[vm.config().vcpus()];
+            // Like QEMU's -mem-prealloc: the first touch of fresh memory (a host fault per page here)
+            // happens before Accept, in the source's setup time, instead of on the loader's path.
+            if (options.preallocate()) vm.memory().prefault(PREFAULT_THREADS);
             connection.send(new Accept());
             return State.RECEIVING;
         }
@@ -179,7 +188,7 @@ final class DestinationSession {
             boolean first = pagesReceived == 0;
             pagesReceived += batch.pageCount();
             bytesReceived += batch.pageBytes();
-            batch.applyTo(sink);
+            loader.load(batch, sink);
             if (first) phases.accept(MigrationDestination.Phase.FIRST_PAGES_LOADED);
             return State.RECEIVING;
         }

@@ -2,14 +2,15 @@ package io.livemig.migrator.migration;
 
 import io.livemig.emulator.DirtyBitmap;
 import io.livemig.migrator.protocol.PageBatchEncoder;
+import io.livemig.migrator.protocol.PageFrame;
 import io.livemig.migrator.protocol.PageSource;
 import io.livemig.migrator.transport.Connection;
 import io.livemig.migrator.transport.TokenBucketRateLimiter;
-import io.netty.buffer.ByteBuf;
 
 /**
- * Sends a set of pages in batches, paced by the rate limiter. Each page is copied once, from
- * guest memory into the frame buffer that goes to the socket; nothing is allocated per page.
+ * Sends a set of pages in batches, paced by the rate limiter (bytes on the wire). Runs of
+ * consecutive pages go to the socket straight from guest memory; scattered pages are copied once
+ * into the frame; nothing is allocated per page.
  */
 final class PageSender {
     record Sent(long pages, long bytes, long normalPages, long zeroPages) {}
@@ -75,11 +76,11 @@ final class PageSender {
     }
 
     private int flush() throws Exception {
-        ByteBuf frame = encoder.finishBatch();
+        PageFrame frame = encoder.finishFrame();
         int size = frame.readableBytes();
         try {
             limiter.acquire(size);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             frame.release();
             throw e;
         }

@@ -26,6 +26,16 @@ final class PayloadReader {
         return b == 1;
     }
 
+    int readUnsignedByte() {
+        need(1);
+        return payload.readUnsignedByte();
+    }
+
+    int readUnsignedShort() {
+        need(Short.BYTES);
+        return payload.readUnsignedShort();
+    }
+
     long readLong() {
         need(Long.BYTES);
         return payload.readLong();

@@ -1,6 +1,7 @@
 package io.livemig.migrator.transport;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -35,6 +36,17 @@ public final class Transport implements AutoCloseable {
      */
     static final WriteBufferWaterMark WRITE_WATER_MARK = new WriteBufferWaterMark(2 << 20, 8 << 20);
 
+    /**
+     * Socket buffers: large enough to keep a fast link busy between two wake-ups of the sender
+     * (the kernel doubles the value and caps it at net.core.[rw]mem_max).
+     */
+    static final int SOCKET_BUFFER_BYTES = 4 << 20;
+    /**
+     * Reads of up to 1 MiB: a page frame is 0.5 MiB, so most frames arrive within one read and go on
+     * as a slice of it, with no copy (see {@code FrameDecoder}).
+     */
+    static final AdaptiveRecvByteBufAllocator RECEIVE_SIZES = new AdaptiveRecvByteBufAllocator(64 << 10, 256 << 10, 1 << 20);
+
     private final EventLoopGroup group;
     private final boolean epoll;
     private final ConnectionOptions options;
@@ -67,6 +79,9 @@ public final class Transport implements AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_WATER_MARK)
+                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
+                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_SIZES)
                 .handler(new ConnectionInitializer(options, connection::set, to))
                 .connect(to.host(), to.port());
         connected.await();
@@ -86,6 +101,9 @@ public final class Transport implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_WATER_MARK)
+                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)  // set on the listener so the window scale fits it
+                .childOption(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_SIZES)
                 .childHandler(new ConnectionInitializer(options, accepted::add, null))
                 .bind(at.host(), at.port());
         bound.await();

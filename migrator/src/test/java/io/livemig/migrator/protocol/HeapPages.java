@@ -1,6 +1,7 @@
 package io.livemig.migrator.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -10,6 +11,7 @@ public final class HeapPages implements PageSource, PageSink {
     private final int pageSize;
     private final byte[] memory;
     private int loads;
+    private int lends;
     private int zeroes;
 
     public HeapPages(int pageSize, int pageCount) {
@@ -53,6 +55,11 @@ public final class HeapPages implements PageSource, PageSink {
         return zeroes;
     }
 
+    /** Runs lent by {@link #wrapPages}. */
+    public int lends() {
+        return lends;
+    }
+
     @Override
     public int pageSize() {
         return pageSize;
@@ -77,6 +84,12 @@ public final class HeapPages implements PageSource, PageSink {
     @Override
     public void copyPage(long pageIndex, ByteBuf dst) {
         dst.writeBytes(memory, offset(pageIndex), pageSize);
+    }
+
+    @Override
+    public ByteBuf wrapPages(long firstPage, int pageCount) {
+        lends++;
+        return Unpooled.wrappedBuffer(memory, offset(firstPage), pageCount * pageSize);
     }
 
     @Override
