@@ -251,6 +251,15 @@ public final class GuestMemory implements AutoCloseable {
         MEMORY.copyMemory(srcAddress, baseAddress + (page << pageShift), (long) pageSize);
     }
 
+    /** Loads {@code length} bytes from native memory into a page at {@code offset}, without marking it dirty (a delta's run). */
+    public void loadPart(long page, int offset, long srcAddress, int length) {
+        checkPage(page);
+        if (offset < 0 || length < 0 || offset > pageSize - length) {
+            throw new GuestMemoryAccessException((page << pageShift) + offset, length, sizeBytes);
+        }
+        MEMORY.copyMemory(srcAddress, baseAddress + (page << pageShift) + offset, (long) length);
+    }
+
     /** Clears one page without marking it dirty (a zero page arriving from the source). */
     public void zeroPage(long page) {
         checkPage(page);

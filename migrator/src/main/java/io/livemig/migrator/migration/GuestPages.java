@@ -89,6 +89,20 @@ final class GuestPages implements PageSource, PageSink {
     }
 
     @Override
+    public void patchPage(long pageIndex, int offset, ByteBuf src, int srcIndex, int length) {
+        if (src.hasMemoryAddress()) {
+            memory.loadPart(pageIndex, offset, src.memoryAddress() + srcIndex, length);
+        } else {
+            src.getBytes(srcIndex, memory.view(pageIndex * memory.pageSize() + offset, length));
+        }
+    }
+
+    @Override
+    public void pagePatched(long pageIndex) {
+        if (digests != null) digests.record(pageIndex);
+    }
+
+    @Override
     public void zeroPage(long pageIndex) {
         memory.zeroPage(pageIndex);
         if (digests != null) digests.recordZero(pageIndex);

@@ -11,6 +11,13 @@ import java.util.zip.CRC32C;
  * cost an allocation per page). Nothing is allocated per page. Not thread-safe; one per sending
  * thread, reused batch after batch.
  *
+ * <p>With a {@link DeltaCache} ({@link #deltasFrom}) each page is first copied out of guest memory
+ * (a snapshot: the delta and the cache must describe the same bytes, which a running guest could
+ * change under a lent page), then goes as an {@link Xbzrle} delta against its cached copy when that
+ * takes at most half a page, else whole; the cache then holds the snapshot. With a
+ * {@link BlockCodec} ({@link #compressWith}) the data block is compressed as one unit, and sent
+ * as it is when that does not make it smaller. Both turn lending off: their bytes are copies.
+ *
  * <pre>{@code
  * encoder.beginBatch(connection.alloc());
  * while (more pages && !encoder.isFull()) encoder.addPage(memory, nextDirtyPage());
@@ -45,7 +52,13 @@ public final class PageBatchEncoder {
     private int runPages;
     private int normalPages;
     private int zeroPages;
+    private int deltaPages;
     private int dataBytes;
+    private int dataWireBytes;
+    private long compressNanos;
+    private BlockCodec codec;
+    private DeltaCache cache;
+    private ByteBuf snapshot;
 
     public PageBatchEncoder(int pageSize) {
         this(pageSize, DEFAULT_MAX_PAYLOAD_BYTES);
@@ -78,16 +91,32 @@ public final class PageBatchEncoder {
         headStart = head.writerIndex();
         normalPages = 0;
         zeroPages = 0;
+        deltaPages = 0;
         dataBytes = 0;
+        dataWireBytes = 0;
+        compressNanos = 0;
         runPages = 0;
         FrameFormat.writeHeader(head, MessageType.PAGE_BATCH);
         head.writeZero(PageBatch.HEADER_BYTES);  // filled in by finishFrame
     }
 
+    /** Compresses the data block of the next batches with {@code codec}; null: no compression. */
+    public void compressWith(BlockCodec codec) {
+        if (head != null) throw new IllegalStateException("a batch is open");
+        this.codec = codec;
+    }
+
+    /** Sends pages the cache holds as deltas against it, and keeps it up to date; null: no deltas. */
+    public void deltasFrom(DeltaCache cache) {
+        if (head != null) throw new IllegalStateException("a batch is open");
+        if (cache != null && cache.pageSize() != pageSize) throw new IllegalArgumentException("cache of another page size");
+        this.cache = cache;
+    }
+
     /** True when one more normal page would not fit in the frame. */
     public boolean isFull() {
         requireOpen();
-        int entries = normalPages + zeroPages;
+        int entries = normalPages + zeroPages + deltaPages;
         long payload = PageBatch.HEADER_BYTES + (long) (entries + 1) * PageEntry.BYTES + dataBytes + pageSize;
         return entries >= maxEntries || payload > maxPayloadBytes;
     }
@@ -106,6 +135,11 @@ public final class PageBatchEncoder {
         if (source.isZeroPage(pageIndex)) {
             head.writeLong(PageEntry.zero(pageIndex));
             zeroPages++;
+            if (cache != null) cache.forget(pageIndex);
+            return;
+        }
+        if (cache != null) {
+            addThroughCache(source, pageIndex);
             return;
         }
         head.writeLong(PageEntry.normal(pageIndex));
@@ -121,6 +155,36 @@ public final class PageBatchEncoder {
         }
     }
 
+    /** Snapshot, then a delta against the cached copy if it is small, else the whole page; the cache keeps the snapshot. */
+    private void addThroughCache(PageSource source, long pageIndex) {
+        if (snapshot == null) snapshot = alloc.directBuffer(pageSize, pageSize);
+        snapshot.clear();
+        source.copyPage(pageIndex, snapshot);
+        ByteBuf data = copies();
+        int slot = cache.lookup(pageIndex);
+        int delta = slot < 0 ? -1 : Xbzrle.encode(cache.store(), cache.offset(slot), snapshot, 0, pageSize, data, pageSize / 2);
+        if (delta >= 0) {
+            head.writeLong(PageEntry.delta(pageIndex, delta));
+            deltaPages++;
+            dataBytes += delta;
+        } else {
+            head.writeLong(PageEntry.normal(pageIndex));
+            data.writeBytes(snapshot, 0, pageSize);
+            normalPages++;
+            dataBytes += pageSize;
+            slot = cache.slotFor(pageIndex);
+        }
+        cache.store().setBytes(cache.offset(slot), snapshot, 0, pageSize);
+    }
+
+    private ByteBuf copies() {
+        if (copies == null) {
+            copies = alloc.directBuffer(maxPayloadBytes, maxPayloadBytes);
+            copiesHandedOut = copies.writerIndex();
+        }
+        return copies;
+    }
+
     /**
      * Closes the batch: header, entry count, length and CRC filled in. The returned holder is this
      * encoder's, reused by the next batch: the caller takes its parts (see {@link PageFrame}).
@@ -128,20 +192,22 @@ public final class PageBatchEncoder {
     public PageFrame finishFrame() {
         requireOpen();
         closeRun();
+        PageCompression compression = compressCopies() ? codec.compression() : PageCompression.NONE;
         handOutCopies();
         if (copies != null) {
             copies.release();
             copies = null;
         }
-        int entries = normalPages + zeroPages;
+        int entries = normalPages + zeroPages + deltaPages;
         int checkedBytes = PageBatch.HEADER_BYTES + entries * PageEntry.BYTES;
         int batchHeader = headStart + FrameFormat.HEADER_BYTES;
         head.setInt(batchHeader, checkedBytes);
         head.setInt(batchHeader + 4, pageSize);
         head.setInt(batchHeader + 8, entries);
-        head.setByte(batchHeader + 12, PageCompression.NONE.code());
+        head.setByte(batchHeader + 12, compression.code());
         head.setInt(batchHeader + 16, dataBytes);
-        FrameFormat.setPayloadLength(head, headStart, checkedBytes + dataBytes);
+        if (compression == PageCompression.NONE) dataWireBytes = dataBytes;
+        FrameFormat.setPayloadLength(head, headStart, checkedBytes + dataWireBytes);
         int headEnd = headStart + FrameFormat.HEADER_BYTES + checkedBytes;
         // The CRC sits right after the entries in the same buffer, but goes out last, after the data.
         head.setInt(headEnd, FrameFormat.crc32c(crc, head, headStart, headEnd - headStart));
@@ -149,6 +215,26 @@ public final class PageBatchEncoder {
         frame.addFirst(head);
         head = null;
         return frame;
+    }
+
+    /**
+     * With a codec, compresses the copied data block; keeps the result (as the data part) only if
+     * smaller. All data is in {@code copies} then, since a codec turns lending off.
+     */
+    private boolean compressCopies() {
+        if (codec == null || copies == null || dataBytes == 0) return false;
+        long start = System.nanoTime();
+        ByteBuf compressed = alloc.directBuffer(codec.maxCompressedBytes(dataBytes));
+        int length = codec.compress(copies, copiesHandedOut, dataBytes, compressed);
+        compressNanos = System.nanoTime() - start;
+        if (length >= dataBytes) {
+            compressed.release();
+            return false;
+        }
+        copiesHandedOut = copies.writerIndex();  // the raw copies stay behind; the compressed block goes instead
+        frame.add(compressed);
+        dataWireBytes = length;
+        return true;
     }
 
     /** Closes the batch and returns it as one buffer (a composite of its parts), which the caller owns. */
@@ -171,6 +257,15 @@ public final class PageBatchEncoder {
         runPages = 0;
     }
 
+    /** Releases the snapshot buffer; the encoder can still be used (it makes a new one). */
+    public void close() {
+        discardBatch();
+        if (snapshot != null) {
+            snapshot.release();
+            snapshot = null;
+        }
+    }
+
     public boolean isOpen() {
         return head != null;
     }
@@ -185,9 +280,24 @@ public final class PageBatchEncoder {
         return zeroPages;
     }
 
-    /** Page data bytes in the open or last finished batch. */
+    /** Delta pages in the open or last finished batch. */
+    public int deltaPages() {
+        return deltaPages;
+    }
+
+    /** Data block bytes before compression (whole pages and deltas) in the open or last finished batch. */
     public int dataBytes() {
         return dataBytes;
+    }
+
+    /** Data block bytes on the wire in the last finished batch: compressed, or as they were. */
+    public int dataWireBytes() {
+        return dataWireBytes;
+    }
+
+    /** Time the last finished batch spent compressing (0 without a codec). */
+    public long compressNanos() {
+        return compressNanos;
     }
 
     public int pageSize() {
@@ -199,7 +309,8 @@ public final class PageBatchEncoder {
         if (runPages == 0) {
             return;
         }
-        ByteBuf lent = runPages >= minLentRunPages ? runSource.wrapPages(runFirstPage, runPages) : null;
+        boolean mayLend = codec == null && cache == null && runPages >= minLentRunPages;
+        ByteBuf lent = mayLend ? runSource.wrapPages(runFirstPage, runPages) : null;
         if (lent != null) {
             if (lent.readableBytes() != runPages * pageSize) {
                 lent.release();
@@ -208,11 +319,7 @@ public final class PageBatchEncoder {
             handOutCopies();
             frame.add(lent);
         } else {
-            if (copies == null) {
-                int capacity = maxPayloadBytes;
-                copies = alloc.directBuffer(capacity, capacity);
-                copiesHandedOut = copies.writerIndex();
-            }
+            ByteBuf copies = copies();
             for (int i = 0; i < runPages; i++) {
                 int before = copies.writerIndex();
                 runSource.copyPage(runFirstPage + i, copies);

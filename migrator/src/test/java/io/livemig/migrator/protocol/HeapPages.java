@@ -12,6 +12,7 @@ public final class HeapPages implements PageSource, PageSink {
     private final byte[] memory;
     private int loads;
     private int lends;
+    private int patched;
     private int zeroes;
 
     public HeapPages(int pageSize, int pageCount) {
@@ -96,6 +97,28 @@ public final class HeapPages implements PageSource, PageSink {
     public void loadPage(long pageIndex, ByteBuf src) {
         src.readBytes(memory, offset(pageIndex), pageSize);
         loads++;
+    }
+
+    @Override
+    public void patchPage(long pageIndex, int offset, ByteBuf src, int srcIndex, int length) {
+        if (offset < 0 || length < 0 || offset + length > pageSize) {
+            throw new IndexOutOfBoundsException("patch " + offset + "+" + length + " outside a page of " + pageSize);
+        }
+        src.getBytes(srcIndex, memory, offset(pageIndex) + offset, length);
+    }
+
+    @Override
+    public void pagePatched(long pageIndex) {
+        patched++;
+    }
+
+    public int patched() {
+        return patched;
+    }
+
+    /** Overwrites page {@code pageIndex} with {@code bytes}. */
+    public void setPage(long pageIndex, byte[] bytes) {
+        System.arraycopy(bytes, 0, memory, offset(pageIndex), pageSize);
     }
 
     @Override

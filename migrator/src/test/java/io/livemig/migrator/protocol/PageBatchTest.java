@@ -216,6 +216,87 @@ class PageBatchTest {
         channel.finishAndReleaseAll();
     }
 
+    @Test
+    void pagesSentBeforeGoAsDeltasAgainstTheCacheAndArriveWhole() {
+        HeapPages source = HeapPages.random(PAGE_BYTES, 16, 1000, 13);
+        HeapPages sink = new HeapPages(PAGE_BYTES, 16);
+        try (DeltaCache cache = new DeltaCache(1 << 20, PAGE_BYTES)) {
+            PageBatchEncoder encoder = new PageBatchEncoder(PAGE_BYTES);
+            encoder.deltasFrom(cache);
+            sendAll(encoder, source, sink);
+            assertThat(encoder.deltaPages()).isZero();
+            assertThat(cache.misses()).isEqualTo(16);
+
+            byte[] page = source.page(3);
+            page[100] ^= 1;
+            page[2000] ^= 1;
+            source.setPage(3, page);
+            byte[] other = source.page(9);
+            java.util.Arrays.fill(other, 0, 3000, (byte) 7);  // most of the page: sent whole
+            source.setPage(9, other);
+            sendAll(encoder, source, sink);
+
+            assertThat(encoder.deltaPages()).isEqualTo(15);
+            assertThat(encoder.normalPages()).isEqualTo(1);
+            assertThat(encoder.dataBytes()).isLessThan(PAGE_BYTES + 100);  // 14 empty deltas, one of 6 bytes, one page
+            assertThat(sink.sameContents(source)).isTrue();
+            assertThat(sink.patched()).isEqualTo(15);
+            encoder.close();
+        }
+    }
+
+    @Test
+    void aZeroedPageLeavesTheCache() {
+        HeapPages source = HeapPages.random(PAGE_BYTES, 2, 1000, 14);
+        HeapPages sink = new HeapPages(PAGE_BYTES, 2);
+        try (DeltaCache cache = new DeltaCache(1 << 20, PAGE_BYTES)) {
+            PageBatchEncoder encoder = new PageBatchEncoder(PAGE_BYTES);
+            encoder.deltasFrom(cache);
+            sendAll(encoder, source, sink);
+            source.setPage(0, new byte[PAGE_BYTES]);
+            sendAll(encoder, source, sink);
+            source.setPage(0, HeapPages.random(PAGE_BYTES, 1, 1000, 15).page(0));
+            sendAll(encoder, source, sink);
+            assertThat(sink.sameContents(source)).isTrue();
+            assertThat(cache.size()).isEqualTo(2);
+            encoder.close();
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = PageCompression.class, names = {"LZ4", "ZSTD"})
+    void compressedBatchesArriveWholeAndIncompressibleOnesGoAsTheyAre(PageCompression compression) {
+        HeapPages text = new HeapPages(PAGE_BYTES, 32);
+        byte[] words = BlockCodecTest.text(32 * PAGE_BYTES);
+        for (int p = 0; p < 32; p++) text.setPage(p, java.util.Arrays.copyOfRange(words, p * PAGE_BYTES, (p + 1) * PAGE_BYTES));
+        HeapPages random = HeapPages.random(PAGE_BYTES, 32, 1000, 16);
+        try (BlockCodec codec = BlockCodec.create(compression)) {
+            PageBatchEncoder encoder = new PageBatchEncoder(PAGE_BYTES);
+            encoder.compressWith(codec);
+
+            HeapPages sink = new HeapPages(PAGE_BYTES, 32);
+            PageBatch batch = sendAll(encoder, text, sink);
+            assertThat(sink.sameContents(text)).isTrue();
+            assertThat(encoder.dataWireBytes()).isLessThan(encoder.dataBytes() / 2);
+            assertThat(encoder.compressNanos()).isPositive();
+
+            HeapPages other = new HeapPages(PAGE_BYTES, 32);
+            sendAll(encoder, random, other);
+            assertThat(other.sameContents(random)).isTrue();
+            assertThat(encoder.dataWireBytes()).as("sent as it is").isEqualTo(encoder.dataBytes());
+            encoder.close();
+        }
+    }
+
+    /** One batch of every page of {@code source}, through the decoder, loaded into {@code sink}. */
+    private static PageBatch sendAll(PageBatchEncoder encoder, HeapPages source, HeapPages sink) {
+        encoder.beginBatch(ByteBufAllocator.DEFAULT);
+        for (long page = 0; page < source.pageCount(); page++) encoder.addPage(source, page);
+        PageBatch batch = decode(encoder.finishFrame().toByteBuf(ByteBufAllocator.DEFAULT));
+        batch.applyTo(sink);
+        return batch;
+    }
+
     private static byte[] bytesOf(ByteBuf frame) {
         byte[] bytes = new byte[frame.readableBytes()];
         frame.getBytes(frame.readerIndex(), bytes);
