@@ -382,7 +382,7 @@ public final class GuestMemory implements AutoCloseable {
         long osPages = sizeBytes >>> OS_PAGE_SHIFT;
         long end = (osPages * (part + 1) / parts) << OS_PAGE_SHIFT;
         for (long at = (osPages * part / parts) << OS_PAGE_SHIFT; at < end; at += 1L << OS_PAGE_SHIFT) {
-            if (closed) throw new IllegalStateException("guest memory is closed");
+            if (access == CLOSED) throw new IllegalStateException("guest memory is closed");
             MEMORY.addLong(baseAddress + at, 0L);
         }
     }
