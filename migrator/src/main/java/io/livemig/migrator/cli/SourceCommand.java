@@ -5,7 +5,9 @@ import io.livemig.emulator.VirtualMachine;
 import io.livemig.emulator.VmState;
 import io.livemig.migrator.migration.Handshake;
 import io.livemig.migrator.migration.MigrationListener;
+import io.livemig.migrator.migration.CompressionMode;
 import io.livemig.migrator.migration.MigrationOptions;
+import io.livemig.migrator.migration.TransferOptions;
 import io.livemig.migrator.migration.MigrationSource;
 import io.livemig.migrator.policy.ConvergencePolicy;
 import io.livemig.migrator.security.AuthToken;
@@ -69,6 +71,15 @@ final class SourceCommand implements Callable<Integer> {
                     + "downtime and a mismatch stops the guest on the destination.")
     VerifyWhen verify;
 
+    @Option(names = "--compress", paramLabel = "CODEC", defaultValue = "none", converter = Converters.Compression.class,
+            completionCandidates = Converters.Compression.Words.class,
+            description = "Compress each page batch: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). auto measures each round what moves the most pages per second on this link: none on a fast link, a codec on a slow one.")
+    CompressionMode compress;
+
+    @Option(names = "--xbzrle", paramLabel = "SIZE", converter = Converters.Size.class, defaultValue = "0",
+            description = "Send pages sent before as XOR run-length deltas against a cache of this size, when that is much smaller; 0 = off (default). At most 1g.")
+    long xbzrle;
+
     @Option(names = "--auth-token-file", paramLabel = "FILE",
             description = "Shared secret (file private to its owner): prove it to the destination and require its proof.")
     Path authTokenFile;
@@ -107,8 +118,12 @@ final class SourceCommand implements Callable<Integer> {
     MigrationOptions migrationOptions() {
         if (maxRounds < 1) throw new UsageException("--max-rounds must be >= 1, got " + maxRounds);
         if (downtimeLimit.isZero() || downtimeLimit.isNegative()) throw new UsageException("--downtime-limit must be positive");
+        if (xbzrle < 0 || xbzrle > TransferOptions.MAX_XBZRLE_BYTES_PER_CHANNEL) {
+            throw new UsageException("--xbzrle must be 0 (off) up to 1g, got " + xbzrle + " bytes");
+        }
         return MigrationOptions.defaults().withBandwidth(bandwidth).withDowntimeLimit(downtimeLimit)
-                .withMaxRounds(maxRounds).withVerifyAfterResume(verify == VerifyWhen.AFTER_RESUME);
+                .withMaxRounds(maxRounds).withVerifyAfterResume(verify == VerifyWhen.AFTER_RESUME)
+                .withTransfer(TransferOptions.DEFAULTS.withCompression(compress).withXbzrle(xbzrle));
     }
 
     /** The convergence policy the options name, with its parameters. */

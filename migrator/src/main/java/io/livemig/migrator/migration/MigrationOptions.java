@@ -15,9 +15,11 @@ import java.time.Duration;
  *                            instead of before: the full read of source memory leaves the downtime,
  *                            and a mismatch is reported (and the destination stops the guest) instead
  *                            of prevented
+ * @param transfer            how pages travel: compression, deltas, channels
  */
 public record MigrationOptions(long bandwidthBytesPerS, Duration downtimeLimit, int maxRounds, double maxVolumeFactor,
-                               Duration connectTimeout, Duration replyTimeout, boolean verifyAfterResume) {
+                               Duration connectTimeout, Duration replyTimeout, boolean verifyAfterResume,
+                               TransferOptions transfer) {
     public static final Duration DEFAULT_DOWNTIME_LIMIT = Duration.ofMillis(300);
     public static final int DEFAULT_MAX_ROUNDS = 30;
     public static final double DEFAULT_MAX_VOLUME_FACTOR = 3.0;
@@ -29,6 +31,19 @@ public record MigrationOptions(long bandwidthBytesPerS, Duration downtimeLimit, 
         if (downtimeLimit.isNegative() || downtimeLimit.isZero()) throw new IllegalArgumentException("downtime limit must be > 0");
         if (maxRounds < 1) throw new IllegalArgumentException("max rounds must be >= 1, got " + maxRounds);
         if (!(maxVolumeFactor >= 1)) throw new IllegalArgumentException("max volume factor must be >= 1");
+        if (transfer == null) transfer = TransferOptions.DEFAULTS;
+    }
+
+    /** The default transfer: no compression, no deltas, one channel. */
+    public MigrationOptions(long bandwidthBytesPerS, Duration downtimeLimit, int maxRounds, double maxVolumeFactor,
+                            Duration connectTimeout, Duration replyTimeout, boolean verifyAfterResume) {
+        this(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume,
+                TransferOptions.DEFAULTS);
+    }
+
+    public MigrationOptions withTransfer(TransferOptions t) {
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout,
+                verifyAfterResume, t);
     }
 
     public static MigrationOptions defaults() {
@@ -37,18 +52,18 @@ public record MigrationOptions(long bandwidthBytesPerS, Duration downtimeLimit, 
     }
 
     public MigrationOptions withBandwidth(long bytesPerS) {
-        return new MigrationOptions(bytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume);
+        return new MigrationOptions(bytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, transfer);
     }
 
     public MigrationOptions withDowntimeLimit(Duration limit) {
-        return new MigrationOptions(bandwidthBytesPerS, limit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume);
+        return new MigrationOptions(bandwidthBytesPerS, limit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, transfer);
     }
 
     public MigrationOptions withMaxRounds(int rounds) {
-        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, rounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume);
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, rounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, transfer);
     }
 
     public MigrationOptions withVerifyAfterResume(boolean after) {
-        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, after);
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, after, transfer);
     }
 }

@@ -89,6 +89,7 @@ public final class MigrationSource {
             cancellation.unbind();
             giveGuestBack(session);
             if (session.connection != null) session.connection.close();
+            if (session.sender != null) session.sender.close();
         }
     }
 

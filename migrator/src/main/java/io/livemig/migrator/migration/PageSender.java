@@ -1,6 +1,8 @@
 package io.livemig.migrator.migration;
 
 import io.livemig.emulator.DirtyBitmap;
+import io.livemig.migrator.protocol.BlockCodec;
+import io.livemig.migrator.protocol.DeltaCache;
 import io.livemig.migrator.protocol.PageBatchEncoder;
 import io.livemig.migrator.protocol.PageFrame;
 import io.livemig.migrator.protocol.PageSource;
@@ -10,21 +12,43 @@ import io.livemig.migrator.transport.TokenBucketRateLimiter;
 /**
  * Sends a set of pages in batches, paced by the rate limiter (bytes on the wire). Runs of
  * consecutive pages go to the socket straight from guest memory; scattered pages are copied once
- * into the frame; nothing is allocated per page.
+ * into the frame; nothing is allocated per page. With a delta cache or a codec, pages go through
+ * them ({@link PageBatchEncoder}); the codec is chosen batch by batch by a {@link BatchCompression}.
  */
-final class PageSender {
-    record Sent(long pages, long bytes, long normalPages, long zeroPages) {}
+final class PageSender implements AutoCloseable {
+    /**
+     * What one send moved.
+     *
+     * @param pages       entries sent (whole, delta and zero pages)
+     * @param bytes       page data moved: every page that is not all zero, at its full size
+     * @param wireBytes   bytes of the page frames on the wire (headers, entries, data as sent)
+     * @param rawDataBytes  data blocks before compression (whole pages and deltas)
+     * @param wireDataBytes data blocks as sent
+     */
+    record Sent(long pages, long bytes, long wireBytes, long normalPages, long zeroPages, long deltaPages,
+                long rawDataBytes, long wireDataBytes) {}
 
     private final Connection connection;
     private final PageSource source;
     private final TokenBucketRateLimiter limiter;
     private final PageBatchEncoder encoder;
+    private final BatchCompression compression;
+    private final DeltaCache cache;
 
     PageSender(Connection connection, PageSource source, TokenBucketRateLimiter limiter, PageBatchEncoder encoder) {
+        this(connection, source, limiter, encoder, new BatchCompression.Fixed(null), null);
+    }
+
+    /** @param cache the delta cache this sender owns (closed with it), or null for no deltas */
+    PageSender(Connection connection, PageSource source, TokenBucketRateLimiter limiter, PageBatchEncoder encoder,
+               BatchCompression compression, DeltaCache cache) {
         this.connection = connection;
         this.source = source;
         this.limiter = limiter;
         this.encoder = encoder;
+        this.compression = compression;
+        this.cache = cache;
+        encoder.deltasFrom(cache);
     }
 
     /**
@@ -42,40 +66,44 @@ final class PageSender {
     }
 
     Sent send(DirtyBitmap pages, boolean skipZeroPages, Progress progress) throws Exception {
-        long sentPages = 0;
-        long bytes = 0;
-        long normal = 0;
-        long zero = 0;
+        Tally tally = new Tally();
+        compression.roundStarted();
         try {
             long handled = 0;
+            long batchStart = 0;
             for (long page = pages.nextSetPage(0); page >= 0; page = pages.nextSetPage(page + 1)) {
                 handled++;
                 if (skipZeroPages && source.isZeroPage(page)) {
-                    zero++;
+                    tally.zero++;
                     continue;
                 }
-                if (!encoder.isOpen()) encoder.beginBatch(connection.alloc());
+                if (!encoder.isOpen()) {
+                    batchStart = System.nanoTime();
+                    encoder.compressWith(compression.beforeBatch());
+                    encoder.beginBatch(connection.alloc());
+                }
                 encoder.addPage(source, page);
-                sentPages++;
+                tally.pages++;
                 if (encoder.isFull()) {
-                    normal += encoder.normalPages();
-                    zero += encoder.zeroPages();
-                    bytes += flush();
+                    flush(tally, batchStart);
                     progress.batchSent(handled, pages.cardinality());
                 }
             }
-            if (encoder.isOpen()) {
-                normal += encoder.normalPages();
-                zero += encoder.zeroPages();
-                bytes += flush();
-            }
+            if (encoder.isOpen()) flush(tally, batchStart);
         } finally {
             encoder.discardBatch();
         }
-        return new Sent(sentPages, bytes, normal, zero);
+        return new Sent(tally.pages, tally.bytes, tally.wireBytes, tally.normal, tally.zero, tally.delta, tally.rawData,
+                tally.wireData);
     }
 
-    private int flush() throws Exception {
+    /** Pages looked up in the delta cache and not found, so far. */
+    long deltaCacheMisses() {
+        return cache == null ? 0 : cache.misses();
+    }
+
+    private void flush(Tally tally, long batchStart) throws Exception {
+        BlockCodec codec = encoderCodec();
         PageFrame frame = encoder.finishFrame();
         int size = frame.readableBytes();
         try {
@@ -85,6 +113,37 @@ final class PageSender {
             throw e;
         }
         connection.sendPages(frame);
-        return size;
+        tally.normal += encoder.normalPages();
+        tally.zero += encoder.zeroPages();
+        tally.delta += encoder.deltaPages();
+        tally.bytes += (long) (encoder.normalPages() + encoder.deltaPages()) * encoder.pageSize();
+        tally.wireBytes += size;
+        tally.rawData += encoder.dataBytes();
+        tally.wireData += encoder.dataWireBytes();
+        compression.afterBatch(codec, encoder.dataBytes(), encoder.dataWireBytes(), encoder.compressNanos(),
+                System.nanoTime() - batchStart);
+    }
+
+    private BlockCodec encoderCodec() {
+        return encoder.codec();
+    }
+
+    @Override
+    public void close() {
+        encoder.close();
+        compression.close();
+        if (cache != null) cache.close();
+    }
+
+    /** Counts of one send. */
+    private static final class Tally {
+        long pages;
+        long bytes;
+        long wireBytes;
+        long normal;
+        long zero;
+        long delta;
+        long rawData;
+        long wireData;
     }
 }

@@ -55,7 +55,7 @@ final class PrecopyRounds {
             RoundFigures figures = new RoundFigures(round, sent.pages(), sent.bytes(), roundNanos, dirtyPages, pageSize,
                     capDuring, session.options.downtimeLimit().toNanos(), session.figures.transferredBytes(),
                     session.sinceStartNanos());
-            session.listener.round(session.figures.record(figures, 100 - capDuring, false), figures.remainingDirtyBytes());
+            session.listener.round(session.figures.record(figures, 100 - capDuring, false, sent.wireBytes()), figures.remainingDirtyBytes());
             session.policy.afterRound(figures, scheduler);
             session.figures.noteThrottle(scheduler, pageSize);
             round++;

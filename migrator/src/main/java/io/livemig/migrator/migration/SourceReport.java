@@ -59,6 +59,12 @@ final class SourceReport {
                 .appWorkLostPct(lostPct)
                 .appliedDirtyLimitBytesPerS(f.appliedDirtyLimitBytesPerS())
                 .stopReason(session.stopReason)
+                .channels(options.transfer().channels())
+                .compression(options.transfer().compression().word())
+                .compressionRatio(f.compressionRatio())
+                .wireBytes(f.wireBytes())
+                .deltaPages(f.deltaPages())
+                .deltaCacheMisses(session.sender == null ? 0 : session.sender.deltaCacheMisses())
                 .error(error)
                 .roundsDetail(f.rounds())
                 .build();

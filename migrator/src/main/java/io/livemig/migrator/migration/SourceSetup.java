@@ -4,6 +4,7 @@ import io.livemig.emulator.DirtyBitmap;
 import io.livemig.emulator.GuestMemory;
 import io.livemig.migrator.protocol.Accept;
 import io.livemig.migrator.protocol.GuestOffer;
+import io.livemig.migrator.protocol.DeltaCache;
 import io.livemig.migrator.protocol.PageBatchEncoder;
 import io.livemig.migrator.transport.ConnectionException;
 import io.livemig.migrator.transport.TokenBucketRateLimiter;
@@ -34,8 +35,11 @@ final class SourceSetup {
         }
         Replies.expect(session.connection, Accept.class, options.replyTimeout(), "the guest offer");
         session.timeline.setupNanos = session.sinceStartNanos();
-        session.sender = new PageSender(session.connection, new GuestPages(memory, null), limiter(options, session.cancellation),
-                encoder(memory));
+        TransferOptions transfer = options.transfer();
+        DeltaCache cache = transfer.xbzrleBytes() == 0 ? null
+                : new DeltaCache(Math.max(memory.pageSize(), Math.min(transfer.xbzrleBytes(), memory.sizeBytes())), memory.pageSize());
+        session.sender = new PageSender(session.connection, new GuestPages(memory, null), limiter(options, session.cancellation), encoder(memory),
+                BatchCompression.of(transfer.compression(), options.bandwidthBytesPerS()), cache);
         session.pending = new DirtyBitmap(memory.pageCount());
     }
 

@@ -52,7 +52,7 @@ final class StopAndCopy {
         RoundFigures figures = new RoundFigures(round, sent.pages(), sent.bytes(), t.finalTransferNanos, 0, memory.pageSize(),
                 vm.scheduler().minCapPct(), session.options.downtimeLimit().toNanos(), session.figures.transferredBytes(),
                 session.sinceStartNanos());
-        session.listener.round(session.figures.record(figures, 100, true), figures.remainingDirtyBytes());
+        session.listener.round(session.figures.record(figures, 100, true, sent.wireBytes()), figures.remainingDirtyBytes());
         Replies.expect(session.connection, Ready.class, session.options.replyTimeout(), "stop-and-copy");
         t.verifyNanos = System.nanoTime() - waitStart;
         session.digestVerified = !afterResume;

@@ -106,6 +106,11 @@ public final class PageBatchEncoder {
         this.codec = codec;
     }
 
+    /** The codec of the next (or open) batch; null for none. */
+    public BlockCodec codec() {
+        return codec;
+    }
+
     /** Sends pages the cache holds as deltas against it, and keeps it up to date; null: no deltas. */
     public void deltasFrom(DeltaCache cache) {
         if (head != null) throw new IllegalStateException("a batch is open");

@@ -27,7 +27,12 @@ import java.util.Objects;
  *   those it did: throttling and the downtime both count;</li>
  *   <li>{@code appliedDirtyLimitBytesPerS}: the per-vCPU dirty limit a policy applied (0 if none);</li>
  *   <li>{@code sourceGuestVerified}: after a failure, whether the guest kept running on the source
- *   and passed its own check (absent when not checked).</li>
+ *   and passed its own check (absent when not checked);</li>
+ *   <li>{@code transferredBytes}: page data moved, every non-zero page at its full size (whole or as
+ *   a delta); {@code wireBytes}: the page frames' bytes on the wire (what {@code --bandwidth} limits);
+ *   {@code compressionRatio}: data blocks before compression over data blocks sent (1 without);
+ *   {@code deltaPages}: pages sent as XBZRLE deltas; {@code deltaCacheMisses}: pages looked up in the
+ *   delta cache and not found (sent whole).</li>
  * </ul>
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -63,6 +68,12 @@ public record MigrationStats(
         double appliedDirtyLimitBytesPerS,
         StopReason stopReason,
         Boolean sourceGuestVerified,
+        int channels,
+        String compression,
+        double compressionRatio,
+        long wireBytes,
+        long deltaPages,
+        long deltaCacheMisses,
         String error,
         List<RoundStats> roundsDetail) {
 
@@ -109,6 +120,12 @@ public record MigrationStats(
                 .appliedDirtyLimitBytesPerS(appliedDirtyLimitBytesPerS)
                 .stopReason(stopReason)
                 .sourceGuestVerified(sourceGuestVerified)
+                .channels(channels)
+                .compression(compression)
+                .compressionRatio(compressionRatio)
+                .wireBytes(wireBytes)
+                .deltaPages(deltaPages)
+                .deltaCacheMisses(deltaCacheMisses)
                 .error(error)
                 .roundsDetail(roundsDetail);
     }
@@ -153,6 +170,12 @@ public record MigrationStats(
         private double appliedDirtyLimitBytesPerS;
         private StopReason stopReason;
         private Boolean sourceGuestVerified;
+        private int channels = 1;
+        private String compression;
+        private double compressionRatio = 1;
+        private long wireBytes;
+        private long deltaPages;
+        private long deltaCacheMisses;
         private String error;
         private List<RoundStats> roundsDetail = List.of();
 
@@ -189,10 +212,16 @@ public record MigrationStats(
         public Builder appliedDirtyLimitBytesPerS(double appliedDirtyLimitBytesPerS) { this.appliedDirtyLimitBytesPerS = appliedDirtyLimitBytesPerS; return this; }
         public Builder stopReason(StopReason stopReason) { this.stopReason = stopReason; return this; }
         public Builder sourceGuestVerified(Boolean sourceGuestVerified) { this.sourceGuestVerified = sourceGuestVerified; return this; }
+        public Builder channels(int channels) { this.channels = channels; return this; }
+        public Builder compression(String compression) { this.compression = compression; return this; }
+        public Builder compressionRatio(double compressionRatio) { this.compressionRatio = compressionRatio; return this; }
+        public Builder wireBytes(long wireBytes) { this.wireBytes = wireBytes; return this; }
+        public Builder deltaPages(long deltaPages) { this.deltaPages = deltaPages; return this; }
+        public Builder deltaCacheMisses(long deltaCacheMisses) { this.deltaCacheMisses = deltaCacheMisses; return this; }
         public Builder error(String error) { this.error = error; return this; }
         public Builder roundsDetail(List<RoundStats> roundsDetail) { this.roundsDetail = roundsDetail; return this; }
         public MigrationStats build() {
-            return new MigrationStats(status, policy, memoryBytes, pageSize, vcpus, workload, rounds, totalTimeMs, setupTimeMs, downtimeMs, appDowntimeMs, pauseMs, finalTransferMs, verifyMs, resumeMs, transferredBytes, normalPages, zeroPages, dirtyRateBytesPerS, bandwidthBytesPerS, bandwidthLimitBytesPerS, downtimeLimitMs, maxThrottlePct, digestVerified, appOpsPerSBefore, appOpsPerSDuring, appOpsLost, appWorkLostPct, appliedDirtyLimitBytesPerS, stopReason, sourceGuestVerified, error, roundsDetail);
+            return new MigrationStats(status, policy, memoryBytes, pageSize, vcpus, workload, rounds, totalTimeMs, setupTimeMs, downtimeMs, appDowntimeMs, pauseMs, finalTransferMs, verifyMs, resumeMs, transferredBytes, normalPages, zeroPages, dirtyRateBytesPerS, bandwidthBytesPerS, bandwidthLimitBytesPerS, downtimeLimitMs, maxThrottlePct, digestVerified, appOpsPerSBefore, appOpsPerSDuring, appOpsLost, appWorkLostPct, appliedDirtyLimitBytesPerS, stopReason, sourceGuestVerified, channels, compression, compressionRatio, wireBytes, deltaPages, deltaCacheMisses, error, roundsDetail);
         }
     }
 }
