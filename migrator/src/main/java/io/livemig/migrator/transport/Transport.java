@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The event loop and the two ways to get a {@link Connection}: {@link #connect} (source) and
- * {@link #listen} (destination). Native epoll when available, else NIO. One I/O thread: a
- * migration is one connection, and the hosts have few cores.
+ * {@link #listen} (destination). Native epoll when available, else NIO. One I/O thread unless
+ * asked for more (one per data channel): the hosts have few cores.
  */
 public final class Transport implements AutoCloseable {
 
@@ -51,20 +51,29 @@ public final class Transport implements AutoCloseable {
     private final boolean epoll;
     private final ConnectionOptions options;
 
-    private Transport(boolean epoll, ConnectionOptions options) {
+    private Transport(boolean epoll, ConnectionOptions options, int ioThreads) {
         this.epoll = epoll;
         this.options = options;
-        this.group = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.group = new MultiThreadIoEventLoopGroup(ioThreads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }
 
-    /** Epoll when {@code Epoll.isAvailable()}, else NIO. */
+    /** Epoll when {@code Epoll.isAvailable()}, else NIO; one I/O thread. */
     public static Transport create(ConnectionOptions options) {
-        return new Transport(Epoll.isAvailable(), options);
+        return create(options, 1);
+    }
+
+    /**
+     * With {@code ioThreads} I/O threads: connections are spread over them (Netty assigns each new
+     * channel the next thread), so N data channels with N threads each get their own.
+     */
+    public static Transport create(ConnectionOptions options, int ioThreads) {
+        if (ioThreads < 1) throw new IllegalArgumentException("ioThreads must be >= 1");
+        return new Transport(Epoll.isAvailable(), options, ioThreads);
     }
 
     /** NIO even where epoll is available, e.g. to compare the two. */
     public static Transport createNio(ConnectionOptions options) {
-        return new Transport(false, options);
+        return new Transport(false, options, 1);
     }
 
     public boolean usesEpoll() {
