@@ -11,7 +11,8 @@ import java.util.zip.CRC32C;
  * costing a full read of guest memory inside the downtime. {@link GuestMemory#digest()} computes
  * the same function from scratch, so the two sides compare like with like.
  *
- * <p>Not thread-safe: one receiving thread records.
+ * <p>Not thread-safe: one receiving thread records; several loading threads each record through
+ * their own {@link #sharedView()}, on distinct pages.
  */
 public final class PageDigests {
     private final GuestMemory memory;
@@ -25,6 +26,20 @@ public final class PageDigests {
         this.crcs = new int[Math.toIntExact(memory.pageCount())];
         Arrays.fill(crcs, zeroPageCrc(memory.pageSize()));
         this.chunkViews = memory.chunkViews();
+    }
+
+    private PageDigests(PageDigests shared) {
+        this.memory = shared.memory;
+        this.crcs = shared.crcs;
+        this.chunkViews = memory.chunkViews();
+    }
+
+    /**
+     * Digests that record into the same table with their own checksum state, for another loading
+     * thread (threads must load distinct pages; whoever reads the digest must have waited for them).
+     */
+    public PageDigests sharedView() {
+        return new PageDigests(this);
     }
 
     /** Records the CRC of a page just loaded. */

@@ -6,6 +6,7 @@ import io.livemig.emulator.PageDigests;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.migrator.protocol.Abort;
 import io.livemig.migrator.protocol.Accept;
+import io.livemig.migrator.protocol.ChannelPlan;
 import io.livemig.migrator.protocol.Commit;
 import io.livemig.migrator.protocol.DigestCheck;
 import io.livemig.migrator.protocol.GuestOffer;
@@ -76,8 +77,18 @@ final class DestinationSession {
     private double verifyMs;
     private DigestVerdict digest;
 
+    /** Data channels of this migration, once the offer is accepted; inactive until a CHANNEL_PLAN. */
+    private DestinationChannels channels;
+    private final ChannelRegistry registry;
+
     DestinationSession(DestinationOptions options, Outcomes outcomes, Consumer<MigrationDestination.Phase> phases,
                        Connection connection, String vmName, byte[] migrationId) {
+        this(options, outcomes, phases, connection, vmName, migrationId, new ChannelRegistry());
+    }
+
+    DestinationSession(DestinationOptions options, Outcomes outcomes, Consumer<MigrationDestination.Phase> phases,
+                       Connection connection, String vmName, byte[] migrationId, ChannelRegistry registry) {
+        this.registry = registry;
         this.options = options;
         this.outcomes = outcomes;
         this.phases = phases;
@@ -116,6 +127,14 @@ final class DestinationSession {
     /** Discards the guest unless it started: call when the migration ends, however it ends. */
     void close() {
         loader.close();
+        registry.remove(migrationId);
+        if (channels != null) {
+            try {
+                channels.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (started) return;
         if (vm != null) vm.close();
         if (pending) outcomes.abandon(migrationId);
@@ -167,6 +186,8 @@ final class DestinationSession {
             // Like QEMU's -mem-prealloc: the first touch of fresh memory (a host fault per page here)
             // happens before Accept, in the source's setup time, instead of on the loader's path.
             if (options.preallocate()) vm.memory().prefault(PREFAULT_THREADS);
+            channels = new DestinationChannels(vm, digests);
+            registry.put(migrationId, channels);
             connection.send(new Accept());
             return State.RECEIVING;
         }
@@ -196,8 +217,18 @@ final class DestinationSession {
             if (end.round() != rounds) {
                 throw new ProtocolException("end of round " + end.round() + " where round " + rounds + " was expected");
             }
+            if (channels.active()) {
+                // The round is delivered once every data channel has loaded its share of it.
+                pagesReceived = channels.awaitRound(end.round(), options.messageTimeout());
+                bytesReceived = channels.bytesLoaded();
+            }
             rounds++;
             connection.send(new RoundAck(end.round(), pagesReceived));
+            return State.RECEIVING;
+        }
+        if (message instanceof ChannelPlan plan) {
+            if (rounds > 0 || pagesReceived > 0) throw new ProtocolException("CHANNEL_PLAN after pages arrived");
+            channels.expect(plan.channels());
             return State.RECEIVING;
         }
         if (message instanceof VcpuState vcpu) {
@@ -220,6 +251,12 @@ final class DestinationSession {
     private State stopAndCopyDone(StopAndCopyDone done) throws Exception {
         for (int i = 0; i < vcpuStates.length; i++) {
             if (vcpuStates[i] == null) throw new ProtocolException("stop-and-copy ended without the state of vCPU " + i);
+        }
+        if (channels.active()) {
+            // The last pages came on the data channels, each ending with the stop-and-copy's round number.
+            pagesReceived = channels.awaitRound(rounds, options.messageTimeout());
+            bytesReceived = channels.bytesLoaded();
+            channels.close();  // nothing may load into the guest from here on
         }
         phases.accept(MigrationDestination.Phase.STOP_AND_COPY_RECEIVED);
         digestAfterResume = done.digestAfterResume();

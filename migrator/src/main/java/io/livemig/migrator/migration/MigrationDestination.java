@@ -2,6 +2,8 @@ package io.livemig.migrator.migration;
 
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.migrator.protocol.Abort;
+import io.livemig.migrator.protocol.Accept;
+import io.livemig.migrator.protocol.ChannelAttach;
 import io.livemig.migrator.protocol.Message;
 import io.livemig.migrator.protocol.Outcome;
 import io.livemig.migrator.protocol.OutcomeQuery;
@@ -38,6 +40,7 @@ public final class MigrationDestination {
     private final Handshake handshake;
     private final Consumer<Phase> phases;
     private final Outcomes outcomes = new Outcomes();
+    private final ChannelRegistry channels = new ChannelRegistry();
 
     public MigrationDestination(DestinationOptions options, Handshake handshake) {
         this(options, handshake, phase -> { });
@@ -71,6 +74,10 @@ public final class MigrationDestination {
                 connection.send(new Outcome(committed)).await(options.messageTimeout().toMillis());
                 throw new OutcomeAnswered(committed);
             }
+            if (first instanceof ChannelAttach attach) {
+                serveDataChannel(connection, attach);
+                return;
+            }
             connection.send(new Refuse(busyReason)).await(options.messageTimeout().toMillis());
             throw new MigrationException("refused: " + busyReason);
         } catch (MigrationException | InterruptedException e) {
@@ -78,6 +85,22 @@ public final class MigrationDestination {
         } catch (Exception e) {
             throw new MigrationException(Errors.describe(e), e);
         }
+    }
+
+    /**
+     * A data channel of the migration in progress (authenticated by the handshake above, bound by
+     * the migration id): loads its pages on this thread until the migration closes it.
+     */
+    private void serveDataChannel(Connection connection, ChannelAttach attach) throws Exception {
+        DestinationChannels set = channels.get(attach.migrationId());
+        DataChannelLoader loader = set == null ? null : set.attach(attach.index(), connection, options.messageTimeout());
+        if (loader == null) {
+            connection.send(new Refuse("no migration here waits for data channel " + attach.index() + " of that id"))
+                    .await(options.messageTimeout().toMillis());
+            throw new MigrationException("refused a data channel: no migration waits for it");
+        }
+        connection.send(new Accept());
+        loader.run();
     }
 
     /**
@@ -92,7 +115,7 @@ public final class MigrationDestination {
         try {
             byte[] migrationId = handshake.destinationSide(connection, options.messageTimeout());
             phases.accept(Phase.HANDSHAKE_DONE);
-            session = new DestinationSession(options, outcomes, phases, connection, vmName, migrationId);
+            session = new DestinationSession(options, outcomes, phases, connection, vmName, migrationId, channels);
             return session.run();
         } catch (MigrationException | InterruptedException e) {
             throw e;

@@ -34,6 +34,8 @@ final class PageSender implements AutoCloseable {
     private final PageBatchEncoder encoder;
     private final BatchCompression compression;
     private final DeltaCache cache;
+    private int share;
+    private int shares = 1;
 
     PageSender(Connection connection, PageSource source, TokenBucketRateLimiter limiter, PageBatchEncoder encoder) {
         this(connection, source, limiter, encoder, new BatchCompression.Fixed(null), null);
@@ -52,7 +54,26 @@ final class PageSender implements AutoCloseable {
     }
 
     /**
-     * Sends every page set in {@code pages}.
+     * Takes only share {@code share} of {@code shares} of every page set: the pages of every
+     * {@code shares}-th run of 2^{@link #SHARE_SHIFT} pages, so runs stay long enough to lend.
+     */
+    PageSender sharing(int share, int shares) {
+        if (shares < 1 || share < 0 || share >= shares) throw new IllegalArgumentException("share " + share + " of " + shares);
+        this.share = share;
+        this.shares = shares;
+        return this;
+    }
+
+    /** Pages per run of a share: one batch of 4 KiB pages. */
+    static final int SHARE_SHIFT = 7;
+
+    /** Whether page {@code page} belongs to share {@code share} of {@code shares}. */
+    static boolean inShare(long page, int share, int shares) {
+        return shares == 1 || (page >>> SHARE_SHIFT) % shares == share;
+    }
+
+    /**
+     * Sends every page set in {@code pages} (of this sender's share).
      *
      * @param skipZeroPages true for round 0: the destination starts zeroed, so all-zero pages need no entry
      */
@@ -72,6 +93,7 @@ final class PageSender implements AutoCloseable {
             long handled = 0;
             long batchStart = 0;
             for (long page = pages.nextSetPage(0); page >= 0; page = pages.nextSetPage(page + 1)) {
+                if (shares > 1 && (page >>> SHARE_SHIFT) % shares != share) continue;
                 handled++;
                 if (skipZeroPages && source.isZeroPage(page)) {
                     tally.zero++;

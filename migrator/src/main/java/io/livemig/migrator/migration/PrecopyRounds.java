@@ -42,7 +42,7 @@ final class PrecopyRounds {
             double capDuring = scheduler.minCapPct();
             long roundStart = System.nanoTime();
             int current = round;
-            PageSender.Sent sent = session.sender.send(session.pending, round == 0,
+            PageSender.Sent sent = session.sender.send(session.pending, round == 0, round,
                     (done, total) -> {
                         session.cancellation.check();
                         session.listener.sending(current, done, total);

@@ -31,8 +31,8 @@ final class SourceSession {
     Connection connection;
     /** The source nonce of the handshake: names this migration in an {@code OutcomeQuery}. */
     byte[] migrationId;
-    /** Sends page sets to the destination; set up once the offer is accepted. */
-    PageSender sender;
+    /** Sends page sets to the destination (one connection or data channels); set up once the offer is accepted. */
+    PageStream sender;
     /** The pages the next send must take (all of them for round 0, then each sync's). */
     DirtyBitmap pending;
     /** COMMIT is on the wire: from here the source never resumes the guest on its own. */

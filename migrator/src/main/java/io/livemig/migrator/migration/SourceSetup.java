@@ -36,10 +36,15 @@ final class SourceSetup {
         Replies.expect(session.connection, Accept.class, options.replyTimeout(), "the guest offer");
         session.timeline.setupNanos = session.sinceStartNanos();
         TransferOptions transfer = options.transfer();
-        DeltaCache cache = transfer.xbzrleBytes() == 0 ? null
-                : new DeltaCache(Math.max(memory.pageSize(), Math.min(transfer.xbzrleBytes(), memory.sizeBytes())), memory.pageSize());
-        session.sender = new PageSender(session.connection, new GuestPages(memory, null), limiter(options, session.cancellation), encoder(memory),
-                BatchCompression.of(transfer.compression(), options.bandwidthBytesPerS()), cache);
+        if (transfer.channels() > 1) {
+            session.sender = ChannelSet.open(session, limiter(options, session.cancellation));
+        } else {
+            DeltaCache cache = transfer.xbzrleBytes() == 0 ? null
+                    : new DeltaCache(Math.max(memory.pageSize(), Math.min(transfer.xbzrleBytes(), memory.sizeBytes())), memory.pageSize());
+            session.sender = new PageStream.SingleStream(new PageSender(session.connection, new GuestPages(memory, null),
+                    limiter(options, session.cancellation), new PageBatchEncoder(memory.pageSize(), payloadBytes(memory)),
+                    BatchCompression.of(transfer.compression(), options.bandwidthBytesPerS()), cache));
+        }
         session.pending = new DirtyBitmap(memory.pageCount());
     }
 
@@ -52,8 +57,8 @@ final class SourceSetup {
         });
     }
 
-    private static PageBatchEncoder encoder(GuestMemory memory) {
-        int payload = Math.max(PageBatchEncoder.DEFAULT_MAX_PAYLOAD_BYTES, memory.pageSize() + 64 * 1024);
-        return new PageBatchEncoder(memory.pageSize(), payload);
+    /** Room for a batch of default size, or for one page and more when pages are large. */
+    static int payloadBytes(GuestMemory memory) {
+        return Math.max(PageBatchEncoder.DEFAULT_MAX_PAYLOAD_BYTES, memory.pageSize() + 64 * 1024);
     }
 }

@@ -39,7 +39,7 @@ final class StopAndCopy {
         boolean afterResume = session.options.verifyAfterResume();
         CompletableFuture<Long> digest = afterResume ? null : digestInBackground(memory);
         memory.dirtyLog().syncAndAdd(session.pending);
-        PageSender.Sent sent = session.sender.send(session.pending, false);
+        PageSender.Sent sent = session.sender.send(session.pending, false, round, (done, total) -> { });
         for (io.livemig.emulator.VcpuState state : vm.saveVcpuStates()) {
             session.connection.send(new VcpuState(state.vcpu(), state.registers()));
         }

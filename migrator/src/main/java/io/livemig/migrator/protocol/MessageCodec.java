@@ -91,6 +91,8 @@ public final class MessageCodec {
                     in.readLong(), in.readLong(), in.readLong(), in.readLongs(in.readCount("vcpus", ProtocolLimits.MAX_VCPUS)));
             case POSTCOPY_RESUME -> new PostcopyResume(in.readBytes(ProtocolLimits.NONCE_BYTES));
             case POSTCOPY_RESUME_ACK -> new PostcopyResumeAck(in.readLong());
+            case CHANNEL_PLAN -> new ChannelPlan(in.readInt());
+            case CHANNEL_ATTACH -> new ChannelAttach(in.readBytes(ProtocolLimits.NONCE_BYTES), in.readInt());
         };
     }
 
@@ -220,6 +222,11 @@ public final class MessageCodec {
             }
             case POSTCOPY_RESUME -> out.writeBytes(((PostcopyResume) message).migrationId());
             case POSTCOPY_RESUME_ACK -> out.writeLong(((PostcopyResumeAck) message).missingPages());
+            case CHANNEL_PLAN -> out.writeInt(((ChannelPlan) message).channels());
+            case CHANNEL_ATTACH -> {
+                ChannelAttach m = (ChannelAttach) message;
+                out.writeBytes(m.migrationId()).writeInt(m.index());
+            }
             case ACCEPT, READY, COMMIT -> {
                 // no payload
             }

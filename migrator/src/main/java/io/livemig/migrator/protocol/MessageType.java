@@ -29,7 +29,9 @@ public enum MessageType {
     POSTCOPY_PUSH_DONE(25),
     POSTCOPY_COMPLETE(26),
     POSTCOPY_RESUME(27),
-    POSTCOPY_RESUME_ACK(28);
+    POSTCOPY_RESUME_ACK(28),
+    CHANNEL_PLAN(30),
+    CHANNEL_ATTACH(31);
 
     private static final MessageType[] BY_CODE = new MessageType[256];
 

@@ -62,7 +62,23 @@ class TransferMigrationTest {
         assertThat(stats.deltaPages()).isPositive();
     }
 
-    static MigrationOptions options(TransferOptions transfer) {
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 4})
+    void pagesSpreadOverDataChannelsArriveIntact(int channels) throws Exception {
+        MigrationStats stats = migrateAndCheck("memwrite:wss=8m,rate=8m,fill=mixed", 32 * MIB,
+                options(TransferOptions.DEFAULTS.withChannels(channels)));
+        assertThat(stats.channels()).isEqualTo(channels);
+        assertThat(stats.rounds()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void channelsWithCompressionAndDeltas() throws Exception {
+        migrateAndCheck("memwrite:wss=8m,rate=16m,pattern=sequential,fill=text", 32 * MIB,
+                options(TransferOptions.DEFAULTS.withChannels(2).withCompression(CompressionMode.LZ4).withXbzrle(8 * MIB))
+                        .withBandwidth(32 * MIB));
+    }
+
+        static MigrationOptions options(TransferOptions transfer) {
         return MigrationOptions.defaults().withTransfer(transfer);
     }
 

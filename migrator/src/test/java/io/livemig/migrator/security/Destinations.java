@@ -48,17 +48,42 @@ public final class Destinations implements AutoCloseable {
     }
 
     public Destinations(Handshake handshake, DestinationOptions options, ConnectionOptions connectionOptions) throws Exception {
-        transport = Transport.create(connectionOptions);
+        transport = Transport.create(connectionOptions, 3);
         listener = transport.listen(new HostPort("127.0.0.1", 0));
+        MigrationDestination destination = new MigrationDestination(options, handshake);
         thread = new Thread(() -> {
             try (Connection connection = listener.accept(Duration.ofSeconds(30))) {
-                incoming.complete(new MigrationDestination(options, handshake).receive(connection, "dest"));
+                Thread more = new Thread(() -> answerWhileBusy(destination), "test-destination-busy");
+                more.setDaemon(true);
+                more.start();
+                incoming.complete(destination.receive(connection, "dest"));
             } catch (Throwable e) {
                 incoming.completeExceptionally(e);
             }
         }, "test-destination");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Later connections while the first is served: data channels attach, others are refused as busy. */
+    private void answerWhileBusy(MigrationDestination destination) {
+        while (true) {
+            Connection connection;
+            try {
+                connection = listener.accept(Duration.ofSeconds(60));
+            } catch (Exception e) {
+                return;  // closed
+            }
+            Thread serve = new Thread(() -> {
+                try (connection) {
+                    destination.answerWhileBusy(connection, "busy");
+                } catch (Exception e) {
+                    // refused, or a channel that ended
+                }
+            }, "test-destination-channel");
+            serve.setDaemon(true);
+            serve.start();
+        }
     }
 
     public HostPort address() {
