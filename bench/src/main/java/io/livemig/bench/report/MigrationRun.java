@@ -62,7 +62,7 @@ final class MigrationRun {
                     .withVerifyAfterResume("after-resume".equals(System.getProperty("livemig.verify")))
                     .withTransfer(transfer);
             MigrationStats stats;
-            try (Transport transport = Transport.create(ConnectionOptions.DEFAULTS)) {
+            try (Transport transport = Transport.create(ConnectionOptions.DEFAULTS, transfer.channels() + 1)) {
                 stats = new MigrationSource(vm, PolicySettings.defaults().create("none"), options, MigrationListener.SILENT,
                         new Handshake(), opsPerS).migrate(transport, new HostPort("127.0.0.1", port));
             }

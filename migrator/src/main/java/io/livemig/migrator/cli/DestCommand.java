@@ -111,7 +111,9 @@ final class DestCommand implements Callable<Integer> {
                 Runtime.getRuntime().halt(137);
             }
         });
-        try (Transport transport = Transport.create(connectionOptions);
+        // An I/O thread per core (at most 4, plus one): data channels each get their own.
+        int ioThreads = 1 + Math.min(4, Runtime.getRuntime().availableProcessors());
+        try (Transport transport = Transport.create(connectionOptions, ioThreads);
              Listener listener = listen(transport)) {
             GuestMemory.allocate(GuestMemory.MIN_SIZE_BYTES).close(); // class set-up now, not in the source's setup time
             if (!handshake.authenticates()) {

@@ -76,6 +76,10 @@ final class SourceCommand implements Callable<Integer> {
             description = "Compress each page batch: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). auto measures each round what moves the most pages per second on this link: none on a fast link, a codec on a slow one.")
     CompressionMode compress;
 
+    @Option(names = "--channels", paramLabel = "N",
+            description = "Data connections for the pages, beside the control connection, each with its own sender thread here and loader thread on the destination (which follows); 1 = the pages share the one connection. Default: one per core, at most 4 (here ${DEFAULT-VALUE}).")
+    int channels = TransferOptions.defaultChannels();
+
     @Option(names = "--xbzrle", paramLabel = "SIZE", converter = Converters.Size.class, defaultValue = "0",
             description = "Send pages sent before as XOR run-length deltas against a cache of this size, when that is much smaller; 0 = off (default). At most 1g.")
     long xbzrle;
@@ -93,7 +97,7 @@ final class SourceCommand implements Callable<Integer> {
         ConvergencePolicy policy = policy();
         Handshake handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
         ConnectionOptions connectionOptions = tls.connectionOptions();
-        try (VirtualMachine vm = guest.boot("source"); Transport transport = Transport.create(connectionOptions);
+        try (VirtualMachine vm = guest.boot("source"); Transport transport = Transport.create(connectionOptions, options.transfer().channels() + 1);
              SignalCancel signal = new SignalCancel()) {
             GuestMeter meter = new GuestMeter(vm);
             vm.start();
@@ -118,12 +122,15 @@ final class SourceCommand implements Callable<Integer> {
     MigrationOptions migrationOptions() {
         if (maxRounds < 1) throw new UsageException("--max-rounds must be >= 1, got " + maxRounds);
         if (downtimeLimit.isZero() || downtimeLimit.isNegative()) throw new UsageException("--downtime-limit must be positive");
-        if (xbzrle < 0 || xbzrle > TransferOptions.MAX_XBZRLE_BYTES_PER_CHANNEL) {
-            throw new UsageException("--xbzrle must be 0 (off) up to 1g, got " + xbzrle + " bytes");
+        if (channels < 1 || channels > TransferOptions.MAX_CHANNELS) {
+            throw new UsageException("--channels must be 1.." + TransferOptions.MAX_CHANNELS + ", got " + channels);
+        }
+        if (xbzrle < 0 || xbzrle / channels > TransferOptions.MAX_XBZRLE_BYTES_PER_CHANNEL) {
+            throw new UsageException("--xbzrle must be 0 (off) up to 1g per channel, got " + xbzrle + " bytes");
         }
         return MigrationOptions.defaults().withBandwidth(bandwidth).withDowntimeLimit(downtimeLimit)
                 .withMaxRounds(maxRounds).withVerifyAfterResume(verify == VerifyWhen.AFTER_RESUME)
-                .withTransfer(TransferOptions.DEFAULTS.withCompression(compress).withXbzrle(xbzrle));
+                .withTransfer(TransferOptions.DEFAULTS.withCompression(compress).withXbzrle(xbzrle).withChannels(channels));
     }
 
     /** The convergence policy the options name, with its parameters. */

@@ -24,6 +24,11 @@ public record TransferOptions(CompressionMode compression, long xbzrleBytes, int
         }
     }
 
+    /** The command line's default: one channel per core, at most 4. */
+    public static int defaultChannels() {
+        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    }
+
     public TransferOptions withCompression(CompressionMode mode) {
         return new TransferOptions(mode, xbzrleBytes, channels);
     }
