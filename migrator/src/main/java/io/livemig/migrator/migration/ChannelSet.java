@@ -13,9 +13,10 @@ import io.livemig.migrator.transport.TokenBucketRateLimiter;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -79,17 +80,18 @@ final class ChannelSet implements PageStream {
     @Override
     public PageSender.Sent send(DirtyBitmap pages, boolean skipZeroPages, int round, PageSender.Progress progress)
             throws Exception {
-        List<Future<PageSender.Sent>> results = new ArrayList<>(senders.size());
+        CompletionService<PageSender.Sent> results = new ExecutorCompletionService<>(threads);
         for (DataChannelSender sender : senders) {
             // Channel 0 speaks for the progress of all: they move at the same pace.
             PageSender.Progress report = sender.index == 0 ? progress : (done, total) -> { };
-            results.add(threads.submit(() -> sender.sendRound(pages, skipZeroPages, round, report)));
+            results.submit(() -> sender.sendRound(pages, skipZeroPages, round, report));
         }
         long[] sums = new long[8];
         Exception failure = null;
-        for (Future<PageSender.Sent> result : results) {
+        for (int i = 0; i < senders.size(); i++) {
             try {
-                PageSender.Sent sent = result.get();
+                // In the order they finish: the first failure closes the others at once.
+                PageSender.Sent sent = results.take().get();
                 sums[0] += sent.pages();
                 sums[1] += sent.bytes();
                 sums[2] += sent.wireBytes();
