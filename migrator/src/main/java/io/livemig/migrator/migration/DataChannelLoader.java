@@ -59,6 +59,7 @@ final class DataChannelLoader {
                     pages += batch.pageCount();
                     bytes += batch.pageBytes();
                     loader.load(batch, sink);
+                    channels.pagesLoaded();
                     continue;
                 }
                 ReferenceCountUtil.release(message);

@@ -27,9 +27,19 @@ final class DestinationChannels {
     private boolean closed;
     private int running;
 
-    DestinationChannels(VirtualMachine vm, PageDigests digests) {
+    private final Runnable firstPages;
+    private final java.util.concurrent.atomic.AtomicBoolean anyPages = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** @param firstPages run once, by the first loader that loads a batch (the session's FIRST_PAGES_LOADED phase) */
+    DestinationChannels(VirtualMachine vm, PageDigests digests, Runnable firstPages) {
         this.vm = vm;
         this.digests = digests;
+        this.firstPages = firstPages;
+    }
+
+    /** A loader loaded its first batch. */
+    void pagesLoaded() {
+        if (!anyPages.get() && anyPages.compareAndSet(false, true)) firstPages.run();
     }
 
     /** The source announced {@code channels} data channels. */

@@ -186,7 +186,7 @@ final class DestinationSession {
             // Like QEMU's -mem-prealloc: the first touch of fresh memory (a host fault per page here)
             // happens before Accept, in the source's setup time, instead of on the loader's path.
             if (options.preallocate()) vm.memory().prefault(PREFAULT_THREADS);
-            channels = new DestinationChannels(vm, digests);
+            channels = new DestinationChannels(vm, digests, () -> phases.accept(MigrationDestination.Phase.FIRST_PAGES_LOADED));
             registry.put(migrationId, channels);
             connection.send(new Accept());
             return State.RECEIVING;
