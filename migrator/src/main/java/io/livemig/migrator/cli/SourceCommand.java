@@ -77,7 +77,7 @@ final class SourceCommand implements Callable<Integer> {
     CompressionMode compress;
 
     @Option(names = "--channels", paramLabel = "N",
-            description = "Data connections for the pages, beside the control connection, each with its own sender thread here and loader thread on the destination (which follows); 1 = the pages share the one connection. Default: one per core, at most 4 (here ${DEFAULT-VALUE}).")
+            description = "Data connections for the pages, beside the control connection, each with its own sender thread here and loader thread on the destination (which follows); 1 = the pages share the one connection. Default: one per two cores, at least 1, at most 4 (here ${DEFAULT-VALUE}).")
     int channels = TransferOptions.defaultChannels();
 
     @Option(names = "--xbzrle", paramLabel = "SIZE", converter = Converters.Size.class, defaultValue = "0",

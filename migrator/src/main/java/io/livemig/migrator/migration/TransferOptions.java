@@ -24,9 +24,13 @@ public record TransferOptions(CompressionMode compression, long xbzrleBytes, int
         }
     }
 
-    /** The command line's default: one channel per core, at most 4. */
+    /**
+     * The command line's default: a channel per two cores, at least 1, at most 4. Each channel
+     * costs a sender thread and an I/O thread on the source and as many on the destination, so on
+     * a 2-core host one channel (the pages on the control connection) is the default.
+     */
     public static int defaultChannels() {
-        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
     }
 
     public TransferOptions withCompression(CompressionMode mode) {
