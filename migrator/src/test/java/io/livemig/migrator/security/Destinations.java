@@ -23,6 +23,7 @@ public final class Destinations implements AutoCloseable {
     private final Thread thread;
 
     private volatile boolean vmTaken;
+    private volatile Thread busyAcceptor;
 
     /** No authentication, default destination options. */
     public Destinations() throws Exception {
@@ -55,6 +56,7 @@ public final class Destinations implements AutoCloseable {
             try (Connection connection = listener.accept(Duration.ofSeconds(30))) {
                 Thread more = new Thread(() -> answerWhileBusy(destination), "test-destination-busy");
                 more.setDaemon(true);
+                busyAcceptor = more;
                 more.start();
                 incoming.complete(destination.receive(connection, "dest"));
             } catch (Throwable e) {
@@ -108,6 +110,11 @@ public final class Destinations implements AutoCloseable {
             if (!vmTaken) i.vm().close();
         });
         listener.close();
+        Thread more = busyAcceptor;
+        if (more != null) {
+            more.interrupt();  // its accept waits on a queue that closing the listener does not wake
+            more.join(10_000);
+        }
         transport.close();
         thread.join(10_000);
     }
