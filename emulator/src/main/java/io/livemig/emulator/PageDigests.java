@@ -11,7 +11,8 @@ import java.util.zip.CRC32C;
  * costing a full read of guest memory inside the downtime. {@link GuestMemory#digest()} computes
  * the same function from scratch, so the two sides compare like with like.
  *
- * <p>{@link #record} and {@link #recordZero} are for one receiving thread; post-copy, where pages
+ * <p>{@link #record} and {@link #recordZero} are for one receiving thread; several loading threads
+ * each record through their own {@link #sharedView()}, on distinct pages. Post-copy, where pages
  * land from two connections, uses {@link #recordFromAnyThread}, which keeps its scratch state per
  * thread. Either way a page's CRC must be recorded before anyone else may write the page (a
  * post-copy load records it before the page becomes present).
@@ -38,6 +39,22 @@ public final class PageDigests {
     }
 
     GuestMemory memory() { return memory; }
+
+    private PageDigests(PageDigests shared) {
+        this.memory = shared.memory;
+        this.crcs = shared.crcs;
+        this.chunkViews = memory.chunkViews();
+        this.scratch = shared.scratch;
+        this.zeroCrc = shared.zeroCrc;
+    }
+
+    /**
+     * Digests that record into the same table with their own checksum state, for another loading
+     * thread (threads must load distinct pages; whoever reads the digest must have waited for them).
+     */
+    public PageDigests sharedView() {
+        return new PageDigests(this);
+    }
 
     /** Records the CRC of a page just loaded. */
     public void record(long page) {

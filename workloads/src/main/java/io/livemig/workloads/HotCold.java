@@ -17,7 +17,7 @@ import java.util.List;
  */
 public final class HotCold extends StampedPages {
     public static final String NAME = "hotcold";
-    public static final List<String> KEYS = List.of("wss", "theta", "seed");
+    public static final List<String> KEYS = List.of("wss", "theta", "seed", "fill");
     public static final long DEFAULT_WSS = 256L << 20;
     public static final double DEFAULT_THETA = 0.99;
 
@@ -28,24 +28,30 @@ public final class HotCold extends StampedPages {
     private final double theta;
 
     HotCold(long wssBytes, double theta, long seed) {
-        super(wssBytes, seed);
+        this(wssBytes, theta, seed, PageFill.ZERO);
+    }
+
+    HotCold(long wssBytes, double theta, long seed, PageFill fill) {
+        super(wssBytes, seed, fill);
         this.theta = theta;
     }
 
     static HotCold fromParams(Params p) {
         return new HotCold(p.size("wss", DEFAULT_WSS, 1), p.decimal("theta", DEFAULT_THETA, 0.0, 1.0, false),
-                p.integer("seed", Workloads.DEFAULT_SEED, 0, Long.MAX_VALUE));
+                p.integer("seed", Workloads.DEFAULT_SEED, 0, Long.MAX_VALUE),
+                PageFill.parse(p.choice("fill", "zero", PageFill.WORDS)));
     }
 
     @Override public String name() { return NAME; }
 
     @Override
     public String spec() {
-        return NAME + ":wss=" + Sizes.formatSize(wssBytes) + ",theta=" + theta + ",seed=" + seed;
+        return NAME + ":wss=" + Sizes.formatSize(wssBytes) + ",theta=" + theta + ",seed=" + seed + fillSpec();
     }
 
     @Override
     protected void layout(GuestMemory memory, int vcpus) {
+        fillPages(memory, vcpus);
         long n = pagesPerVcpu(memory, vcpus);
         double zetan = Zipf.zeta(n, theta);
         long h = headerAddress(memory);

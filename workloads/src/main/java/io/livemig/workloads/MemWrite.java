@@ -20,7 +20,7 @@ import java.util.List;
  */
 public final class MemWrite extends StampedPages {
     public static final String NAME = "memwrite";
-    public static final List<String> KEYS = List.of("wss", "rate", "pattern", "seed");
+    public static final List<String> KEYS = List.of("wss", "rate", "pattern", "seed", "fill");
     public static final long DEFAULT_WSS = 256L << 20;
     public static final String DEFAULT_PATTERN = "random";
     public static final List<String> PATTERNS = List.of("random", "sequential");
@@ -44,7 +44,11 @@ public final class MemWrite extends StampedPages {
     private final Long fixedSpinsPerTouch;
 
     MemWrite(long wssBytes, long rateBytesPerSec, boolean sequential, long seed, Long fixedSpinsPerTouch) {
-        super(wssBytes, seed);
+        this(wssBytes, rateBytesPerSec, sequential, seed, fixedSpinsPerTouch, PageFill.ZERO);
+    }
+
+    MemWrite(long wssBytes, long rateBytesPerSec, boolean sequential, long seed, Long fixedSpinsPerTouch, PageFill fill) {
+        super(wssBytes, seed, fill);
         this.rateBytesPerSec = rateBytesPerSec;
         this.sequential = sequential;
         this.fixedSpinsPerTouch = fixedSpinsPerTouch;
@@ -55,12 +59,13 @@ public final class MemWrite extends StampedPages {
         long rate = p.rateOrMax("rate");
         boolean sequential = p.choice("pattern", DEFAULT_PATTERN, PATTERNS).equals("sequential");
         long seed = p.integer("seed", Workloads.DEFAULT_SEED, 0, Long.MAX_VALUE);
-        return new MemWrite(wss, rate, sequential, seed, null);
+        PageFill fill = PageFill.parse(p.choice("fill", "zero", PageFill.WORDS));
+        return new MemWrite(wss, rate, sequential, seed, null, fill);
     }
 
     /** A copy whose compute per touch is fixed instead of calibrated (for deterministic tests). */
     MemWrite withSpinsPerTouch(long spins) {
-        return new MemWrite(wssBytes, rateBytesPerSec, sequential, seed, spins);
+        return new MemWrite(wssBytes, rateBytesPerSec, sequential, seed, spins, fill);
     }
 
     @Override public String name() { return NAME; }
@@ -68,7 +73,7 @@ public final class MemWrite extends StampedPages {
     @Override
     public String spec() {
         return NAME + ":wss=" + Sizes.formatSize(wssBytes) + ",rate=" + (rateBytesPerSec == 0 ? "max" : Sizes.formatSize(rateBytesPerSec))
-                + ",pattern=" + (sequential ? "sequential" : "random") + ",seed=" + seed;
+                + ",pattern=" + (sequential ? "sequential" : "random") + ",seed=" + seed + fillSpec();
     }
 
     public long wssBytes() { return wssBytes; }
@@ -86,6 +91,7 @@ public final class MemWrite extends StampedPages {
 
     @Override
     protected void layout(GuestMemory memory, int vcpus) {
+        fillPages(memory, vcpus);
         long h = headerAddress(memory);
         memory.writeLong(h + H_RATE, rateBytesPerSec);
         long spins = 0;

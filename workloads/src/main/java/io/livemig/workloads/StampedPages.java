@@ -8,7 +8,7 @@ import io.livemig.emulator.Verification;
  * The page format of the page-writing workloads ({@code memwrite}, {@code hotcold}), like QEMU's
  * self-checking test guest: each page of the working set holds at offset 0 a count (the pass or
  * the number of writes that last touched it) and at offset 8 {@code hash(seed, page, count)}; the
- * rest of the page stays zero. A page with count 0 was never written and is all zero. So any
+ * rest of the page holds its {@link PageFill} (zero by default), written at boot and never again. A page with count 0 was never written and is all zero. So any
  * flipped byte in a page is caught, and a stale page (an update lost in transit) is caught by the
  * counts the workload keeps in its vCPU slot.
  *
@@ -18,10 +18,24 @@ import io.livemig.emulator.Verification;
 abstract class StampedPages extends Workload {
     final long wssBytes;
     final long seed;
+    final PageFill fill;
+    private byte[] expectedFill;
+    private byte[] actualFill;
 
-    StampedPages(long wssBytes, long seed) {
+    StampedPages(long wssBytes, long seed, PageFill fill) {
         this.wssBytes = wssBytes;
         this.seed = seed;
+        this.fill = fill;
+    }
+
+    /** {@code ,fill=WORD} for a spec, or nothing for the default (so default specs read as before). */
+    final String fillSpec() {
+        return fill == PageFill.ZERO ? "" : ",fill=" + fill.word();
+    }
+
+    /** Writes every working-set page's filler (boot, before any stamp). */
+    final void fillPages(GuestMemory memory, int vcpus) {
+        fill.fill(memory, seed, dataBase(memory, vcpus), pagesPerVcpu(memory, vcpus) * vcpus);
     }
 
     @Override
@@ -77,8 +91,17 @@ abstract class StampedPages extends Workload {
             return "count " + count + " does not match its check word (a byte of the page changed)";
         }
         if (count == 0 && memory.readLong(address + 8) != 0) return "never written but its check word is not zero";
-        for (int off = 16; off < memory.pageSize(); off += 8) {
-            if (memory.readLong(address + off) != 0) return "byte group at offset " + off + " should be zero";
+        if (fill == PageFill.ZERO) {
+            for (int off = 16; off < memory.pageSize(); off += 8) {
+                if (memory.readLong(address + off) != 0) return "byte group at offset " + off + " should be zero";
+            }
+        } else {
+            if (expectedFill == null || expectedFill.length != memory.pageSize() - PageFill.FROM) {
+                expectedFill = new byte[memory.pageSize() - PageFill.FROM];
+                actualFill = new byte[expectedFill.length];
+            }
+            String changed = fill.check(memory, seed, address, expectedFill, actualFill);
+            if (changed != null) return changed;
         }
         countOut[0] = count;
         return null;

@@ -45,7 +45,7 @@ class WorkloadsTest {
     @Test
     void refusesUnknownKeysListingAcceptedOnes() {
         assertThatThrownBy(() -> Workloads.parse("memwrite:x=1"))
-                .hasMessage("unknown key 'x' for memwrite; accepted: wss, rate, pattern, seed");
+                .hasMessage("unknown key 'x' for memwrite; accepted: wss, rate, pattern, seed, fill");
         assertThatThrownBy(() -> Workloads.parse("stencil:wss=1m"))
                 .hasMessage("unknown key 'wss' for stencil; accepted: n, alpha, seed");
     }

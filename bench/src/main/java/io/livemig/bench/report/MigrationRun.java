@@ -10,6 +10,7 @@ import io.livemig.migrator.migration.Handshake;
 import io.livemig.migrator.migration.MigrationListener;
 import io.livemig.migrator.migration.MigrationOptions;
 import io.livemig.migrator.migration.MigrationSource;
+import io.livemig.migrator.migration.TransferOptions;
 import io.livemig.migrator.policy.PolicySettings;
 import io.livemig.migrator.stats.MigrationStats;
 import io.livemig.migrator.stats.RoundStats;
@@ -38,7 +39,15 @@ final class MigrationRun {
     /** Boots, fills, runs the guest for {@code runBeforeMs}, migrates it; the dest child is stopped after. */
     static MigrationStats migrate(long memoryBytes, int vcpus, String spec, long bandwidthBytesPerS, long runBeforeMs)
             throws Exception {
-        try (ChildJvm dest = ChildJvm.livemig("dest", List.of("dest", "--listen", "127.0.0.1:0", "--run-for", "1s"));
+        return migrate(memoryBytes, vcpus, spec, bandwidthBytesPerS, runBeforeMs, TransferOptions.DEFAULTS);
+    }
+
+    /** The same with the given compression, deltas and channels. */
+    static MigrationStats migrate(long memoryBytes, int vcpus, String spec, long bandwidthBytesPerS, long runBeforeMs,
+                                  TransferOptions transfer) throws Exception {
+        List<String> destArgs = new java.util.ArrayList<>(List.of("dest", "--listen", "127.0.0.1:0", "--run-for", "1s"));
+        if ("false".equals(System.getProperty("livemig.prealloc"))) destArgs.add("--no-prealloc");
+        try (ChildJvm dest = ChildJvm.livemig("dest", destArgs);
              VirtualMachine vm = VirtualMachine.boot("bench-source", new GuestConfig(memoryBytes, vcpus), Workloads.parse(spec))) {
             long reserved = Workloads.requiredBytes(vm.program(), vm.config());
             fillRandom(vm.memory(), reserved, spec.hashCode());
@@ -50,9 +59,10 @@ final class MigrationRun {
             double opsPerS = (vm.totalOps() - ops0) * 1e9 / (System.nanoTime() - t0);
             // -Dlivemig.verify=after-resume measures the downtime without the digest comparison in it.
             MigrationOptions options = MigrationOptions.defaults().withBandwidth(bandwidthBytesPerS)
-                    .withVerifyAfterResume("after-resume".equals(System.getProperty("livemig.verify")));
+                    .withVerifyAfterResume("after-resume".equals(System.getProperty("livemig.verify")))
+                    .withTransfer(transfer);
             MigrationStats stats;
-            try (Transport transport = Transport.create(ConnectionOptions.DEFAULTS)) {
+            try (Transport transport = Transport.create(ConnectionOptions.DEFAULTS, transfer.channels() + 1)) {
                 stats = new MigrationSource(vm, PolicySettings.defaults().create("none"), options, MigrationListener.SILENT,
                         new Handshake(), opsPerS).migrate(transport, new HostPort("127.0.0.1", port));
             }
@@ -80,6 +90,18 @@ final class MigrationRun {
             int len = (int) Math.min(chunk.length, memory.sizeBytes() - at);
             memory.write(at, chunk, 0, len);
         }
+    }
+
+    /** Bytes on the wire over time of the pre-copy rounds only, in bytes/s: what {@code --bandwidth} limits. */
+    static double preCopyWireRate(MigrationStats s) {
+        long bytes = 0;
+        double ms = 0;
+        for (RoundStats r : s.roundsDetail()) {
+            if (r.stopAndCopy()) continue;
+            bytes += r.wireBytes();
+            ms += r.durationMs();
+        }
+        return ms <= 0 ? 0 : bytes * 1000.0 / ms;
     }
 
     /** Bytes over time of the pre-copy rounds only (not the stop-and-copy), in bytes/s. */

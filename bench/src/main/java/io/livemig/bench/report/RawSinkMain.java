@@ -17,37 +17,51 @@ import java.time.Duration;
  * {@link Transport} (same pipeline: length-field framing, CRC32C check, message decoding), accepts
  * one connection, drops every PAGE_BATCH after decoding it, and answers each {@link RoundEnd}
  * with a {@link RoundEnd} carrying the pages it has received, so the sender knows when all arrived.
- * Exits when the sender closes the connection.
+ * With an argument N it accepts N connections and serves each on its own thread (the ceiling of N
+ * channels). Exits when the sender closes the connections.
  */
 public final class RawSinkMain {
     private RawSinkMain() {}
 
     public static void main(String[] args) throws Exception {
-        try (Transport transport = Transport.create(ConnectionOptions.DEFAULTS);
+        int connections = args.length > 0 ? Integer.parseInt(args[0]) : 1;
+        try (Transport transport = Transport.create(ConnectionOptions.DEFAULTS, connections);
              Listener listener = transport.listen(new HostPort("127.0.0.1", 0))) {
             System.out.println("raw sink: listening on 127.0.0.1:" + listener.localAddress().getPort()
                     + (transport.usesEpoll() ? " (epoll)" : " (nio)"));
             System.out.flush();
-            try (Connection connection = listener.accept(Duration.ofSeconds(120))) {
-                long pages = 0;
-                while (true) {
-                    Message message;
-                    try {
-                        message = connection.receive(Duration.ofSeconds(120));
-                    } catch (Exception closed) {
-                        break;
+            Thread[] threads = new Thread[connections];
+            for (int i = 0; i < connections; i++) {
+                Connection connection = listener.accept(Duration.ofSeconds(120));
+                threads[i] = new Thread(() -> serve(connection), "raw-sink-" + i);
+                threads[i].start();
+            }
+            for (Thread t : threads) t.join();
+        }
+    }
+
+    private static void serve(Connection c) {
+        try (Connection connection = c) {
+            long pages = 0;
+            while (true) {
+                Message message;
+                try {
+                    message = connection.receive(Duration.ofSeconds(120));
+                } catch (Exception closed) {
+                    break;
+                }
+                try {
+                    if (message instanceof PageBatch batch) {
+                        pages += batch.pageCount();
+                    } else if (message instanceof RoundEnd end) {
+                        connection.send(new RoundEnd(end.round(), pages));
                     }
-                    try {
-                        if (message instanceof PageBatch batch) {
-                            pages += batch.pageCount();
-                        } else if (message instanceof RoundEnd end) {
-                            connection.send(new RoundEnd(end.round(), pages));
-                        }
-                    } finally {
-                        ReferenceCountUtil.release(message);
-                    }
+                } finally {
+                    ReferenceCountUtil.release(message);
                 }
             }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 }

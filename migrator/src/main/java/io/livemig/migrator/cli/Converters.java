@@ -16,6 +16,26 @@ final class Converters {
         public Long convert(String value) { return convertOrExplain(() -> Sizes.parseSize(value)); }
     }
 
+    /** {@code --compress}: none, lz4, zstd or auto, in lower case as shown in the help. */
+    static final class Compression implements ITypeConverter<io.livemig.migrator.migration.CompressionMode> {
+        @Override
+        public io.livemig.migrator.migration.CompressionMode convert(String value) {
+            for (io.livemig.migrator.migration.CompressionMode mode : io.livemig.migrator.migration.CompressionMode.values()) {
+                if (mode.word().equals(value.strip().toLowerCase(java.util.Locale.ROOT))) return mode;
+            }
+            throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not one of none, lz4, zstd, auto");
+        }
+
+        /** The words for the help. */
+        static final class Words implements Iterable<String> {
+            @Override
+            public java.util.Iterator<String> iterator() {
+                return java.util.Arrays.stream(io.livemig.migrator.migration.CompressionMode.values())
+                        .map(io.livemig.migrator.migration.CompressionMode::word).iterator();
+            }
+        }
+    }
+
     /** RATE: bytes per second, same suffixes; {@code 100m} = 100 MiB/s; 0 = unlimited. */
     static final class Rate implements ITypeConverter<Long> {
         @Override

@@ -67,6 +67,10 @@ final class DestCommand implements Callable<Integer> {
     @Option(names = "--stats-json", paramLabel = "FILE", description = "Write the received guest's figures as one JSON object.")
     Path statsJson;
 
+    @Option(names = "--prealloc", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Touch all of an incoming guest's memory when accepting it, before the first page arrives (as QEMU's -mem-prealloc): the first touch of fresh memory then counts in the setup time instead of slowing the page stream (default: on).")
+    boolean prealloc;
+
     @Option(names = "--forward-to", paramLabel = "HOST:PORT", converter = Converters.Address.class,
             description = "Once the guest has run here for --forward-after, migrate it onward to this destination.")
     HostPort forwardTo;
@@ -112,7 +116,7 @@ final class DestCommand implements Callable<Integer> {
         long maxMemoryBytes = maxMemory != null ? maxMemory : DestinationOptions.defaultMaxMemoryBytes();
         hostClock = HostClock.skewed(clockSkew);
         DestinationOptions options = new DestinationOptions(maxMemoryBytes, DestinationOptions.DEFAULT_MESSAGE_TIMEOUT,
-                Workloads::parse, DestinationOptions.DEFAULT_FIRST_OP_WAIT, hostClock);
+                Workloads::parse, DestinationOptions.DEFAULT_FIRST_OP_WAIT, hostClock, prealloc);
         handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
         connectionOptions = tls.connectionOptions();
         MigrationDestination.Phase crashPhase = crashAt == null ? null : crashAt.phase();
@@ -122,8 +126,10 @@ final class DestCommand implements Callable<Integer> {
                 Runtime.getRuntime().halt(137);
             }
         });
+        // An I/O thread per core (at most 4, plus one): data channels each get their own.
+        int ioThreads = 1 + Math.min(4, Runtime.getRuntime().availableProcessors());
         try (JfrRecording recording = jfr.start();
-             Transport transport = Transport.create(connectionOptions);
+             Transport transport = Transport.create(connectionOptions, ioThreads);
              Listener listener = listen(transport)) {
             if (!clockSkew.isZero()) System.err.println("livemig dest: --clock-skew: this host's clocks run shifted by " + clockSkew.toMillis() + " ms");
             GuestMemory.allocate(GuestMemory.MIN_SIZE_BYTES).close(); // class set-up now, not in the source's setup time

@@ -8,7 +8,9 @@ import io.livemig.migrator.estimate.Candidate;
 import io.livemig.migrator.jfr.JfrRecording;
 import io.livemig.migrator.migration.Baseline;
 import io.livemig.migrator.migration.Handshake;
+import io.livemig.migrator.migration.CompressionMode;
 import io.livemig.migrator.migration.MigrationOptions;
+import io.livemig.migrator.migration.TransferOptions;
 import io.livemig.migrator.migration.MigrationSource;
 import io.livemig.migrator.migration.PostcopyOptions;
 import io.livemig.migrator.policy.ConvergencePolicy;
@@ -84,6 +86,19 @@ final class SourceCommand implements Callable<Integer> {
                     + "beside what happens (predicted_* keys in --stats-json); --policy auto always does.")
     boolean predict;
 
+    @Option(names = "--compress", paramLabel = "CODEC", defaultValue = "none", converter = Converters.Compression.class,
+            completionCandidates = Converters.Compression.Words.class,
+            description = "Compress each page batch: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). auto measures each round what moves the most pages per second on this link: none on a fast link, a codec on a slow one.")
+    CompressionMode compress;
+
+    @Option(names = "--channels", paramLabel = "N",
+            description = "Data connections for the pages, beside the control connection, each with its own sender thread here and loader thread on the destination (which follows); 1 = the pages share the one connection. Pre-copy only. Default: one per two cores, at least 1, at most 4; 1 with --mode postcopy or hybrid.")
+    Integer channels;
+
+    @Option(names = "--xbzrle", paramLabel = "SIZE", converter = Converters.Size.class, defaultValue = "0",
+            description = "Send pages sent before as XOR run-length deltas against a cache of this size, when that is much smaller; 0 = off (default). At most 1g.")
+    long xbzrle;
+
     @Option(names = "--auth-token-file", paramLabel = "FILE",
             description = "Shared secret (file private to its owner): prove it to the destination and require its proof.")
     Path authTokenFile;
@@ -107,7 +122,7 @@ final class SourceCommand implements Callable<Integer> {
         Handshake handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
         ConnectionOptions connectionOptions = tls.connectionOptions();
         try (JfrRecording recording = jfr.start();
-             VirtualMachine vm = guest.boot("source"); Transport transport = Transport.create(connectionOptions);
+             VirtualMachine vm = guest.boot("source"); Transport transport = Transport.create(connectionOptions, options.transfer().channels() + 1);
              SignalCancel signal = new SignalCancel()) {
             GuestMeter meter = new GuestMeter(vm);
             vm.start();
@@ -152,9 +167,22 @@ final class SourceCommand implements Callable<Integer> {
         if (latencyAfter.toNanos() > io.livemig.migrator.protocol.LatencyRequest.MAX_WINDOW_NANOS) {
             throw new UsageException("--latency-after must be at most 60s, got " + latencyAfter.toMillis() + " ms");
         }
+        PostcopyOptions postcopy = modeOptions.create();
+        int channelCount = channels != null ? channels : postcopy.mode().mayUsePostcopy() ? 1 : TransferOptions.defaultChannels();
+        if (channelCount < 1 || channelCount > TransferOptions.MAX_CHANNELS) {
+            throw new UsageException("--channels must be 1.." + TransferOptions.MAX_CHANNELS + ", got " + channelCount);
+        }
+        if (channelCount > 1 && postcopy.mode().mayUsePostcopy()) {
+            throw new UsageException("--channels " + channelCount + " is for pre-copy: --mode " + postcopy.mode().word()
+                    + " sends its pages on one connection");
+        }
+        if (xbzrle < 0 || xbzrle / channelCount > TransferOptions.MAX_XBZRLE_BYTES_PER_CHANNEL) {
+            throw new UsageException("--xbzrle must be 0 (off) up to 1g per channel, got " + xbzrle + " bytes");
+        }
         return MigrationOptions.defaults().withBandwidth(bandwidth).withDowntimeLimit(downtimeLimit)
                 .withMaxRounds(maxRounds).withVerifyAfterResume(verify == VerifyWhen.AFTER_RESUME).withLatencyWindow(latencyAfter)
-                .withPostcopy(modeOptions.create());
+                .withPostcopy(postcopy)
+                .withTransfer(TransferOptions.DEFAULTS.withCompression(compress).withXbzrle(xbzrle).withChannels(channelCount));
     }
 
     /** The convergence policy the options name, with its parameters. */

@@ -16,20 +16,25 @@ import java.util.function.Function;
  * @param firstOpWait      how long, after resuming, to wait for the guest's first operation (app downtime)
  * @param clock            this host's clocks: they answer the source's clock probes, time the resume
  *                         and drive the heartbeats of the guests that arrive ({@code --clock-skew})
+ * @param preallocate      touch all of the guest's memory when accepting the offer (before round 0, in
+ *                         the source's setup time), so the first touch of fresh memory is not paid by
+ *                         the page loader while the source streams
  */
 public record DestinationOptions(long maxMemoryBytes, Duration messageTimeout,
-                                 Function<String, GuestProgram> programs, Duration firstOpWait, HostClock clock) {
+                                 Function<String, GuestProgram> programs, Duration firstOpWait, HostClock clock,
+                                 boolean preallocate) {
     public static final Duration DEFAULT_MESSAGE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_FIRST_OP_WAIT = Duration.ofSeconds(2);
+    public static final boolean DEFAULT_PREALLOCATE = true;
 
-    /** With this host's own clocks. */
+    /** With this host's own clocks, memory preallocated at accept (the default). */
     public DestinationOptions(long maxMemoryBytes, Duration messageTimeout, Function<String, GuestProgram> programs,
                               Duration firstOpWait) {
-        this(maxMemoryBytes, messageTimeout, programs, firstOpWait, HostClock.SYSTEM);
+        this(maxMemoryBytes, messageTimeout, programs, firstOpWait, HostClock.SYSTEM, DEFAULT_PREALLOCATE);
     }
 
     public DestinationOptions withClock(HostClock hostClock) {
-        return new DestinationOptions(maxMemoryBytes, messageTimeout, programs, firstOpWait, hostClock);
+        return new DestinationOptions(maxMemoryBytes, messageTimeout, programs, firstOpWait, hostClock, preallocate);
     }
 
     /** Default {@code --max-memory}: half the machine's physical memory, leaving room for the rest. */
@@ -41,5 +46,9 @@ public record DestinationOptions(long maxMemoryBytes, Duration messageTimeout,
 
     public static DestinationOptions defaults(Function<String, GuestProgram> programs) {
         return new DestinationOptions(defaultMaxMemoryBytes(), DEFAULT_MESSAGE_TIMEOUT, programs, DEFAULT_FIRST_OP_WAIT);
+    }
+
+    public DestinationOptions withPreallocate(boolean preallocate) {
+        return new DestinationOptions(maxMemoryBytes, messageTimeout, programs, firstOpWait, clock, preallocate);
     }
 }

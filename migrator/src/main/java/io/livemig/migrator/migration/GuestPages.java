@@ -5,17 +5,24 @@ import io.livemig.emulator.PageDigests;
 import io.livemig.migrator.protocol.PageSink;
 import io.livemig.migrator.protocol.PageSource;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 
 /**
  * Guest memory as the protocol's page source and sink. A page goes from guest memory straight
  * into the frame's direct buffer (the one copy on its way to the socket) and, on the other side,
  * from the received buffer straight into guest memory; loading never marks pages dirty. The
  * receiving side records each page's CRC as it lands (the page is hot in cache then), so its
- * memory digest is ready when the last page arrives.
+ * memory digest is ready when the last page arrives. On the sending side, runs of consecutive pages
+ * are lent as slices of guest memory itself, so they reach the socket with no copy at all.
  */
 final class GuestPages implements PageSource, PageSink {
+    private static final int CHUNK_SHIFT = 30;
+    private static final long CHUNK_BYTES = 1L << CHUNK_SHIFT;
+
     private final GuestMemory memory;
     private final PageDigests digests;
+    /** Guest memory as Netty buffers, one per 1 GiB chunk, made on first use; runs are slices of them. */
+    private ByteBuf[] chunks;
 
     /** @param digests where a receiving side records each loaded page's CRC; null on the sending side */
     GuestPages(GuestMemory memory, PageDigests digests) {
@@ -45,6 +52,26 @@ final class GuestPages implements PageSource, PageSink {
         dst.writerIndex(at + size);
     }
 
+    /** A run within one 1 GiB chunk, as a slice of guest memory; null for a run that crosses chunks. */
+    @Override
+    public ByteBuf wrapPages(long firstPage, int pageCount) {
+        long offset = firstPage * memory.pageSize();
+        long length = (long) pageCount * memory.pageSize();
+        int chunk = (int) (offset >>> CHUNK_SHIFT);
+        if ((offset + length - 1) >>> CHUNK_SHIFT != chunk) return null;
+        return chunk(chunk).retainedSlice((int) (offset & (CHUNK_BYTES - 1)), (int) length);
+    }
+
+    private ByteBuf chunk(int chunk) {
+        if (chunks == null) chunks = new ByteBuf[(int) ((memory.sizeBytes() + CHUNK_BYTES - 1) >>> CHUNK_SHIFT)];
+        if (chunks[chunk] == null) {
+            long offset = (long) chunk << CHUNK_SHIFT;
+            // Never released: the wrapper frees nothing (the memory is the guest's), and slices keep counting on it.
+            chunks[chunk] = Unpooled.wrappedBuffer(memory.view(offset, (int) Math.min(CHUNK_BYTES, memory.sizeBytes() - offset)));
+        }
+        return chunks[chunk];
+    }
+
     @Override
     public void loadPage(long pageIndex, ByteBuf src) {
         int size = memory.pageSize();
@@ -58,6 +85,20 @@ final class GuestPages implements PageSource, PageSink {
             src.getBytes(at, memory.pageView(pageIndex));
         }
         src.readerIndex(at + size);
+        if (digests != null) digests.record(pageIndex);
+    }
+
+    @Override
+    public void patchPage(long pageIndex, int offset, ByteBuf src, int srcIndex, int length) {
+        if (src.hasMemoryAddress()) {
+            memory.loadPart(pageIndex, offset, src.memoryAddress() + srcIndex, length);
+        } else {
+            src.getBytes(srcIndex, memory.view(pageIndex * memory.pageSize() + offset, length));
+        }
+    }
+
+    @Override
+    public void pagePatched(long pageIndex) {
         if (digests != null) digests.record(pageIndex);
     }
 

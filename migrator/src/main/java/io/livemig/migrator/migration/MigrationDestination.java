@@ -3,6 +3,8 @@ package io.livemig.migrator.migration;
 import io.livemig.emulator.FaultFigures;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.migrator.protocol.Abort;
+import io.livemig.migrator.protocol.Accept;
+import io.livemig.migrator.protocol.ChannelAttach;
 import io.livemig.migrator.protocol.Message;
 import io.livemig.migrator.protocol.Outcome;
 import io.livemig.migrator.protocol.OutcomeQuery;
@@ -50,6 +52,7 @@ public final class MigrationDestination {
     private final Outcomes outcomes = new Outcomes();
     private final PostcopyDoors doors;
     private final IncomingAdmission admission;
+    private final ChannelRegistry channels = new ChannelRegistry();
 
     public MigrationDestination(DestinationOptions options, Handshake handshake) {
         this(options, handshake, phase -> { });
@@ -91,7 +94,8 @@ public final class MigrationDestination {
     /**
      * For connections that arrive while this destination is busy: after the handshake, answer an
      * outcome query, hand a post-copy connection (request channel, or a source back after a broken
-     * link) to its migration, or refuse a guest offer as busy.
+     * link) to its migration, serve a data channel of the migration in progress (until it ends), or
+     * refuse a guest offer as busy.
      *
      * @return true when the connection was handed to a running migration: the caller must not close it
      */
@@ -113,6 +117,10 @@ public final class MigrationDestination {
                 connection.send(new Outcome(committed)).await(options.messageTimeout().toMillis());
                 throw new OutcomeAnswered(committed);
             }
+            if (first instanceof ChannelAttach attach) {
+                serveDataChannel(connection, attach);
+                return false;
+            }
             connection.send(new Refuse(busyReason)).await(options.messageTimeout().toMillis());
             throw new MigrationException("refused: " + busyReason);
         } catch (MigrationException | InterruptedException e) {
@@ -120,6 +128,22 @@ public final class MigrationDestination {
         } catch (Exception e) {
             throw new MigrationException(Errors.describe(e), e);
         }
+    }
+
+    /**
+     * A data channel of the migration in progress (authenticated by the handshake above, bound by
+     * the migration id): loads its pages on this thread until the migration closes it.
+     */
+    private void serveDataChannel(Connection connection, ChannelAttach attach) throws Exception {
+        DestinationChannels set = channels.get(attach.migrationId());
+        DataChannelLoader loader = set == null ? null : set.attach(attach.index(), connection, options.messageTimeout());
+        if (loader == null) {
+            connection.send(new Refuse("no migration here waits for data channel " + attach.index() + " of that id"))
+                    .await(options.messageTimeout().toMillis());
+            throw new MigrationException("refused a data channel: no migration waits for it");
+        }
+        connection.send(new Accept());
+        loader.run();
     }
 
     /**
@@ -136,7 +160,7 @@ public final class MigrationDestination {
             byte[] migrationId = handshake.destinationSide(connection, options.messageTimeout());
             phases.accept(Phase.HANDSHAKE_DONE);
             session = new DestinationSession(options, outcomes, phases, connection, vmName, migrationId, doors.open(migrationId),
-                    admission);
+                    admission, channels);
             return session.run();
         } catch (MigrationException | InterruptedException e) {
             throw e;
@@ -178,9 +202,17 @@ public final class MigrationDestination {
                 doors.resume(resume.migrationId(), connection);
                 return null;
             }
+            if (first instanceof ChannelAttach attach) {
+                try {
+                    serveDataChannel(connection, attach);
+                } finally {
+                    connection.close();
+                }
+                return null;
+            }
             phases.accept(Phase.HANDSHAKE_DONE);
             session = new DestinationSession(options, outcomes, phases, connection, vmName, migrationId, doors.open(migrationId),
-                    admission);
+                    admission, channels);
             try {
                 session.step(first); // the first message after the handshake is never a page batch
             } finally {

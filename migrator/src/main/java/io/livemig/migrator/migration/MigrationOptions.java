@@ -21,10 +21,11 @@ import java.time.Duration;
  * @param latencyWindow       how long the destination follows the guest's operation latencies after
  *                            the resume and reports them back (the "after" phase); 0 = not at all
  * @param postcopy            the mode (precopy by default) and the post-copy knobs
+ * @param transfer            how pages travel: compression, deltas, channels
  */
 public record MigrationOptions(long bandwidthBytesPerS, Duration downtimeLimit, int maxRounds, double maxVolumeFactor,
                                Duration connectTimeout, Duration replyTimeout, boolean verifyAfterResume,
-                               HostClock clock, Duration latencyWindow, PostcopyOptions postcopy) {
+                               HostClock clock, Duration latencyWindow, PostcopyOptions postcopy, TransferOptions transfer) {
     public static final Duration DEFAULT_DOWNTIME_LIMIT = Duration.ofMillis(300);
     public static final int DEFAULT_MAX_ROUNDS = 30;
     public static final double DEFAULT_MAX_VOLUME_FACTOR = 3.0;
@@ -40,47 +41,49 @@ public record MigrationOptions(long bandwidthBytesPerS, Duration downtimeLimit, 
             throw new IllegalArgumentException("latency window must be 0..60 s, got " + latencyWindow);
         }
         if (postcopy == null) throw new IllegalArgumentException("postcopy options are required (PostcopyOptions.PRECOPY)");
+        if (transfer == null) transfer = TransferOptions.DEFAULTS;
     }
 
     public static MigrationOptions defaults() {
         return new MigrationOptions(0, DEFAULT_DOWNTIME_LIMIT, DEFAULT_MAX_ROUNDS, DEFAULT_MAX_VOLUME_FACTOR,
-                DEFAULT_CONNECT_TIMEOUT, DEFAULT_REPLY_TIMEOUT, false, HostClock.SYSTEM, Duration.ZERO, PostcopyOptions.PRECOPY);
+                DEFAULT_CONNECT_TIMEOUT, DEFAULT_REPLY_TIMEOUT, false, HostClock.SYSTEM, Duration.ZERO, PostcopyOptions.PRECOPY,
+                TransferOptions.DEFAULTS);
     }
 
     public MigrationOptions withBandwidth(long bytesPerS) {
-        return new MigrationOptions(bytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, clock, latencyWindow, postcopy);
+        return new MigrationOptions(bytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, clock, latencyWindow, postcopy, transfer);
     }
 
     public MigrationOptions withDowntimeLimit(Duration limit) {
-        return new MigrationOptions(bandwidthBytesPerS, limit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, clock, latencyWindow, postcopy);
+        return new MigrationOptions(bandwidthBytesPerS, limit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, clock, latencyWindow, postcopy, transfer);
     }
 
     public MigrationOptions withMaxRounds(int rounds) {
-        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, rounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, clock, latencyWindow, postcopy);
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, rounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, clock, latencyWindow, postcopy, transfer);
     }
 
     public MigrationOptions withMaxVolumeFactor(double factor) {
-        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, factor, connectTimeout, replyTimeout, verifyAfterResume,
-                clock, latencyWindow, postcopy);
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, factor, connectTimeout, replyTimeout, verifyAfterResume, clock, latencyWindow, postcopy, transfer);
     }
 
     public MigrationOptions withVerifyAfterResume(boolean after) {
-        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, after, clock, latencyWindow, postcopy);
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, after, clock, latencyWindow, postcopy, transfer);
     }
 
     public MigrationOptions withClock(HostClock hostClock) {
-        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout,
-                verifyAfterResume, hostClock, latencyWindow, postcopy);
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, hostClock, latencyWindow, postcopy, transfer);
     }
 
     public MigrationOptions withLatencyWindow(Duration window) {
-        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout,
-                verifyAfterResume, clock, window, postcopy);
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, clock, window, postcopy, transfer);
     }
 
     public MigrationOptions withPostcopy(PostcopyOptions options) {
-        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout,
-                verifyAfterResume, clock, latencyWindow, options);
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, clock, latencyWindow, options, transfer);
+    }
+
+    public MigrationOptions withTransfer(TransferOptions t) {
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, clock, latencyWindow, postcopy, t);
     }
 
     public MigrationMode mode() {

@@ -128,6 +128,7 @@ public final class MigrationSource {
             giveGuestBack(session);
             if (session.connection != null) session.connection.close();
             if (session.requests != null) session.requests.close(); // opened for a post-copy that did not happen
+            if (session.sender != null) session.sender.close();
         }
     }
 

@@ -78,7 +78,7 @@ final class PrecopyRounds {
             long roundStart = session.clock.monotonicNanos();
             int current = round;
             long[] handled = {0};
-            PageSender.Sent sent = session.sender.send(session.pending, round == 0, (done, total) -> {
+            PageSender.Sent sent = session.sender.send(session.pending, round == 0, round, (done, total) -> {
                 session.cancellation.check();
                 handled[0] = done;
                 session.listener.sending(current, done, total);
@@ -103,7 +103,7 @@ final class PrecopyRounds {
                 session.policy.afterRound(figures, scheduler);
                 session.figures.noteThrottle(scheduler, pageSize);
             }
-            session.listener.round(session.figures.record(figures, 100 - capDuring, false), figures.remainingDirtyBytes());
+            session.listener.round(session.figures.record(figures, 100 - capDuring, false, sent.wireBytes()), figures.remainingDirtyBytes());
             commit(event, figures, capDuring);
             if (unsent != null) {
                 session.stopReason = StopReason.POSTCOPY; // hybrid: the guest outran this round; switch now

@@ -11,6 +11,10 @@ import java.util.List;
 final class SourceFigures {
     private final List<RoundStats> rounds = new ArrayList<>();
     private long transferredBytes;
+    private long wireBytes;
+    private long rawDataBytes;
+    private long wireDataBytes;
+    private long deltaPages;
     private long normalPages;
     private long zeroPages;
     private long sendNanosTotal;
@@ -21,6 +25,10 @@ final class SourceFigures {
     /** Adds one send: its pages and bytes, how long it took, and the pages dirtied meanwhile. */
     void account(PageSender.Sent sent, long nanos, long dirtyPages, int pageSize) {
         transferredBytes += sent.bytes();
+        wireBytes += sent.wireBytes();
+        rawDataBytes += sent.rawDataBytes();
+        wireDataBytes += sent.wireDataBytes();
+        deltaPages += sent.deltaPages();
         normalPages += sent.normalPages();
         zeroPages += sent.zeroPages();
         sendNanosTotal += nanos;
@@ -33,9 +41,9 @@ final class SourceFigures {
     }
 
     /** Records a finished round as reported, and returns it. */
-    RoundStats record(RoundFigures f, double throttlePct, boolean stopAndCopy) {
+    RoundStats record(RoundFigures f, double throttlePct, boolean stopAndCopy, long wireBytes) {
         RoundStats stats = new RoundStats(f.round(), f.pagesSent(), f.bytesSent(), Millis.of(f.durationNanos()),
-                f.dirtyPages(), throttlePct, f.dirtyRateBytesPerSec(), f.transferRateBytesPerSec(), stopAndCopy);
+                f.dirtyPages(), throttlePct, f.dirtyRateBytesPerSec(), f.transferRateBytesPerSec(), stopAndCopy, wireBytes);
         rounds.add(stats);
         return stats;
     }
@@ -57,6 +65,13 @@ final class SourceFigures {
     }
 
     long transferredBytes() { return transferredBytes; }
+
+    long wireBytes() { return wireBytes; }
+
+    long deltaPages() { return deltaPages; }
+
+    /** Data blocks before compression over data blocks sent; 1 when nothing was compressed. */
+    double compressionRatio() { return wireDataBytes == 0 ? 1 : (double) rawDataBytes / wireDataBytes; }
 
     long normalPages() { return normalPages; }
 

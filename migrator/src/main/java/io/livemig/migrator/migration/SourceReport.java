@@ -74,6 +74,12 @@ final class SourceReport {
                 .convergenceRound(session.convergence == null ? null : session.convergence.round())
                 .cpuModel(session.policy instanceof CpuSchedulingPolicy p ? p.cpuModel().cliName() : null)
                 .maxThrottleSleepMs(Millis.of(session.vm.scheduler().longestSleepNanos()))
+                .channels(options.transfer().channels())
+                .compression(options.transfer().compression().word())
+                .compressionRatio(f.compressionRatio())
+                .wireBytes(f.wireBytes())
+                .deltaPages(f.deltaPages())
+                .deltaCacheMisses(session.sender == null ? 0 : session.sender.deltaCacheMisses())
                 .error(error)
                 .roundsDetail(f.rounds());
         if (session.clockOffset != null) {

@@ -37,8 +37,8 @@ final class SourceSession {
     Connection connection;
     /** The source nonce of the handshake: names this migration in an {@code OutcomeQuery}. */
     byte[] migrationId;
-    /** Sends page sets to the destination; set up once the offer is accepted. */
-    PageSender sender;
+    /** Sends page sets to the destination (one connection or data channels); set up once the offer is accepted. */
+    PageStream sender;
     /** Paces every page the source sends, pre-copy and post-copy alike (one limit models one link). */
     TokenBucketRateLimiter limiter;
     /** Post-copy's connections: opens the request connection, reconnects after a broken link; null in pre-copy. */

@@ -5,6 +5,7 @@ import io.livemig.emulator.GuestMemory;
 import io.livemig.migrator.protocol.Accept;
 import io.livemig.migrator.protocol.GuestName;
 import io.livemig.migrator.protocol.GuestOffer;
+import io.livemig.migrator.protocol.DeltaCache;
 import io.livemig.migrator.protocol.PageBatchEncoder;
 import io.livemig.migrator.protocol.PostcopyPrepare;
 import io.livemig.migrator.transport.ConnectionException;
@@ -40,7 +41,16 @@ final class SourceSetup {
         SourceClock.measure(session, "setup");
         session.timeline.setupNanos = session.sinceStartNanos();
         session.limiter = limiter(options, session.cancellation);
-        session.sender = new PageSender(session.connection, new GuestPages(memory, null), session.limiter, encoder(memory));
+        TransferOptions transfer = options.transfer();
+        if (transfer.channels() > 1) {
+            session.sender = ChannelSet.open(session, session.limiter);
+        } else {
+            DeltaCache cache = transfer.xbzrleBytes() == 0 ? null
+                    : new DeltaCache(Math.max(memory.pageSize(), Math.min(transfer.xbzrleBytes(), memory.sizeBytes())), memory.pageSize());
+            session.sender = new PageStream.SingleStream(new PageSender(session.connection, new GuestPages(memory, null),
+                    session.limiter, new PageBatchEncoder(memory.pageSize(), payloadBytes(memory)),
+                    BatchCompression.of(transfer.compression(), options.bandwidthBytesPerS()), cache));
+        }
         session.pending = new DirtyBitmap(memory.pageCount());
         if (options.mode().mayUsePostcopy()) preparePostcopy();
     }
@@ -62,8 +72,8 @@ final class SourceSetup {
         });
     }
 
-    private static PageBatchEncoder encoder(GuestMemory memory) {
-        int payload = Math.max(PageBatchEncoder.DEFAULT_MAX_PAYLOAD_BYTES, memory.pageSize() + 64 * 1024);
-        return new PageBatchEncoder(memory.pageSize(), payload);
+    /** Room for a batch of default size, or for one page and more when pages are large. */
+    static int payloadBytes(GuestMemory memory) {
+        return Math.max(PageBatchEncoder.DEFAULT_MAX_PAYLOAD_BYTES, memory.pageSize() + 64 * 1024);
     }
 }

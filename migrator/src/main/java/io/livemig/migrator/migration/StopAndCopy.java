@@ -43,7 +43,7 @@ final class StopAndCopy {
         boolean afterResume = session.options.verifyAfterResume();
         CompletableFuture<Long> digest = afterResume ? null : digestInBackground(memory);
         memory.dirtyLog().syncAndAdd(session.pending);
-        PageSender.Sent sent = session.sender.send(session.pending, false);
+        PageSender.Sent sent = session.sender.send(session.pending, false, round, (done, total) -> { });
         for (io.livemig.emulator.VcpuState state : vm.saveVcpuStates()) {
             session.connection.send(new VcpuState(state.vcpu(), state.registers()));
         }
@@ -56,7 +56,7 @@ final class StopAndCopy {
         RoundFigures figures = new RoundFigures(round, sent.pages(), sent.bytes(), t.finalTransferNanos, 0, memory.pageSize(),
                 vm.scheduler().minCapPct(), session.options.downtimeLimit().toNanos(), session.figures.transferredBytes(),
                 session.sinceStartNanos());
-        session.listener.round(session.figures.record(figures, 100, true), figures.remainingDirtyBytes());
+        session.listener.round(session.figures.record(figures, 100, true, sent.wireBytes()), figures.remainingDirtyBytes());
         Replies.expect(session.connection, Ready.class, session.options.replyTimeout(), "stop-and-copy");
         t.verifyNanos = session.clock.monotonicNanos() - waitStart;
         session.digestVerified = !afterResume;

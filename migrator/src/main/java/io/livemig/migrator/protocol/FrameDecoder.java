@@ -2,19 +2,28 @@ package io.livemig.migrator.protocol;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
-import java.util.List;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.zip.CRC32C;
 
 /**
  * Cuts the byte stream into frames and checks each one's header and CRC-32C. Emits each frame
- * (header + payload, CRC stripped) as a retained slice of the input; no bytes are copied.
+ * (header + payload, CRC stripped) as one contiguous buffer: a retained slice of what the socket
+ * read when the frame lies within one read (no copy), else a buffer of exactly the frame's size,
+ * allocated once its header is in, that the following reads fill. Frames are never assembled by
+ * growing and re-copying a buffer. The header is checked as soon as its 8 bytes are in, so an
+ * oversized frame is refused before any of its payload is buffered.
  *
  * <p>After the first {@link ProtocolException} the stream is out of sync for good: every later
  * byte is discarded, and the channel is expected to be closed.
  */
-public final class FrameDecoder extends ByteToMessageDecoder {
+public final class FrameDecoder extends ChannelInboundHandlerAdapter {
 
     private final int maxPayloadBytes;
+    private final CRC32C crc = new CRC32C();
+    /** The frame (or, while {@link #headerOnly}, the header) being assembled across reads, or null. */
+    private ByteBuf partial;
+    private int partialBytes;
+    private boolean headerOnly;
     private boolean failed;
 
     public FrameDecoder(int maxPayloadBytes) {
@@ -25,36 +34,124 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (failed) {
-            in.skipBytes(in.readableBytes());
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf in)) {
+            ctx.fireChannelRead(msg);
             return;
         }
         try {
-            decodeFrame(in, out);
+            if (!failed) {
+                decode(ctx, in);
+            }
         } catch (ProtocolException e) {
             failed = true;
-            in.skipBytes(in.readableBytes());
+            releasePartial();
             throw e;
+        } finally {
+            in.release();
         }
     }
 
-    private void decodeFrame(ByteBuf in, List<Object> out) {
-        if (in.readableBytes() < FrameFormat.HEADER_BYTES) {
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        releasePartial();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releasePartial();
+    }
+
+    private void decode(ChannelHandlerContext ctx, ByteBuf in) {
+        while (in.isReadable()) {
+            if (partial != null) {
+                int take = Math.min(partialBytes - partial.readableBytes(), in.readableBytes());
+                partial.writeBytes(in, take);
+                if (partial.readableBytes() < partialBytes) {
+                    return;
+                }
+                if (headerOnly) {
+                    ByteBuf header = partial;
+                    partial = null;
+                    try {
+                        startPartial(ctx, header, header.readerIndex());
+                    } finally {
+                        header.release();
+                    }
+                } else {
+                    ByteBuf frame = partial;
+                    partial = null;
+                    emit(ctx, frame, frame.readerIndex(), false);
+                }
+                continue;
+            }
+            int start = in.readerIndex();
+            if (in.readableBytes() < FrameFormat.HEADER_BYTES) {
+                partial = ctx.alloc().buffer(FrameFormat.HEADER_BYTES, FrameFormat.HEADER_BYTES);
+                partialBytes = FrameFormat.HEADER_BYTES;
+                headerOnly = true;
+                partial.writeBytes(in);
+                return;
+            }
+            int frameBytes = frameBytes(in, start);
+            if (in.readableBytes() >= frameBytes) {
+                in.skipBytes(frameBytes);
+                emit(ctx, in, start, true);
+            } else {
+                startPartial(ctx, in, start);
+                in.skipBytes(in.readableBytes());
+            }
+        }
+    }
+
+    /** Allocates the whole frame whose header is at {@code from[start]} and copies what {@code from} holds of it. */
+    private void startPartial(ChannelHandlerContext ctx, ByteBuf from, int start) {
+        int frameBytes = frameBytes(from, start);
+        ByteBuf frame = ctx.alloc().directBuffer(frameBytes, frameBytes);
+        frame.writeBytes(from, start, Math.min(frameBytes, from.writerIndex() - start));
+        if (frame.readableBytes() == frameBytes) {
+            emit(ctx, frame, 0, false);
             return;
         }
-        int start = in.readerIndex();
-        int checkedBytes = FrameFormat.HEADER_BYTES + FrameFormat.checkHeader(in, start, maxPayloadBytes);
-        if (in.readableBytes() < checkedBytes + FrameFormat.TRAILER_BYTES) {
-            return;
+        partial = frame;
+        partialBytes = frameBytes;
+        headerOnly = false;
+    }
+
+    private int frameBytes(ByteBuf in, int start) {
+        return FrameFormat.HEADER_BYTES + FrameFormat.checkHeader(in, start, maxPayloadBytes) + FrameFormat.TRAILER_BYTES;
+    }
+
+    /**
+     * Checks the CRC of the frame at {@code buf[start]} and passes header + payload on.
+     *
+     * @param shared true: {@code buf} is the caller's and the frame goes on as a retained slice;
+     *               false: {@code buf} is the frame's own buffer and goes on as it is (or is released)
+     */
+    private void emit(ChannelHandlerContext ctx, ByteBuf buf, int start, boolean shared) {
+        int payloadBytes;
+        try {
+            payloadBytes = (int) buf.getUnsignedInt(start + 4);
+            int checkedBytes = FrameFormat.HEADER_BYTES + FrameFormat.checkedPayloadBytes(buf, start, payloadBytes);
+            int expectedCrc = buf.getInt(start + FrameFormat.HEADER_BYTES + payloadBytes);
+            int actualCrc = FrameFormat.crc32c(crc, buf, start, checkedBytes);
+            if (expectedCrc != actualCrc) {
+                throw new ProtocolException(String.format("frame CRC-32C mismatch: header says %08x, bytes give %08x",
+                        expectedCrc, actualCrc));
+            }
+        } catch (RuntimeException e) {
+            if (!shared) buf.release();
+            throw e;
         }
-        int expectedCrc = in.getInt(start + checkedBytes);
-        int actualCrc = FrameFormat.crc32c(in, start, checkedBytes);
-        if (expectedCrc != actualCrc) {
-            throw new ProtocolException(String.format("frame CRC-32C mismatch: header says %08x, bytes give %08x",
-                    expectedCrc, actualCrc));
+        int length = FrameFormat.HEADER_BYTES + payloadBytes;
+        ctx.fireChannelRead(shared ? buf.retainedSlice(start, length) : buf.slice(start, length));
+    }
+
+    private void releasePartial() {
+        if (partial != null) {
+            partial.release();
+            partial = null;
         }
-        out.add(in.retainedSlice(start, checkedBytes));
-        in.skipBytes(checkedBytes + FrameFormat.TRAILER_BYTES);
     }
 }

@@ -10,7 +10,7 @@ public sealed interface Message
         permits Hello, HelloAck, AuthProof, GuestOffer, Accept, Refuse, PageBatch, RoundEnd, RoundAck, DigestCheck, OutcomeQuery, Outcome, VcpuState,
         StopAndCopyDone, Ready, Commit, Resumed, Abort,
         PostcopyPrepare, PostcopyAttach, MissingMap, PostcopyStart, PageRequest, PostcopyPushDone, PostcopyComplete,
-        PostcopyResume, PostcopyResumeAck,
+        PostcopyResume, PostcopyResumeAck, ChannelPlan, ChannelAttach,
         ClockProbe, ClockReply, LatencyRequest, LatencyReport,
         GuestName, LinkProbe, LinkProbeReply {
 

@@ -92,6 +92,8 @@ public final class MessageCodec {
                     in.readLong(), in.readLong(), in.readLong(), in.readLongs(in.readCount("vcpus", ProtocolLimits.MAX_VCPUS)));
             case POSTCOPY_RESUME -> new PostcopyResume(in.readBytes(ProtocolLimits.NONCE_BYTES));
             case POSTCOPY_RESUME_ACK -> new PostcopyResumeAck(in.readLong());
+            case CHANNEL_PLAN -> new ChannelPlan(in.readInt());
+            case CHANNEL_ATTACH -> new ChannelAttach(in.readBytes(ProtocolLimits.NONCE_BYTES), in.readInt());
             case CLOCK_PROBE -> new ClockProbe(in.readLong());
             case CLOCK_REPLY -> new ClockReply(in.readLong(), in.readLong(), in.readLong());
             case LATENCY_REQUEST -> new LatencyRequest(in.readLong());
@@ -119,28 +121,45 @@ public final class MessageCodec {
 
     /** Walks the entries once to check the layout and count pages; the bytes stay in the frame. */
     private static PageBatch readPageBatch(PayloadReader in) {
+        long checkedBytes = Integer.toUnsignedLong(in.readInt());
         int pageSize = ProtocolLimits.checkPageSize(in.readInt());
         long entryCount = Integer.toUnsignedLong(in.readInt());
-        ByteBuf entries = in.buffer();
+        PageCompression compression = PageCompression.fromCode(in.readUnsignedByte());
+        if (in.readUnsignedByte() != 0 || in.readUnsignedShort() != 0) {
+            throw new ProtocolException("PAGE_BATCH header has non-zero reserved bytes");
+        }
+        long dataBytes = Integer.toUnsignedLong(in.readInt());
+        if (checkedBytes != PageBatch.HEADER_BYTES + entryCount * PageEntry.BYTES) {
+            throw new ProtocolException("PAGE_BATCH of " + entryCount + " entries announces " + checkedBytes + " checked bytes");
+        }
+        if (dataBytes > PageBatch.MAX_DATA_BYTES) {
+            throw new ProtocolException("PAGE_BATCH announces " + dataBytes + " data bytes, more than " + PageBatch.MAX_DATA_BYTES);
+        }
+        in.need(entryCount * PageEntry.BYTES);
+        ByteBuf payload = in.buffer();
         int normalPages = 0;
         int zeroPages = 0;
-        while (entries.isReadable()) {
-            in.need(PageBatch.ENTRY_WORD_BYTES);
-            long word = entries.readLong();
-            if ((word & PageBatch.ZERO_PAGE_FLAG) != 0) {
-                zeroPages++;
-            } else {
-                in.need(pageSize);
-                entries.skipBytes(pageSize);
-                normalPages++;
+        int deltaPages = 0;
+        long entryDataBytes = 0;
+        for (long i = 0; i < entryCount; i++) {
+            long entry = payload.readLong();
+            entryDataBytes += PageEntry.dataBytes(entry, pageSize);
+            switch (PageEntry.kind(entry)) {
+                case PageEntry.NORMAL -> normalPages++;
+                case PageEntry.ZERO -> zeroPages++;
+                default -> deltaPages++;
             }
         }
-        if (normalPages + zeroPages != entryCount) {
-            throw new ProtocolException("PAGE_BATCH announces " + entryCount + " pages, payload holds "
-                    + (normalPages + zeroPages));
+        if (entryDataBytes != dataBytes) {
+            throw new ProtocolException("PAGE_BATCH entries need " + entryDataBytes + " data bytes, header says " + dataBytes);
         }
-        entries.readerIndex(PageBatch.HEADER_BYTES);
-        return new PageBatch(pageSize, normalPages, zeroPages, in.readRetainedRest());
+        int dataWireBytes = payload.readableBytes();
+        if (compression == PageCompression.NONE ? dataWireBytes != dataBytes : dataWireBytes == 0 && dataBytes > 0) {
+            throw new ProtocolException("PAGE_BATCH data block of " + dataWireBytes + " bytes for " + dataBytes
+                    + " bytes of " + compression + " data");
+        }
+        payload.readerIndex(payload.readerIndex() - (int) (entryCount * PageEntry.BYTES));
+        return new PageBatch(pageSize, normalPages, zeroPages, deltaPages, compression, (int) dataBytes, in.readRetainedRest());
     }
 
     private static LatencyReport readLatencyReport(PayloadReader in) {
@@ -184,8 +203,10 @@ public final class MessageCodec {
             case GUEST_NAME -> writeString(out, "name", ((GuestName) message).name());
             case PAGE_BATCH -> {
                 PageBatch m = (PageBatch) message;
-                out.writeInt(m.pageSize()).writeInt(m.pageCount());
-                out.writeBytes(m.entries(), m.entries().readerIndex(), m.entries().readableBytes());
+                out.writeInt(PageBatch.HEADER_BYTES + m.pageCount() * PageEntry.BYTES).writeInt(m.pageSize())
+                        .writeInt(m.pageCount()).writeByte(m.compression().code()).writeByte(0).writeShort(0)
+                        .writeInt(m.dataBytes());
+                out.writeBytes(m.body(), m.body().readerIndex(), m.body().readableBytes());
             }
             case ROUND_END -> {
                 RoundEnd m = (RoundEnd) message;
@@ -240,6 +261,11 @@ public final class MessageCodec {
             }
             case POSTCOPY_RESUME -> out.writeBytes(((PostcopyResume) message).migrationId());
             case POSTCOPY_RESUME_ACK -> out.writeLong(((PostcopyResumeAck) message).missingPages());
+            case CHANNEL_PLAN -> out.writeInt(((ChannelPlan) message).channels());
+            case CHANNEL_ATTACH -> {
+                ChannelAttach m = (ChannelAttach) message;
+                out.writeBytes(m.migrationId()).writeInt(m.index());
+            }
             case CLOCK_PROBE -> out.writeLong(((ClockProbe) message).sourceNanos());
             case CLOCK_REPLY -> {
                 ClockReply m = (ClockReply) message;
@@ -271,7 +297,7 @@ public final class MessageCodec {
     }
 
     private static int payloadSizeHint(Message message) {
-        if (message instanceof PageBatch batch) return PageBatch.HEADER_BYTES + batch.entries().readableBytes();
+        if (message instanceof PageBatch batch) return PageBatch.HEADER_BYTES + batch.body().readableBytes();
         if (message instanceof MissingMap map) return 12 + map.wordCount() * Long.BYTES;
         if (message instanceof LatencyReport report) return 64 + 56 * report.intervals().size();
         if (message instanceof LinkProbe probe) return 9 + probe.fillerBytes();

@@ -30,6 +30,9 @@ public enum MessageType {
     POSTCOPY_COMPLETE(26),
     POSTCOPY_RESUME(27),
     POSTCOPY_RESUME_ACK(28),
+    // data channels (codes 30..39)
+    CHANNEL_PLAN(30),
+    CHANNEL_ATTACH(31),
     // clock offset and latency figures (codes 40..44)
     CLOCK_PROBE(40),
     CLOCK_REPLY(41),

@@ -4,91 +4,67 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCounted;
 
 /**
- * A decoded batch of pages, still in the received frame: {@code entries} is a retained slice of
- * it, so pages are copied exactly once, from the frame into guest memory, by {@link #applyTo}.
+ * A decoded batch of pages, still in the received frame: {@code body} is a retained slice of it
+ * holding the entries ({@link PageEntry}, 8 bytes each) and then the data block, so pages are
+ * copied once, from the frame into guest memory, by a {@link PageLoader}.
  *
- * <p>Payload: {@code [pageSize u32][entryCount u32]} then entries, each a u64 word (bit 63: zero
- * page; bits 0..62: page index) followed, for a normal page, by {@code pageSize} bytes. The
- * decoder has already checked that layout; the counts below come from it.
+ * <p>Payload: {@code [checkedBytes u32][pageSize u32][entryCount u32][compression u8][0 u8 x3]
+ * [dataBytes u32]}, then the entries, then the data block: whole pages and deltas in entry order,
+ * {@code dataBytes} long, or that block compressed as one unit. The frame's CRC covers everything
+ * up to the end of the entries ({@code checkedBytes} = 20 + 8 x entryCount); see
+ * {@link FrameFormat#FLAG_DATA_TAIL}. The decoder has already checked the layout and counted the
+ * entries' kinds; page indices are checked against the guest when loading.
  *
- * <p>It is reference counted through its slice: {@link #applyTo} releases it, and Netty releases
- * it if it is dropped in a pipeline; a holder that drops it otherwise must {@link #release()} it.
+ * <p>It is reference counted through its slice: loading releases it, and Netty releases it if it
+ * is dropped in a pipeline; a holder that drops it otherwise must {@link #release()} it.
  */
-public record PageBatch(int pageSize, int normalPages, int zeroPages, ByteBuf entries)
-        implements Message, ReferenceCounted {
+public record PageBatch(int pageSize, int normalPages, int zeroPages, int deltaPages, PageCompression compression,
+                        int dataBytes, ByteBuf body) implements Message, ReferenceCounted {
 
-    static final int HEADER_BYTES = 2 * Integer.BYTES;
-    static final int ENTRY_WORD_BYTES = Long.BYTES;
-    static final long ZERO_PAGE_FLAG = 1L << 63;
-    static final long PAGE_INDEX_MASK = ~ZERO_PAGE_FLAG;
+    /** Payload bytes before the entries. */
+    public static final int HEADER_BYTES = 20;
+    /** Largest uncompressed data block a batch may announce: what a decompressor may be asked to produce. */
+    public static final int MAX_DATA_BYTES = 16 << 20;
 
     public PageBatch {
         ProtocolLimits.checkPageSize(pageSize);
         ProtocolLimits.checkRange("normalPages", normalPages, 0, Integer.MAX_VALUE);
         ProtocolLimits.checkRange("zeroPages", zeroPages, 0, Integer.MAX_VALUE);
-        long expectedBytes = (long) (normalPages + zeroPages) * ENTRY_WORD_BYTES + (long) normalPages * pageSize;
-        if (entries == null || entries.readableBytes() != expectedBytes) {
-            throw new IllegalArgumentException("entries of " + normalPages + " normal and " + zeroPages
-                    + " zero pages must be " + expectedBytes + " bytes");
+        ProtocolLimits.checkRange("deltaPages", deltaPages, 0, Integer.MAX_VALUE);
+        ProtocolLimits.checkRange("dataBytes", dataBytes, 0, MAX_DATA_BYTES);
+        long entryBytes = (long) (normalPages + zeroPages + deltaPages) * PageEntry.BYTES;
+        if (body == null || body.readableBytes() < entryBytes) {
+            throw new IllegalArgumentException("body must hold " + entryBytes + " bytes of entries");
+        }
+        if (compression == PageCompression.NONE && body.readableBytes() - entryBytes != dataBytes) {
+            throw new IllegalArgumentException("uncompressed data block of " + (body.readableBytes() - entryBytes)
+                    + " bytes, announced " + dataBytes);
         }
     }
 
     public int pageCount() {
-        return normalPages + zeroPages;
+        return normalPages + zeroPages + deltaPages;
     }
 
+    /** Page data this batch moves: every page that is not all zero, whole or as a delta, at its full size. */
     public long pageBytes() {
-        return (long) normalPages * pageSize;
+        return (long) (normalPages + deltaPages) * pageSize;
+    }
+
+    /** The batch's bytes on the wire: frame header, payload and CRC. */
+    public int wireBytes() {
+        return FrameFormat.HEADER_BYTES + HEADER_BYTES + body.readableBytes() + FrameFormat.TRAILER_BYTES;
     }
 
     /**
-     * Loads every page into {@code sink}, then releases this batch (also when it fails). All page
-     * indices are checked first, so a batch that fails changes nothing.
+     * Loads every page into {@code sink} with a loader made for this one call, then releases this
+     * batch (also when it fails). Receivers that load many batches keep one {@link PageLoader}.
      *
-     * @throws ProtocolException if the page size is not the sink's or an index is out of range
+     * @throws ProtocolException if the page size is not the sink's, an index is out of range or a delta is malformed
      */
     public void applyTo(PageSink sink) {
-        if (entries.refCnt() == 0) {
-            throw new IllegalStateException("page batch already applied or released");
-        }
-        try {
-            if (sink.pageSize() != pageSize) {
-                throw new ProtocolException("PAGE_BATCH page size " + pageSize + " differs from the negotiated "
-                        + sink.pageSize());
-            }
-            checkIndices(sink.pageCount());
-            load(sink);
-        } finally {
-            entries.release();
-        }
-    }
-
-    private void checkIndices(long sinkPageCount) {
-        int end = entries.writerIndex();
-        for (int at = entries.readerIndex(); at < end; ) {
-            long word = entries.getLong(at);
-            long pageIndex = word & PAGE_INDEX_MASK;
-            if (pageIndex >= sinkPageCount) {
-                throw new ProtocolException("PAGE_BATCH page index " + pageIndex + " out of range: guest has "
-                        + sinkPageCount + " pages");
-            }
-            at += ENTRY_WORD_BYTES + ((word & ZERO_PAGE_FLAG) != 0 ? 0 : pageSize);
-        }
-    }
-
-    private void load(PageSink sink) {
-        int end = entries.writerIndex();
-        for (int at = entries.readerIndex(); at < end; ) {
-            long word = entries.getLong(at);
-            at += ENTRY_WORD_BYTES;
-            if ((word & ZERO_PAGE_FLAG) != 0) {
-                sink.zeroPage(word & PAGE_INDEX_MASK);
-            } else {
-                // The sink reads from readerIndex; position it each time rather than trusting how far it read.
-                entries.readerIndex(at);
-                sink.loadPage(word, entries);
-                at += pageSize;
-            }
+        try (PageLoader loader = new PageLoader()) {
+            loader.load(this, sink);
         }
     }
 
@@ -99,40 +75,40 @@ public record PageBatch(int pageSize, int normalPages, int zeroPages, ByteBuf en
 
     @Override
     public int refCnt() {
-        return entries.refCnt();
+        return body.refCnt();
     }
 
     @Override
     public PageBatch retain() {
-        entries.retain();
+        body.retain();
         return this;
     }
 
     @Override
     public PageBatch retain(int increment) {
-        entries.retain(increment);
+        body.retain(increment);
         return this;
     }
 
     @Override
     public PageBatch touch() {
-        entries.touch();
+        body.touch();
         return this;
     }
 
     @Override
     public PageBatch touch(Object hint) {
-        entries.touch(hint);
+        body.touch(hint);
         return this;
     }
 
     @Override
     public boolean release() {
-        return entries.release();
+        return body.release();
     }
 
     @Override
     public boolean release(int decrement) {
-        return entries.release(decrement);
+        return body.release(decrement);
     }
 }

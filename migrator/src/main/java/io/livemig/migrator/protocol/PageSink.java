@@ -13,4 +13,16 @@ public interface PageSink {
     void loadPage(long pageIndex, ByteBuf src);
 
     void zeroPage(long pageIndex);
+
+    /**
+     * Overwrites {@code length} bytes of the page from {@code offset} with {@code src} from
+     * {@code srcIndex}: one changed run of a delta ({@link Xbzrle}). The range lies within the page.
+     */
+    default void patchPage(long pageIndex, int offset, ByteBuf src, int srcIndex, int length) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " takes no delta pages");
+    }
+
+    /** Every run of a page's delta is in: the page has its new contents. */
+    default void pagePatched(long pageIndex) {
+    }
 }

@@ -13,4 +13,13 @@ public interface PageSource {
 
     /** Appends exactly {@link #pageSize()} bytes of the page at {@code dst.writerIndex()}. */
     void copyPage(long pageIndex, ByteBuf dst);
+
+    /**
+     * Lends {@code pageCount} consecutive pages as they are, for sending without a copy: a buffer of
+     * exactly their bytes that reads guest memory itself (the caller releases it), or null when
+     * this source cannot lend them, and they are copied instead.
+     */
+    default ByteBuf wrapPages(long firstPage, int pageCount) {
+        return null;
+    }
 }

@@ -26,6 +26,11 @@ final class PayloadReader {
         return b == 1;
     }
 
+    int readUnsignedByte() {
+        need(1);
+        return payload.readUnsignedByte();
+    }
+
     int readUnsignedShort() {
         need(Short.BYTES);
         return payload.readUnsignedShort();

@@ -6,11 +6,15 @@ package io.livemig.migrator.protocol;
  * <p>The source offers {@link #CURRENT} in {@link Hello}. The destination accepts any version in
  * {@code [MIN_SUPPORTED, CURRENT]} and answers {@link HelloAck} carrying the version both will
  * speak (the offered one); otherwise it answers {@link Abort} and closes.
+ *
+ * <p>Version 2: PAGE_BATCH carries its entries first and the page bytes after them as a data tail
+ * outside the CRC (sent straight from guest memory), with room for delta entries and a compressed
+ * data block. Version 1's interleaved layout is no longer read.
  */
 public final class ProtocolVersion {
 
-    public static final int CURRENT = 1;
-    public static final int MIN_SUPPORTED = 1;
+    public static final int CURRENT = 2;
+    public static final int MIN_SUPPORTED = 2;
 
     private ProtocolVersion() {
     }

@@ -50,7 +50,12 @@ import java.util.Objects;
  *   the switch-over pause;</li>
  *   <li>{@code prediction}: what the cost model predicted and which candidate ran, written as flat
  *   keys ({@code predicted_total_time_ms}, ..., {@code chosen_policy}, see {@link PredictionStats});
- *   absent when nothing was predicted.</li>
+ *   absent when nothing was predicted;</li>
+ *   <li>{@code transferredBytes}: page data moved, every non-zero page at its full size (whole or as
+ *   a delta); {@code wireBytes}: the page frames' bytes on the wire (what {@code --bandwidth} limits);
+ *   {@code compressionRatio}: data blocks before compression over data blocks sent (1 without);
+ *   {@code deltaPages}: pages sent as XBZRLE deltas; {@code deltaCacheMisses}: pages looked up in the
+ *   delta cache and not found (sent whole).</li>
  * </ul>
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -92,6 +97,12 @@ public record MigrationStats(
         String cpuModel,
         double maxThrottleSleepMs,
         Boolean sourceGuestVerified,
+        int channels,
+        String compression,
+        double compressionRatio,
+        long wireBytes,
+        long deltaPages,
+        long deltaCacheMisses,
         String error,
         double clockUncertaintyMs,
         double clockOffsetMs,
@@ -161,6 +172,12 @@ public record MigrationStats(
                 .cpuModel(cpuModel)
                 .maxThrottleSleepMs(maxThrottleSleepMs)
                 .sourceGuestVerified(sourceGuestVerified)
+                .channels(channels)
+                .compression(compression)
+                .compressionRatio(compressionRatio)
+                .wireBytes(wireBytes)
+                .deltaPages(deltaPages)
+                .deltaCacheMisses(deltaCacheMisses)
                 .error(error)
                 .clockUncertaintyMs(clockUncertaintyMs)
                 .clockOffsetMs(clockOffsetMs)
@@ -226,6 +243,12 @@ public record MigrationStats(
         private String cpuModel;
         private double maxThrottleSleepMs;
         private Boolean sourceGuestVerified;
+        private int channels = 1;
+        private String compression;
+        private double compressionRatio = 1;
+        private long wireBytes;
+        private long deltaPages;
+        private long deltaCacheMisses;
         private String error;
         private List<RoundStats> roundsDetail = List.of();
         private double clockUncertaintyMs = -1;
@@ -283,6 +306,12 @@ public record MigrationStats(
         public Builder cpuModel(String cpuModel) { this.cpuModel = cpuModel; return this; }
         public Builder maxThrottleSleepMs(double maxThrottleSleepMs) { this.maxThrottleSleepMs = maxThrottleSleepMs; return this; }
         public Builder sourceGuestVerified(Boolean sourceGuestVerified) { this.sourceGuestVerified = sourceGuestVerified; return this; }
+        public Builder channels(int channels) { this.channels = channels; return this; }
+        public Builder compression(String compression) { this.compression = compression; return this; }
+        public Builder compressionRatio(double compressionRatio) { this.compressionRatio = compressionRatio; return this; }
+        public Builder wireBytes(long wireBytes) { this.wireBytes = wireBytes; return this; }
+        public Builder deltaPages(long deltaPages) { this.deltaPages = deltaPages; return this; }
+        public Builder deltaCacheMisses(long deltaCacheMisses) { this.deltaCacheMisses = deltaCacheMisses; return this; }
         public Builder error(String error) { this.error = error; return this; }
         public Builder roundsDetail(List<RoundStats> roundsDetail) { this.roundsDetail = roundsDetail; return this; }
         public Builder clockUncertaintyMs(double clockUncertaintyMs) { this.clockUncertaintyMs = clockUncertaintyMs; return this; }
@@ -302,7 +331,7 @@ public record MigrationStats(
         public Builder postcopy(PostcopyStats postcopy) { this.postcopy = postcopy; return this; }
         public Builder prediction(PredictionStats prediction) { this.prediction = prediction; return this; }
         public MigrationStats build() {
-            return new MigrationStats(status, policy, memoryBytes, pageSize, vcpus, workload, rounds, totalTimeMs, setupTimeMs, downtimeMs, appDowntimeMs, pauseMs, finalTransferMs, verifyMs, resumeMs, transferredBytes, normalPages, zeroPages, dirtyRateBytesPerS, bandwidthBytesPerS, bandwidthLimitBytesPerS, downtimeLimitMs, maxThrottlePct, digestVerified, appOpsPerSBefore, appOpsPerSDuring, appOpsLost, appWorkLostPct, appliedDirtyLimitBytesPerS, stopReason, convergence, convergenceReason, convergencePredictedDowntimeMs, convergenceRound, cpuModel, maxThrottleSleepMs, sourceGuestVerified, error,
+            return new MigrationStats(status, policy, memoryBytes, pageSize, vcpus, workload, rounds, totalTimeMs, setupTimeMs, downtimeMs, appDowntimeMs, pauseMs, finalTransferMs, verifyMs, resumeMs, transferredBytes, normalPages, zeroPages, dirtyRateBytesPerS, bandwidthBytesPerS, bandwidthLimitBytesPerS, downtimeLimitMs, maxThrottlePct, digestVerified, appOpsPerSBefore, appOpsPerSDuring, appOpsLost, appWorkLostPct, appliedDirtyLimitBytesPerS, stopReason, convergence, convergenceReason, convergencePredictedDowntimeMs, convergenceRound, cpuModel, maxThrottleSleepMs, sourceGuestVerified, channels, compression, compressionRatio, wireBytes, deltaPages, deltaCacheMisses, error,
                     clockUncertaintyMs, clockOffsetMs, wallClockOffsetMs, opLatencyUsP50Before, opLatencyUsP99Before, opLatencyUsP50During, opLatencyUsP99During, opLatencyUsP999During, opLatencyUsMaxDuring, opLatencyUsP50After, opLatencyUsP99After, opLatencyUsMaxAfter,
                     roundsDetail, opLatencyTimeline, postcopy, prediction);
         }

@@ -2,10 +2,17 @@ package io.livemig.migrator.stats;
 
 /**
  * One pre-copy round as reported: {@code rounds_detail} entries in {@code --stats-json}.
- * The stop-and-copy round is the last entry.
+ * The stop-and-copy round is the last entry. {@code bytes} is page data moved (every non-zero page
+ * at its full size, whole or as a delta); {@code wireBytes} the page frames' bytes on the wire.
  */
 public record RoundStats(int round, long pages, long bytes, double durationMs, long dirtyPages, double throttlePct,
-                         double dirtyRateBytesPerS, double bandwidthBytesPerS, boolean stopAndCopy) {
+                         double dirtyRateBytesPerS, double bandwidthBytesPerS, boolean stopAndCopy, long wireBytes) {
+
+    /** Without a wire byte count (0). */
+    public RoundStats(int round, long pages, long bytes, double durationMs, long dirtyPages, double throttlePct,
+                      double dirtyRateBytesPerS, double bandwidthBytesPerS, boolean stopAndCopy) {
+        this(round, pages, bytes, durationMs, dirtyPages, throttlePct, dirtyRateBytesPerS, bandwidthBytesPerS, stopAndCopy, 0);
+    }
 
     /** The one-line form printed on stderr for each round. */
     public String line() {

@@ -2,6 +2,7 @@ package io.livemig.migrator.transport;
 
 import io.livemig.migrator.protocol.Abort;
 import io.livemig.migrator.protocol.Message;
+import io.livemig.migrator.protocol.PageFrame;
 import io.livemig.migrator.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -83,6 +84,28 @@ public final class Connection implements AutoCloseable {
             throw e;
         }
         return channel.writeAndFlush(frame).addListener(recordWriteFailure);
+    }
+
+    /**
+     * Sends a page frame part by part, flushing once after the last, so the socket takes it in one
+     * gathering write with no copy of the parts that are guest memory itself. Takes ownership of
+     * the parts (they are released if the frame cannot go out) and clears the holder.
+     */
+    public ChannelFuture sendPages(PageFrame frame) throws ConnectionException, InterruptedException {
+        try {
+            awaitWritable();
+        } catch (ConnectionException | InterruptedException | RuntimeException e) {
+            frame.release();
+            throw e;
+        }
+        int last = frame.partCount() - 1;
+        for (int i = 0; i < last; i++) {
+            // A failed write reaches exceptionCaught through the void promise, and fails the connection there.
+            channel.write(frame.part(i), channel.voidPromise());
+        }
+        ChannelFuture written = channel.writeAndFlush(frame.part(last)).addListener(recordWriteFailure);
+        frame.clear();
+        return written;
     }
 
     /**

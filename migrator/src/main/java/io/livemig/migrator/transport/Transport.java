@@ -1,6 +1,7 @@
 package io.livemig.migrator.transport;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -24,8 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The event loop and the two ways to get a {@link Connection}: {@link #connect} (source) and
- * {@link #listen} (destination). Native epoll when available, else NIO. One I/O thread: a
- * migration is one connection, and the hosts have few cores.
+ * {@link #listen} (destination). Native epoll when available, else NIO. One I/O thread unless
+ * asked for more (one per data channel): the hosts have few cores.
  */
 public final class Transport implements AutoCloseable {
 
@@ -35,24 +36,44 @@ public final class Transport implements AutoCloseable {
      */
     static final WriteBufferWaterMark WRITE_WATER_MARK = new WriteBufferWaterMark(2 << 20, 8 << 20);
 
+    /**
+     * Socket buffers: large enough to keep a fast link busy between two wake-ups of the sender
+     * (the kernel doubles the value and caps it at net.core.[rw]mem_max).
+     */
+    static final int SOCKET_BUFFER_BYTES = 4 << 20;
+    /**
+     * Reads of up to 1 MiB: a page frame is 0.5 MiB, so most frames arrive within one read and go on
+     * as a slice of it, with no copy (see {@code FrameDecoder}).
+     */
+    static final AdaptiveRecvByteBufAllocator RECEIVE_SIZES = new AdaptiveRecvByteBufAllocator(64 << 10, 256 << 10, 1 << 20);
+
     private final EventLoopGroup group;
     private final boolean epoll;
     private final ConnectionOptions options;
 
-    private Transport(boolean epoll, ConnectionOptions options) {
+    private Transport(boolean epoll, ConnectionOptions options, int ioThreads) {
         this.epoll = epoll;
         this.options = options;
-        this.group = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.group = new MultiThreadIoEventLoopGroup(ioThreads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }
 
-    /** Epoll when {@code Epoll.isAvailable()}, else NIO. */
+    /** Epoll when {@code Epoll.isAvailable()}, else NIO; one I/O thread. */
     public static Transport create(ConnectionOptions options) {
-        return new Transport(Epoll.isAvailable(), options);
+        return create(options, 1);
+    }
+
+    /**
+     * With {@code ioThreads} I/O threads: connections are spread over them (Netty assigns each new
+     * channel the next thread), so N data channels with N threads each get their own.
+     */
+    public static Transport create(ConnectionOptions options, int ioThreads) {
+        if (ioThreads < 1) throw new IllegalArgumentException("ioThreads must be >= 1");
+        return new Transport(Epoll.isAvailable(), options, ioThreads);
     }
 
     /** NIO even where epoll is available, e.g. to compare the two. */
     public static Transport createNio(ConnectionOptions options) {
-        return new Transport(false, options);
+        return new Transport(false, options, 1);
     }
 
     public boolean usesEpoll() {
@@ -67,6 +88,9 @@ public final class Transport implements AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_WATER_MARK)
+                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
+                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_SIZES)
                 .handler(new ConnectionInitializer(options, connection::set, to))
                 .connect(to.host(), to.port());
         connected.await();
@@ -86,6 +110,9 @@ public final class Transport implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_WATER_MARK)
+                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)  // set on the listener so the window scale fits it
+                .childOption(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_SIZES)
                 .childHandler(new ConnectionInitializer(options, accepted::add, null))
                 .bind(at.host(), at.port());
         bound.await();

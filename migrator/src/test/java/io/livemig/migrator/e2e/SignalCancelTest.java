@@ -53,7 +53,7 @@ class SignalCancelTest {
             // 2 MiB/s for 16 MiB of written memory: round 0 alone takes seconds, so the signal finds it under way.
             try (ChildJvm source = ChildJvm.livemig("source", List.of("source", "--memory", "32m", "--vcpus", "1",
                     "--workload", "memwrite:wss=16m,rate=8m", "--to", "127.0.0.1:" + listener.localAddress().getPort(),
-                    "--bandwidth", "2m", "--migrate-after", "200ms", "--stats-json", stats.toString()))) {
+                    "--bandwidth", "2m", "--channels", "1", "--migrate-after", "200ms", "--stats-json", stats.toString()))) {
                 assertThat(pagesArriving.await(120, TimeUnit.SECONDS)).as(source.output()).isTrue();
                 ProcessHandle.of(source.pid()).orElseThrow().destroy(); // SIGTERM
                 Integer status = source.awaitExit(Duration.ofSeconds(60));

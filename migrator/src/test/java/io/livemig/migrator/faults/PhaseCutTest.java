@@ -91,7 +91,7 @@ class PhaseCutTest {
             Message hello = c.receive(STEP);
             assertThat(hello).isInstanceOf(Hello.class);
             if (cut == Cut.DURING_HANDSHAKE) return;
-            c.send(new HelloAck(1, new byte[32], new byte[0]));
+            c.send(new HelloAck(io.livemig.migrator.protocol.ProtocolVersion.CURRENT, new byte[32], new byte[0]));
             c.receive(STEP); // AuthProof
             c.receive(STEP); // GuestOffer
             c.send(new Accept()).await(5000);
@@ -132,7 +132,7 @@ class PhaseCutTest {
     private static void answerOutcomeQuery(Listener listener, boolean committed) {
         try (Connection c = listener.accept(STEP)) {
             assertThat(c.receive(STEP)).isInstanceOf(Hello.class);
-            c.send(new HelloAck(1, new byte[32], new byte[0]));
+            c.send(new HelloAck(io.livemig.migrator.protocol.ProtocolVersion.CURRENT, new byte[32], new byte[0]));
             c.receive(STEP); // AuthProof
             assertThat(c.receive(STEP)).isInstanceOf(io.livemig.migrator.protocol.OutcomeQuery.class);
             c.send(new io.livemig.migrator.protocol.Outcome(committed)).await(5000);

@@ -29,6 +29,31 @@ class CodecProperties {
         assertThat(channel.finish()).isFalse();
     }
 
+    @Property(tries = 100)
+    void pageBatchesSplitAnywhereArriveWhole(@ForAll @IntRange(min = 1, max = 20_000) int sliceBytes,
+                                             @ForAll @IntRange(min = 1, max = 15) int pagesPerBatch,
+                                             @ForAll @IntRange(min = 0, max = 1000) long seed) {
+        HeapPages source = HeapPages.random(4096, 64, 3, seed);
+        HeapPages sink = new HeapPages(4096, 64);
+        PageBatchEncoder encoder = new PageBatchEncoder(4096, PageBatch.HEADER_BYTES + pagesPerBatch * (8 + 4096));
+        io.netty.buffer.ByteBuf stream = Unpooled.buffer();
+        for (long page = 0; page < source.pageCount(); ) {
+            encoder.beginBatch(io.netty.buffer.ByteBufAllocator.DEFAULT);
+            while (page < source.pageCount() && !encoder.isFull()) encoder.addPage(source, page++);
+            io.netty.buffer.ByteBuf frame = encoder.finishBatch();
+            stream.writeBytes(frame);
+            frame.release();
+        }
+        EmbeddedChannel channel = Messages.decoderChannel();
+        while (stream.isReadable()) {
+            channel.writeInbound(stream.readRetainedSlice(Math.min(sliceBytes, stream.readableBytes())));
+        }
+        stream.release();
+        for (Message m : Messages.drain(channel)) ((PageBatch) m).applyTo(sink);
+        assertThat(sink.sameContents(source)).isTrue();
+        assertThat(channel.finish()).isFalse();
+    }
+
     @Property(tries = 500)
     void randomBytesOnlyEverFailWithProtocolException(@ForAll @Size(max = 200) byte[] bytes) {
         feedExpectingOnlyProtocolErrors(bytes);

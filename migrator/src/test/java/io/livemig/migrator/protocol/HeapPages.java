@@ -1,6 +1,7 @@
 package io.livemig.migrator.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -10,6 +11,8 @@ public final class HeapPages implements PageSource, PageSink {
     private final int pageSize;
     private final byte[] memory;
     private int loads;
+    private int lends;
+    private int patched;
     private int zeroes;
 
     public HeapPages(int pageSize, int pageCount) {
@@ -53,6 +56,11 @@ public final class HeapPages implements PageSource, PageSink {
         return zeroes;
     }
 
+    /** Runs lent by {@link #wrapPages}. */
+    public int lends() {
+        return lends;
+    }
+
     @Override
     public int pageSize() {
         return pageSize;
@@ -80,9 +88,37 @@ public final class HeapPages implements PageSource, PageSink {
     }
 
     @Override
+    public ByteBuf wrapPages(long firstPage, int pageCount) {
+        lends++;
+        return Unpooled.wrappedBuffer(memory, offset(firstPage), pageCount * pageSize);
+    }
+
+    @Override
     public void loadPage(long pageIndex, ByteBuf src) {
         src.readBytes(memory, offset(pageIndex), pageSize);
         loads++;
+    }
+
+    @Override
+    public void patchPage(long pageIndex, int offset, ByteBuf src, int srcIndex, int length) {
+        if (offset < 0 || length < 0 || offset + length > pageSize) {
+            throw new IndexOutOfBoundsException("patch " + offset + "+" + length + " outside a page of " + pageSize);
+        }
+        src.getBytes(srcIndex, memory, offset(pageIndex) + offset, length);
+    }
+
+    @Override
+    public void pagePatched(long pageIndex) {
+        patched++;
+    }
+
+    public int patched() {
+        return patched;
+    }
+
+    /** Overwrites page {@code pageIndex} with {@code bytes}. */
+    public void setPage(long pageIndex, byte[] bytes) {
+        System.arraycopy(bytes, 0, memory, offset(pageIndex), pageSize);
     }
 
     @Override

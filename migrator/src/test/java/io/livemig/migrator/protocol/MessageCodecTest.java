@@ -82,7 +82,7 @@ class MessageCodecTest {
 
     @Test
     void oversizeLengthIsRefusedFromTheHeaderAlone() {
-        ByteBuf header = Unpooled.buffer().writeByte(MessageType.PAGE_BATCH.code()).writeByte(0).writeShort(0)
+        ByteBuf header = Unpooled.buffer().writeByte(MessageType.PAGE_BATCH.code()).writeByte(FrameFormat.FLAG_DATA_TAIL).writeShort(0)
                 .writeInt(0xFFFF_FFF0);
         EmbeddedChannel channel = Messages.decoderChannel();
         // Only the 8 header bytes are fed: the refusal cannot have waited for (or allocated) the payload.
@@ -106,7 +106,7 @@ class MessageCodecTest {
     void nonZeroFlagsAreRefused() {
         byte[] frame = frame(MessageType.READY.code(), new byte[0]);
         frame[1] = 1;
-        assertRefused(frame, "non-zero flags");
+        assertRefused(frame, "frame header of READY has flags 1 (expected 0)");
     }
 
     @Test
@@ -195,12 +195,17 @@ class MessageCodecTest {
         channel.finishAndReleaseAll();
     }
 
-    /** A well-formed frame (right length and CRC) around any type code and payload. */
+    /**
+     * A well-formed frame (right flags, length and CRC) around any type code and payload; for
+     * PAGE_BATCH the CRC covers the checked bytes its payload announces (all of it if that is out of range).
+     */
     static byte[] frame(int typeCode, byte[] payload) {
-        ByteBuf buf = Unpooled.buffer().writeByte(typeCode).writeByte(0).writeShort(0).writeInt(payload.length)
-                .writeBytes(payload);
+        boolean tail = typeCode == MessageType.PAGE_BATCH.code();
+        ByteBuf buf = Unpooled.buffer().writeByte(typeCode).writeByte(tail ? FrameFormat.FLAG_DATA_TAIL : 0).writeShort(0)
+                .writeInt(payload.length).writeBytes(payload);
+        long checked = tail && payload.length >= 4 ? buf.getUnsignedInt(FrameFormat.HEADER_BYTES) : payload.length;
         CRC32C crc = new CRC32C();
-        crc.update(buf.array(), buf.arrayOffset(), buf.readableBytes());
+        crc.update(buf.array(), buf.arrayOffset(), FrameFormat.HEADER_BYTES + (int) Math.min(checked, payload.length));
         buf.writeInt((int) crc.getValue());
         byte[] bytes = new byte[buf.readableBytes()];
         buf.readBytes(bytes);

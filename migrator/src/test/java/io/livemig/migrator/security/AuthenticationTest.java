@@ -105,7 +105,7 @@ class AuthenticationTest {
         byte[] oldSourceNonce = new byte[32];
         byte[] oldDestNonce = new byte[32];
         oldDestNonce[0] = 7;
-        HelloAck old = new HelloAck(1, oldDestNonce, TOKEN.proof(AuthToken.Role.DESTINATION, oldSourceNonce, oldDestNonce));
+        HelloAck old = new HelloAck(io.livemig.migrator.protocol.ProtocolVersion.CURRENT, oldDestNonce, TOKEN.proof(AuthToken.Role.DESTINATION, oldSourceNonce, oldDestNonce));
         try (Transport transport = Transport.create(ConnectionOptions.DEFAULTS);
              Listener listener = transport.listen(new HostPort("127.0.0.1", 0));
              VirtualMachine vm = boot()) {
@@ -141,7 +141,7 @@ class AuthenticationTest {
                     seen.add(hello);
                     byte[] nd = new byte[32];
                     nd[31] = 1;
-                    c.send(new HelloAck(1, nd, TOKEN.proof(AuthToken.Role.DESTINATION, hello.nonce(), nd)));
+                    c.send(new HelloAck(io.livemig.migrator.protocol.ProtocolVersion.CURRENT, nd, TOKEN.proof(AuthToken.Role.DESTINATION, hello.nonce(), nd)));
                     seen.add(c.receive(STEP));
                     seen.add(c.receive(STEP));
                     c.send(new Refuse("recording only"));

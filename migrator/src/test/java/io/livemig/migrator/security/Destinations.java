@@ -50,7 +50,7 @@ public final class Destinations implements AutoCloseable {
     }
 
     public Destinations(Handshake handshake, DestinationOptions options, ConnectionOptions connectionOptions) throws Exception {
-        transport = Transport.create(connectionOptions);
+        transport = Transport.create(connectionOptions, 3);
         listener = transport.listen(new HostPort("127.0.0.1", 0));
         MigrationDestination destination = new MigrationDestination(options, handshake);
         thread = new Thread(() -> {
@@ -65,7 +65,7 @@ public final class Destinations implements AutoCloseable {
         thread.start();
     }
 
-    /** Connections after the first (post-copy's request connection, a source back after a broken link, busy refusals), as `livemig dest` handles them. */
+    /** Connections after the first (data channels, post-copy's request connection, a source back after a broken link, busy refusals), as `livemig dest` handles them. */
     private void startExtraAcceptor(MigrationDestination destination) {
         acceptor = new Thread(() -> {
             while (true) {

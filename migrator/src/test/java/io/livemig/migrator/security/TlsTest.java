@@ -189,6 +189,22 @@ class TlsTest {
     }
 
     @Test
+    void everyDataChannelRunsItsOwnTlsAndTokenHandshake() throws Exception {
+        try (Destinations destination = new Destinations(new Handshake(TOKEN), destTls);
+             Transport transport = Transport.create(sourceTls, 3);
+             VirtualMachine vm = boot()) {
+            MigrationStats stats = new MigrationSource(vm, new NoConvergencePolicy(), MigrationOptions.defaults()
+                    .withTransfer(io.livemig.migrator.migration.TransferOptions.DEFAULTS.withChannels(2)),
+                    MigrationListener.SILENT, new Handshake(TOKEN), 0).migrate(transport, destination.address());
+            assertThat(stats.status()).as(stats.error()).isEqualTo(MigrationStatus.COMPLETED);
+            assertThat(stats.channels()).isEqualTo(2);
+            assertThat(stats.digestVerified()).isTrue();
+            VirtualMachine arrived = destination.await().vm();
+            assertThat(arrived.verify().ok()).as(arrived.verify().detail()).isTrue();
+        }
+    }
+
+    @Test
     void aCaSignedSourceWithTheWrongTokenIsStillRefused() throws Exception {
         try (Destinations destination = new Destinations(new Handshake(TOKEN), destTls);
              Transport transport = Transport.create(sourceTls);

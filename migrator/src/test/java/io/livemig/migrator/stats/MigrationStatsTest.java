@@ -21,9 +21,10 @@ class MigrationStatsTest {
             "verify_ms", "resume_ms", "transferred_bytes", "normal_pages", "zero_pages", "dirty_rate_bytes_per_s",
             "bandwidth_bytes_per_s", "bandwidth_limit_bytes_per_s", "downtime_limit_ms", "max_throttle_pct",
             "digest_verified", "app_ops_per_s_before", "app_ops_per_s_during", "app_ops_lost", "app_work_lost_pct",
-            "applied_dirty_limit_bytes_per_s", "stop_reason", "source_guest_verified", "error", "rounds_detail");
+            "applied_dirty_limit_bytes_per_s", "stop_reason", "source_guest_verified", "channels", "compression",
+            "compression_ratio", "wire_bytes", "delta_pages", "delta_cache_misses", "error", "rounds_detail");
     static final Set<String> ROUND_KEYS = Set.of("round", "pages", "bytes", "duration_ms", "dirty_pages", "throttle_pct",
-            "dirty_rate_bytes_per_s", "bandwidth_bytes_per_s", "stop_and_copy");
+            "dirty_rate_bytes_per_s", "bandwidth_bytes_per_s", "stop_and_copy", "wire_bytes");
 
     private static MigrationStats everyFigure() {
         return MigrationStats.builder()
@@ -35,7 +36,8 @@ class MigrationStatsTest {
                 .appOpsLost(200).appWorkLostPct(20).appliedDirtyLimitBytesPerS(0).stopReason(StopReason.MAX_ROUNDS)
                 .convergence(Convergence.INFEASIBLE).convergenceReason("even at the 0.01 % floor ...")
                 .convergencePredictedDowntimeMs(812.5).convergenceRound(0).cpuModel("working-set").maxThrottleSleepMs(300.2)
-                .sourceGuestVerified(true).error("the destination refused: busy")
+                .sourceGuestVerified(true).channels(2).compression("lz4").compressionRatio(2.5).wireBytes(400_000)
+                .deltaPages(12).deltaCacheMisses(3).error("the destination refused: busy")
                 .roundsDetail(List.of(new RoundStats(0, 256, 1 << 20, 300, 10, 0, 1e5, 3e6, false),
                         new RoundStats(1, 10, 40960, 2, 0, 100, 0, 2e7, true)))
                 .postcopy(new PostcopyStats("hybrid", 1500, 40, 30, 1000, 180, 1900, 4000, 12.5, List.of(10.0, 2.5)))
