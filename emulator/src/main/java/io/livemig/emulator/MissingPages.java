@@ -190,11 +190,15 @@ public final class MissingPages {
         return true;
     }
 
-    /** Makes a missing page present as all zeroes; see {@link #load(long, long)}. */
+    /**
+     * Makes a missing page present as all zeroes; see {@link #load(long, long)}. A page that reads
+     * as zero already (a destination's memory never touched there) is not written: writing would
+     * make the kernel back it with memory, for a guest that may never touch it.
+     */
     public boolean loadZero(long page) {
         if (!claim(page)) return false;
         try {
-            memory.zeroPage(page);
+            if (!memory.isZeroPage(page)) memory.zeroPage(page);
             if (digests != null) digests.recordZero(page);
         } catch (RuntimeException e) {
             STATE.setVolatile(states, (int) page, MISSING);
