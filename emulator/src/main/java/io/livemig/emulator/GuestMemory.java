@@ -404,11 +404,12 @@ public final class GuestMemory implements AutoCloseable {
         if (address < 0 || length < 0 || address > sizeBytes - length) {
             throw new GuestMemoryAccessException(address, length, sizeBytes);
         }
-        if (access != OPEN) awaitAccess(address, length);
+        int state = access;
+        if (state != OPEN) awaitAccess(state, address, length);
     }
 
-    private void awaitAccess(long address, long length) {
-        if (access == CLOSED) throw new IllegalStateException("guest memory is closed");
+    private void awaitAccess(int state, long address, long length) {
+        if (state == CLOSED) throw new IllegalStateException("guest memory is closed");
         if (length > 0) missing.awaitPresent(address >>> pageShift, (address + length - 1) >>> pageShift);
     }
 

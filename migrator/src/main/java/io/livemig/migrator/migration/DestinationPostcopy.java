@@ -6,8 +6,7 @@ import io.livemig.emulator.MissingPages;
 import io.livemig.emulator.PageDigests;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.migrator.postcopy.MissingMaps;
-import io.livemig.migrator.postcopy.PageRequestQueue;
-import io.livemig.migrator.postcopy.PageRequestSender;
+import io.livemig.migrator.postcopy.PageRequester;
 import io.livemig.migrator.postcopy.PostcopySink;
 import io.livemig.migrator.protocol.Abort;
 import io.livemig.migrator.protocol.Message;
@@ -27,8 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The destination after the switch: the guest runs here while its missing pages arrive, pushed on
- * the main connection and answered on the request connection (read by its own thread); the
- * requester thread asks for the pages vCPUs fault on. It ends when the source said every page was
+ * the main connection and answered on the request connection (read by its own thread); vCPUs that
+ * fault send their requests themselves ({@link PageRequester}). It ends when the source said every page was
  * sent and the last one is in: the digest of the pages as they landed must equal the source's at
  * the pause, and {@code PostcopyComplete} tells the source it may free its memory.
  *
@@ -53,7 +52,7 @@ final class DestinationPostcopy {
     private final MissingPages missing;
     private final PageDigests digests;
     private final PostcopySink sink;
-    private final PageRequestSender requester;
+    private final PageRequester requester;
     private final Duration recoverTimeout;
     private final AtomicLong bytesReceived = new AtomicLong();
     private final long startNanos = System.nanoTime();
@@ -68,7 +67,7 @@ final class DestinationPostcopy {
     private long recoveries;
 
     DestinationPostcopy(DestinationOptions options, Connection main, PostcopyDoor door, VirtualMachine vm, MissingPages missing,
-                        PageRequestQueue queue, PageDigests digests, Duration recoverTimeout) {
+                        PageRequester requester, PageDigests digests, Duration recoverTimeout) {
         this.options = options;
         this.main = main;
         this.door = door;
@@ -77,15 +76,14 @@ final class DestinationPostcopy {
         this.digests = digests;
         this.recoverTimeout = recoverTimeout;
         this.sink = new PostcopySink(missing, vm.memory().pageSize(), vm.memory().pageCount());
-        this.requester = new PageRequestSender(queue, missing, this::linkBroken);
+        this.requester = requester;
+        requester.bind(missing, this::linkBroken);
     }
 
     /** Runs until every page is in and verified; the guest keeps running here afterwards. */
     Result run() throws MigrationException, InterruptedException {
-        Thread requesterThread = daemon(requester, "postcopy-requester");
         door.switched(this::takeRequestConnection);
         takeRequestConnection();
-        requesterThread.start();
         try {
             while (true) {
                 if (linkFailure != null) recover();
@@ -97,8 +95,7 @@ final class DestinationPostcopy {
             throw e;
         } finally {
             finished = true;
-            requester.stop();
-            requesterThread.join(1_000);
+            requester.detach();
             Connection r = requests;
             if (r != null) r.close();
             main.close(); // the migration is over on this side (the first main connection's owner closes it again: no harm)

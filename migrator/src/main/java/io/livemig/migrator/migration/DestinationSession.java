@@ -9,6 +9,7 @@ import io.livemig.migrator.jfr.HandoverEvent;
 import io.livemig.migrator.latency.LatencyMonitor;
 import io.livemig.migrator.latency.LatencyPhase;
 import io.livemig.migrator.latency.LatencySample;
+import io.livemig.migrator.postcopy.PageRequester;
 import io.livemig.migrator.protocol.Abort;
 import io.livemig.migrator.protocol.ClockProbe;
 import io.livemig.migrator.protocol.LatencyReport;
@@ -334,7 +335,7 @@ final class DestinationSession {
         for (int i = 0; i < vcpuStates.length; i++) {
             if (vcpuStates[i] == null) throw new ProtocolException("post-copy switch without the state of vCPU " + i);
         }
-        PostcopyArrival.Started running = arrival.start(start, vm, List.of(vcpuStates), digests);
+        PostcopyArrival.Started running = arrival.start(start, vm, List.of(vcpuStates), digests, new PageRequester());
         started = true;
         outcomes.pending(migrationId);
         outcomes.commit(migrationId);
@@ -345,7 +346,7 @@ final class DestinationSession {
         } catch (Exception e) {
             // the link broke at the switch: post-copy pauses and waits for the source to come back
         }
-        postcopy = new DestinationPostcopy(options, connection, door, vm, running.missing(), running.requests(), digests,
+        postcopy = new DestinationPostcopy(options, connection, door, vm, running.missing(), running.requester(), digests,
                 Duration.ofMillis(start.recoverTimeoutMillis())).run();
         digest = DigestVerdict.matched(); // a mismatch after post-copy loses the guest: DestinationPostcopy throws
         pagesReceived += postcopy.pagesLoaded();

@@ -6,7 +6,7 @@ import io.livemig.emulator.PageDigests;
 import io.livemig.emulator.VcpuState;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.migrator.postcopy.MissingMaps;
-import io.livemig.migrator.postcopy.PageRequestQueue;
+import io.livemig.migrator.postcopy.PageRequester;
 import io.livemig.migrator.protocol.MissingMap;
 import io.livemig.migrator.protocol.PostcopyStart;
 import io.livemig.migrator.protocol.ProtocolException;
@@ -19,8 +19,8 @@ import java.util.List;
  * missing (each page's CRC recorded as it lands) and starts the guest.
  */
 final class PostcopyArrival {
-    /** The guest runs; its pages come through {@code missing}; vCPU faults go into {@code requests}. */
-    record Started(MissingPages missing, PageRequestQueue requests, long resumedAtNanos) {}
+    /** The guest runs; its pages come through {@code missing}; its vCPUs ask for them through {@code requester}. */
+    record Started(MissingPages missing, PageRequester requester, long resumedAtNanos) {}
 
     private final DirtyBitmap missing;
     private long marked;
@@ -33,15 +33,20 @@ final class PostcopyArrival {
         marked += MissingMaps.addTo(map, missing);
     }
 
-    Started start(PostcopyStart start, VirtualMachine vm, List<VcpuState> vcpuStates, PageDigests digests) {
+    /**
+     * @param requester the fault handler, already attached to the request connection if one is
+     *                  there, so the guest's first faults go out at once
+     */
+    Started start(PostcopyStart start, VirtualMachine vm, List<VcpuState> vcpuStates, PageDigests digests,
+                  PageRequester requester) {
         if (start.missingPages() != missing.cardinality() || marked != missing.cardinality()) {
             throw new ProtocolException("POSTCOPY_START announces " + start.missingPages() + " missing pages, the maps mark "
                     + missing.cardinality() + (marked != missing.cardinality() ? " (some twice)" : ""));
         }
         vm.loadVcpuStates(vcpuStates);
-        PageRequestQueue requests = new PageRequestQueue();
-        MissingPages pages = vm.memory().beginMissing(missing, vm.config().vcpus(), requests, digests);
+        MissingPages pages = vm.memory().beginMissing(missing, vm.config().vcpus(), requester, digests);
+        requester.bind(pages, e -> { }); // the post-copy phase binds its own failure handler before it reads
         vm.start();
-        return new Started(pages, requests, System.nanoTime());
+        return new Started(pages, requester, System.nanoTime());
     }
 }

@@ -75,6 +75,23 @@ public final class Connection implements AutoCloseable {
         return channel.writeAndFlush(message).addListener(recordWriteFailure);
     }
 
+    /**
+     * Sends a small message without waiting for the channel to become writable: for a thread that
+     * must never block on the network (a vCPU asking for a page). A failure shows up as this
+     * connection's error, as for {@link #send}.
+     *
+     * @throws ConnectionException if the connection has already failed
+     */
+    public ChannelFuture sendNow(Message message) throws ConnectionException {
+        lock.lock();
+        try {
+            if (firstError != null) throw failure();
+        } finally {
+            lock.unlock();
+        }
+        return channel.writeAndFlush(message).addListener(recordWriteFailure);
+    }
+
     /** Sends a ready-made frame (from {@code PageBatchEncoder}); takes ownership of it. */
     public ChannelFuture sendPages(ByteBuf frame) throws ConnectionException, InterruptedException {
         try {

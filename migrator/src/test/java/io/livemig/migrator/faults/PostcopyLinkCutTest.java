@@ -48,10 +48,10 @@ class PostcopyLinkCutTest {
              VirtualMachine vm = VirtualMachine.boot("src", new GuestConfig(32 * MIB, 2), Workloads.parse("kvstore:records=40000,value=128"))) {
             vm.start();
             CountDownLatch inPostcopy = new CountDownLatch(1);
-            CompletableFuture<MigrationStats> result = migrate(vm, transport, relay, 8 * MIB, Duration.ofSeconds(20), inPostcopy);
+            CompletableFuture<MigrationStats> result = migrate(vm, transport, relay, 4 * MIB, Duration.ofSeconds(20), inPostcopy);
             assertThat(inPostcopy.await(60, TimeUnit.SECONDS)).isTrue();
             Thread.sleep(500);
-            assertThat(result).as("32 MiB at 8 MiB/s is still under way").isNotDone();
+            assertThat(result).as("a 10 MiB table at 4 MiB/s is still under way").isNotDone();
             relay.cutAll();
             Thread.sleep(300);
             relay.cutAll(); // and once more, whatever had reconnected by then
@@ -78,7 +78,7 @@ class PostcopyLinkCutTest {
             CompletableFuture<MigrationStats> result = migrate(vm, transport, relay, 2 * MIB, Duration.ofSeconds(1), inPostcopy);
             assertThat(inPostcopy.await(60, TimeUnit.SECONDS)).isTrue();
             Thread.sleep(300);
-            assertThat(result).as("the table (about 6 MiB) at 2 MiB/s is still under way").isNotDone();
+            assertThat(result).as("the table (about 10 MiB) at 2 MiB/s is still under way").isNotDone();
             relay.refuse(true);
             relay.cutAll();
 
