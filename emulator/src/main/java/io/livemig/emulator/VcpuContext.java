@@ -90,7 +90,7 @@ public final class VcpuContext {
         writeLong(opsAddress, memory.readLong(opsAddress) + count);
         writeLong(GuestStatus.heartbeatAddress(index), now);
         if ((long) FIRST_OP.getOpaque(this) == 0) FIRST_OP.setOpaque(this, now);
-        latency.completed(count);
+        latency.completed(now, count);
     }
 
     /** Wall-clock microseconds, for programs that keep time. */

@@ -205,6 +205,14 @@ public final class VirtualMachine implements AutoCloseable {
         for (Vcpu vcpu : vcpus) vcpu.context().latency().drainInto(into);
     }
 
+    /**
+     * Turns the recording of operation latencies on or off for every vCPU (default: on, unless
+     * {@code -Dlivemig.op-latency=off}); for measuring what it costs.
+     */
+    public void setOpLatencyRecording(boolean on) {
+        for (Vcpu vcpu : vcpus) vcpu.context().latency().enabled(on);
+    }
+
     /** Thread CPU time used by all vCPUs so far. */
     public long cpuTimeNanos() {
         long total = 0;

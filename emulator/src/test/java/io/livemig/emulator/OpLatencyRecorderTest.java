@@ -15,8 +15,8 @@ class OpLatencyRecorderTest {
     @Test
     void aBatchIsSharedEvenlyByItsOperations() {
         OpLatencyRecorder recorder = new OpLatencyRecorder();
-        recorder.completedAt(1_000, 64);          // no previous completion here: not recorded
-        recorder.completedAt(1_000 + 64_000, 64); // 64 ops in 64 us
+        recorder.completed(1_000, 64);      // no previous completion here: not recorded
+        recorder.completed(1_000 + 64, 64); // 64 ops in 64 us (times are the heartbeats' microseconds)
         Histogram h = drain(recorder);
         assertThat(h.getTotalCount()).isEqualTo(64);
         assertThat(h.getMaxValue()).isBetween(990L, 1_010L);
@@ -26,9 +26,9 @@ class OpLatencyRecorderTest {
     @Test
     void aWaitIsChargedToOneOperationNotSpreadOverTheBatch() {
         OpLatencyRecorder recorder = new OpLatencyRecorder();
-        recorder.completedAt(0 + 1, 64);
+        recorder.completed(1, 64);
         recorder.waited(10 * MS);                     // throttled for 10 ms at the safe point
-        recorder.completedAt(1 + 10 * MS + 64_000, 64);
+        recorder.completed(1 + 10_000 + 64, 64);
         Histogram h = drain(recorder);
         assertThat(h.getTotalCount()).isEqualTo(64);
         assertThat(h.getValueAtPercentile(50)).isBetween(990L, 1_010L);
@@ -36,13 +36,23 @@ class OpLatencyRecorderTest {
     }
 
     @Test
+    void aWallClockSteppedBackGivesZeroNotANegativeLatency() {
+        OpLatencyRecorder recorder = new OpLatencyRecorder();
+        recorder.completed(1_000_000, 1);
+        recorder.completed(999_000, 1);
+        Histogram h = drain(recorder);
+        assertThat(h.getTotalCount()).isEqualTo(1);
+        assertThat(h.getMaxValue()).isZero();
+    }
+
+    @Test
     void readersTakeIntervalsAndNothingIsCountedTwice() {
         OpLatencyRecorder recorder = new OpLatencyRecorder();
-        recorder.completedAt(1, 1);
-        recorder.completedAt(1 + 5_000, 1);
+        recorder.completed(1, 1);
+        recorder.completed(1 + 5, 1);
         assertThat(drain(recorder).getTotalCount()).isEqualTo(1);
         assertThat(drain(recorder).getTotalCount()).isZero();
-        recorder.completedAt(1 + 9_000, 2);
+        recorder.completed(1 + 9, 2);
         assertThat(drain(recorder).getTotalCount()).isEqualTo(2);
     }
 

@@ -36,6 +36,9 @@ final class MigrationRun {
 
     private MigrationRun() {}
 
+    /** A migration's figures and the source process's CPU time spent in it. */
+    record Measured(MigrationStats stats, long sourceCpuNanos) {}
+
     /** Boots, fills, runs the guest for {@code runBeforeMs}, migrates it; the dest child is stopped after. */
     static MigrationStats migrate(long memoryBytes, int vcpus, String spec, long bandwidthBytesPerS, long runBeforeMs)
             throws Exception {
@@ -45,12 +48,30 @@ final class MigrationRun {
     /** The same with the given compression, deltas and channels. */
     static MigrationStats migrate(long memoryBytes, int vcpus, String spec, long bandwidthBytesPerS, long runBeforeMs,
                                   TransferOptions transfer) throws Exception {
+        return migrateMeasured(memoryBytes, vcpus, spec, bandwidthBytesPerS, runBeforeMs, true, transfer).stats();
+    }
+
+    /** As {@link #migrate}, also measuring the CPU time this process spent from the start of the migration to its end. */
+    static Measured migrateMeasured(long memoryBytes, int vcpus, String spec, long bandwidthBytesPerS, long runBeforeMs)
+            throws Exception {
+        return migrateMeasured(memoryBytes, vcpus, spec, bandwidthBytesPerS, runBeforeMs, true, TransferOptions.DEFAULTS);
+    }
+
+    /** As {@link #migrateMeasured}, with the source guest's operation-latency recording on or off. */
+    static Measured migrateMeasured(long memoryBytes, int vcpus, String spec, long bandwidthBytesPerS, long runBeforeMs,
+                                    boolean opLatency) throws Exception {
+        return migrateMeasured(memoryBytes, vcpus, spec, bandwidthBytesPerS, runBeforeMs, opLatency, TransferOptions.DEFAULTS);
+    }
+
+    private static Measured migrateMeasured(long memoryBytes, int vcpus, String spec, long bandwidthBytesPerS, long runBeforeMs,
+                                            boolean opLatency, TransferOptions transfer) throws Exception {
         List<String> destArgs = new java.util.ArrayList<>(List.of("dest", "--listen", "127.0.0.1:0", "--run-for", "1s"));
         if ("false".equals(System.getProperty("livemig.prealloc"))) destArgs.add("--no-prealloc");
         try (ChildJvm dest = ChildJvm.livemig("dest", destArgs);
              VirtualMachine vm = VirtualMachine.boot("bench-source", new GuestConfig(memoryBytes, vcpus), Workloads.parse(spec))) {
             long reserved = Workloads.requiredBytes(vm.program(), vm.config());
             fillRandom(vm.memory(), reserved, spec.hashCode());
+            vm.setOpLatencyRecording(opLatency);
             int port = dest.awaitListening(Duration.ofSeconds(120));
             vm.start();
             long ops0 = vm.totalOps();
@@ -62,9 +83,12 @@ final class MigrationRun {
                     .withVerifyAfterResume("after-resume".equals(System.getProperty("livemig.verify")))
                     .withTransfer(transfer);
             MigrationStats stats;
+            long cpuNanos;
             try (Transport transport = Transport.create(ConnectionOptions.DEFAULTS, transfer.channels() + 1)) {
+                long cpu0 = processCpuNanos();
                 stats = new MigrationSource(vm, PolicySettings.defaults().create("none"), options, MigrationListener.SILENT,
                         new Handshake(), opsPerS).migrate(transport, new HostPort("127.0.0.1", port));
+                cpuNanos = processCpuNanos() - cpu0;
             }
             if (dest.awaitExit(Duration.ofSeconds(60)) == null) dest.close();
             if (!stats.completed() || !stats.digestVerified()) {
@@ -73,8 +97,13 @@ final class MigrationRun {
             if (!dest.output().contains("verify passed")) {
                 System.err.println("warning: dest output has no 'passed':\n" + dest.output());
             }
-            return stats;
+            return new Measured(stats, cpuNanos);
         }
+    }
+
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** Random bytes in [from, size), 1 MiB at a time (tracked writes, as a guest's own). */

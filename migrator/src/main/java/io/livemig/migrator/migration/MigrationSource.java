@@ -110,6 +110,7 @@ public final class MigrationSource {
             }
             int rounds = new PrecopyRounds(session, new StopRule(options, vm.memory().sizeBytes())).run();
             if (mode == MigrationMode.HYBRID && session.stopReason != StopReason.CONVERGED) {
+                SourceClock.measure(session, "switch-over"); // as before a stop-and-copy: the rounds are acknowledged
                 return new PostcopyPhase(session, report).run();
             }
             SourceClock.measure(session, "switch-over"); // the link is idle: every round is acknowledged

@@ -38,6 +38,7 @@ final class PostcopyPhase {
         t.opsAtPause = vm.totalOps();
         t.opsPerSDuring = (t.opsAtPause - t.opsAtStart) * 1e9 / Math.max(1, t.pauseStartNanos - t.startNanos);
         t.lastHeartbeatMicros = vm.lastHeartbeatMicros();
+        session.latency.paused();
         DirtyBitmap missing = session.pending;
         if (options.mode() == MigrationMode.POSTCOPY) missing.setAll();
         else vm.memory().dirtyLog().syncAndAdd(missing);
@@ -78,6 +79,9 @@ final class PostcopyPhase {
         if (done.firstOpMicros() > 0 && t.lastHeartbeatMicros > 0) {
             t.appDowntimeMs = (offset.toSourceWallMicros(done.firstOpMicros()) - t.lastHeartbeatMicros) / 1000.0;
         }
+        // The source's part of the guest's latencies: its operations until the pause and the one
+        // each vCPU had in flight across the switch (the destination's post-copy part is not reported yet).
+        if (t.guestBackNanos > 0) session.latency.resumedThere(t.pauseStartNanos, t.guestBackNanos, t.appDowntimeMs);
         t.postcopyEndNanos = session.clock.monotonicNanos();
         t.opsAtPostcopyEnd = done.guestOps();
         session.postcopyStats = stats(result, done);
