@@ -33,6 +33,15 @@ public final class GuestSampler {
     private GuestSampler() {}
 
     /**
+     * What is left of a sample of {@code total} after {@code spentNanos} (a link probe), but never
+     * less than half of it: a slow probe on a busy host lengthens the estimate rather than leave
+     * the guest unmeasured.
+     */
+    public static Duration windowAfter(Duration total, long spentNanos) {
+        return Duration.ofNanos(Math.max(total.toNanos() / 2, total.toNanos() - spentNanos));
+    }
+
+    /**
      * Samples {@code vm} (running) for about {@code duration}.
      *
      * @param timeDigest whether to time a digest of memory (the stop-and-copy waits for one when
