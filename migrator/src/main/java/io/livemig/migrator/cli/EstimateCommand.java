@@ -4,6 +4,7 @@ import io.livemig.emulator.VirtualMachine;
 import io.livemig.migrator.estimate.Estimate;
 import io.livemig.migrator.estimate.Forecast;
 import io.livemig.migrator.estimate.GuestSampler;
+import io.livemig.migrator.estimate.LinkMeasure;
 import io.livemig.migrator.migration.Handshake;
 import io.livemig.migrator.migration.MigrationOptions;
 import io.livemig.migrator.policy.PolicySettings;
@@ -79,17 +80,16 @@ final class EstimateCommand implements Callable<Integer> {
             vm.start();
             long start = System.nanoTime();
             Duration probeBudget = sample.dividedBy(4).compareTo(LinkOptions.MAX_PROBE) < 0 ? sample.dividedBy(4) : LinkOptions.MAX_PROBE;
-            LinkOptions.Link measured;
+            LinkMeasure measured;
             try {
                 measured = LinkOptions.measure(link.bandwidth, link.to, handshake, connection, probeBudget);
             } catch (LinkOptions.ProbeFailed e) {
                 System.err.println("livemig estimate: " + e.getMessage());
                 return Cli.EXIT_FAILED;
             }
-            Duration left = sample.minusNanos(System.nanoTime() - start);
+            Duration left = GuestSampler.windowAfter(sample, System.nanoTime() - start);
             GuestSampler.Sample s = GuestSampler.sample(vm, left, !options.verifyAfterResume());
-            Estimate estimate = Forecast.of(s, vm.program().spec(), measured.profile(), measured.overheads(), options,
-                    PolicySettings.defaults(), null);
+            Estimate estimate = Forecast.of(s, vm.program().spec(), measured, options, PolicySettings.defaults(), null);
             System.out.print(estimate.table());
             if (statsJson != null) StatsJson.write(statsJson, estimate);
             return Cli.EXIT_OK;

@@ -1,5 +1,6 @@
 package io.livemig.migrator.cli;
 
+import io.livemig.migrator.estimate.LinkMeasure;
 import io.livemig.migrator.estimate.LinkProfile;
 import io.livemig.migrator.estimate.Overheads;
 import io.livemig.migrator.migration.Errors;
@@ -20,23 +21,26 @@ final class LinkOptions {
 
     private LinkOptions() {}
 
-    /** What the link gave: its profile, and the overheads with the setup time the probe measured (if it probed). */
-    record Link(LinkProfile profile, Overheads overheads) {}
-
     /**
-     * @param bandwidth the rate limit; 0 = none (then probe {@code to}, or assume a modest LAN)
+     * The link: with a destination to probe, its measure (the rate never above {@code bandwidth}
+     * when one is set: a busy host can carry less than the limit, never more); without one, the
+     * {@code bandwidth} limit, or a modest LAN's rate when there is none.
+     *
+     * @param bandwidth the rate limit; 0 = none
+     * @param to        a destination to probe, or null
      */
-    static Link measure(long bandwidth, HostPort to, Handshake handshake, ConnectionOptions connection, Duration budget) {
-        if (bandwidth > 0 || to == null) {
+    static LinkMeasure measure(long bandwidth, HostPort to, Handshake handshake, ConnectionOptions connection, Duration budget) {
+        if (to == null) {
             double rate = bandwidth > 0 ? bandwidth : LinkRateEstimate.UNMEASURED_LINK_BYTES_PER_S;
             String origin = bandwidth > 0 ? "--bandwidth limit" : "assumed: no --bandwidth and no --to";
-            return new Link(new LinkProfile(rate, Overheads.DEFAULT_ROUND_TRIP_NANOS, origin), Overheads.DEFAULTS);
+            return new LinkMeasure(new LinkProfile(rate, Overheads.DEFAULT_ROUND_TRIP_NANOS, origin), false, 0);
         }
         try (Transport transport = Transport.create(connection)) {
             LinkProber.Measure m = new LinkProber(transport, handshake, Duration.ofSeconds(10)).probe(to, budget);
-            String origin = String.format(Locale.ROOT, "probe of %s, %.1f MiB", to, m.bytesSent() / 1048576.0);
-            return new Link(new LinkProfile(m.bytesPerS(), m.roundTripNanos(), origin),
-                    Overheads.DEFAULTS.withSetupNanos(Math.max(m.setupNanos(), Overheads.DEFAULTS.setupNanos())));
+            boolean limited = bandwidth > 0 && bandwidth < m.bytesPerS();
+            String origin = String.format(Locale.ROOT, "probe of %s: %.1f MiB/s over %.1f MiB%s", to, m.bytesPerS() / 1048576.0,
+                    m.bytesSent() / 1048576.0, limited ? ", --bandwidth below it" : bandwidth > 0 ? ", under --bandwidth" : "");
+            return new LinkMeasure(new LinkProfile(limited ? bandwidth : m.bytesPerS(), m.roundTripNanos(), origin), true, m.setupNanos());
         } catch (Exception e) {
             throw new ProbeFailed("cannot probe the link to " + to + ": " + Errors.describe(e));
         }

@@ -128,7 +128,7 @@ final class SourceCommand implements Callable<Integer> {
             vm.start();
             String pinnedMode = auto && spec.commandLine().getParseResult().hasMatchedOption("--mode") ? options.mode().word() : null;
             SourcePrediction prediction = auto || predict ? SourcePrediction.start(vm, migrateAfter, policyOptions.policy,
-                    pinnedMode, policySettings, options, bandwidth > 0 ? null : to, handshake, connectionOptions) : null;
+                    pinnedMode, policySettings, options, to, handshake, connectionOptions) : null;
             Baseline baseline = Baseline.measure(vm, migrateAfter, HostClock.SYSTEM, signal::awaitOrCancelled);
             SourcePrediction.Plan plan = awaitPlan(prediction, auto);
             if (plan != null) System.err.print(plan.estimate().inputsSummary());

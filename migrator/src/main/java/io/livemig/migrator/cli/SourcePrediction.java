@@ -5,6 +5,7 @@ import io.livemig.migrator.estimate.Candidate;
 import io.livemig.migrator.estimate.Estimate;
 import io.livemig.migrator.estimate.Forecast;
 import io.livemig.migrator.estimate.GuestSampler;
+import io.livemig.migrator.estimate.LinkMeasure;
 import io.livemig.migrator.estimate.Prediction;
 import io.livemig.migrator.migration.Handshake;
 import io.livemig.migrator.migration.MigrationOptions;
@@ -19,8 +20,9 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * {@code source --policy auto} and {@code --predict}: while the guest runs its {@code --migrate-after}
- * window, a thread of its own probes the link (when there is no {@code --bandwidth}) and samples the
- * guest, then the model predicts every candidate. With auto the {@link io.livemig.migrator.estimate.AutoChoice}
+ * window, a thread of its own probes the link to the destination (the rate never above
+ * {@code --bandwidth}: a busy host may carry less) and samples the guest, then the model predicts
+ * every candidate. With auto the {@link io.livemig.migrator.estimate.AutoChoice}
  * pick runs; otherwise the prediction of the policy the user chose is recorded beside what happens.
  */
 final class SourcePrediction {
@@ -55,11 +57,10 @@ final class SourcePrediction {
             try {
                 long start = System.nanoTime();
                 Duration probeBudget = window.dividedBy(4).compareTo(LinkOptions.MAX_PROBE) < 0 ? window.dividedBy(4) : LinkOptions.MAX_PROBE;
-                LinkOptions.Link link = LinkOptions.measure(options.bandwidthBytesPerS(), to, handshake, connection, probeBudget);
+                LinkMeasure link = link(options.bandwidthBytesPerS(), to, handshake, connection, probeBudget);
                 // The digest's speed is not timed here: its full read of memory would disturb the baseline.
-                GuestSampler.Sample sample = GuestSampler.sample(vm, window.minusNanos(System.nanoTime() - start), false);
-                Estimate estimate = Forecast.of(sample, vm.program().spec(), link.profile(), link.overheads(), options, policies,
-                        pinnedMode);
+                GuestSampler.Sample sample = GuestSampler.sample(vm, GuestSampler.windowAfter(window, System.nanoTime() - start), false);
+                Estimate estimate = Forecast.of(sample, vm.program().spec(), link, options, policies, pinnedMode);
                 boolean auto = AUTO.equals(fixedPolicy);
                 Candidate chosen = auto ? new Candidate(estimate.recommendation().policy(), estimate.recommendation().mode())
                         : Candidate.of(fixedPolicy, options.mode());
@@ -73,6 +74,18 @@ final class SourcePrediction {
         thread.setDaemon(true);
         thread.start();
         return new SourcePrediction(plan);
+    }
+
+    /** The probe's measure; with a --bandwidth to fall back on, a failed probe only costs a warning. */
+    private static LinkMeasure link(long bandwidth, HostPort to, Handshake handshake, ConnectionOptions connection,
+                                         Duration budget) {
+        try {
+            return LinkOptions.measure(bandwidth, to, handshake, connection, budget);
+        } catch (LinkOptions.ProbeFailed e) {
+            if (bandwidth <= 0) throw e;
+            System.err.println("livemig source: " + e.getMessage() + "; predicting with the --bandwidth limit");
+            return LinkOptions.measure(bandwidth, null, handshake, connection, budget);
+        }
     }
 
     /** Waits for the plan. */

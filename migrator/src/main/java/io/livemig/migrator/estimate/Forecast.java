@@ -15,9 +15,11 @@ public final class Forecast {
     /**
      * @param pinnedMode the mode the choice must stay in, or null to choose it too ({@link AutoChoice})
      */
-    public static Estimate of(GuestSampler.Sample sample, String workload, LinkProfile link, Overheads overheads,
-                              MigrationOptions options, PolicySettings policies, String pinnedMode) {
+    public static Estimate of(GuestSampler.Sample sample, String workload, LinkMeasure measured, MigrationOptions options,
+                              PolicySettings policies, String pinnedMode) {
         GuestProfile guest = sample.profile();
+        LinkProfile link = measured.onHost(guest);
+        Overheads overheads = measured.overheads(guest);
         List<Prediction> predictions = MigrationEstimator.predictAll(
                 new MigrationEstimator.Scenario(guest, link, overheads, options, policies));
         AutoChoice.Choice choice = pinnedMode == null ? AutoChoice.choose(predictions) : AutoChoice.chooseIn(predictions, pinnedMode);

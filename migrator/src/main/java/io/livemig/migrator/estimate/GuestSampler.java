@@ -1,40 +1,45 @@
 package io.livemig.migrator.estimate;
 
-import io.livemig.emulator.DirtyBitmap;
-import io.livemig.emulator.DirtyLog;
 import io.livemig.emulator.GuestMemory;
 import io.livemig.emulator.VirtualMachine;
+import io.livemig.emulator.WorkingSetCurve;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Samples a running guest for the model, before any migration (it clears the dirty log): one
- * window over most of the sample in which the dirty log's count of distinct dirty pages is read at
- * 1, 2, 4, ... ms of wall time beside the vCPUs' CPU time (the points of W(tau)); the pages that
- * hold data, counted before and after the window (their growth, and the time a scan takes), and
- * the time a memory digest takes. Also the CPU share the host
+ * window over most of the sample in which the emulator's {@code WorkingSetSampler} measures W(tau)
+ * (each vCPU records the pages it newly dirties against its own CPU time, from 16 us up); the pages
+ * that hold data, counted before and after the window (their growth, and the time a scan takes);
+ * and the time a memory digest takes. Also the CPU share the host
  * gives each vCPU, the dirty rate over one second (as QEMU's calc-dirty-rate reports it) and the
  * guest's throughput.
  */
 public final class GuestSampler {
     /** The shortest window worth measuring, whatever is left of the sample after the scans. */
     static final long MIN_WINDOW_NANOS = 100_000_000L;
-    private static final long FIRST_POINT_NANOS = 1_000_000L;
 
     /**
      * What a sample found.
      *
      * @param profile            the model's view of the guest
      * @param curve              W(tau) as measured
-     * @param dirtyRateBytesPerS distinct bytes dirtied in the window's first second (or the whole window if shorter), per second
+     * @param dirtyRateBytesPerS distinct bytes dirtied in one second at the CPU share seen (or in the whole window if shorter), per second
      * @param opsPerS            the guest's operations per second over the window
      * @param windowNanos        the window's length
      */
     public record Sample(GuestProfile profile, MeasuredCurve curve, double dirtyRateBytesPerS, double opsPerS, long windowNanos) {}
 
     private GuestSampler() {}
+
+    /**
+     * What is left of a sample of {@code total} after {@code spentNanos} (a link probe), but never
+     * less than half of it: a slow probe on a busy host lengthens the estimate rather than leave
+     * the guest unmeasured.
+     */
+    public static Duration windowAfter(Duration total, long spentNanos) {
+        return Duration.ofNanos(Math.max(total.toNanos() / 2, total.toNanos() - spentNanos));
+    }
 
     /**
      * Samples {@code vm} (running) for about {@code duration}.
@@ -77,41 +82,21 @@ public final class GuestSampler {
     private record Window(MeasuredCurve curve, double cpuShare, double dirtyRateBytesPerS, double opsPerS, long wallNanos) {}
 
     private static Window window(VirtualMachine vm, long windowNanos) throws InterruptedException {
-        DirtyLog log = vm.memory().dirtyLog();
         int vcpus = vm.config().vcpus();
         long pageCount = vm.memory().pageCount();
-        if (!log.isEnabled()) log.enable();
-        log.syncAndClear(new DirtyBitmap(pageCount));
         long wall0 = System.nanoTime();
         long cpu0 = vm.cpuTimeNanos();
         long ops0 = vm.totalOps();
-        List<long[]> points = new ArrayList<>();
-        long pagesAtOneSecond = -1;
-        long next = FIRST_POINT_NANOS;
-        long wall;
-        while (true) {
-            long until = wall0 + Math.min(next, windowNanos);
-            long now = System.nanoTime();
-            if (until > now) Thread.sleep((until - now) / 1_000_000, (int) ((until - now) % 1_000_000));
-            long dirty = log.countDirty();
-            long cpu = (vm.cpuTimeNanos() - cpu0) / vcpus;
-            wall = System.nanoTime() - wall0;
-            if (cpu > 0 && (points.isEmpty() || cpu > points.get(points.size() - 1)[0])) {
-                long floor = points.isEmpty() ? 0 : points.get(points.size() - 1)[1];
-                points.add(new long[]{cpu, Math.max(floor, dirty)});
-            }
-            if (pagesAtOneSecond < 0 && wall >= 1_000_000_000L) pagesAtOneSecond = dirty * 1_000_000_000L / wall;
-            if (wall >= windowNanos) break;
-            next *= 2;
-        }
+        // The emulator's sampler: each vCPU records (CPU time, pages newly dirtied) at its safe points.
+        WorkingSetCurve measured = vm.workingSet().measure(vm.memory().dirtyLog(), Long.MAX_VALUE, Duration.ofNanos(windowNanos));
+        long wall = Math.max(1, System.nanoTime() - wall0);
         long ops = vm.totalOps() - ops0;
-        long cpuTotal = vm.cpuTimeNanos() - cpu0;
-        if (points.isEmpty()) points.add(new long[]{1, 0}); // a guest that got no CPU at all dirtied nothing
-        long[] t = points.stream().mapToLong(p -> p[0]).toArray();
-        long[] p = points.stream().mapToLong(x -> x[1]).toArray();
-        long lastPages = p[p.length - 1];
-        double rate = (pagesAtOneSecond >= 0 ? pagesAtOneSecond : lastPages * 1e9 / wall) * vm.memory().pageSize();
-        double share = Math.max(0.001, Math.min(1, cpuTotal / (double) vcpus / wall));
-        return new Window(new MeasuredCurve(t, p, pageCount), share, rate, ops * 1e9 / wall, wall);
+        double share = Math.max(0.001, Math.min(1, (vm.cpuTimeNanos() - cpu0) / (double) vcpus / wall));
+        MeasuredCurve curve = measured.isEmpty()
+                ? new MeasuredCurve(new long[]{1}, new long[]{0}, pageCount) // no vCPU ran: nothing was dirtied
+                : new MeasuredCurve(measured.cpuNanos(), measured.pages(), pageCount);
+        double second = Math.min(1e9, wall);
+        double rate = curve.pagesAt(share * second) * vm.memory().pageSize() * 1e9 / second;
+        return new Window(curve, share, rate, ops * 1e9 / wall, wall);
     }
 }

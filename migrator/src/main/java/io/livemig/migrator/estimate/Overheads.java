@@ -2,8 +2,9 @@ package io.livemig.migrator.estimate;
 
 /**
  * The fixed costs of a migration that the guest and the link do not explain: measured on this
- * project's machines (loopback between two JVMs on a busy 2-core host, see docs/estimate.md) and
- * used as defaults; a probe of the destination replaces {@code setupNanos} with what it measured.
+ * project's machines (loopback between two JVMs on a 2-core host, see docs/estimate.md) and used as
+ * defaults, stretched on a busier host ({@link #onHostWithShare}); a probe of the destination's
+ * connection and handshake puts a floor under {@code setupNanos}.
  *
  * @param setupNanos          connect, handshake, the guest offer and the destination's answer
  * @param pageEntryBytes      wire bytes per page beyond its data (the batch entry, framing shared out)
@@ -27,6 +28,21 @@ public record Overheads(long setupNanos, int pageEntryBytes, long pauseNanos, lo
                 || postcopySwitchNanos < 0 || faultServiceNanos < 0) {
             throw new IllegalArgumentException("overheads must be >= 0");
         }
+    }
+
+    /** The share of a core below which the costs stop stretching (a guest that got next to nothing is an outlier). */
+    static final double MIN_HOST_SHARE = 0.05;
+
+    /**
+     * These costs on a host that gives a thread {@code cpuShare} of a core (the share the sampled
+     * vCPU got): each is CPU work, or a wake-up of a thread that waits its turn, on some thread of
+     * the two processes, so it stretches by 1 / share. Wire bytes do not.
+     */
+    public Overheads onHostWithShare(double cpuShare) {
+        double stretch = 1 / Math.max(MIN_HOST_SHARE, Math.min(1, cpuShare));
+        return new Overheads(Math.round(setupNanos * stretch), pageEntryBytes, Math.round(pauseNanos * stretch),
+                Math.round(handoverNanos * stretch), Math.round(appGapNanos * stretch), Math.round(postcopySwitchNanos * stretch),
+                Math.round(faultServiceNanos * stretch));
     }
 
     public Overheads withSetupNanos(long nanos) {

@@ -1,6 +1,7 @@
 package io.livemig.migrator.estimate;
 
 import io.livemig.emulator.CpuScheduler;
+import io.livemig.emulator.WorkingSetCurve;
 import io.livemig.migrator.migration.MigrationOptions;
 import io.livemig.migrator.migration.StopRule;
 import io.livemig.migrator.policy.ConvergencePolicy;
@@ -23,9 +24,16 @@ import java.util.Optional;
  * L pages per second per vCPU, at most vCPUs x (L x T + L/10) pages (the vCPU sleeps once its quota
  * is spent: it ran only W^-1(that) of CPU). Work lost: the CPU time the caps and limits took away.
  *
+ * <p>The policy is given what the source gives it: the stop rule's budget before round 0, and with
+ * each round's figures the working-set curve the emulator measures over the round (here, the
+ * sampled curve up to the CPU time the round gave each vCPU).
+ *
  * <p>Pure arithmetic: no clock, no thread, no network.
  */
 public final class PrecopySimulation {
+    /** The first CPU time of the emulator's working-set ladder. */
+    private static final double LADDER_FIRST_NANOS = 16_000;
+
     private final GuestProfile guest;
     private final LinkProfile link;
     private final Overheads overheads;
@@ -38,10 +46,30 @@ public final class PrecopySimulation {
         this.options = options;
     }
 
+    /**
+     * W(tau) as the emulator's sampler would have measured it over a round in which each vCPU ran
+     * {@code cpuNanos}: the guest's curve at a ladder of CPU times (16 us, then x sqrt 2) up to that.
+     */
+    WorkingSetCurve roundCurve(double cpuNanos) {
+        if (cpuNanos < LADDER_FIRST_NANOS) return WorkingSetCurve.empty(guest.pageCount());
+        java.util.List<long[]> points = new ArrayList<>();
+        long previous = 0;
+        for (double tau = LADDER_FIRST_NANOS; ; tau *= Math.sqrt(2)) {
+            long t = (long) Math.min(tau, cpuNanos);
+            if (!points.isEmpty() && t <= points.get(points.size() - 1)[0]) break;
+            previous = Math.max(previous, Math.round(guest.dirtyCurve().pagesAt(t)));
+            points.add(new long[]{t, Math.min(guest.pageCount(), previous)});
+            if (tau >= cpuNanos) break;
+        }
+        return new WorkingSetCurve(points.stream().mapToLong(x -> x[0]).toArray(), points.stream().mapToLong(x -> x[1]).toArray(),
+                guest.pageCount());
+    }
+
     /** Runs pre-copy under {@code policy} (a fresh one) until the stop rule, or {@code hybrid}, ends it. */
     public PrecopyCourse run(ConvergencePolicy policy, HybridSwitchModel hybrid) {
         CpuScheduler scheduler = new CpuScheduler(guest.vcpus());
         StopRule stopRule = new StopRule(options, guest.memoryBytes());
+        policy.start(stopRule.budget());
         int pageSize = guest.pageSize();
         List<PrecopyCourse.SimulatedRound> rounds = new ArrayList<>();
         double elapsed = overheads.setupNanos();
@@ -87,8 +115,10 @@ public final class PrecopySimulation {
             totalBytes += bytes;
             long dirtyPages = Math.round(dirty);
             rounds.add(new PrecopyCourse.SimulatedRound(round, pages, bytes, roundNanos, dirtyPages, cap, limit));
+            // As the source does: the policy also sees W(tau) as measured over the round (up to the CPU it got).
             RoundFigures figures = new RoundFigures(round, Math.round(pages), Math.round(bytes), Math.round(roundNanos),
-                    dirtyPages, pageSize, cap, options.downtimeLimit().toNanos(), Math.round(totalBytes), Math.round(elapsed));
+                    dirtyPages, pageSize, cap, options.downtimeLimit().toNanos(), Math.round(totalBytes), Math.round(elapsed),
+                    roundCurve(cpu), 0);
             policy.afterRound(figures, scheduler);
             Optional<StopReason> stop = stopRule.afterRound(figures);
             if (stop.isPresent()) {

@@ -13,8 +13,9 @@ import java.time.Duration;
  * then bursts of {@link LinkProbe} filler, each answered by a {@link LinkProbeReply} with the time
  * the destination took to read it. Bursts double (from 256 KiB) until one takes
  * {@link #TARGET_BURST_NANOS} at the destination, or {@link #MAX_BYTES} have gone, or the time
- * budget is spent; the rate is the last burst's. The round trip is an empty burst's. The
- * destination makes no guest and keeps nothing (docs/protocol.md, "Link probe").
+ * budget (counted from the end of the handshake) is spent; the rate is the last burst's. The round
+ * trip is an empty burst's. The destination makes no guest and keeps nothing (docs/protocol.md,
+ * "Link probe").
  */
 public final class LinkProber {
     static final long FIRST_BURST_BYTES = 256 * 1024;
@@ -41,12 +42,13 @@ public final class LinkProber {
         this.timeout = timeout;
     }
 
-    /** Probes {@code to} for at most about {@code budget}. */
+    /** Probes {@code to}: the connection and handshake, then bursts for at most about {@code budget}. */
     public Measure probe(HostPort to, Duration budget) throws Exception {
-        long start = System.nanoTime();
+        long connectStart = System.nanoTime();
         try (Connection connection = transport.connect(to, timeout)) {
             handshake.sourceSide(connection, timeout);
-            long setup = System.nanoTime() - start;
+            long start = System.nanoTime();
+            long setup = start - connectStart;
             long pingStart = System.nanoTime();
             burst(connection, 0, 0);
             long roundTrip = System.nanoTime() - pingStart;

@@ -25,8 +25,10 @@ class GuestSamplerTest {
             GuestProfile g = sample.profile();
             assertThat(sample.curve().cpuNanos().length).isGreaterThanOrEqualTo(2);
             assertThat(sample.curve().pagesAt(sample.curve().maxCpuNanos())).isPositive();
-            // The working set is 2 MiB (512 pages) plus the status page: W never goes far past it.
-            assertThat(sample.curve().pagesAt(60e9)).isLessThanOrEqualTo(520);
+            // The working set is 2 MiB (512 pages) plus the status page: what was measured never goes past it
+            // (past the window the curve is extrapolated, and a busy host may not have let it flatten yet).
+            assertThat(sample.curve().pagesAt(sample.curve().maxCpuNanos())).as(sample.curve().toString()).isLessThanOrEqualTo(520);
+            assertThat(sample.curve().pagesAt(60e9)).isLessThanOrEqualTo(g.pageCount());
             assertThat(g.nonZeroPages()).isBetween(2L, 520L);
             assertThat(g.cpuShare()).isBetween(0.001, 1.0);
             assertThat(g.digestBytesPerS()).isPositive();

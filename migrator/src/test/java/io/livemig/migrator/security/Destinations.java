@@ -15,7 +15,11 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** A destination in this JVM on a loopback port, receiving one migration on its own thread. */
+/**
+ * A destination in this JVM on a loopback port, receiving one migration on its own thread. A link
+ * probe that comes first is answered and the next connection is taken as the migration, as
+ * {@code livemig dest} does.
+ */
 public final class Destinations implements AutoCloseable {
     private final Transport transport;
     private final Listener listener;
@@ -25,6 +29,8 @@ public final class Destinations implements AutoCloseable {
     private volatile boolean vmTaken;
     private volatile Thread acceptor;
     private volatile boolean closed;
+    /** A link probe was answered on the first connection: the next one is the migration. */
+    private final java.util.concurrent.atomic.AtomicBoolean migrationPending = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** No authentication, default destination options. */
     public Destinations() throws Exception {
@@ -56,13 +62,23 @@ public final class Destinations implements AutoCloseable {
         thread = new Thread(() -> {
             try (Connection connection = listener.accept(Duration.ofSeconds(120))) { // a child JVM may start slowly on a busy machine
                 startExtraAcceptor(destination);
-                incoming.complete(destination.receive(connection, "dest"));
+                receive(destination, connection);
             } catch (Throwable e) {
                 incoming.completeExceptionally(e);
             }
         }, "test-destination");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    private void receive(MigrationDestination destination, Connection connection) {
+        try {
+            incoming.complete(destination.receive(connection, "dest"));
+        } catch (MigrationDestination.ProbeAnswered probe) {
+            migrationPending.set(true);
+        } catch (Throwable e) {
+            incoming.completeExceptionally(e);
+        }
     }
 
     /** Connections after the first (data channels, post-copy's request connection, a source back after a broken link, busy refusals), as `livemig dest` handles them. */
@@ -74,6 +90,12 @@ public final class Destinations implements AutoCloseable {
                     extra = listener.accept(Duration.ofHours(1));
                 } catch (Exception e) {
                     return; // listener closed
+                }
+                if (migrationPending.compareAndSet(true, false)) {
+                    try (extra) {
+                        receive(destination, extra);
+                    }
+                    continue;
                 }
                 Thread answer = new Thread(() -> {
                     boolean handedOver = false;

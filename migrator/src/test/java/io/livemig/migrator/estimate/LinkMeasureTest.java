@@ -1,0 +1,35 @@
+package io.livemig.migrator.estimate;
+
+import org.junit.jupiter.api.Test;
+
+import static io.livemig.migrator.estimate.Scenarios.linearGuest;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LinkMeasureTest {
+    private static GuestProfile guestWithShare(double share) {
+        GuestProfile g = linearGuest(16, 1);
+        return new GuestProfile(g.memoryBytes(), g.pageSize(), g.vcpus(), g.nonZeroPages(), 0, g.dirtyCurve(), share, 0, 8e9);
+    }
+
+    @Test
+    void onABusyHostTheFixedCostsStretchByTheShareTheGuestGot() {
+        LinkMeasure bandwidthOnly = new LinkMeasure(new LinkProfile(32 << 20, 1_000_000, "limit"), false, 0);
+        Overheads quarter = bandwidthOnly.overheads(guestWithShare(0.25));
+
+        assertThat(quarter.handoverNanos()).isEqualTo(4 * Overheads.DEFAULTS.handoverNanos());
+        assertThat(quarter.setupNanos()).isEqualTo(4 * Overheads.DEFAULTS.setupNanos());
+        assertThat(quarter.pageEntryBytes()).isEqualTo(Overheads.DEFAULTS.pageEntryBytes());
+        assertThat(bandwidthOnly.onHost(guestWithShare(0.25)).roundTripNanos()).isEqualTo(4_000_000);
+        assertThat(bandwidthOnly.overheads(guestWithShare(1)).handoverNanos()).isEqualTo(Overheads.DEFAULTS.handoverNanos());
+        // A guest that got next to nothing stretches the costs 20x, no more.
+        assertThat(bandwidthOnly.overheads(guestWithShare(0.001)).pauseNanos()).isEqualTo(20 * Overheads.DEFAULTS.pauseNanos());
+    }
+
+    @Test
+    void aMeasuredRoundTripStaysAndTheProbesHandshakeIsAFloorUnderTheSetup() {
+        LinkMeasure probed = new LinkMeasure(new LinkProfile(8 << 20, 3_000_000, "probe"), true, 5_000_000_000L);
+
+        assertThat(probed.onHost(guestWithShare(0.25)).roundTripNanos()).isEqualTo(3_000_000);
+        assertThat(probed.overheads(guestWithShare(1)).setupNanos()).isEqualTo(5_000_000_000L);
+    }
+}
