@@ -29,6 +29,7 @@ public final class RawSinkMain {
                     + (transport.usesEpoll() ? " (epoll)" : " (nio)"));
             System.out.flush();
             try (Connection connection = listener.accept(Duration.ofSeconds(120))) {
+                connection.admitted(); // a measuring sink: no handshake to wait for
                 long pages = 0;
                 while (true) {
                     Message message;

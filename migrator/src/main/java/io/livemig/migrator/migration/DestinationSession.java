@@ -224,6 +224,7 @@ final class DestinationSession {
             sink = new GuestPages(vm.memory(), digests);
             vcpuStates = new io.livemig.emulator.VcpuState[vm.config().vcpus()];
             connection.send(new Accept());
+            connection.admitted(); // authenticated and accepted: the listener's handshake deadline no longer applies
             return State.RECEIVING;
         }
         if (message instanceof OutcomeQuery query) {
