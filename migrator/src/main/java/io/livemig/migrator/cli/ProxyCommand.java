@@ -2,7 +2,6 @@ package io.livemig.migrator.cli;
 
 import io.livemig.migrator.netlab.LinkSettings;
 import io.livemig.migrator.netlab.Proxy;
-import io.livemig.migrator.netlab.Schedule;
 import io.livemig.migrator.transport.HostPort;
 import io.livemig.workloads.Sizes;
 import picocli.CommandLine.Command;
@@ -24,21 +23,21 @@ final class ProxyCommand implements Callable<Integer> {
             description = "Where to relay each connection (the destination).")
     HostPort to;
 
-    @Option(names = "--latency", paramLabel = "DURATION", converter = Converters.Time.class,
+    @Option(names = "--latency", paramLabel = "DURATION",
             description = "Added round-trip time: each direction is delayed by half of it (default 0).")
-    Duration latency;
+    String latency;
 
     @Option(names = "--latency-schedule", paramLabel = "SCHEDULE",
             description = "Added round-trip time over time, e.g. 0s=0ms,3s=500ms,4s=0ms (a latency spike); instead of --latency.")
     String latencySchedule;
 
-    @Option(names = "--jitter", paramLabel = "DURATION", converter = Converters.Time.class, defaultValue = "0",
+    @Option(names = "--jitter", paramLabel = "DURATION",
             description = "The round trip varies uniformly within +-jitter/2 (byte order is kept) (default: none).")
-    Duration jitter;
+    String jitter;
 
-    @Option(names = "--bandwidth", paramLabel = "RATE", converter = Converters.Rate.class,
+    @Option(names = "--bandwidth", paramLabel = "RATE",
             description = "Bytes per second in each direction, shared by all connections (default: unlimited).")
-    Long bandwidth;
+    String bandwidth;
 
     @Option(names = "--bandwidth-schedule", paramLabel = "SCHEDULE",
             description = "Bandwidth over time, e.g. 0s=100m,5s=10m,10s=100m (see below); instead of --bandwidth.")
@@ -48,9 +47,9 @@ final class ProxyCommand implements Callable<Integer> {
             description = "Once BYTES went from client to server, carry nothing either way for DURATION (once), e.g. 64m:5s.")
     String stallAt;
 
-    @Option(names = "--reset-at", paramLabel = "BYTES", converter = Converters.Size.class,
+    @Option(names = "--reset-at", paramLabel = "BYTES",
             description = "Reset every open connection (TCP RST to both ends) at this client-to-server byte (once); later connections pass.")
-    Long resetAt;
+    String resetAt;
 
     @Option(names = "--run-for", paramLabel = "DURATION", converter = Converters.Time.class,
             description = "Stop after this long (default: until interrupted).")
@@ -93,25 +92,13 @@ final class ProxyCommand implements Callable<Integer> {
     }
 
     private LinkSettings settings() {
-        if (latency != null && latencySchedule != null) throw new UsageException("give --latency or --latency-schedule, not both");
-        if (bandwidth != null && bandwidthSchedule != null) throw new UsageException("give --bandwidth or --bandwidth-schedule, not both");
-        LinkSettings s = LinkSettings.DIRECT;
-        if (latency != null) s = s.withLatency(Schedule.constant(latency.toNanos()));
-        if (latencySchedule != null) {
-            s = s.withLatency(Schedule.parse(latencySchedule, "--latency-schedule", v -> Sizes.parseDurationMicros(v) * 1000));
+        try {
+            return LinkSettings.fromText(latency, latencySchedule, jitter, bandwidth, bandwidthSchedule, stallAt, resetAt);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new UsageException(e.getMessage().replace("latency_schedule", "--latency-schedule")
+                    .replace("bandwidth_schedule", "--bandwidth-schedule").replace("give latency", "give --latency")
+                    .replace("give bandwidth", "give --bandwidth"));
         }
-        if (bandwidth != null) s = s.withBandwidth(Schedule.constant(bandwidth));
-        if (bandwidthSchedule != null) {
-            s = s.withBandwidth(Schedule.parse(bandwidthSchedule, "--bandwidth-schedule",
-                    v -> "unlimited".equalsIgnoreCase(v) ? 0 : Sizes.parseRate(v)));
-        }
-        s = s.withJitter(jitter.toNanos());
-        if (stallAt != null) {
-            long[] stall = LinkSettings.parseStall(stallAt);
-            s = s.withStall(stall[0], stall[1]);
-        }
-        if (resetAt != null) s = s.withReset(resetAt);
-        return s;
     }
 
     private static String describe(LinkSettings s) {

@@ -48,6 +48,37 @@ public record LinkSettings(Schedule bandwidth, Schedule latency, long jitterNano
         return new LinkSettings(bandwidth, latency, jitterNanos, stallAtBytes, stallNanos, atBytes);
     }
 
+    /**
+     * Settings from the option texts of {@code livemig proxy} (each null when not given), checked
+     * as the command checks them: one line saying what is wrong.
+     */
+    public static LinkSettings fromText(String latency, String latencySchedule, String jitter, String bandwidth,
+                                        String bandwidthSchedule, String stallAt, String resetAt) {
+        if (latency != null && latencySchedule != null) throw new IllegalArgumentException("give latency or latency_schedule, not both");
+        if (bandwidth != null && bandwidthSchedule != null) throw new IllegalArgumentException("give bandwidth or bandwidth_schedule, not both");
+        LinkSettings s = DIRECT;
+        if (latency != null) s = s.withLatency(Schedule.constant(Sizes.parseDurationMicros(latency) * 1000));
+        if (latencySchedule != null) s = s.withLatency(Schedule.parse(latencySchedule, "latency schedule", LinkSettings::nanos));
+        if (jitter != null) s = s.withJitter(nanos(jitter));
+        if (bandwidth != null) s = s.withBandwidth(Schedule.constant(rate(bandwidth)));
+        if (bandwidthSchedule != null) s = s.withBandwidth(Schedule.parse(bandwidthSchedule, "bandwidth schedule", LinkSettings::rate));
+        if (stallAt != null) {
+            long[] stall = parseStall(stallAt);
+            s = s.withStall(stall[0], stall[1]);
+        }
+        if (resetAt != null) s = s.withReset(Sizes.parseSize(resetAt));
+        return s;
+    }
+
+    static long nanos(String duration) {
+        return Math.multiplyExact(Sizes.parseDurationMicros(duration), 1000L);
+    }
+
+    /** A RATE, or {@code unlimited} (0). */
+    static long rate(String rate) {
+        return "unlimited".equalsIgnoreCase(rate.strip()) ? 0 : Sizes.parseRate(rate);
+    }
+
     /** {@code BYTES:DURATION}, e.g. {@code 64m:5s}. */
     public static long[] parseStall(String text) {
         int colon = text == null ? -1 : text.lastIndexOf(':');
