@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
  * back by TCP, as a full router queue would hold it back.
  */
 final class Pipe extends ChannelInboundHandlerAdapter {
+    /** Bytes to deliver at {@code dueNanos}; null bytes: the end of the stream (a FIN travels the link too). */
     private record Chunk(ByteBuf bytes, long dueNanos) {}
 
     private final Relay relay;
@@ -29,7 +30,6 @@ final class Pipe extends ChannelInboundHandlerAdapter {
     private long heldBytes;
     private long lastDueNanos = Long.MIN_VALUE;
     private boolean drainScheduled;
-    private boolean inputEnded;
     private boolean discarded;
 
     Pipe(Relay relay, Link link, Link.Direction direction, Channel from, Channel to) {
@@ -65,9 +65,14 @@ final class Pipe extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        inputEnded = true;
         relay.other(this).discard(); // nothing can be written to this channel any more
-        closeOutputIfDrained();
+        if (discarded) return;
+        // The close reaches the other end after the bytes before it, and no sooner than the link allows (a stall holds it too).
+        long now = System.nanoTime();
+        long due = Math.max(link.arrivalNanos(direction, 0, now), lastDueNanos);
+        lastDueNanos = due;
+        chunks.add(new Chunk(null, due));
+        scheduleDrain(now);
     }
 
     @Override
@@ -78,7 +83,9 @@ final class Pipe extends ChannelInboundHandlerAdapter {
     /** Drops what is held: the channel it was for has gone. */
     void discard() {
         discarded = true;
-        for (Chunk chunk; (chunk = chunks.poll()) != null; ) chunk.bytes.release();
+        for (Chunk chunk; (chunk = chunks.poll()) != null; ) {
+            if (chunk.bytes != null) chunk.bytes.release();
+        }
         heldBytes = 0;
     }
 
@@ -112,6 +119,10 @@ final class Pipe extends ChannelInboundHandlerAdapter {
         boolean wrote = false;
         while (!chunks.isEmpty() && chunks.peek().dueNanos <= now) {
             Chunk chunk = chunks.poll();
+            if (chunk.bytes == null) {
+                to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
             int size = chunk.bytes.readableBytes();
             to.write(chunk.bytes).addListener(done -> {
                 heldBytes -= size;
@@ -120,13 +131,6 @@ final class Pipe extends ChannelInboundHandlerAdapter {
             wrote = true;
         }
         if (wrote) to.flush();
-        closeOutputIfDrained();
         scheduleDrain(now);
-    }
-
-    private void closeOutputIfDrained() {
-        if (inputEnded && chunks.isEmpty() && to.isActive()) {
-            to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        }
     }
 }
