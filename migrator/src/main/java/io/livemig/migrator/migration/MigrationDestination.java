@@ -101,10 +101,12 @@ public final class MigrationDestination {
             Message first = connection.receive(options.messageTimeout());
             ReferenceCountUtil.release(first);
             if (first instanceof PostcopyAttach attach) {
+                connection.admitted(); // authenticated, and its migration's now: no handshake deadline
                 doors.attach(attach.migrationId(), connection);
                 return true;
             }
             if (first instanceof PostcopyResume resume) {
+                connection.admitted();
                 doors.resume(resume.migrationId(), connection);
                 return true;
             }
@@ -171,10 +173,12 @@ public final class MigrationDestination {
                 throw new MigrationException("no guest offer within " + options.messageTimeout().toMillis() + " ms");
             }
             if (first instanceof PostcopyAttach attach) {
+                connection.admitted(); // authenticated, and its migration's now: no handshake deadline
                 doors.attach(attach.migrationId(), connection);
                 return null;
             }
             if (first instanceof PostcopyResume resume) {
+                connection.admitted();
                 doors.resume(resume.migrationId(), connection);
                 return null;
             }

@@ -12,6 +12,7 @@ import io.livemig.migrator.netlab.Proxy;
 import io.livemig.migrator.policy.NoConvergencePolicy;
 import io.livemig.migrator.security.Destinations;
 import io.livemig.migrator.stats.MigrationStats;
+import io.livemig.migrator.stats.MigrationStatus;
 import io.livemig.migrator.transport.ConnectionOptions;
 import io.livemig.migrator.transport.HostPort;
 import io.livemig.migrator.transport.Transport;
@@ -46,7 +47,7 @@ class FlakyLinkTest {
              Proxy proxy = Proxy.start(loopback(0), dest.address(), LinkSettings.DIRECT.withReset(6 * MIB), proxyLog::add);
              Transport transport = Transport.create(options)) {
             MigrationStats stats = migrate(vm, transport, proxy);
-            assertThat(stats.status()).isEqualTo("failed");
+            assertThat(stats.status()).isEqualTo(MigrationStatus.FAILED);
             assertThat(stats.error()).isNotBlank().doesNotContain("\n");
             RealJvmFaultTest.assertSourceGuestHealthy(vm);
             assertThatThrownBy(dest::await).isInstanceOf(ExecutionException.class);
@@ -56,7 +57,7 @@ class FlakyLinkTest {
             try (Destinations fresh = new Destinations(new Handshake(), destinationOptions(), options);
                  Proxy again = Proxy.start(loopback(0), fresh.address(), LinkSettings.DIRECT, proxyLog::add)) {
                 MigrationStats completed = migrate(vm, transport, again);
-                assertThat(completed.status()).as(completed.error()).isEqualTo("completed");
+                assertThat(completed.status()).as(completed.error()).isEqualTo(MigrationStatus.COMPLETED);
                 assertThat(completed.digestVerified()).isTrue();
                 VirtualMachine arrived = fresh.await().vm();
                 Destinations.awaitOps(arrived, arrived.totalOps() + 1);
@@ -73,7 +74,7 @@ class FlakyLinkTest {
              Proxy proxy = Proxy.start(loopback(0), dest.address(), LinkSettings.DIRECT.withStall(4 * MIB, TimeUnit.MILLISECONDS.toNanos(1500)), proxyLog::add);
              Transport transport = Transport.create(options)) {
             MigrationStats stats = migrate(vm, transport, proxy);
-            assertThat(stats.status()).as(stats.error()).isEqualTo("completed");
+            assertThat(stats.status()).as(stats.error()).isEqualTo(MigrationStatus.COMPLETED);
             assertThat(stats.digestVerified()).isTrue();
             assertThat(stats.totalTimeMs()).as("the stall is in the total").isGreaterThanOrEqualTo(1500);
             VirtualMachine arrived = dest.await().vm();
@@ -92,7 +93,7 @@ class FlakyLinkTest {
             long t0 = System.nanoTime();
             MigrationStats stats = migrate(vm, transport, proxy);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            assertThat(stats.status()).isEqualTo("failed");
+            assertThat(stats.status()).isEqualTo(MigrationStatus.FAILED);
             assertThat(stats.error()).contains("stalled");
             assertThat(seconds).as("failed well before the 30 s stall ended").isLessThan(20);
             RealJvmFaultTest.assertSourceGuestHealthy(vm);
