@@ -20,9 +20,9 @@ record CampaignFault(Kind kind, List<String> proxyArgs, long killAfterMs, String
     static final String BASE_LATENCY = "2ms";
     static final long BASE_RATE_BYTES_PER_S = 32L << 20;
     /** About what the campaign's guest sends in all: the range the byte-triggered faults are drawn from. */
-    static final long STREAM_BYTES = 40L << 20;
+    static final long STREAM_BYTES = 24L << 20;
     /** Process kills land within this long after the migration began (it lasts 1-3 s on this link). */
-    static final long KILL_WINDOW_MS = 2500;
+    static final long KILL_WINDOW_MS = 3000;
 
     static CampaignFault random(Kind kind, SplittableRandom rnd) {
         List<String> args = new ArrayList<>(List.of("--latency", BASE_LATENCY));
@@ -37,7 +37,7 @@ record CampaignFault(Kind kind, List<String> proxyArgs, long killAfterMs, String
             }
             case STALL -> {
                 long at = rnd.nextLong(0, STREAM_BYTES);
-                long ms = rnd.nextLong(500, 6000);
+                long ms = rnd.nextLong(1000, 10_000);
                 args.addAll(List.of("--bandwidth", rate, "--stall-at", at + ":" + ms + "ms"));
                 detail = "stall of " + ms + " ms at byte " + at;
             }

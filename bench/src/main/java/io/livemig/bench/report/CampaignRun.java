@@ -22,7 +22,7 @@ final class CampaignRun {
     record Result(int run, CampaignFault fault, CampaignOutcome outcome, String resolution, String reason, double seconds) {}
 
     static final String WORKLOAD = "memwrite:wss=24m,rate=8m";
-    static final String STALL_TIMEOUT = "3s";
+    static final String STALL_TIMEOUT = "5s";
     private static final Duration START = Duration.ofSeconds(60);
     private static final Duration SOURCE_EXIT = Duration.ofSeconds(150);
 
@@ -37,7 +37,7 @@ final class CampaignRun {
         ChildJvm source = null;
         try {
             dest = ChildJvm.livemig("dest", List.of("dest", "--listen", "127.0.0.1:0", "--run-for", "2s",
-                    "--stall-timeout", STALL_TIMEOUT, "--handshake-timeout", "5s"));
+                    "--stall-timeout", STALL_TIMEOUT));
             int destPort = dest.awaitListening(START);
             List<String> proxyArgs = new ArrayList<>(List.of("proxy", "--listen", "127.0.0.1:0", "--to", "127.0.0.1:" + destPort));
             proxyArgs.addAll(fault.proxyArgs());
