@@ -32,7 +32,10 @@ class KilledSourceTest {
                      "--workload", "memwrite:wss=32m,rate=16m", "--to", destination.address().toString(),
                      "--bandwidth", "4m", "--migrate-after", "200ms"))) {
             awaitOutput(source, "livemig source: migrating", 60);
-            Thread.sleep(1500); // round 0 (32 MiB at 4 MiB/s) is well under way
+            // Connected (on a loaded machine that can take seconds after the line above), then round 0
+            // (32 MiB at 4 MiB/s) well under way.
+            destination.awaitConnection();
+            Thread.sleep(1500);
             assertThat(source.isAlive()).as(source.output()).isTrue();
             source.kill();
 

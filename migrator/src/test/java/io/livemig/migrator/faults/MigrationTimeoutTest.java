@@ -45,7 +45,7 @@ class MigrationTimeoutTest {
             assertThat(stats.status()).isEqualTo(MigrationStatus.FAILED);
             assertThat(stats.error()).startsWith("timed out: the migration took longer than --timeout 1500ms (during pre-copy round 0)")
                     .doesNotContain("\n");
-            assertThat(seconds).as("abandoned soon after the bound").isBetween(1.4, 6.0);
+            assertThat(seconds).as("abandoned soon after the bound, not hung").isBetween(1.4, 15.0);
             RealJvmFaultTest.assertSourceGuestHealthy(vm);
             assertThatThrownBy(dest::await).isInstanceOf(ExecutionException.class);
         }
