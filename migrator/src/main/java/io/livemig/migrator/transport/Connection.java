@@ -75,7 +75,26 @@ public final class Connection implements AutoCloseable {
     /** Accepted by a listener: counts against its pending connections, under its handshake deadline, until {@link #admitted()}. */
     void awaitAdmission(AdmissionGate gate) {
         this.gate = gate;
+        gate.arrived(waiting);
     }
+
+    /** This connection as its listener's gate sees it. */
+    private final AdmissionGate.Waiting waiting = new AdmissionGate.Waiting() {
+        @Override
+        public Channel channel() {
+            return channel;
+        }
+
+        @Override
+        public boolean delivered() {
+            return messagesReceived > 0;
+        }
+
+        @Override
+        public void close(String reason) {
+            closeByGate(reason);
+        }
+    };
 
     /**
      * The layer above has authenticated the peer and accepted what it asked for: the listener's
@@ -86,7 +105,7 @@ public final class Connection implements AutoCloseable {
         AdmissionGate g = gate;
         if (g != null) {
             gate = null;
-            g.admitted(this);
+            g.admitted(waiting);
         }
     }
 
@@ -100,11 +119,6 @@ public final class Connection implements AutoCloseable {
         closedByGate = true;
         fail(new AdmissionException(reason));
         channel.close();
-    }
-
-    /** Complete messages received so far. */
-    long messagesReceived() {
-        return messagesReceived;
     }
 
     /**

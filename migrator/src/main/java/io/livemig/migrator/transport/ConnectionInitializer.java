@@ -52,10 +52,7 @@ final class ConnectionInitializer extends ChannelInitializer<Channel> {
                 .addLast("message-decoder", MESSAGE_DECODER)
                 .addLast("message-encoder", MESSAGE_ENCODER)
                 .addLast("connection", connection.handler());
-        if (gate != null) {
-            connection.awaitAdmission(gate);
-            gate.arrived(channel, connection);
-        }
+        if (gate != null) connection.awaitAdmission(gate);
         onConnection.accept(connection);
     }
 }
