@@ -102,6 +102,7 @@ public final class MigrationDestination {
             ReferenceCountUtil.release(first);
             if (first instanceof PostcopyAttach attach) {
                 connection.admitted(); // authenticated, and its migration's now: no handshake deadline
+                connection.allowIdle(); // the request connection is quiet while no page is missing
                 doors.attach(attach.migrationId(), connection);
                 return true;
             }
@@ -174,6 +175,7 @@ public final class MigrationDestination {
             }
             if (first instanceof PostcopyAttach attach) {
                 connection.admitted(); // authenticated, and its migration's now: no handshake deadline
+                connection.allowIdle(); // the request connection is quiet while no page is missing
                 doors.attach(attach.migrationId(), connection);
                 return null;
             }

@@ -122,6 +122,17 @@ public final class Connection implements AutoCloseable {
     }
 
     /**
+     * Silence on this connection is normal (post-copy's request connection stays quiet while the
+     * guest touches only pages it has): it is not failed for stalling. A stalled link still shows
+     * on the connections that carry the migration.
+     */
+    public void allowIdle() {
+        channel.eventLoop().execute(() -> {
+            if (channel.pipeline().get(ConnectionInitializer.STALL) != null) channel.pipeline().remove(ConnectionInitializer.STALL);
+        });
+    }
+
+    /**
      * Fails the connection with {@code reason} and closes it, without waiting: whoever waits on it
      * (any thread) gets a {@link ConnectionException} carrying the reason, unless an error came first.
      */

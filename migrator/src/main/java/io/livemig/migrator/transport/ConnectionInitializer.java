@@ -19,6 +19,8 @@ import java.util.function.Consumer;
  */
 final class ConnectionInitializer extends ChannelInitializer<Channel> {
 
+    /** The stall detector's name in the pipeline. */
+    static final String STALL = "stall";
     private static final MessageDecoder MESSAGE_DECODER = new MessageDecoder();
     private static final MessageEncoder MESSAGE_ENCODER = new MessageEncoder();
 
@@ -40,7 +42,7 @@ final class ConnectionInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel channel) {
         Connection connection = new Connection(channel, options);
         // First, so it sees every byte (TLS records included): no progress either way for the stall timeout fails the connection.
-        channel.pipeline().addLast("stall", new IdleStateHandler(true, 0, 0, options.stallTimeout().toNanos(), TimeUnit.NANOSECONDS));
+        channel.pipeline().addLast(STALL, new IdleStateHandler(true, 0, 0, options.stallTimeout().toNanos(), TimeUnit.NANOSECONDS));
         TlsSettings tls = options.tls();
         if (tls != null) {
             channel.pipeline().addLast("tls", peer == null
