@@ -385,6 +385,7 @@ final class DestinationSession {
     private State awaitingLatencyRequest(Message message) throws Exception {
         if (!(message instanceof LatencyRequest request)) throw invalid(message);
         if (request.windowNanos() == 0) return State.RUNNING;
+        connection.allowIdle(); // quiet by design for the window (up to 60 s, longer than a stall timeout may be)
         long wait = resumedAtNanos + request.windowNanos() - options.clock().monotonicNanos();
         if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
         latency.close();
