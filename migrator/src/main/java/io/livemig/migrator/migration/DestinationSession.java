@@ -127,6 +127,16 @@ final class DestinationSession {
         return state;
     }
 
+    /** Steps {@code first}, a message already read (never a page batch: it comes before any), then as {@link #run()}. */
+    MigrationDestination.Incoming run(Message first) throws Exception {
+        try {
+            state = step(first);
+        } finally {
+            ReferenceCountUtil.release(first);
+        }
+        return run();
+    }
+
     /** Reads and steps messages until the guest runs here. */
     MigrationDestination.Incoming run() throws Exception {
         while (state != State.RUNNING) {

@@ -187,12 +187,7 @@ public final class MigrationDestination {
             phases.accept(Phase.HANDSHAKE_DONE);
             session = new DestinationSession(options, outcomes, phases, connection, vmName, migrationId, doors.open(migrationId),
                     admission);
-            try {
-                session.step(first); // the first message after the handshake is never a page batch
-            } finally {
-                ReferenceCountUtil.release(first);
-            }
-            return session.run();
+            return session.run(first); // the first message after the handshake is never a page batch
         } catch (MigrationException | InterruptedException e) {
             throw e;
         } catch (Exception e) {
