@@ -12,7 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
-/** Runs one cell as two real JVMs on loopback: a {@code dest} child and a {@code source} child. */
+/**
+ * Runs one cell as two real JVMs on loopback: a {@code dest} child and a {@code source} child, and,
+ * for a shaped {@link Network}, a {@code proxy} child between them.
+ */
 public final class ExperimentRunner {
     static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(60);
     static final Duration DEST_EXIT_TIMEOUT = Duration.ofSeconds(30);
@@ -29,6 +32,7 @@ public final class ExperimentRunner {
         Path sourceJson = runDir.resolve("source.json");
         Path destJson = runDir.resolve("dest.json");
         ChildJvm dest = null;
+        ChildJvm proxy = null;
         ChildJvm source = null;
         String failure = null;
         try {
@@ -36,6 +40,13 @@ public final class ExperimentRunner {
             dest = ChildJvm.start("dest", List.of("dest", "--listen", "127.0.0.1:0", "--run-for", matrix.runFor(),
                     "--stats-json", destJson.toString()), runDir.resolve("dest.err"), null);
             int port = dest.awaitListening(LISTEN_TIMEOUT);
+            if (!cell.network().direct()) {
+                // The shaped link: source -> proxy -> destination, all on loopback.
+                List<String> proxyArgs = new ArrayList<>(List.of("proxy", "--listen", "127.0.0.1:0", "--to", "127.0.0.1:" + port));
+                proxyArgs.addAll(cell.network().proxyArgs());
+                proxy = ChildJvm.start("proxy", proxyArgs, runDir.resolve("proxy.err"), null);
+                port = proxy.awaitListening(LISTEN_TIMEOUT);
+            }
             List<String> args = new ArrayList<>(List.of("source", "--memory", cell.memory(), "--vcpus", String.valueOf(cell.vcpus()),
                     "--workload", cell.workload(), "--to", "127.0.0.1:" + port, "--bandwidth", cell.bandwidth(),
                     "--policy", cell.policy(), "--downtime-limit", cell.downtimeLimit(), "--migrate-after", matrix.migrateAfter(),
@@ -56,6 +67,7 @@ public final class ExperimentRunner {
             failure = e.getMessage();
         } finally {
             if (source != null) source.close();
+            if (proxy != null) proxy.close();
             if (dest != null) dest.close();
         }
         double wallS = (System.nanoTime() - startNs) / 1e9;

@@ -50,13 +50,19 @@ import java.util.List;
  * source_args: ["--cpu-model", "linear"]
  * </pre>
  * {@code source_args} are added to every {@code livemig source} command line.
+ * <pre>
+ * networks: [{name: lan}, {name: wan, latency: 20ms, bandwidth: 100m}]   # optional; see Network
+ * </pre>
+ * {@code networks} is one more axis: the link each cell runs on, directly or through a
+ * {@code livemig proxy} with the network's settings.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record Matrix(String name, List<String> workloads, List<String> memory, List<Integer> vcpus,
                      List<String> bandwidths, List<String> downtimeLimits, List<String> policies,
                      @JsonAlias("mode") List<String> modes, String postcopyAfter,
                      Integer repetitions, List<Long> seeds, String migrateAfter, String runFor,
-                     Integer maxRounds, String runTimeout, List<Group> groups, List<String> sourceArgs) {
+                     Integer maxRounds, String runTimeout, List<Group> groups, List<String> sourceArgs,
+                     List<Network> networks) {
     /** The modes a matrix may name, as {@code livemig source --mode} spells them. */
     public static final List<String> MODES = List.of("precopy", "postcopy", "hybrid");
 
@@ -70,6 +76,7 @@ public record Matrix(String name, List<String> workloads, List<String> memory, L
         vcpus = vcpus == null || vcpus.isEmpty() ? List.of(1) : List.copyOf(vcpus);
         downtimeLimits = downtimeLimits == null || downtimeLimits.isEmpty() ? List.of("300ms") : List.copyOf(downtimeLimits);
         sourceArgs = sourceArgs == null ? List.of() : List.copyOf(sourceArgs);
+        networks = networks == null || networks.isEmpty() ? List.of(Network.DIRECT) : List.copyOf(networks);
         List<Group> filled = new ArrayList<>();
         for (Group g : groups == null || groups.isEmpty() ? List.of(new Group(null, null, null, null, null)) : groups) {
             Group f = new Group(or(g.workloads(), workloads), or(g.memory(), memory), or(g.vcpus(), vcpus),
@@ -157,11 +164,12 @@ public record Matrix(String name, List<String> workloads, List<String> memory, L
                         for (int cpus : g.vcpus())
                             for (String bw : g.bandwidths())
                                 for (String dl : g.downtimeLimits())
-                                    for (Long seed : seedAxis)
-                                        for (String entry : policies)
-                                            for (String mode : modesOf(entry))
-                                                cells.add(new Cell(cells.size() + 1, withSeed(w, seed), mem, cpus, bw, dl,
-                                                        policyOf(entry), mode, rep, seed));
+                                    for (Network net : networks)
+                                        for (Long seed : seedAxis)
+                                            for (String entry : policies)
+                                                for (String mode : modesOf(entry))
+                                                    cells.add(new Cell(cells.size() + 1, withSeed(w, seed), mem, cpus, bw, dl,
+                                                            policyOf(entry), mode, rep, seed, net));
         return cells;
     }
 
@@ -172,7 +180,17 @@ public record Matrix(String name, List<String> workloads, List<String> memory, L
 
     /** One run's parameters. {@code ratio} is the nominal dirty rate (the workload's {@code rate}) over the bandwidth. */
     public record Cell(int run, String workload, String memory, int vcpus, String bandwidth, String downtimeLimit,
-                       String policy, String mode, int repetition, Long seed) {
+                       String policy, String mode, int repetition, Long seed, Network network) {
+        public Cell {
+            network = network == null ? Network.DIRECT : network;
+        }
+
+        /** A cell on the direct link. */
+        public Cell(int run, String workload, String memory, int vcpus, String bandwidth, String downtimeLimit,
+                    String policy, String mode, int repetition, Long seed) {
+            this(run, workload, memory, vcpus, bandwidth, downtimeLimit, policy, mode, repetition, seed, Network.DIRECT);
+        }
+
         public long bandwidthBytesPerS() { return Sizes.parseRate(bandwidth); }
 
         /** The workload's {@code rate=} over the bandwidth, or NaN when the spec names no rate. */
@@ -184,7 +202,8 @@ public record Matrix(String name, List<String> workloads, List<String> memory, L
 
         /** The cell without its repetition: runs with the same key are repetitions of one another. */
         public String key() {
-            return String.join(" ", workload.replaceAll(",?seed=\\d+", ""), memory, vcpus + "vcpu", bandwidth, downtimeLimit, label());
+            String key = String.join(" ", workload.replaceAll(",?seed=\\d+", ""), memory, vcpus + "vcpu", bandwidth, downtimeLimit, label());
+            return network.name().equals(Network.DIRECT.name()) ? key : key + " via " + network.name();
         }
 
         /** The policy, and the mode unless it is pre-copy: how charts and tables name a series ("none+postcopy"). */

@@ -17,7 +17,7 @@ import java.util.Set;
 /** Writes {@code results.json}, {@code results.csv} (one row per run) and {@code rounds.csv} (one row per round). */
 public final class ResultsWriter {
     static final List<String> CELL_COLUMNS = List.of("run", "repetition", "policy", "mode", "workload", "memory", "vcpus",
-            "bandwidth", "downtime_limit", "seed", "nominal_ratio", "run_status", "reason", "wall_time_s");
+            "bandwidth", "downtime_limit", "network", "seed", "nominal_ratio", "run_status", "reason", "wall_time_s");
     static final List<String> ROUND_COLUMNS = List.of("round", "pages", "bytes", "duration_ms", "dirty_pages",
             "throttle_pct", "dirty_rate_bytes_per_s", "bandwidth_bytes_per_s", "stop_and_copy");
 
@@ -30,7 +30,7 @@ public final class ResultsWriter {
         o.put("run", c.run()).put("repetition", c.repetition()).put("policy", c.policy()).put("mode", c.mode())
                 .put("workload", c.workload())
                 .put("memory", c.memory()).put("vcpus", c.vcpus()).put("bandwidth", c.bandwidth())
-                .put("downtime_limit", c.downtimeLimit());
+                .put("downtime_limit", c.downtimeLimit()).put("network", c.network().name());
         if (c.seed() != null) o.put("seed", c.seed()); else o.putNull("seed");
         o.put("nominal_ratio", r.ratio()).put("run_status", r.status()).put("reason", r.reason())
                 .put("wall_time_s", Math.round(r.wallTimeS() * 10) / 10.0);
@@ -86,7 +86,8 @@ public final class ResultsWriter {
             Long seed = o.path("seed").isNumber() ? o.path("seed").asLong() : null;
             Matrix.Cell cell = new Matrix.Cell(o.path("run").asInt(), o.path("workload").asText(), o.path("memory").asText(),
                     o.path("vcpus").asInt(), o.path("bandwidth").asText(), o.path("downtime_limit").asText(),
-                    o.path("policy").asText(), o.path("mode").asText("precopy"), o.path("repetition").asInt(), seed);
+                    o.path("policy").asText(), o.path("mode").asText("precopy"), o.path("repetition").asInt(), seed,
+                    new Network(o.path("network").asText("direct"), null, null, null, null, null, null, null));
             String status = o.path("run_status").asText();
             results.add(new RunResult(cell, "completed".equals(status), status, o.path("reason").asText(""),
                     o.path("wall_time_s").asDouble(), o.has("rounds_detail") ? o : null));

@@ -65,6 +65,7 @@ class MatrixTest {
         assertEquals(12, Matrix.read(Path.of("matrices", "postcopy-1g.yaml")).cells().size());
         assertEquals(48, Matrix.read(Path.of("matrices", "postcopy-paper.yaml")).cells().size());
         assertEquals(5 * 4 * 3, Matrix.read(Path.of("matrices", "saturated.yaml")).cells().size());
+        assertEquals(3, Matrix.read(Path.of("matrices", "network.yaml")).cells().size());
     }
 
     @Test
@@ -83,6 +84,32 @@ class MatrixTest {
         assertEquals("postcopy", Matrix.read(f).cells().get(0).mode());
         Files.writeString(f, "workloads: [idle]\nmemory: [32m]\nbandwidths: [16m]\npolicies: [none]\nmodes: [sideways]\n");
         assertThrows(IllegalArgumentException.class, () -> Matrix.read(f));
+    }
+
+    @Test
+    void networksAreAnAxisAndAShapedOneNamesItsProxyOptions(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("m.yaml");
+        Files.writeString(f, """
+                workloads: [idle]
+                memory: [32m]
+                bandwidths: [0]
+                policies: [none]
+                networks:
+                  - {name: lan}
+                  - {name: wan, latency: 20ms, bandwidth: 100m}
+                  - {name: flaky, bandwidth_schedule: "0s=100m,5s=10m,10s=100m", stall_at: "32m:2s", reset_at: 48m}
+                """);
+        List<Matrix.Cell> cells = Matrix.read(f).cells();
+        assertEquals(3, cells.size());
+        assertEquals(true, cells.get(0).network().direct());
+        assertEquals(List.of("--latency", "20ms", "--bandwidth", "100m"), cells.get(1).network().proxyArgs());
+        assertEquals(List.of("--bandwidth-schedule", "0s=100m,5s=10m,10s=100m", "--stall-at", "32m:2s", "--reset-at", "48m"),
+                cells.get(2).network().proxyArgs());
+        assertEquals("idle 32m 1vcpu 0 300ms none via wan", cells.get(1).key());
+        Files.writeString(f, "workloads: [idle]\nmemory: [32m]\nbandwidths: [0]\npolicies: [none]\n"
+                + "networks: [{name: bad, bandwidth_schedule: \"5s=10m\"}]\n");
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> Matrix.read(f));
+        assertEquals(true, bad.getMessage().contains("first entry must be at 0s"), bad.getMessage());
     }
 
     @Test

@@ -11,20 +11,19 @@ import io.livemig.migrator.migration.DestinationOptions;
 import io.livemig.migrator.migration.DigestVerdict;
 import io.livemig.migrator.protocol.LatencyReport.LatencySummary;
 import io.livemig.migrator.migration.Errors;
-import io.livemig.migrator.migration.GuestLostException;
+import io.livemig.migrator.migration.DestinationPort;
 import io.livemig.migrator.migration.Handshake;
+import io.livemig.migrator.migration.HostingSlot;
 import io.livemig.migrator.migration.MigrationDestination;
-import io.livemig.migrator.migration.MigrationException;
 import io.livemig.migrator.migration.MigrationListener;
 import io.livemig.migrator.migration.MigrationOptions;
 import io.livemig.migrator.migration.MigrationSource;
-import io.livemig.migrator.migration.SilentPeerException;
 import io.livemig.migrator.policy.NoConvergencePolicy;
 import io.livemig.migrator.stats.MigrationStats;
 import io.livemig.migrator.stats.MigrationStatus;
 import io.livemig.migrator.security.AuthToken;
 import io.livemig.migrator.stats.StatsJson;
-import io.livemig.migrator.transport.Connection;
+import io.livemig.migrator.transport.AdmissionOptions;
 import io.livemig.migrator.transport.ConnectionOptions;
 import io.livemig.migrator.transport.HostPort;
 import io.livemig.migrator.transport.Listener;
@@ -37,15 +36,12 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code livemig dest}: wait for an incoming migration, then run the guest it brings. */
 @Command(name = "dest", mixinStandardHelpOptions = true,
-        description = "Listens for one incoming migration at a time; refuses others while busy; after a failed or "
-                + "refused one it listens again. Once a guest arrives it runs here: for --run-for, then stops and "
+        description = "Listens for one incoming migration at a time: the first authenticated offer takes this "
+                + "destination, later offers are refused as busy, and a connection that does not authenticate in time "
+                + "holds nothing; after a failed or refused migration it listens again. Once a guest arrives it runs here: for --run-for, then stops and "
                 + "prints its figures; without --run-for until interrupted (Ctrl-C). Exit status 0 when the guest ran "
                 + "here for --run-for with its memory digest verified and then passed its own check (or left again "
                 + "with --forward-to), 1 otherwise (a digest mismatch found after resume stops the guest), 2 for bad "
@@ -103,12 +99,22 @@ final class DestCommand implements Callable<Integer> {
                     + "batch loaded; the stop-and-copy received; READY sent, before COMMIT; the guest just started here by post-copy).")
     CrashPoint crashAt;
 
+    @Option(names = "--handshake-timeout", paramLabel = "DURATION", converter = Converters.Time.class, defaultValue = "10s",
+            description = "A connection must have authenticated and made its offer within this, from its accept; bytes trickling in do not extend it (default: ${DEFAULT-VALUE}).")
+    Duration handshakeTimeout;
+
+    @Option(names = "--max-pending", paramLabel = "N", defaultValue = "" + AdmissionOptions.DEFAULT_MAX_PENDING,
+            description = "At most N connections wait to authenticate at once; another one makes the oldest silent one close (default: ${DEFAULT-VALUE}).")
+    int maxPending;
+
+    @Option(names = "--stall-timeout", paramLabel = "DURATION", converter = Converters.Time.class, defaultValue = "30s",
+            description = "Drop an incoming migration when no byte moves either way on its connection for this long (default: ${DEFAULT-VALUE}).")
+    Duration stallTimeout;
+
     private Handshake handshake;
     private HostClock hostClock = HostClock.SYSTEM;
     private ConnectionOptions connectionOptions;
     private MigrationDestination destination;
-    private final AtomicBoolean busy = new AtomicBoolean();
-    private final BlockingQueue<Connection> admitted = new LinkedBlockingQueue<>();
 
     @Override
     public Integer call() throws Exception {
@@ -117,15 +123,18 @@ final class DestCommand implements Callable<Integer> {
         hostClock = HostClock.skewed(clockSkew);
         DestinationOptions options = new DestinationOptions(maxMemoryBytes, DestinationOptions.DEFAULT_MESSAGE_TIMEOUT,
                 Workloads::parse, DestinationOptions.DEFAULT_FIRST_OP_WAIT, hostClock, prealloc);
+        if (handshakeTimeout.isZero() || handshakeTimeout.isNegative()) throw new UsageException("--handshake-timeout must be positive");
+        if (maxPending < 1) throw new UsageException("--max-pending must be >= 1, got " + maxPending);
+        if (stallTimeout.isZero() || stallTimeout.isNegative()) throw new UsageException("--stall-timeout must be positive");
         handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
-        connectionOptions = tls.connectionOptions();
+        connectionOptions = tls.connectionOptions().withStallTimeout(stallTimeout);
         MigrationDestination.Phase crashPhase = crashAt == null ? null : crashAt.phase();
         destination = new MigrationDestination(options, handshake, phase -> {
             if (phase == crashPhase) {
                 System.err.println("livemig dest: --crash-at " + crashAt + ": halting now");
                 Runtime.getRuntime().halt(137);
             }
-        });
+        }, new HostingSlot());
         // An I/O thread per core (at most 4, plus one): data channels each get their own.
         int ioThreads = 1 + Math.min(4, Runtime.getRuntime().availableProcessors());
         try (JfrRecording recording = jfr.start();
@@ -140,88 +149,32 @@ final class DestCommand implements Callable<Integer> {
             }
             System.out.println("livemig dest: listening on " + hostPort(listener));
             System.out.flush();
-            Thread acceptor = new Thread(() -> acceptLoop(listener), "dest-acceptor");
-            acceptor.setDaemon(true);
-            acceptor.start();
-            while (true) {
-                Connection connection = admitted.take();
-                MigrationDestination.Incoming incoming;
-                try {
-                    incoming = receive(destination, connection);
-                } catch (GuestLostException e) {
+            // One migration at a time: the slot goes to the first authenticated offer; others hear "busy".
+            try (DestinationPort port = new DestinationPort(listener, destination, "dest", DestCommand::log)) {
+                DestinationPort.Arrival arrival = port.next();
+                if (arrival.lost() != null) {
                     // During post-copy neither side held the whole guest: this half is stopped, and that is final.
                     if (statsJson != null) {
                         StatsJson.write(statsJson, new DestStats(MigrationStatus.FAILED, null, 0, 0, 0, 0, 0, 0, false, 0, 0, 0, false,
-                                "not run", e.getMessage(), -1, -1, -1, clockSkew.toNanos() / 1e6));
+                                "not run", arrival.lost().getMessage(), -1, -1, -1, clockSkew.toNanos() / 1e6));
                     }
                     return Cli.EXIT_FAILED;
                 }
-                if (incoming != null) return host(incoming);
-                busy.set(false);
+                log(arrivalLine(arrival.peer(), arrival.incoming()));
+                return host(arrival.incoming());
             }
         }
     }
 
-    /** One migration at a time: the first connection while idle is admitted, others are refused as busy. */
-    private void acceptLoop(Listener listener) {
-        while (true) {
-            Connection connection;
-            try {
-                connection = listener.accept(Duration.ofHours(24));
-            } catch (TimeoutException e) {
-                continue;
-            } catch (Exception e) {
-                return; // listener closed
-            }
-            if (busy.compareAndSet(false, true)) {
-                admitted.add(connection);
-            } else {
-                Thread refuser = new Thread(() -> answerWhileBusy(connection), "dest-refuser");
-                refuser.setDaemon(true);
-                refuser.start();
-            }
-        }
-    }
-
-    /** While busy: a source in doubt about an earlier migration gets its answer; a new guest is refused. */
-    private void answerWhileBusy(Connection connection) {
-        boolean handedOver = false;
-        try {
-            handedOver = destination.answerWhileBusy(connection, "busy: this destination is already receiving or running a guest");
-        } catch (MigrationDestination.OutcomeAnswered e) {
-            System.err.println("livemig dest: " + e.getMessage());
-        } catch (Exception e) {
-            // refused as busy, a probe, or a peer that left: nothing more to say
-        } finally {
-            if (!handedOver) connection.close(); // a post-copy connection now belongs to its migration
-        }
+    private static void log(String line) {
+        System.err.println("livemig dest: " + line);
     }
 
     private Listener listen(Transport transport) throws Exception {
         try {
-            return transport.listen(listen);
+            return transport.listen(listen, new AdmissionOptions(handshakeTimeout, maxPending, DestCommand::log));
         } catch (Exception e) {
             throw new UsageException("cannot listen on " + listen + ": " + Errors.describe(e));
-        }
-    }
-
-    private MigrationDestination.Incoming receive(MigrationDestination destination, Connection connection)
-            throws InterruptedException, GuestLostException {
-        String peer = String.valueOf(connection.remoteAddress());
-        try (connection) {
-            MigrationDestination.Incoming incoming = destination.receive(connection, "dest");
-            System.err.println("livemig dest: " + arrivalLine(peer, incoming));
-            return incoming;
-        } catch (GuestLostException e) {
-            System.err.println("livemig dest: post-copy from " + peer + " failed: " + e.getMessage());
-            throw e;
-        } catch (MigrationException e) {
-            if (e instanceof MigrationDestination.OutcomeAnswered || e instanceof MigrationDestination.ProbeAnswered) {
-                System.err.println("livemig dest: " + e.getMessage());
-            } else if (!(e instanceof SilentPeerException)) {
-                System.err.println("livemig dest: incoming migration from " + peer + " failed: " + e.getMessage());
-            }
-            return null;
         }
     }
 

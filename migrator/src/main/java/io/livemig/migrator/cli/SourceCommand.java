@@ -106,6 +106,14 @@ final class SourceCommand implements Callable<Integer> {
     @Mixin
     TlsOptions tls;
 
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = Converters.Time.class,
+            description = "Bound the whole migration: past it (before the handover, or before post-copy's switch), the migration is abandoned and the guest keeps running here (default: no bound).")
+    Duration timeout;
+
+    @Option(names = "--stall-timeout", paramLabel = "DURATION", converter = Converters.Time.class, defaultValue = "30s",
+            description = "Fail the migration when no byte moves either way on its connection for this long (default: ${DEFAULT-VALUE}).")
+    Duration stallTimeout;
+
     @Mixin
     JfrOption jfr;
 
@@ -120,7 +128,7 @@ final class SourceCommand implements Callable<Integer> {
         PolicySettings policySettings = policyOptions.settings();
         ConvergencePolicy policy = auto ? null : policy();
         Handshake handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
-        ConnectionOptions connectionOptions = tls.connectionOptions();
+        ConnectionOptions connectionOptions = tls.connectionOptions().withStallTimeout(stallTimeout);
         try (JfrRecording recording = jfr.start();
              VirtualMachine vm = guest.boot("source"); Transport transport = Transport.create(connectionOptions, options.transfer().channels() + 1);
              SignalCancel signal = new SignalCancel()) {
@@ -164,6 +172,8 @@ final class SourceCommand implements Callable<Integer> {
     MigrationOptions migrationOptions() {
         if (maxRounds < 1) throw new UsageException("--max-rounds must be >= 1, got " + maxRounds);
         if (downtimeLimit.isZero() || downtimeLimit.isNegative()) throw new UsageException("--downtime-limit must be positive");
+        if (timeout != null && (timeout.isZero() || timeout.isNegative())) throw new UsageException("--timeout must be positive");
+        if (stallTimeout.isZero() || stallTimeout.isNegative()) throw new UsageException("--stall-timeout must be positive");
         if (latencyAfter.toNanos() > io.livemig.migrator.protocol.LatencyRequest.MAX_WINDOW_NANOS) {
             throw new UsageException("--latency-after must be at most 60s, got " + latencyAfter.toMillis() + " ms");
         }
@@ -182,7 +192,8 @@ final class SourceCommand implements Callable<Integer> {
         return MigrationOptions.defaults().withBandwidth(bandwidth).withDowntimeLimit(downtimeLimit)
                 .withMaxRounds(maxRounds).withVerifyAfterResume(verify == VerifyWhen.AFTER_RESUME).withLatencyWindow(latencyAfter)
                 .withPostcopy(postcopy)
-                .withTransfer(TransferOptions.DEFAULTS.withCompression(compress).withXbzrle(xbzrle).withChannels(channelCount));
+                .withTransfer(TransferOptions.DEFAULTS.withCompression(compress).withXbzrle(xbzrle).withChannels(channelCount))
+                .withTimeout(timeout);
     }
 
     /** The convergence policy the options name, with its parameters. */

@@ -47,6 +47,7 @@ final class ChannelSet implements PageStream {
         int channels = transfer.channels();
         GuestMemory memory = session.vm.memory();
         session.connection.send(new ChannelPlan(channels));
+        session.connection.allowIdle(); // quiet while the channels carry a round; theirs show a stalled link
         ChannelSet set = new ChannelSet(channels);
         try {
             for (int i = 0; i < channels; i++) {

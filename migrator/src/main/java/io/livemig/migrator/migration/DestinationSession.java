@@ -140,6 +140,16 @@ final class DestinationSession {
         return state;
     }
 
+    /** Steps {@code first}, a message already read (never a page batch: it comes before any), then as {@link #run()}. */
+    MigrationDestination.Incoming run(Message first) throws Exception {
+        try {
+            state = step(first);
+        } finally {
+            ReferenceCountUtil.release(first);
+        }
+        return run();
+    }
+
     /** Reads and steps messages until the guest runs here. */
     MigrationDestination.Incoming run() throws Exception {
         while (state != State.RUNNING) {
@@ -251,6 +261,7 @@ final class DestinationSession {
             channels = new DestinationChannels(vm, digests, () -> phases.accept(MigrationDestination.Phase.FIRST_PAGES_LOADED));
             registry.put(migrationId, channels);
             connection.send(new Accept());
+            connection.admitted(); // authenticated and accepted: the listener's handshake deadline no longer applies
             return State.RECEIVING;
         }
         if (message instanceof OutcomeQuery query) {
@@ -293,6 +304,7 @@ final class DestinationSession {
             if (rounds > 0 || pagesReceived > 0) throw new ProtocolException("CHANNEL_PLAN after pages arrived");
             if (arrival != null) throw new ProtocolException("CHANNEL_PLAN on a migration that may switch to post-copy");
             channels.expect(plan.channels());
+            connection.allowIdle(); // quiet while the channels carry a round; theirs show a stalled link
             return State.RECEIVING;
         }
         if (message instanceof VcpuState vcpu) {
@@ -430,6 +442,7 @@ final class DestinationSession {
     private State awaitingLatencyRequest(Message message) throws Exception {
         if (!(message instanceof LatencyRequest request)) throw invalid(message);
         if (request.windowNanos() == 0) return State.RUNNING;
+        connection.allowIdle(); // quiet by design for the window (up to 60 s, longer than a stall timeout may be)
         long wait = resumedAtNanos + request.windowNanos() - options.clock().monotonicNanos();
         if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
         latency.close();

@@ -105,10 +105,13 @@ public final class MigrationDestination {
             Message first = connection.receive(options.messageTimeout());
             ReferenceCountUtil.release(first);
             if (first instanceof PostcopyAttach attach) {
+                connection.admitted(); // authenticated, and its migration's now: no handshake deadline
+                connection.allowIdle(); // the request connection is quiet while no page is missing
                 doors.attach(attach.migrationId(), connection);
                 return true;
             }
             if (first instanceof PostcopyResume resume) {
+                connection.admitted();
                 doors.resume(resume.migrationId(), connection);
                 return true;
             }
@@ -195,10 +198,13 @@ public final class MigrationDestination {
                 throw new MigrationException("no guest offer within " + options.messageTimeout().toMillis() + " ms");
             }
             if (first instanceof PostcopyAttach attach) {
+                connection.admitted(); // authenticated, and its migration's now: no handshake deadline
+                connection.allowIdle(); // the request connection is quiet while no page is missing
                 doors.attach(attach.migrationId(), connection);
                 return null;
             }
             if (first instanceof PostcopyResume resume) {
+                connection.admitted();
                 doors.resume(resume.migrationId(), connection);
                 return null;
             }
@@ -213,12 +219,7 @@ public final class MigrationDestination {
             phases.accept(Phase.HANDSHAKE_DONE);
             session = new DestinationSession(options, outcomes, phases, connection, vmName, migrationId, doors.open(migrationId),
                     admission, channels);
-            try {
-                session.step(first); // the first message after the handshake is never a page batch
-            } finally {
-                ReferenceCountUtil.release(first);
-            }
-            return session.run();
+            return session.run(first); // the first message after the handshake is never a page batch
         } catch (MigrationException | InterruptedException e) {
             throw e;
         } catch (Exception e) {

@@ -22,10 +22,13 @@ import java.time.Duration;
  *                            the resume and reports them back (the "after" phase); 0 = not at all
  * @param postcopy            the mode (precopy by default) and the post-copy knobs
  * @param transfer            how pages travel: compression, deltas, channels
+ * @param timeout             bounds the whole migration up to COMMIT ({@code --timeout}); past it the
+ *                            migration is abandoned, the guest running on here; null: no bound
  */
 public record MigrationOptions(long bandwidthBytesPerS, Duration downtimeLimit, int maxRounds, double maxVolumeFactor,
                                Duration connectTimeout, Duration replyTimeout, boolean verifyAfterResume,
-                               HostClock clock, Duration latencyWindow, PostcopyOptions postcopy, TransferOptions transfer) {
+                               HostClock clock, Duration latencyWindow, PostcopyOptions postcopy, TransferOptions transfer,
+                               Duration timeout) {
     public static final Duration DEFAULT_DOWNTIME_LIMIT = Duration.ofMillis(300);
     public static final int DEFAULT_MAX_ROUNDS = 30;
     public static final double DEFAULT_MAX_VOLUME_FACTOR = 3.0;
@@ -42,48 +45,64 @@ public record MigrationOptions(long bandwidthBytesPerS, Duration downtimeLimit, 
         }
         if (postcopy == null) throw new IllegalArgumentException("postcopy options are required (PostcopyOptions.PRECOPY)");
         if (transfer == null) transfer = TransferOptions.DEFAULTS;
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) throw new IllegalArgumentException("timeout must be > 0");
     }
 
     public static MigrationOptions defaults() {
         return new MigrationOptions(0, DEFAULT_DOWNTIME_LIMIT, DEFAULT_MAX_ROUNDS, DEFAULT_MAX_VOLUME_FACTOR,
                 DEFAULT_CONNECT_TIMEOUT, DEFAULT_REPLY_TIMEOUT, false, HostClock.SYSTEM, Duration.ZERO, PostcopyOptions.PRECOPY,
-                TransferOptions.DEFAULTS);
+                TransferOptions.DEFAULTS, null);
     }
 
     public MigrationOptions withBandwidth(long bytesPerS) {
-        return new MigrationOptions(bytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, clock, latencyWindow, postcopy, transfer);
+        return new MigrationOptions(bytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, clock,
+                latencyWindow, postcopy, transfer, timeout);
     }
 
     public MigrationOptions withDowntimeLimit(Duration limit) {
-        return new MigrationOptions(bandwidthBytesPerS, limit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, clock, latencyWindow, postcopy, transfer);
+        return new MigrationOptions(bandwidthBytesPerS, limit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume,
+                clock, latencyWindow, postcopy, transfer, timeout);
     }
 
     public MigrationOptions withMaxRounds(int rounds) {
-        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, rounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, clock, latencyWindow, postcopy, transfer);
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, rounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume,
+                clock, latencyWindow, postcopy, transfer, timeout);
     }
 
     public MigrationOptions withMaxVolumeFactor(double factor) {
-        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, factor, connectTimeout, replyTimeout, verifyAfterResume, clock, latencyWindow, postcopy, transfer);
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, factor, connectTimeout, replyTimeout, verifyAfterResume, clock,
+                latencyWindow, postcopy, transfer, timeout);
     }
 
     public MigrationOptions withVerifyAfterResume(boolean after) {
-        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, after, clock, latencyWindow, postcopy, transfer);
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, after, clock,
+                latencyWindow, postcopy, transfer, timeout);
     }
 
     public MigrationOptions withClock(HostClock hostClock) {
-        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, hostClock, latencyWindow, postcopy, transfer);
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout,
+                verifyAfterResume, hostClock, latencyWindow, postcopy, transfer, timeout);
     }
 
     public MigrationOptions withLatencyWindow(Duration window) {
-        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, clock, window, postcopy, transfer);
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout,
+                verifyAfterResume, clock, window, postcopy, transfer, timeout);
     }
 
     public MigrationOptions withPostcopy(PostcopyOptions options) {
-        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, clock, latencyWindow, options, transfer);
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout,
+                verifyAfterResume, clock, latencyWindow, options, transfer, timeout);
     }
 
     public MigrationOptions withTransfer(TransferOptions t) {
-        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout, verifyAfterResume, clock, latencyWindow, postcopy, t);
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout,
+                verifyAfterResume, clock, latencyWindow, postcopy, t, timeout);
+    }
+
+    /** Bounds the whole migration up to COMMIT; null: no bound. */
+    public MigrationOptions withTimeout(Duration bound) {
+        return new MigrationOptions(bandwidthBytesPerS, downtimeLimit, maxRounds, maxVolumeFactor, connectTimeout, replyTimeout,
+                verifyAfterResume, clock, latencyWindow, postcopy, transfer, bound);
     }
 
     public MigrationMode mode() {

@@ -81,6 +81,20 @@ public final class MigrationSource {
      */
     public MigrationStats migrate(Transport transport, HostPort to) {
         SourceSession session = new SourceSession(vm, policy, options, listener, handshake, transport, to, baseline);
+        try (MigrationDeadline deadline = MigrationDeadline.start(options.timeout(), () -> where(session))) {
+            return migrate(session, deadline);
+        }
+    }
+
+    /** For a timeout's reason: the phase the migration is in (read from another thread: a hint, not a fact). */
+    private String where(SourceSession session) {
+        if (session.connection == null) return "connect";
+        if (session.sender == null) return "setup";
+        if (vm.state() == VmState.PAUSED) return "stop-and-copy";
+        return "pre-copy round " + session.figures.rounds().size();
+    }
+
+    private MigrationStats migrate(SourceSession session, MigrationDeadline deadline) {
         session.cancellation = cancellation;
         session.guestName = guestName;
         SourceReport report = new SourceReport(session);
@@ -97,11 +111,13 @@ public final class MigrationSource {
         try {
             cancellation.check();
             // Closed in finally, not by try-with-resources: the Abort in failed() must still go out on it.
-            session.connection = transport.connect(to, options.connectTimeout());
+            session.connection = session.transport.connect(session.to, options.connectTimeout());
+            deadline.attach(session.connection);
             new SourceSetup(session).run();
             MigrationMode mode = options.mode();
             if (mode == MigrationMode.POSTCOPY) {
                 session.stopReason = StopReason.POSTCOPY;
+                deadline.disarmBeforeCommit(); // post-copy's switch is its point of no return
                 return new PostcopyPhase(session, report).run();
             }
             if (mode == MigrationMode.HYBRID) {
@@ -111,18 +127,20 @@ public final class MigrationSource {
             int rounds = new PrecopyRounds(session, new StopRule(options, vm.memory().sizeBytes())).run();
             if (mode == MigrationMode.HYBRID && session.stopReason != StopReason.CONVERGED) {
                 SourceClock.measure(session, "switch-over"); // as before a stop-and-copy: the rounds are acknowledged
+                deadline.disarmBeforeCommit();
                 return new PostcopyPhase(session, report).run();
             }
             SourceClock.measure(session, "switch-over"); // the link is idle: every round is acknowledged
             new StopAndCopy(session).run(rounds);
+            deadline.disarmBeforeCommit(); // the point of no return: a timeout now could only leave us in doubt
             return new Handover(session, report).run();
         } catch (MigrationException e) {
-            return failed(session, report, e.getMessage());
+            return failed(session, report, deadline.fired() ? deadline.reason() : e.getMessage());
         } catch (InterruptedException e) {
             if (!cancellation.isCancelled()) Thread.currentThread().interrupt();
             return failed(session, report, "interrupted");
         } catch (Exception e) {
-            return failed(session, report, Errors.describe(e));
+            return failed(session, report, deadline.fired() ? deadline.reason() : Errors.describe(e));
         } finally {
             cancellation.unbind();
             session.latency.close();

@@ -59,6 +59,7 @@ final class PostcopyLinks {
         try {
             handshake.sourceSide(requests, options.replyTimeout());
             requests.send(new PostcopyAttach(migrationId));
+            requests.allowIdle(); // quiet while the guest touches only pages it has
             return requests;
         } catch (Exception e) {
             requests.close();

@@ -59,6 +59,7 @@ final class SourceLatency {
         long windowNanos = session.options.latencyWindow().toNanos();
         session.connection.send(new LatencyRequest(windowNanos));
         if (windowNanos == 0) return;
+        session.connection.allowIdle(); // quiet by design for the window; the reply timeout below still bounds it
         java.time.Duration timeout = session.options.replyTimeout().plusNanos(windowNanos);
         LatencyReport report = Replies.expect(session.connection, LatencyReport.class, timeout, "the latency report");
         after = report.summary();

@@ -15,6 +15,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import javax.net.ssl.SSLException;
 import java.nio.channels.ClosedChannelException;
@@ -58,6 +59,9 @@ public final class Connection implements AutoCloseable {
     private Throwable firstError;
     private boolean closedLocally;
     private boolean readingPaused;
+    private volatile long messagesReceived;
+    private volatile AdmissionGate gate;
+    private volatile boolean closedByGate;
 
     Connection(Channel channel, ConnectionOptions options) {
         this.channel = channel;
@@ -67,6 +71,75 @@ public final class Connection implements AutoCloseable {
     /** The handler that feeds this connection; last in the pipeline. */
     ChannelHandler handler() {
         return new InboundHandler();
+    }
+
+    /** Accepted by a listener: counts against its pending connections, under its handshake deadline, until {@link #admitted()}. */
+    void awaitAdmission(AdmissionGate gate) {
+        this.gate = gate;
+        gate.arrived(waiting);
+    }
+
+    /** This connection as its listener's gate sees it. */
+    private final AdmissionGate.Waiting waiting = new AdmissionGate.Waiting() {
+        @Override
+        public Channel channel() {
+            return channel;
+        }
+
+        @Override
+        public boolean delivered() {
+            return messagesReceived > 0;
+        }
+
+        @Override
+        public void close(String reason) {
+            closeByGate(reason);
+        }
+    };
+
+    /**
+     * The layer above has authenticated the peer and accepted what it asked for: the listener's
+     * handshake deadline no longer applies and the connection no longer counts as pending. No-op
+     * on a connection that was not accepted by a listener, or when called again.
+     */
+    public void admitted() {
+        AdmissionGate g = gate;
+        if (g != null) {
+            gate = null;
+            g.admitted(waiting);
+        }
+    }
+
+    /** Closed by its listener's gate (no handshake in time, or room made for another): already told, of no use to anyone. */
+    boolean closedByGate() {
+        return closedByGate;
+    }
+
+    /** The gate's {@link #abort}: the connection is then skipped by {@link Listener#accept}. */
+    void closeByGate(String reason) {
+        closedByGate = true;
+        fail(new AdmissionException(reason));
+        channel.close();
+    }
+
+    /**
+     * Silence on this connection is normal (post-copy's request connection stays quiet while the
+     * guest touches only pages it has): it is not failed for stalling. A stalled link still shows
+     * on the connections that carry the migration.
+     */
+    public void allowIdle() {
+        channel.eventLoop().execute(() -> {
+            if (channel.pipeline().get(ConnectionInitializer.STALL) != null) channel.pipeline().remove(ConnectionInitializer.STALL);
+        });
+    }
+
+    /**
+     * Fails the connection with {@code reason} and closes it, without waiting: whoever waits on it
+     * (any thread) gets a {@link ConnectionException} carrying the reason, unless an error came first.
+     */
+    public void abort(String reason) {
+        fail(new IOException(reason));
+        channel.close();
     }
 
     /** Sends one message, first waiting (up to the send timeout) while the peer is behind. */
@@ -217,6 +290,7 @@ public final class Connection implements AutoCloseable {
                 throw new ProtocolException("peer sent more than " + INBOUND_CAPACITY + " messages ahead");
             }
             inbound.add(message);
+            messagesReceived++;
             if (inbound.size() >= INBOUND_HIGH_WATERMARK && !readingPaused) {
                 readingPaused = true;
                 channel.config().setAutoRead(false);
@@ -300,6 +374,12 @@ public final class Connection implements AutoCloseable {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof IdleStateEvent) {
+                fail(new IOException("stalled: no byte moved either way for " + options.stallTimeout().toMillis()
+                        + " ms (stall timeout)"));
+                ctx.close();
+                return;
+            }
             if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
                 // Recorded before the SslHandler closes the channel, so this is the reason both ends report.
                 fail(tlsFailure("TLS handshake with " + ctx.channel().remoteAddress() + " failed", done.cause()));

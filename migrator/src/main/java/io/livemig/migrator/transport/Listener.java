@@ -12,10 +12,17 @@ public final class Listener implements AutoCloseable {
 
     private final Channel serverChannel;
     private final BlockingQueue<Connection> accepted;
+    private final AdmissionGate gate;
 
-    Listener(Channel serverChannel, BlockingQueue<Connection> accepted) {
+    Listener(Channel serverChannel, BlockingQueue<Connection> accepted, AdmissionGate gate) {
         this.serverChannel = serverChannel;
         this.accepted = accepted;
+        this.gate = gate;
+    }
+
+    /** Connections accepted and not yet admitted (nor closed). */
+    public int pendingConnections() {
+        return gate.pendingCount();
     }
 
     /** The bound address; the real port when port 0 was asked for. */
@@ -23,12 +30,17 @@ public final class Listener implements AutoCloseable {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
+    /** The next accepted connection; those its admission gate closed already are skipped. */
     public Connection accept(Duration timeout) throws TimeoutException, InterruptedException {
-        Connection connection = accepted.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        if (connection == null) {
-            throw new TimeoutException("no connection on " + localAddress() + " within " + timeout);
+        long deadlineNanos = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Connection connection = accepted.poll(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (connection == null) {
+                throw new TimeoutException("no connection on " + localAddress() + " within " + timeout);
+            }
+            if (!connection.closedByGate()) return connection;
+            connection.close();
         }
-        return connection;
     }
 
     /** Stops listening and closes connections that were never accepted. */

@@ -91,7 +91,7 @@ public final class Transport implements AutoCloseable {
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_SIZES)
-                .handler(new ConnectionInitializer(options, connection::set, to))
+                .handler(new ConnectionInitializer(options, connection::set, to, null))
                 .connect(to.host(), to.port());
         connected.await();
         if (!connected.isSuccess()) {
@@ -101,8 +101,19 @@ public final class Transport implements AutoCloseable {
         return connection.get();
     }
 
+    /** Listens with the default admission rules ({@link AdmissionOptions#DEFAULTS}). */
     public Listener listen(HostPort at) throws ConnectionException, InterruptedException {
+        return listen(at, AdmissionOptions.DEFAULTS);
+    }
+
+    /**
+     * Listens on {@code at}. Every accepted connection waits for admission under {@code admission}:
+     * the layer above calls {@link Connection#admitted()} once the peer is authenticated and its
+     * request accepted.
+     */
+    public Listener listen(HostPort at, AdmissionOptions admission) throws ConnectionException, InterruptedException {
         BlockingQueue<Connection> accepted = new LinkedBlockingQueue<>();
+        AdmissionGate gate = new AdmissionGate(admission);
         Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ChannelFuture bound = new ServerBootstrap()
                 .group(group)
@@ -113,14 +124,14 @@ public final class Transport implements AutoCloseable {
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)  // set on the listener so the window scale fits it
                 .childOption(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_SIZES)
-                .childHandler(new ConnectionInitializer(options, accepted::add, null))
+                .childHandler(new ConnectionInitializer(options, accepted::add, null, gate))
                 .bind(at.host(), at.port());
         bound.await();
         if (!bound.isSuccess()) {
             throw new ConnectionException("cannot listen on " + at + ": " + bound.cause().getMessage(), bound.cause());
         }
         Channel serverChannel = bound.channel();
-        return new Listener(serverChannel, accepted);
+        return new Listener(serverChannel, accepted, gate);
     }
 
     @Override

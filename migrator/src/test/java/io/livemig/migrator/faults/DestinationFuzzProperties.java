@@ -45,6 +45,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  * connection), within seconds, and never runs the guest.
  */
 class DestinationFuzzProperties {
+
+    @net.jqwik.api.lifecycle.BeforeContainer
+    static void trackEveryBuffer() {
+        io.livemig.migrator.testing.NettyLeaks.paranoid();
+    }
+
+    @net.jqwik.api.lifecycle.BeforeProperty
+    void forgetEarlierLeaks() throws InterruptedException {
+        io.livemig.migrator.testing.NettyLeaks.reset();
+    }
+
+    @net.jqwik.api.lifecycle.AfterProperty
+    void noBufferLeaked() throws InterruptedException {
+        io.livemig.migrator.testing.NettyLeaks.assertNone();
+    }
     private static final int PAGE = 4096;
     private static final long MEMORY = 2L << 20;
 

@@ -16,6 +16,21 @@ import net.jqwik.api.constraints.Size;
 
 class CodecProperties {
 
+    @net.jqwik.api.lifecycle.BeforeContainer
+    static void trackEveryBuffer() {
+        io.livemig.migrator.testing.NettyLeaks.paranoid();
+    }
+
+    @net.jqwik.api.lifecycle.BeforeProperty
+    void forgetEarlierLeaks() throws InterruptedException {
+        io.livemig.migrator.testing.NettyLeaks.reset();
+    }
+
+    @net.jqwik.api.lifecycle.AfterProperty
+    void noBufferLeaked() throws InterruptedException {
+        io.livemig.migrator.testing.NettyLeaks.assertNone();
+    }
+
     @Property(tries = 300)
     void randomMessagesRoundTrip(@ForAll("messages") List<Message> sent, @ForAll @IntRange(min = 1, max = 64) int sliceBytes) {
         EmbeddedChannel channel = Messages.decoderChannel();

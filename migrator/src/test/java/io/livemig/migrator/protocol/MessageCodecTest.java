@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@org.junit.jupiter.api.extension.ExtendWith(io.livemig.migrator.testing.NettyLeakCheck.class)
 class MessageCodecTest {
 
     @Test

@@ -9,6 +9,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
 
+@org.junit.jupiter.api.extension.ExtendWith(io.livemig.migrator.testing.NettyLeakCheck.class)
 class PageBatchTest {
 
     private static final int PAGE_BYTES = 4096;

@@ -24,6 +24,7 @@ public final class Destinations implements AutoCloseable {
     private final Transport transport;
     private final Listener listener;
     private final CompletableFuture<MigrationDestination.Incoming> incoming = new CompletableFuture<>();
+    private final java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
     private final Thread thread;
 
     private volatile boolean vmTaken;
@@ -61,6 +62,7 @@ public final class Destinations implements AutoCloseable {
         MigrationDestination destination = new MigrationDestination(options, handshake);
         thread = new Thread(() -> {
             try (Connection connection = listener.accept(Duration.ofSeconds(120))) { // a child JVM may start slowly on a busy machine
+                connected.countDown();
                 startExtraAcceptor(destination);
                 receive(destination, connection);
             } catch (Throwable e) {
@@ -118,6 +120,11 @@ public final class Destinations implements AutoCloseable {
 
     public HostPort address() {
         return new HostPort("127.0.0.1", listener.localAddress().getPort());
+    }
+
+    /** Waits until a source has connected (60 s at most). */
+    public void awaitConnection() throws InterruptedException {
+        if (!connected.await(60, TimeUnit.SECONDS)) throw new AssertionError("no source connected within 60 s");
     }
 
     /** The arrived guest, or the destination's failure (as the cause of an ExecutionException). */

@@ -2,6 +2,8 @@ package io.livemig.migrator.host.control;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
+import io.livemig.migrator.transport.AdmissionGate;
+import io.livemig.migrator.transport.AdmissionOptions;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -38,7 +40,9 @@ import java.util.concurrent.TimeUnit;
  * certificates as the migration port), then the HTTP codec and a 1 MiB aggregator, then a handler
  * that checks the bearer credential and hands the request to {@link ControlApi} on a small worker
  * pool (a boot or a cancel may take seconds; the event loop never waits). One request per
- * connection: the answer closes it.
+ * connection: the answer closes it. As on the migration port, an {@link AdmissionGate} bounds the
+ * connections that have not delivered a whole request yet (default deadline and pending bound):
+ * idle or trickling clients hold nothing.
  */
 public final class ControlServer implements AutoCloseable {
     static final int MAX_REQUEST_BYTES = 1 << 20;
@@ -49,6 +53,20 @@ public final class ControlServer implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final ExecutorService workers;
     private final Channel serverChannel;
+    private final AdmissionGate gate = new AdmissionGate(AdmissionOptions.DEFAULTS);
+
+    /** A control connection as the gate sees it: waiting until its request is whole. */
+    private record Request(Channel channel) implements AdmissionGate.Waiting {
+        @Override
+        public boolean delivered() {
+            return false; // one request per connection: until it is whole there is nothing
+        }
+
+        @Override
+        public void close(String reason) {
+            channel.close();
+        }
+    }
 
     /**
      * @param bearer the credential every request must carry ({@code Authorization: Bearer ...}), or null for none
@@ -68,12 +86,13 @@ public final class ControlServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        gate.arrived(new Request(ch));
                         if (tls != null) ch.pipeline().addLast(tls.serverHandler(ch.alloc()));
                         ch.pipeline()
                                 .addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS))
                                 .addLast(new HttpServerCodec())
                                 .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                                .addLast(new Handler(api, expected, workers));
+                                .addLast(new Handler(api, expected, workers, gate));
                     }
                 })
                 .bind(at.host(), at.port()).await();
@@ -99,15 +118,18 @@ public final class ControlServer implements AutoCloseable {
         private final ControlApi api;
         private final byte[] expectedAuthorization;
         private final ExecutorService workers;
+        private final AdmissionGate gate;
 
-        Handler(ControlApi api, byte[] expectedAuthorization, ExecutorService workers) {
+        Handler(ControlApi api, byte[] expectedAuthorization, ExecutorService workers, AdmissionGate gate) {
             this.api = api;
             this.expectedAuthorization = expectedAuthorization;
             this.workers = workers;
+            this.gate = gate;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            gate.admitted(new Request(ctx.channel())); // whole: it is answered now, then closed
             if (!request.decoderResult().isSuccess()) {
                 respond(ctx, ControlApi.error(400, "malformed HTTP request"));
                 return;
