@@ -145,6 +145,7 @@ public final class MigrationDestination {
                     .await(options.messageTimeout().toMillis());
             throw new MigrationException("refused a data channel: no migration waits for it");
         }
+        connection.admitted(); // authenticated, and its migration's now: no handshake deadline
         connection.send(new Accept());
         loader.run();
     }

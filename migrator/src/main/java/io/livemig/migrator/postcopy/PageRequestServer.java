@@ -2,7 +2,9 @@ package io.livemig.migrator.postcopy;
 
 import io.livemig.migrator.protocol.Abort;
 import io.livemig.migrator.protocol.Message;
+import io.livemig.migrator.protocol.PageBatch;
 import io.livemig.migrator.protocol.PageBatchEncoder;
+import io.livemig.migrator.protocol.PageEntry;
 import io.livemig.migrator.protocol.PageRequest;
 import io.livemig.migrator.protocol.PageSource;
 import io.livemig.migrator.protocol.ProtocolException;
@@ -44,7 +46,7 @@ public final class PageRequestServer implements Runnable {
         this.limiter = limiter;
         this.hint = hint;
         // A frame for exactly one page: the answer is the same copy the push would make, no bigger buffer.
-        this.encoder = new PageBatchEncoder(memory.pageSize(), 2 * Integer.BYTES + Long.BYTES + memory.pageSize());
+        this.encoder = new PageBatchEncoder(memory.pageSize(), PageBatch.HEADER_BYTES + PageEntry.BYTES + memory.pageSize());
     }
 
     @Override

@@ -27,6 +27,9 @@ import io.livemig.migrator.transport.HostPort;
 import io.livemig.migrator.transport.Listener;
 import io.livemig.migrator.transport.Transport;
 import io.livemig.migrator.security.Destinations;
+import io.livemig.migrator.clock.HostClock;
+import io.livemig.migrator.migration.ClockSync;
+import io.livemig.migrator.protocol.ClockProbe;
 import io.livemig.workloads.Workloads;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
@@ -78,7 +81,12 @@ class DataChannelCutTest {
             handshake(control);
             control.receive(STEP); // GuestOffer
             control.send(new Accept()).await(5000);
-            assertThat(control.receive(STEP)).isInstanceOf(ChannelPlan.class);
+            Message next = control.receive(STEP);
+            while (next instanceof ClockProbe probe) { // the source's clock samples come first
+                control.send(ClockSync.answer(probe, HostClock.SYSTEM));
+                next = control.receive(STEP);
+            }
+            assertThat(next).isInstanceOf(ChannelPlan.class);
             Connection[] data = new Connection[2];
             for (int i = 0; i < 2; i++) {
                 data[i] = listener.accept(STEP);

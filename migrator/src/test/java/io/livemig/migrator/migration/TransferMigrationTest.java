@@ -43,7 +43,7 @@ class TransferMigrationTest {
         assertThat(fast.compression()).isEqualTo("auto");
         MigrationStats slow = migrateAndCheck("memwrite:wss=8m,rate=1m,fill=text", 32 * MIB,
                 options(TransferOptions.DEFAULTS.withCompression(CompressionMode.AUTO)).withBandwidth(8 * MIB));
-        assertThat(slow.compressionRatio()).as("a slow link takes a codec").isGreaterThan(1.5);
+        assertThat(slow.compressionRatio()).as("a slow link takes a codec (none sends 1:1)").isGreaterThan(1.2);
     }
 
     @Test
