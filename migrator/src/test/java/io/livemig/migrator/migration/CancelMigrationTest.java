@@ -76,7 +76,7 @@ class CancelMigrationTest {
             MigrationSource source = new MigrationSource(vm, new CapAfterEachRound(), MigrationOptions.defaults().withBandwidth(4 * MIB),
                     holdMidRound, new Handshake(), 0);
             CompletableFuture<MigrationStats> migration = CompletableFuture.supplyAsync(() -> source.migrate(transport, address));
-            assertThat(midRound.await(60, TimeUnit.SECONDS)).as("round 0 under way").isTrue();
+            assertThat(midRound.await(60, TimeUnit.SECONDS)).as(() -> "round 0 under way; threads:\n" + stacks()).isTrue();
             assertThat(vm.scheduler().isThrottled()).isTrue();
 
             long cancelAt = System.nanoTime();
@@ -180,6 +180,16 @@ class CancelMigrationTest {
     }
 
     /** Receives one migration on its own thread: "verified" when the guest arrived and verifies, else the failure. */
+    /** Where every thread of this JVM stands: what a wait that never ended was waiting for. */
+    private static String stacks() {
+        StringBuilder out = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, frames) -> {
+            out.append(thread.getName()).append(' ').append(thread.getState()).append('\n');
+            for (int i = 0; i < Math.min(12, frames.length); i++) out.append("    at ").append(frames[i]).append('\n');
+        });
+        return out.toString();
+    }
+
     private static CompletableFuture<String> receiveOne(MigrationDestination destination, Listener listener, String name) {
         CompletableFuture<String> result = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
