@@ -111,7 +111,7 @@ public final class HostSoakReport {
                 String workload = switch (i % 4) {
                     case 1 -> kvstore;
                     case 2 -> "memwrite:wss=64m,rate=16m";
-                    case 3 -> "hotcold";
+                    case 3 -> "hotcold:wss=128m";
                     default -> "idle";
                 };
                 long t0 = System.nanoTime();

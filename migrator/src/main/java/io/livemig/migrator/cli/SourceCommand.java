@@ -144,8 +144,11 @@ final class SourceCommand implements Callable<Integer> {
                 policy = policySettings.create(plan.policy());
                 // The chosen mode is applied here, with the user's --postcopy-after and --postcopy-recover-timeout.
                 PostcopyOptions postcopy = options.postcopy();
-                options = options.withPostcopy(new PostcopyOptions(new Candidate(plan.policy(), plan.mode()).migrationMode(),
-                        postcopy.switchAfter(), postcopy.recoverTimeout()));
+                PostcopyOptions chosen = new PostcopyOptions(new Candidate(plan.policy(), plan.mode()).migrationMode(),
+                        postcopy.switchAfter(), postcopy.recoverTimeout());
+                // Post-copy and hybrid send on one connection (data channels are for pre-copy).
+                if (chosen.mode().mayUsePostcopy()) options = options.withTransfer(options.transfer().withChannels(1));
+                options = options.withPostcopy(chosen);
                 System.err.printf("livemig source: --policy auto chose %s (%s): predicted %.1f s, downtime %.0f ms, %.0f MiB, "
                                 + "%.1f %% work lost; %s%n", plan.policy(), plan.mode(), plan.predicted().totalTimeMs() / 1000,
                         plan.predicted().downtimeMs(), plan.predicted().transferredBytes() / 1048576.0,

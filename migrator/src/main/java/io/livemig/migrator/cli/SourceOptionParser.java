@@ -21,7 +21,7 @@ import java.util.Set;
 public final class SourceOptionParser implements MigrationSettings.Parser {
     /** Source options a host migration refuses, with the reason shown. */
     static final Set<String> NOT_ON_A_HOST = Set.of("memory", "vcpus", "workload", "page-size", "to", "migrate-after",
-            "stats-json", "auth-token-file", "tls-cert", "tls-key", "tls-ca", "jfr", "help", "version");
+            "stats-json", "auth-token-file", "tls-cert", "tls-key", "tls-ca", "jfr", "stall-timeout", "help", "version");
     /** Filled in for the required options a running guest already has; never taken from the user. */
     private static final List<String> PLACEHOLDERS = List.of("--memory", "1m", "--vcpus", "1", "--workload", "idle", "--to", "127.0.0.1:1");
 

@@ -23,6 +23,7 @@ final class DestinationChannels {
     private int[] deliveredRound = new int[0];
     private long[] pagesLoaded = new long[0];
     private long[] bytesLoaded = new long[0];
+    private volatile long lastProgressNanos = System.nanoTime();
     private Exception failure;
     private boolean closed;
     private int running;
@@ -39,7 +40,13 @@ final class DestinationChannels {
 
     /** A loader loaded its first batch. */
     void pagesLoaded() {
+        lastProgressNanos = System.nanoTime();
         if (!anyPages.get() && anyPages.compareAndSet(false, true)) firstPages.run();
+    }
+
+    /** Whether any channel loaded a batch within {@code window}: the migration is alive though its control connection is quiet. */
+    boolean progressedWithin(Duration window) {
+        return expected > 0 && System.nanoTime() - lastProgressNanos < window.toNanos();
     }
 
     /** The source announced {@code channels} data channels. */

@@ -223,11 +223,15 @@ final class DestinationSession {
             case AWAIT_DIGEST_CHECK:
                 return Replies.receive(connection, options.messageTimeout(), "DIGEST_CHECK", "the digest check");
             default:
-                try {
-                    return connection.receive(options.messageTimeout());
-                } catch (TimeoutException e) {
-                    throw new MigrationException(state == State.AWAIT_OFFER ? "no guest offer within " + timeoutMs + " ms"
-                            : "the source went silent for " + timeoutMs + " ms");
+                while (true) {
+                    try {
+                        return connection.receive(options.messageTimeout());
+                    } catch (TimeoutException e) {
+                        // With data channels the control connection is quiet for a whole round.
+                        if (state == State.RECEIVING && channels.progressedWithin(options.messageTimeout())) continue;
+                        throw new MigrationException(state == State.AWAIT_OFFER ? "no guest offer within " + timeoutMs + " ms"
+                                : "the source went silent for " + timeoutMs + " ms");
+                    }
                 }
         }
     }
@@ -246,6 +250,8 @@ final class DestinationSession {
                 connection.send(new io.livemig.migrator.protocol.Refuse(decision.refusal()));
                 throw new MigrationException("refused: " + decision.refusal());
             }
+            connection.admitted(); // authenticated and accepted: the listener's handshake deadline no longer applies
+            connection.allowIdle(); // nothing moves while a large guest's memory is prefaulted; the reply timeout bounds the source
             admittedName = decision.name();
             admittedOffer = offer;
             String name = admittedName != null ? admittedName : vmName;
@@ -261,7 +267,6 @@ final class DestinationSession {
             channels = new DestinationChannels(vm, digests, () -> phases.accept(MigrationDestination.Phase.FIRST_PAGES_LOADED));
             registry.put(migrationId, channels);
             connection.send(new Accept());
-            connection.admitted(); // authenticated and accepted: the listener's handshake deadline no longer applies
             return State.RECEIVING;
         }
         if (message instanceof OutcomeQuery query) {

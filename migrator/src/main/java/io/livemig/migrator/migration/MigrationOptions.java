@@ -45,6 +45,9 @@ public record MigrationOptions(long bandwidthBytesPerS, Duration downtimeLimit, 
         }
         if (postcopy == null) throw new IllegalArgumentException("postcopy options are required (PostcopyOptions.PRECOPY)");
         if (transfer == null) transfer = TransferOptions.DEFAULTS;
+        if (transfer.channels() > 1 && postcopy.mode().mayUsePostcopy()) {
+            throw new IllegalArgumentException("data channels are for pre-copy: " + postcopy.mode().word() + " sends on one connection");
+        }
         if (timeout != null && (timeout.isNegative() || timeout.isZero())) throw new IllegalArgumentException("timeout must be > 0");
     }
 

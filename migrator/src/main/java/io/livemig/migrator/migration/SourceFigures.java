@@ -35,9 +35,10 @@ final class SourceFigures {
         dirtyBytesTotal += dirtyPages * pageSize;
     }
 
-    /** Adds the bytes post-copy put on the wire (push and answers). */
+    /** Adds the bytes post-copy put on the wire (push and answers; its frames carry whole pages, uncompressed). */
     void accountPostcopy(long bytes) {
         transferredBytes += bytes;
+        wireBytes += bytes;
     }
 
     /** Records a finished round as reported, and returns it. */

@@ -64,4 +64,10 @@ public final class PostcopySink implements PageSink {
 
     /** Copies dropped because the page was already present. */
     public long droppedPages() { return dropped.get(); }
+
+    /** Post-copy sends whole pages only: a delta on its connections is bad input, not a bug here. */
+    @Override
+    public void patchPage(long pageIndex, int offset, io.netty.buffer.ByteBuf src, int srcIndex, int length) {
+        throw new io.livemig.migrator.protocol.ProtocolException("a delta page during post-copy");
+    }
 }
