@@ -121,7 +121,10 @@ final class PageSender implements AutoCloseable {
                     if (stop.getAsBoolean()) return tally.sent(page);
                 }
             }
-            if (encoder.isOpen()) flush(tally, batchStart);
+            if (encoder.isOpen()) {
+                flush(tally, batchStart);
+                progress.batchSent(handled, pages.cardinality()); // the last, partial batch counts too
+            }
         } finally {
             encoder.discardBatch();
         }

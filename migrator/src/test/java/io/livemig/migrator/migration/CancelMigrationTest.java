@@ -56,6 +56,8 @@ class CancelMigrationTest {
             HostPort address = new HostPort("127.0.0.1", listener.localAddress().getPort());
             CompletableFuture<String> firstIncoming = receiveOne(destination, listener, "first");
             vm.start();
+            // Round 0 must have pages to send however slowly this machine ran the guest so far.
+            while (writtenPages(vm) < 2048) Thread.sleep(20);
             vm.scheduler().setCapAll(20); // as a policy would have, and CapAfterEachRound does after each round
             // The migrating thread holds still after round 0's first batch until the cancel is issued:
             // the cancel always lands mid-round, however slowly this machine runs the guest.
@@ -180,6 +182,12 @@ class CancelMigrationTest {
     }
 
     /** Receives one migration on its own thread: "verified" when the guest arrived and verifies, else the failure. */
+    private static long writtenPages(VirtualMachine vm) {
+        long written = 0;
+        for (long page = 0; page < vm.memory().pageCount(); page++) if (!vm.memory().isZeroPage(page)) written++;
+        return written;
+    }
+
     /** Where every thread of this JVM stands: what a wait that never ended was waiting for. */
     private static String stacks() {
         StringBuilder out = new StringBuilder();
