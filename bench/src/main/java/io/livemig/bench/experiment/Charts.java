@@ -87,7 +87,7 @@ public final class Charts {
         for (String policy : policies) {
             Map<Double, List<Double>> byRatio = new java.util.TreeMap<>();
             for (RunResult r : ok)
-                if (r.cell().label().equals(policy) && !Double.isNaN(r.ratio()))
+                if (r.cell().label().equals(policy) && Double.isFinite(r.ratio())) // an unlimited link has no ratio to plot
                     byRatio.computeIfAbsent(r.ratio(), k -> new ArrayList<>()).add(Math.max(0.1, r.number("downtime_ms")));
             if (byRatio.isEmpty()) continue;
             List<Double> xs = new ArrayList<>(byRatio.keySet());
@@ -105,7 +105,7 @@ public final class Charts {
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE).setChartBackgroundColor(java.awt.Color.WHITE);
         TreeSet<Double> ratios = new TreeSet<>();
         ok.forEach(r -> ratios.add(r.ratio()));
-        List<String> labels = ratios.stream().map(x -> Double.isNaN(x) ? "?" : String.format(Locale.ROOT, "%.2gx", x)).toList();
+        List<String> labels = ratios.stream().map(x -> Double.isNaN(x) ? "?" : Double.isInfinite(x) ? "unlimited" : String.format(Locale.ROOT, "%.2gx", x)).toList();
         for (String policy : policies) {
             List<Double> ys = new ArrayList<>();
             boolean any = false;
