@@ -140,6 +140,10 @@ final class SourcePostcopy {
                 } catch (InterruptedException e) {
                     throw e;
                 } catch (Exception e) {
+                    // A fault here, not on the link or from the peer: reconnecting would only meet it again, for ever.
+                    if (e instanceof RuntimeException r && !(e instanceof io.livemig.migrator.protocol.ProtocolException)) {
+                        throw lostTo(r);
+                    }
                     Throwable cause = e instanceof LinkBroken broken ? broken.getCause() : e;
                     PostcopyLinks.Reconnect next = recover(cause);
                     if (next instanceof PostcopyLinks.NeverSwitched) {
@@ -215,6 +219,10 @@ final class SourcePostcopy {
     }
 
     /** The request connection failed while the push went on. */
+    private static GuestLostException lostTo(RuntimeException e) {
+        return new GuestLostException("post-copy failed on the source: " + Errors.describe(e) + "; the guest is lost");
+    }
+
     private static final class LinkBroken extends Exception {
         LinkBroken(Throwable cause) {
             super(Errors.describe(cause), cause);
