@@ -251,7 +251,6 @@ final class DestinationSession {
                 throw new MigrationException("refused: " + decision.refusal());
             }
             connection.admitted(); // authenticated and accepted: the listener's handshake deadline no longer applies
-            connection.allowIdle(); // nothing moves while a large guest's memory is prefaulted; the reply timeout bounds the source
             admittedName = decision.name();
             admittedOffer = offer;
             String name = admittedName != null ? admittedName : vmName;
