@@ -1,14 +1,11 @@
 package io.livemig.migrator.migration;
 
-import io.livemig.emulator.CpuScheduler;
-import io.livemig.emulator.GuestConfig;
 import io.livemig.emulator.GuestProgram;
 import io.livemig.emulator.PageDigests;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.migrator.jfr.HandoverEvent;
 import io.livemig.migrator.latency.LatencyMonitor;
 import io.livemig.migrator.latency.LatencyPhase;
-import io.livemig.migrator.latency.LatencySample;
 import io.livemig.migrator.postcopy.PageRequester;
 import io.livemig.migrator.protocol.Abort;
 import io.livemig.migrator.protocol.ClockProbe;
@@ -40,7 +37,6 @@ import io.livemig.migrator.protocol.VcpuState;
 import io.livemig.migrator.transport.Connection;
 import io.netty.util.ReferenceCountUtil;
 
-import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -75,8 +71,6 @@ final class DestinationSession {
     /** Where the incoming migration stands; {@code RUNNING} is final. */
     enum State { AWAIT_OFFER, RECEIVING, AWAIT_COMMIT, AWAIT_DIGEST_CHECK, AWAIT_LATENCY_REQUEST, RUNNING }
 
-    /** Faulting fresh memory in scales with threads here (1 GiB: 1.7 s on one, 1.0 s on two). */
-    private static final int PREFAULT_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
     private final DestinationOptions options;
     private final PageLoader loader = new PageLoader();
@@ -96,7 +90,7 @@ final class DestinationSession {
     private VirtualMachine vm;
     private PageDigests digests;
     private GuestPages sink;
-    private io.livemig.emulator.VcpuState[] vcpuStates;
+    private IncomingVcpuStates vcpuStates;
     private int rounds;
     private long pagesReceived;
     private long bytesReceived;
@@ -253,16 +247,11 @@ final class DestinationSession {
             connection.admitted(); // authenticated and accepted: the listener's handshake deadline no longer applies
             admittedName = decision.name();
             admittedOffer = offer;
-            String name = admittedName != null ? admittedName : vmName;
-            // The guest's heartbeats follow this host's wall clock (shifted too, under --clock-skew).
-            vm = VirtualMachine.incoming(name, new GuestConfig(offer.memoryBytes(), offer.pageSize(), offer.vcpus()), program,
-                    CpuScheduler.DEFAULT_PERIOD, options.clock().wallClock());
-            digests = new PageDigests(vm.memory());
-            sink = new GuestPages(vm.memory(), digests);
-            vcpuStates = new io.livemig.emulator.VcpuState[vm.config().vcpus()];
-            // Like QEMU's -mem-prealloc: the first touch of fresh memory (a host fault per page here)
-            // happens before Accept, in the source's setup time, instead of on the loader's path.
-            if (options.preallocate()) vm.memory().prefault(PREFAULT_THREADS);
+            ArrivingGuest guest = ArrivingGuest.prepare(admittedName != null ? admittedName : vmName, offer, program, options);
+            vm = guest.vm();
+            digests = guest.digests();
+            sink = guest.sink();
+            vcpuStates = new IncomingVcpuStates(vm.config().vcpus());
             channels = new DestinationChannels(vm, digests, () -> phases.accept(MigrationDestination.Phase.FIRST_PAGES_LOADED));
             registry.put(migrationId, channels);
             connection.send(new Accept());
@@ -312,7 +301,7 @@ final class DestinationSession {
             return State.RECEIVING;
         }
         if (message instanceof VcpuState vcpu) {
-            acceptVcpuState(vcpu);
+            vcpuStates.accept(vcpu);
             return State.RECEIVING;
         }
         if (message instanceof StopAndCopyDone done) return stopAndCopyDone(done);
@@ -349,10 +338,7 @@ final class DestinationSession {
      * is ours, as after COMMIT), then {@link DestinationPostcopy} runs until the last page is in.
      */
     private State switchToPostcopy(PostcopyStart start) throws Exception {
-        for (int i = 0; i < vcpuStates.length; i++) {
-            if (vcpuStates[i] == null) throw new ProtocolException("post-copy switch without the state of vCPU " + i);
-        }
-        PostcopyArrival.Started running = arrival.start(start, vm, List.of(vcpuStates), digests, new PageRequester());
+        PostcopyArrival.Started running = arrival.start(start, vm, vcpuStates.all("post-copy switch"), digests, new PageRequester());
         started = true;
         outcomes.pending(migrationId);
         outcomes.commit(migrationId);
@@ -371,19 +357,9 @@ final class DestinationSession {
         return State.RUNNING;
     }
 
-    private void acceptVcpuState(VcpuState vcpu) {
-        if (vcpu.vcpu() < 0 || vcpu.vcpu() >= vcpuStates.length) {
-            throw new ProtocolException("state for vCPU " + vcpu.vcpu() + " of a guest with " + vcpuStates.length);
-        }
-        if (vcpuStates[vcpu.vcpu()] != null) throw new ProtocolException("state for vCPU " + vcpu.vcpu() + " sent twice");
-        vcpuStates[vcpu.vcpu()] = new io.livemig.emulator.VcpuState(vcpu.vcpu(), vcpu.registers());
-    }
-
     /** Everything is here: check the digest (unless it comes after resume), load the vCPUs, answer READY. */
     private State stopAndCopyDone(StopAndCopyDone done) throws Exception {
-        for (int i = 0; i < vcpuStates.length; i++) {
-            if (vcpuStates[i] == null) throw new ProtocolException("stop-and-copy ended without the state of vCPU " + i);
-        }
+        List<io.livemig.emulator.VcpuState> states = vcpuStates.all("stop-and-copy ended");
         if (channels.active()) {
             // The last pages came on the data channels, each ending with the stop-and-copy's round number.
             pagesReceived = channels.awaitRound(rounds, options.messageTimeout());
@@ -403,7 +379,7 @@ final class DestinationSession {
             connection.send(Abort.because(reason));
             throw new MigrationException(reason);
         }
-        vm.loadVcpuStates(List.of(vcpuStates));
+        vm.loadVcpuStates(states);
         outcomes.pending(migrationId);
         pending = true;
         connection.send(new Ready()).await(options.messageTimeout().toMillis());
@@ -423,7 +399,7 @@ final class DestinationSession {
         vm.start();
         started = true;
         resumedAtNanos = options.clock().monotonicNanos();
-        long firstOp = awaitFirstOp();
+        long firstOp = AfterResume.awaitFirstOp(vm, options.firstOpWait());
         try {
             connection.send(new Resumed(resumedAtNanos, firstOp));
         } catch (Exception e) {
@@ -447,18 +423,7 @@ final class DestinationSession {
     private State awaitingLatencyRequest(Message message) throws Exception {
         if (!(message instanceof LatencyRequest request)) throw invalid(message);
         if (request.windowNanos() == 0) return State.RUNNING;
-        connection.allowIdle(); // quiet by design for the window (up to 60 s, longer than a stall timeout may be)
-        long wait = resumedAtNanos + request.windowNanos() - options.clock().monotonicNanos();
-        if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-        latency.close();
-        afterLatency = latency.summary(LatencyPhase.AFTER);
-        List<LatencyReport.Interval> intervals = new ArrayList<>();
-        for (LatencySample sample : latency.samples()) {
-            if (intervals.size() == LatencyReport.MAX_INTERVALS) break;
-            long start = Math.max(0, sample.startNanos() - resumedAtNanos);
-            intervals.add(new LatencyReport.Interval(start, Math.max(start, sample.endNanos() - resumedAtNanos), sample.summary()));
-        }
-        connection.send(new LatencyReport(request.windowNanos(), afterLatency, intervals)).await(options.messageTimeout().toMillis());
+        afterLatency = AfterResume.report(request, latency, resumedAtNanos, options.clock(), connection, options.messageTimeout());
         return State.RUNNING;
     }
 
@@ -489,14 +454,5 @@ final class DestinationSession {
         };
         return new MigrationException("protocol error: expected " + expected + ", got " + message.type(),
                 new ProtocolException("unexpected " + message.type()));
-    }
-
-    private long awaitFirstOp() throws InterruptedException {
-        long deadline = System.nanoTime() + options.firstOpWait().toNanos();
-        long first;
-        while ((first = vm.firstOpMicrosSinceResume()) == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(0, 200_000);
-        }
-        return first;
     }
 }
