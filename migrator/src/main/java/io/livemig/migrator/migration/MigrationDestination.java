@@ -169,12 +169,7 @@ public final class MigrationDestination {
         } catch (MigrationException | InterruptedException e) {
             throw e;
         } catch (Exception e) {
-            try {
-                connection.send(Abort.because(Errors.describe(e)));
-            } catch (Exception ignored) {
-                // The source may be gone already.
-            }
-            throw new MigrationException(Errors.describe(e), e);
+            throw abortedBy(connection, e);
         } finally {
             if (session != null) session.close();
         }
@@ -224,14 +219,19 @@ public final class MigrationDestination {
         } catch (MigrationException | InterruptedException e) {
             throw e;
         } catch (Exception e) {
-            try {
-                connection.send(Abort.because(Errors.describe(e)));
-            } catch (Exception ignored) {
-                // The source may be gone already.
-            }
-            throw new MigrationException(Errors.describe(e), e);
+            throw abortedBy(connection, e);
         } finally {
             if (session != null) session.close();
         }
+    }
+
+    /** Tells the source why this incoming migration ends here, as far as it still listens. */
+    private static MigrationException abortedBy(Connection connection, Exception e) {
+        try {
+            connection.send(Abort.because(Errors.describe(e)));
+        } catch (Exception ignored) {
+            // The source may be gone already.
+        }
+        return new MigrationException(Errors.describe(e), e);
     }
 }
