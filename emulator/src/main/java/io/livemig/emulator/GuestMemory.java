@@ -120,7 +120,7 @@ public final class GuestMemory implements AutoCloseable {
     /** As {@link #beginMissing(DirtyBitmap, int, PageFaultHandler)}, recording each loaded page's CRC in {@code digests}. */
     public MissingPages beginMissing(DirtyBitmap missingPages, int vcpus, PageFaultHandler handler, PageDigests digests) {
         if (digests != null && digests.memory() != this) throw new IllegalArgumentException("page digests of another memory");
-        MissingPages pages = new MissingPages(this, missingPages, vcpus, handler, digests, this::allPagesPresent);
+        MissingPages pages = new MissingPages(this, missingPages, vcpus, handler, digests);
         if (access != OPEN || (missing != null && !missing.isComplete())) {
             throw new IllegalStateException(access == CLOSED ? "guest memory is closed" : "pages are already missing");
         }
@@ -132,7 +132,8 @@ public final class GuestMemory implements AutoCloseable {
     /** The missing pages of the last {@link #beginMissing}, or null if pages were never missing. */
     public MissingPages missingPages() { return missing; }
 
-    private void allPagesPresent() {
+    /** The last missing page arrived: back to the plain access path. */
+    void allPagesPresent() {
         ACCESS.compareAndSet(this, MISSING, OPEN);
     }
 

@@ -19,6 +19,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code LOADING} (a loader owns the page and is copying it in).
  *
  * <p>Rules, each enforced by a compare-and-set on the page's state:
+ * A page present from the start has only its present bit (its state byte is never read), so the
+ * switch-over pause allocates the states and makes no pass over the pages.
+ *
  * <ul>
  *   <li>A page is requested at most once: the first faulting thread moves it MISSING -> REQUESTED
  *       and calls the {@link PageFaultHandler}; every other thread touching it only waits.</li>
@@ -42,15 +45,15 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class MissingPages {
     private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(byte[].class);
     private static final VarHandle PRESENT_WORD = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final byte PRESENT = 0;
-    private static final byte MISSING = 1;
-    private static final byte REQUESTED = 2;
-    private static final byte LOADING = 3;
+    /** Zero, a fresh array's value: the states need no pass over the pages to begin. */
+    private static final byte MISSING = 0;
+    private static final byte REQUESTED = 1;
+    private static final byte LOADING = 2;
+    private static final byte PRESENT = 3;
 
     private final GuestMemory memory;
     private final PageFaultHandler handler;
     private final PageDigests digests;
-    private final Runnable onAllPresent;
     private final byte[] states;
     /**
      * One bit per page, set once the page is present: what the access path reads. At 32 KiB per
@@ -74,8 +77,7 @@ public final class MissingPages {
     private final Recorder latencyRecorder = new Recorder(3);
     private final Histogram latencyTotal = new Histogram(3);
 
-    MissingPages(GuestMemory memory, DirtyBitmap missing, int vcpus, PageFaultHandler handler, PageDigests digests,
-                 Runnable onAllPresent) {
+    MissingPages(GuestMemory memory, DirtyBitmap missing, int vcpus, PageFaultHandler handler, PageDigests digests) {
         if (missing.pageCount() != memory.pageCount()) {
             throw new IllegalArgumentException("missing-page bitmap for " + missing.pageCount() + " pages, memory has " + memory.pageCount());
         }
@@ -83,27 +85,14 @@ public final class MissingPages {
         this.memory = memory;
         this.handler = handler;
         this.digests = digests;
-        this.onAllPresent = onAllPresent;
         this.pageCount = memory.pageCount();
         this.states = new byte[Math.toIntExact(pageCount)];
         this.present = new long[(int) ((pageCount + 63) >>> 6)];
         this.blockedNanos = new AtomicLongArray(vcpus + 1); // the last slot: threads that are not vCPUs
-        long count = 0;
-        for (int w = 0; w < missing.wordCount(); w++) {
-            long word = missing.word(w);
-            present[w] = ~word; // bits past the last page are never read
-            if (word == 0) continue;
-            int base = w << 6;
-            if (word == -1L && base + 64 <= states.length) {
-                java.util.Arrays.fill(states, base, base + 64, MISSING); // a whole word missing: the common case, in bulk
-                count += 64;
-                continue;
-            }
-            for (; word != 0; word &= word - 1) {
-                states[base + Long.numberOfTrailingZeros(word)] = MISSING;
-                count++;
-            }
-        }
+        // Word by word, no page by page: this runs in the switch-over pause. The states of pages
+        // present from the start stay MISSING and are never read: the present bit decides first.
+        for (int w = 0; w < missing.wordCount(); w++) present[w] = ~missing.word(w); // bits past the last page are never read
+        long count = missing.cardinality();
         remaining.set(count);
         if (count == 0) allPresent.countDown();
     }
@@ -210,6 +199,10 @@ public final class MissingPages {
 
     private boolean claim(long page) {
         if (page < 0 || page >= pageCount) throw new GuestMemoryAccessException(page << memory.pageShift(), memory.pageSize(), memory.sizeBytes());
+        if (isPresent(page)) { // present from the start, or loaded: its state byte may say nothing
+            droppedLoads.incrementAndGet();
+            return false;
+        }
         while (true) {
             byte state = (byte) STATE.getVolatile(states, (int) page);
             if (state == PRESENT || state == LOADING) {
@@ -226,7 +219,7 @@ public final class MissingPages {
         loads.incrementAndGet();
         if (waiters > 0) wakeWaiters();
         if (remaining.decrementAndGet() == 0) {
-            onAllPresent.run();
+            memory.allPagesPresent();
             allPresent.countDown();
         }
     }
@@ -270,9 +263,7 @@ public final class MissingPages {
 
     /** Adds every page that is not present to {@code into} (after a broken link: what is still lacking). */
     public void addAbsentTo(DirtyBitmap into) {
-        for (int page = 0; page < states.length; page++) {
-            if ((byte) STATE.getAcquire(states, page) != PRESENT) into.set(page);
-        }
+        for (int w = 0; w < present.length; w++) into.orWord(w, ~(long) PRESENT_WORD.getAcquire(present, w));
     }
 
     /** Waits until every page is present; false on timeout. */

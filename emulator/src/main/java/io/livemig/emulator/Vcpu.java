@@ -37,7 +37,9 @@ final class Vcpu {
 
     WorkingSetProbe probe() { return probe; }
 
-    void startThread(String vmName) {
+    /** Starts the thread unless it runs already; it parks until commanded to run. */
+    void startThreadIfNeeded(String vmName) {
+        if (thread != null) return;
         thread = new VcpuThread(this::runLoop, vmName + "-vcpu-" + context.index(), context.index());
         thread.setDaemon(true);
         thread.start();

@@ -86,13 +86,23 @@ public final class VirtualMachine implements AutoCloseable {
     /** Measures the guest's writable working-set curve W(tau) (see {@link WorkingSetSampler}). */
     public WorkingSetSampler workingSet() { return workingSet; }
 
-    /** CREATED -> RUNNING: starts the vCPU threads. */
+    /**
+     * CREATED only: starts the vCPU threads ahead, parked, so that {@link #start} just wakes them. A
+     * guest arriving by migration starts in the switch-over pause, where creating its threads
+     * would cost a few milliseconds more. Calling it again does nothing.
+     */
+    public void prestartVcpus() {
+        requireCreated("prestart vCPUs");
+        for (Vcpu vcpu : vcpus) vcpu.startThreadIfNeeded(name);
+    }
+
+    /** CREATED -> RUNNING: starts the vCPU threads (or wakes them, after {@link #prestartVcpus}). */
     public void start() {
         transition(VmState.CREATED, VmState.RUNNING);
         for (Vcpu vcpu : vcpus) {
             vcpu.context().resetFirstOp();
             vcpu.command(Vcpu.Command.RUN);
-            vcpu.startThread(name);
+            vcpu.startThreadIfNeeded(name);
         }
     }
 
@@ -244,6 +254,10 @@ public final class VirtualMachine implements AutoCloseable {
         if (!expected.canBecome(next) || !state.compareAndSet(expected, next)) {
             throw new IllegalStateException("VM " + name + " cannot go " + expected + " -> " + next + ": it is " + state.get());
         }
+    }
+
+    private void requireCreated(String what) {
+        if (state.get() != VmState.CREATED) throw new IllegalStateException("cannot " + what + " of VM " + name + ": it is " + state.get());
     }
 
     private void requireNotRunning(String what) {

@@ -170,6 +170,24 @@ class MissingPagesTest {
     }
 
     @Test
+    void aPagePresentFromTheStartIsNeverLoadedOverAndOnlyMissingPagesAreAbsent() {
+        try (GuestMemory memory = GuestMemory.allocate(MIB)) {
+            memory.writeLong(PAGE, 7);
+            MissingPages missing = memory.beginMissing(pages(memory, 2, 5), 1, page -> { });
+            assertThat(missing.load(1, pageOf(9), 0)).as("page 1 was never missing").isFalse();
+            assertThat(memory.readLong(PAGE)).isEqualTo(7);
+            assertThat(missing.droppedLoads()).isEqualTo(1);
+            assertThat(missing.remainingPages()).isEqualTo(2);
+
+            assertThat(missing.load(5, pageOf(3), 0)).isTrue();
+            DirtyBitmap absent = new DirtyBitmap(memory.pageCount());
+            missing.addAbsentTo(absent);
+            assertThat(absent.cardinality()).isEqualTo(1);
+            assertThat(absent.get(2)).isTrue();
+        }
+    }
+
+    @Test
     void afterTheLastPageArrivesAccessesNoLongerFault() {
         try (GuestMemory memory = GuestMemory.allocate(MIB)) {
             MissingPages missing = memory.beginMissing(pages(memory, 2),

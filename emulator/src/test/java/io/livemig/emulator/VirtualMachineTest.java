@@ -78,6 +78,30 @@ class VirtualMachineTest {
     }
 
     @Test
+    void vcpusStartedAheadRunNothingUntilTheGuestStartsAndStopWithIt() throws Exception {
+        try (VirtualMachine vm = VirtualMachine.boot("ahead", TWO_VCPUS, new CountingProgram(64))) {
+            vm.prestartVcpus();
+            vm.prestartVcpus(); // again: nothing more
+            Thread.sleep(20);
+            assertThat(vm.totalOps()).as("parked until start").isZero();
+            assertThat(Thread.getAllStackTraces().keySet()).filteredOn(t -> t.getName().startsWith("ahead-vcpu-")).hasSize(2);
+            vm.start();
+            awaitOps(vm, 2_000);
+            assertThatThrownBy(vm::prestartVcpus).isInstanceOf(IllegalStateException.class);
+            vm.stop();
+            assertThat(Thread.getAllStackTraces().keySet()).filteredOn(t -> t.getName().startsWith("ahead-vcpu-")).isEmpty();
+        }
+    }
+
+    @Test
+    void aGuestWhoseVcpusWereStartedAheadButNeverRanClosesCleanly() {
+        VirtualMachine vm = VirtualMachine.boot("never", TWO_VCPUS, new CountingProgram(64));
+        vm.prestartVcpus();
+        vm.close();
+        assertThat(Thread.getAllStackTraces().keySet()).filteredOn(t -> t.getName().startsWith("never-vcpu-")).isEmpty();
+    }
+
+    @Test
     void pausedGuestCanBeSavedWhileThreadsAreParked() throws Exception {
         CountingProgram program = new CountingProgram(64);
         try (VirtualMachine vm = VirtualMachine.boot("threads", TWO_VCPUS, program)) {
