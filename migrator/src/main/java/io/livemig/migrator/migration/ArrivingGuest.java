@@ -23,6 +23,7 @@ record ArrivingGuest(VirtualMachine vm, PageDigests digests, GuestPages sink) {
         // Like QEMU's -mem-prealloc: the first touch of fresh memory (a host fault per page here)
         // happens before Accept, in the source's setup time, instead of on the loader's path.
         if (options.preallocate()) vm.memory().prefault(PREFAULT_THREADS);
+        vm.prestartVcpus(); // their threads' creation is off the pause: the guest's start only wakes them
         return new ArrivingGuest(vm, digests, new GuestPages(vm.memory(), digests));
     }
 }

@@ -17,6 +17,7 @@ import io.livemig.migrator.protocol.PostcopyPushDone;
 import io.livemig.migrator.protocol.PostcopyResumeAck;
 import io.livemig.migrator.protocol.ProtocolException;
 import io.livemig.migrator.transport.Connection;
+import io.livemig.migrator.transport.EventLoopReader;
 import io.netty.util.ReferenceCountUtil;
 import org.HdrHistogram.Histogram;
 
@@ -26,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The destination after the switch: the guest runs here while its missing pages arrive, pushed on
- * the main connection and answered on the request connection (read by its own thread); vCPUs that
+ * the main connection and answered on the request connection (loaded on its event loop); vCPUs that
  * fault send their requests themselves ({@link PageRequester}). It ends when the source said every page was
  * sent and the last one is in: the digest of the pages as they landed must equal the source's at
  * the pause, and {@code PostcopyComplete} tells the source it may free its memory.
@@ -225,29 +226,34 @@ final class DestinationPostcopy {
         requests = c;
         if (old != null) old.close();
         requester.attach(c);
-        daemon(() -> readAnswers(c), "postcopy-answers").start();
+        c.deliverOnEventLoop(new AnswerLoader(c));
     }
 
-    /** The request connection's reader: one-page batches, loaded as they come. */
-    private void readAnswers(Connection c) {
-        try {
-            while (!finished && requests == c) {
-                Message message;
-                try {
-                    message = c.receive(Duration.ofMillis(200));
-                } catch (TimeoutException e) {
-                    continue;
-                }
-                if (message instanceof PageBatch batch) {
-                    bytesReceived.addAndGet(batch.pageBytes());
-                    batch.applyTo(sink);
-                } else {
-                    ReferenceCountUtil.release(message);
-                    throw new ProtocolException("unexpected " + message.type() + " on the request connection");
-                }
+    /**
+     * The request connection's reader: loads each one-page answer on the connection's event loop
+     * as it is decoded, and wakes the vCPUs waiting for it (no thread of its own: one wake-up less
+     * on every fault).
+     */
+    private final class AnswerLoader implements EventLoopReader {
+        private final Connection connection;
+
+        AnswerLoader(Connection connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public void message(Message message) {
+            if (!(message instanceof PageBatch batch)) {
+                ReferenceCountUtil.release(message);
+                throw new ProtocolException("unexpected " + message.type() + " on the request connection");
             }
-        } catch (Exception e) {
-            if (!finished && requests == c) linkBroken(e);
+            bytesReceived.addAndGet(batch.pageBytes());
+            batch.applyTo(sink);
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+            if (!finished && requests == connection) linkBroken(cause);
         }
     }
 
@@ -255,9 +261,4 @@ final class DestinationPostcopy {
         if (linkFailure == null) linkFailure = cause;
     }
 
-    private static Thread daemon(Runnable body, String name) {
-        Thread t = new Thread(body, name);
-        t.setDaemon(true);
-        return t;
-    }
 }

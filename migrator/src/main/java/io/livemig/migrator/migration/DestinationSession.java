@@ -6,7 +6,6 @@ import io.livemig.emulator.VirtualMachine;
 import io.livemig.migrator.jfr.HandoverEvent;
 import io.livemig.migrator.latency.LatencyMonitor;
 import io.livemig.migrator.latency.LatencyPhase;
-import io.livemig.migrator.postcopy.PageRequester;
 import io.livemig.migrator.protocol.Abort;
 import io.livemig.migrator.protocol.ClockProbe;
 import io.livemig.migrator.protocol.LatencyReport;
@@ -314,7 +313,7 @@ final class DestinationSession {
             // A page still in flight on a data channel could land after the guest started here.
             if (channels.active()) throw new ProtocolException("POSTCOPY_PREPARE on a migration with data channels");
             arrival = new PostcopyArrival(vm.memory().pageCount());
-            PostcopyClasses.loadDestinationSide(); // now, not in the switch-over pause
+            PostcopyWarmUp.destinationSide(); // now, not in the switch-over pause
             return State.RECEIVING;
         }
         if (message instanceof MissingMap map) {
@@ -338,7 +337,7 @@ final class DestinationSession {
      * is ours, as after COMMIT), then {@link DestinationPostcopy} runs until the last page is in.
      */
     private State switchToPostcopy(PostcopyStart start) throws Exception {
-        PostcopyArrival.Started running = arrival.start(start, vm, vcpuStates.all("post-copy switch"), digests, new PageRequester());
+        PostcopyArrival.Started running = arrival.start(start, vm, vcpuStates.all("post-copy switch"), digests);
         started = true;
         outcomes.pending(migrationId);
         outcomes.commit(migrationId);

@@ -23,29 +23,25 @@ final class PostcopyArrival {
     record Started(MissingPages missing, PageRequester requester, long resumedAtNanos) {}
 
     private final DirtyBitmap missing;
-    private long marked;
+    /** Made ahead, with the arrival: the switch-over pause only binds it. */
+    private final PageRequester requester = new PageRequester();
 
     PostcopyArrival(long pageCount) {
         this.missing = new DirtyBitmap(pageCount);
     }
 
     void map(MissingMap map) {
-        marked += MissingMaps.addTo(map, missing);
+        MissingMaps.addTo(map, missing);
     }
 
-    /**
-     * @param requester the fault handler, already attached to the request connection if one is
-     *                  there, so the guest's first faults go out at once
-     */
-    Started start(PostcopyStart start, VirtualMachine vm, List<VcpuState> vcpuStates, PageDigests digests,
-                  PageRequester requester) {
-        if (start.missingPages() != missing.cardinality() || marked != missing.cardinality()) {
+    Started start(PostcopyStart start, VirtualMachine vm, List<VcpuState> vcpuStates, PageDigests digests) {
+        if (start.missingPages() != missing.cardinality()) {
             throw new ProtocolException("POSTCOPY_START announces " + start.missingPages() + " missing pages, the maps mark "
-                    + missing.cardinality() + (marked != missing.cardinality() ? " (some twice)" : ""));
+                    + missing.cardinality());
         }
         vm.loadVcpuStates(vcpuStates);
         MissingPages pages = vm.memory().beginMissing(missing, vm.config().vcpus(), requester, digests);
-        requester.bind(pages, e -> { }); // the post-copy phase binds its own failure handler before it reads
+        requester.bind(pages, PageRequester.NOBODY); // the post-copy phase binds its own failure handler before it reads
         vm.start();
         return new Started(pages, requester, System.nanoTime());
     }

@@ -63,7 +63,6 @@ final class SourcePostcopy {
     private Connection main;
     private Connection requests;
     private PageRequestServer server;
-    private Thread serverThread;
     private long pushedPages;
     private long answeredPages;
     private long bytesSent;
@@ -204,15 +203,12 @@ final class SourcePostcopy {
     private void startServer() {
         if (server != null) return;
         server = new PageRequestServer(requests, pages, toSend, limiter, hint);
-        serverThread = new Thread(server, "postcopy-request-server");
-        serverThread.setDaemon(true);
-        serverThread.start();
+        server.start();
     }
 
-    private void stopServer() throws InterruptedException {
+    private void stopServer() {
         if (server == null) return;
         server.stop();
-        serverThread.join(2_000);
         answeredPages += server.answered();
         bytesSent += server.answeredBytes();
         server = null;

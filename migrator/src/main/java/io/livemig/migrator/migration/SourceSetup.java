@@ -57,7 +57,7 @@ final class SourceSetup {
 
     /** Post-copy will (or may) follow: say so, and open the request connection now, not during the switch. */
     private void preparePostcopy() throws Exception {
-        PostcopyClasses.loadSourceSide(); // now, not in the switch-over pause
+        PostcopyWarmUp.sourceSide(); // now, not in the switch-over pause
         session.connection.send(new PostcopyPrepare(session.options.mode() == MigrationMode.HYBRID));
         session.postcopyLinks = new PostcopyLinks(session.transport, session.to, session.handshake, session.migrationId,
                 session.options);

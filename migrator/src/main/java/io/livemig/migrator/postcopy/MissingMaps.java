@@ -7,24 +7,24 @@ import io.livemig.migrator.protocol.ProtocolException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A page bitmap as {@link MissingMap} chunks for the wire, and back. Chunks with no page set are left out. */
+/**
+ * A page bitmap as {@link MissingMap} chunks for the wire, and back, in bulk copies of whole words:
+ * both run in the switch-over pause, where a loop over a 1 GiB guest's 4096 words, interpreted
+ * the first time it runs, would cost milliseconds. An empty bitmap is no chunk at all.
+ */
 public final class MissingMaps {
     private MissingMaps() {
     }
 
-    /** The pages set in {@code pages}, as chunks of at most {@link MissingMap#MAX_WORDS} words, copied word by word. */
+    /** The pages set in {@code pages}, as chunks of at most {@link MissingMap#MAX_WORDS} words. */
     public static List<MissingMap> of(DirtyBitmap pages) {
         List<MissingMap> chunks = new ArrayList<>();
+        if (pages.isEmpty()) return chunks;
         int wordCount = pages.wordCount();
         for (int firstWord = 0; firstWord < wordCount; firstWord += MissingMap.MAX_WORDS) {
-            int words = Math.min(MissingMap.MAX_WORDS, wordCount - firstWord);
-            long[] chunk = new long[words];
-            boolean any = false;
-            for (int i = 0; i < words; i++) {
-                chunk[i] = pages.word(firstWord + i);
-                any |= chunk[i] != 0;
-            }
-            if (any) chunks.add(new MissingMap((long) firstWord << 6, chunk));
+            long[] chunk = new long[Math.min(MissingMap.MAX_WORDS, wordCount - firstWord)];
+            pages.copyWords(firstWord, chunk);
+            chunks.add(new MissingMap((long) firstWord << 6, chunk));
         }
         return chunks;
     }
@@ -32,23 +32,20 @@ public final class MissingMaps {
     /**
      * Adds a chunk's pages to {@code into}.
      *
-     * @return the pages the chunk marks
+     * @return the pages it marked that {@code into} did not have yet
      * @throws ProtocolException if it marks a page past the guest's end
      */
     public static long addTo(MissingMap map, DirtyBitmap into) {
         long[] words = map.words();
         int first = (int) (map.firstPage() >>> 6);
-        long marked = 0;
-        for (int i = 0; i < words.length; i++) {
-            if (words[i] == 0) continue;
-            int w = first + i;
-            long lastPage = ((long) w << 6) + 63 - Long.numberOfLeadingZeros(words[i]);
-            if (w >= into.wordCount() || lastPage >= into.pageCount()) {
-                throw new ProtocolException("missing map marks page " + lastPage + " of a guest with " + into.pageCount() + " pages");
-            }
-            marked += Long.bitCount(words[i]);
-            into.orWord(w, words[i]);
+        int last = first + words.length - 1;
+        if (last >= into.wordCount()) {
+            throw new ProtocolException("missing map covers page " + (((long) last << 6) + 63) + " of a guest with " + into.pageCount() + " pages");
         }
-        return marked;
+        long pastEnd = ((long) last << 6) + 63 - Long.numberOfLeadingZeros(words[words.length - 1]);
+        if (words[words.length - 1] != 0 && pastEnd >= into.pageCount()) {
+            throw new ProtocolException("missing map marks page " + pastEnd + " of a guest with " + into.pageCount() + " pages");
+        }
+        return into.orWords(first, words);
     }
 }

@@ -9,25 +9,26 @@ import io.livemig.migrator.protocol.PageRequest;
 import io.livemig.migrator.protocol.PageSource;
 import io.livemig.migrator.protocol.ProtocolException;
 import io.livemig.migrator.transport.Connection;
+import io.livemig.migrator.transport.EventLoopReader;
 import io.livemig.migrator.transport.TokenBucketRateLimiter;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
 
-import java.time.Duration;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The source's side of the request connection: reads each {@link PageRequest} and answers it at
- * once with a one-page batch on the same connection, ahead of the push. It answers every request,
- * even for a page the push already claimed (the destination asks only for what it lacks, and the
- * pushed copy may be queued behind megabytes); it claims the page so the push skips it if it has
- * not got there yet. Answers take their bandwidth from the shared limiter without waiting. Runs on
- * its own thread until {@link #stop()} or until the connection fails.
+ * The source's side of the request connection: answers each {@link PageRequest} at once with a
+ * one-page batch on the same connection, ahead of the push. It answers every request, even for a
+ * page the push already claimed (the destination asks only for what it lacks, and the pushed copy
+ * may be queued behind megabytes); it claims the page so the push skips it if it has not got there
+ * yet. Answers take their bandwidth from the shared limiter without waiting.
+ *
+ * <p>It answers on the connection's event loop, as the request is decoded: a faulting vCPU waits
+ * for every thread that wakes on the way, and a thread of its own here would be one more (on a
+ * busy 2-core host, a wake-up can wait milliseconds for a core). An answer never blocks: it copies
+ * one page and writes it.
  */
-public final class PageRequestServer implements Runnable {
-    private static final Duration POLL = Duration.ofMillis(100);
-
+public final class PageRequestServer implements EventLoopReader {
     private final Connection requests;
     private final PageSource memory;
     private final PagesToSend toSend;
@@ -49,60 +50,60 @@ public final class PageRequestServer implements Runnable {
         this.encoder = new PageBatchEncoder(memory.pageSize(), PageBatch.HEADER_BYTES + PageEntry.BYTES + memory.pageSize());
     }
 
+    /** Starts answering (on the connection's event loop). */
+    public void start() {
+        requests.deliverOnEventLoop(this);
+    }
+
     @Override
-    public void run() {
+    public void message(Message message) {
         try {
-            while (!stopped) {
-                Message message;
-                try {
-                    message = requests.receive(POLL);
-                } catch (TimeoutException e) {
-                    continue;
-                }
-                try {
-                    if (message instanceof PageRequest request) {
-                        answer(request.page());
-                    } else if (message instanceof Abort abort) {
-                        throw new IllegalStateException("the destination aborted: " + abort.reason());
-                    } else {
-                        throw new ProtocolException("expected PAGE_REQUEST on the request connection, got " + message.type());
-                    }
-                } finally {
-                    ReferenceCountUtil.release(message);
-                }
+            if (stopped) return;
+            if (message instanceof PageRequest request) {
+                answer(request.page());
+            } else if (message instanceof Abort abort) {
+                throw new IllegalStateException("the destination aborted: " + abort.reason());
+            } else {
+                throw new ProtocolException("expected PAGE_REQUEST on the request connection, got " + message.type());
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            if (!stopped) failure = e;
-        } catch (Throwable e) {
-            if (!stopped) failure = e;
         } finally {
-            encoder.discardBatch();
+            ReferenceCountUtil.release(message);
         }
     }
 
-    private void answer(long page) throws Exception {
+    @Override
+    public void failed(Throwable cause) {
+        if (!stopped && failure == null) failure = cause;
+    }
+
+    private void answer(long page) {
         if (page >= memory.pageCount()) {
             throw new ProtocolException("request for page " + page + " of a guest with " + memory.pageCount() + " pages");
         }
         toSend.claim(page);
         hint.requested(page);
-        encoder.beginBatch(requests.alloc());
-        encoder.addPage(memory, page);
-        ByteBuf frame = encoder.finishBatch();
+        ByteBuf frame;
+        try {
+            encoder.beginBatch(requests.alloc());
+            encoder.addPage(memory, page);
+            frame = encoder.finishBatch();
+        } catch (RuntimeException e) {
+            encoder.discardBatch();
+            throw e;
+        }
         int size = frame.readableBytes();
         limiter.takeUrgent(size);
-        requests.sendPages(frame);
+        requests.sendPagesNow(frame);
         answered.incrementAndGet();
         answeredBytes.addAndGet(size);
     }
 
-    /** Ends the loop (within its poll interval); a later failure of the connection is then not reported. */
+    /** Stops answering; a later failure of the connection is then not reported. */
     public void stop() {
         stopped = true;
     }
 
-    /** Why the loop ended on its own (the connection failed, a bad frame), or null. */
+    /** Why answering ended on its own (the connection failed, a bad frame), or null. */
     public Throwable failure() { return failure; }
 
     /** Requests answered so far. */

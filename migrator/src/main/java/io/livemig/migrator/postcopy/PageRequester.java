@@ -18,7 +18,10 @@ import java.util.function.Consumer;
 public final class PageRequester implements PageFaultHandler {
     private volatile Connection connection;
     private volatile MissingPages missing;
-    private volatile Consumer<Throwable> onLinkFailure = e -> { };
+    /** For a requester whose failures nobody hears yet: linked with the class, not in the switch-over pause. */
+    public static final Consumer<Throwable> NOBODY = e -> { };
+
+    private volatile Consumer<Throwable> onLinkFailure = NOBODY;
     private final AtomicLong sent = new AtomicLong();
 
     /** The missing pages this handler serves, and who hears of a failed send (the link broke). */

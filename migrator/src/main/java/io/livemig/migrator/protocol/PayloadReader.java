@@ -2,6 +2,8 @@ package io.livemig.migrator.protocol;
 
 import io.netty.buffer.ByteBuf;
 
+import java.nio.ByteOrder;
+
 /** Reads one message's payload, checking every length against what is left before reading it. */
 final class PayloadReader {
 
@@ -64,9 +66,9 @@ final class PayloadReader {
     long[] readLongs(int count) {
         need((long) count * Long.BYTES);
         long[] values = new long[count];
-        for (int i = 0; i < count; i++) {
-            values[i] = payload.readLong();
-        }
+        // One bulk copy, not a readLong per value (see MessageCodec.writeLongValues).
+        payload.nioBuffer(payload.readerIndex(), count * Long.BYTES).order(ByteOrder.BIG_ENDIAN).asLongBuffer().get(values);
+        payload.skipBytes(count * Long.BYTES);
         return values;
     }
 

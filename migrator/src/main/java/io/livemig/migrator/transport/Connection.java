@@ -62,6 +62,9 @@ public final class Connection implements AutoCloseable {
     private volatile long messagesReceived;
     private volatile AdmissionGate gate;
     private volatile boolean closedByGate;
+    /** Set and read on the event loop (see {@link #deliverOnEventLoop}), as is whether it heard of the failure. */
+    private EventLoopReader reader;
+    private boolean readerToldOfFailure;
 
     Connection(Channel channel, ConnectionOptions options) {
         this.channel = channel;
@@ -140,6 +143,49 @@ public final class Connection implements AutoCloseable {
     public void abort(String reason) {
         fail(new IOException(reason));
         channel.close();
+    }
+
+    /**
+     * From now on, hands every message to {@code reader} on the event loop instead of queueing it
+     * for {@link #receive}; messages already queued go first, in order. When the connection fails
+     * (now or later), the reader hears its first error once. Returns at once; the reader takes
+     * over on the event loop, before the next message is read.
+     */
+    public void deliverOnEventLoop(EventLoopReader newReader) {
+        channel.eventLoop().execute(() -> {
+            ArrayDeque<Message> queued;
+            Throwable error;
+            lock.lock();
+            try {
+                queued = new ArrayDeque<>(inbound);
+                inbound.clear();
+                error = firstError;
+                reader = newReader;
+                if (readingPaused) {
+                    readingPaused = false;
+                    channel.config().setAutoRead(true);
+                }
+            } finally {
+                lock.unlock();
+            }
+            for (Message message : queued) {
+                try {
+                    newReader.message(message);
+                } catch (Exception e) {
+                    channel.pipeline().fireExceptionCaught(e);
+                    return;
+                }
+            }
+            if (error != null) tellReaderOnLoop(error);
+        });
+    }
+
+    /**
+     * Sends a ready-made frame without waiting for the channel to become writable: for an
+     * {@link EventLoopReader}'s answers, bounded by what the peer asks for. Takes ownership of it.
+     */
+    public ChannelFuture sendPagesNow(ByteBuf frame) {
+        return channel.writeAndFlush(frame).addListener(recordWriteFailure);
     }
 
     /** Sends one message, first waiting (up to the send timeout) while the peer is behind. */
@@ -320,8 +366,24 @@ public final class Connection implements AutoCloseable {
     private void recordFirstError(Throwable cause) {
         if (firstError == null) {
             firstError = cause;
+            tellReader(cause);
         }
         changed.signalAll();
+    }
+
+    private void tellReaderOnLoop(Throwable cause) {
+        if (reader == null || readerToldOfFailure) return;
+        readerToldOfFailure = true;
+        reader.failed(cause);
+    }
+
+    /** An event-loop reader hears of the failure on the event loop (it may be installed there meanwhile: it then sees firstError). */
+    private void tellReader(Throwable cause) {
+        try {
+            channel.eventLoop().execute(() -> tellReaderOnLoop(cause));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The event loop is gone with the transport: nobody reads any more.
+        }
     }
 
     private void signalChange() {
@@ -352,6 +414,16 @@ public final class Connection implements AutoCloseable {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            EventLoopReader r = reader;
+            if (r != null && msg instanceof Message message) {
+                messagesReceived++;
+                try {
+                    r.message(message);
+                } catch (Exception e) {
+                    throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getMessage(), e);
+                }
+                return;
+            }
             if (msg instanceof Message message) {
                 enqueue(message);
             } else {

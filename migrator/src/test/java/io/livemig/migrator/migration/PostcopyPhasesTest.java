@@ -155,7 +155,7 @@ class PostcopyPhasesTest {
                     else if (m instanceof MissingMap map) arrival.map(map);
                     else if (m instanceof PostcopyStart start) {
                         PageDigests digests = new PageDigests(vm.memory());
-                        PostcopyArrival.Started started = arrival.start(start, vm, states, digests, new io.livemig.migrator.postcopy.PageRequester());
+                        PostcopyArrival.Started started = arrival.start(start, vm, states, digests);
                         main.send(new Resumed(started.resumedAtNanos(), 0));
                         return new DestinationPostcopy(destinationOptions, main, door, vm, started.missing(), started.requester(),
                                 digests, Duration.ofMillis(start.recoverTimeoutMillis())).run();

@@ -69,6 +69,37 @@ class ConnectionTest {
     }
 
     @Test
+    void anEventLoopReaderGetsTheQueuedMessagesFirstThenEachNewOneInOrderThenTheFailureOnce() throws Exception {
+        try (Connection client = connect(); Connection server = listener.accept(STEP)) {
+            client.send(new Abort("one")).sync();
+            client.send(new Abort("two")).sync();
+            Thread.sleep(100); // both queued before the reader takes over: it must get them first
+            Thread testThread = Thread.currentThread();
+            java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.CountDownLatch failed = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+            server.deliverOnEventLoop(new EventLoopReader() {
+                @Override
+                public void message(io.livemig.migrator.protocol.Message message) {
+                    seen.add(((Abort) message).reason() + (Thread.currentThread() == testThread ? " on the test thread" : ""));
+                }
+
+                @Override
+                public void failed(Throwable cause) {
+                    failures.incrementAndGet();
+                    failed.countDown();
+                }
+            });
+            client.send(new Abort("three")).sync();
+            client.close();
+            assertThat(failed.await(STEP.toMillis(), TimeUnit.MILLISECONDS)).as("the reader hears of the close").isTrue();
+            Thread.sleep(50);
+            assertThat(seen).containsExactly("one", "two", "three");
+            assertThat(failures.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void garbageFromThePeerIsAProtocolErrorAndThePeerIsToldWhy() throws Exception {
         try (Socket raw = new Socket(InetAddress.getLoopbackAddress(), listener.localAddress().getPort());
              Connection server = listener.accept(STEP)) {
