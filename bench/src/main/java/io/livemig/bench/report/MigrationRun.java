@@ -67,6 +67,8 @@ final class MigrationRun {
                                             boolean opLatency, TransferOptions transfer) throws Exception {
         List<String> destArgs = new java.util.ArrayList<>(List.of("dest", "--listen", "127.0.0.1:0", "--run-for", "1s"));
         if ("false".equals(System.getProperty("livemig.prealloc"))) destArgs.add("--no-prealloc");
+        String destJfr = System.getProperty("livemig.dest.jfr"); // profiling the destination: docs/profiling.md
+        if (destJfr != null) destArgs.addAll(List.of("--jfr", destJfr));
         try (ChildJvm dest = ChildJvm.livemig("dest", destArgs);
              VirtualMachine vm = VirtualMachine.boot("bench-source", new GuestConfig(memoryBytes, vcpus), Workloads.parse(spec))) {
             long reserved = Workloads.requiredBytes(vm.program(), vm.config());

@@ -313,7 +313,7 @@ final class DestinationSession {
             // A page still in flight on a data channel could land after the guest started here.
             if (channels.active()) throw new ProtocolException("POSTCOPY_PREPARE on a migration with data channels");
             arrival = new PostcopyArrival(vm.memory().pageCount());
-            PostcopyWarmUp.destinationSide(); // now, not in the switch-over pause
+            PostcopyWarmUp.destinationSide(connection.alloc()); // now, not in the switch-over pause
             return State.RECEIVING;
         }
         if (message instanceof MissingMap map) {

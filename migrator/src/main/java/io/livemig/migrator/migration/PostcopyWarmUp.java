@@ -24,7 +24,7 @@ import io.livemig.migrator.protocol.PostcopyStart;
 import io.livemig.migrator.protocol.Resumed;
 import io.livemig.migrator.protocol.VcpuState;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
 
 import java.util.List;
 
@@ -45,14 +45,16 @@ final class PostcopyWarmUp {
 
     private PostcopyWarmUp() {}
 
-    static void sourceSide() {
+    /** @param alloc the connection's allocator: the buffers the switch will encode into */
+    static void sourceSide(ByteBufAllocator alloc) {
         load(SOURCE);
-        encodeAndDecodeTheSwitch();
+        encodeAndDecodeTheSwitch(alloc);
     }
 
-    static void destinationSide() {
+    /** @param alloc the connection's allocator: the buffers the switch will be decoded from */
+    static void destinationSide(ByteBufAllocator alloc) {
         load(DESTINATION);
-        encodeAndDecodeTheSwitch();
+        encodeAndDecodeTheSwitch(alloc);
         try (GuestMemory toy = GuestMemory.allocate(TOY_BYTES)) {
             DirtyBitmap all = new DirtyBitmap(toy.pageCount());
             all.setAll();
@@ -64,14 +66,14 @@ final class PostcopyWarmUp {
         }
     }
 
-    /** The switch's messages through the real codec, on heap buffers. */
-    private static void encodeAndDecodeTheSwitch() {
+    /** The switch's messages through the real codec. */
+    private static void encodeAndDecodeTheSwitch(ByteBufAllocator alloc) {
         DirtyBitmap pages = new DirtyBitmap(4096);
         pages.setAll();
         List<Message> messages = List.of(new VcpuState(0, new long[VcpuState.REGISTER_COUNT]), MissingMaps.of(pages).get(0),
                 new PostcopyStart(1, pages.cardinality(), 1), new Resumed(1, 0), new PageRequest(0));
         for (Message message : messages) {
-            ByteBuf frame = MessageCodec.encode(UnpooledByteBufAllocator.DEFAULT, message);
+            ByteBuf frame = MessageCodec.encode(alloc, message);
             try {
                 frame.writerIndex(frame.writerIndex() - FrameFormat.TRAILER_BYTES); // the CRC, checked and stripped on the wire
                 MessageCodec.decode(frame);

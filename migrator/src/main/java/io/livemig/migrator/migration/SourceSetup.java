@@ -38,6 +38,10 @@ final class SourceSetup {
             // A destination that refused our handshake may have closed already: its queued answer says why.
         }
         Replies.expect(session.connection, Accept.class, options.replyTimeout(), "the guest offer");
+        if (options.mode().mayUsePostcopy()) preparePostcopy();
+        // After PostcopyPrepare: the destination answers the clock probes in order, so once they
+        // are answered it has rehearsed the switch too, and a pause that follows at once never
+        // waits for that.
         SourceClock.measure(session, "setup");
         session.timeline.setupNanos = session.sinceStartNanos();
         session.limiter = limiter(options, session.cancellation);
@@ -52,12 +56,11 @@ final class SourceSetup {
                     BatchCompression.of(transfer.compression(), options.bandwidthBytesPerS()), cache));
         }
         session.pending = new DirtyBitmap(memory.pageCount());
-        if (options.mode().mayUsePostcopy()) preparePostcopy();
     }
 
     /** Post-copy will (or may) follow: say so, and open the request connection now, not during the switch. */
     private void preparePostcopy() throws Exception {
-        PostcopyWarmUp.sourceSide(); // now, not in the switch-over pause
+        PostcopyWarmUp.sourceSide(session.connection.alloc()); // now, not in the switch-over pause
         session.connection.send(new PostcopyPrepare(session.options.mode() == MigrationMode.HYBRID));
         session.postcopyLinks = new PostcopyLinks(session.transport, session.to, session.handshake, session.migrationId,
                 session.options);
