@@ -13,9 +13,9 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Help texts read as sentences at any terminal width: no description (of a command or an option)
- * is cut into lines by hand; picocli wraps them to the terminal. Options with a fixed set of
- * values list their choices.
+ * Help texts read as sentences: no description (of a command or an option) is cut into lines by
+ * hand; picocli wraps them at its usage width (80 columns unless set: the commands do not ask for
+ * the terminal's width). Options with a fixed set of values list their choices.
  */
 class HelpTextTest {
     private static final CommandLine LIVEMIG = LivemigMain.commandLine();
