@@ -22,7 +22,8 @@ final class CtlCommands {
 
     private CtlCommands() {}
 
-    @Command(name = "boot", mixinStandardHelpOptions = true, description = "Boots and starts a guest on the host; prints it.")
+    @Command(name = "boot", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+            description = "Boots and starts a guest on the host; prints it.")
     static final class Boot implements Callable<Integer> {
         @ParentCommand CtlCommand ctl;
 
@@ -56,7 +57,8 @@ final class CtlCommands {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Prints the host's guests with their figures, as a JSON array.")
+    @Command(name = "list", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+            description = "Prints the host's guests with their figures, as a JSON array.")
     static final class ListGuests implements Callable<Integer> {
         @ParentCommand CtlCommand ctl;
 
@@ -69,7 +71,7 @@ final class CtlCommands {
         }
     }
 
-    @Command(name = "stop", mixinStandardHelpOptions = true,
+    @Command(name = "stop", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
             description = "Pauses a guest, verifies it and stops it for good; exit 1 if it did not verify.")
     static final class Stop implements Callable<Integer> {
         @ParentCommand CtlCommand ctl;
@@ -87,7 +89,7 @@ final class CtlCommands {
         }
     }
 
-    @Command(name = "migrate", mixinStandardHelpOptions = true,
+    @Command(name = "migrate", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
             description = "Starts migrating a guest to another host (or a 'livemig dest'); prints the migration's id. Any "
                 + "'livemig source' option applies (e.g. --bandwidth 64m --policy cpu-scheduling), except those that "
                 + "describe or place the guest. --wait: wait for the end and print the final stats JSON (exit 0 only "
@@ -128,7 +130,7 @@ final class CtlCommands {
         }
     }
 
-    @Command(name = "query", mixinStandardHelpOptions = true,
+    @Command(name = "query", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
             description = "Prints a migration's stats JSON so far, with its status, phase and remaining_bytes.")
     static final class Query implements Callable<Integer> {
         @ParentCommand CtlCommand ctl;
@@ -145,7 +147,7 @@ final class CtlCommands {
         }
     }
 
-    @Command(name = "cancel", mixinStandardHelpOptions = true,
+    @Command(name = "cancel", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
             description = "Cancels a migration before its COMMIT: the guest runs on where it was. Prints the migration's stats "
                 + "once it ended; a cancel after COMMIT is refused with the reason (exit 1).")
     static final class Cancel implements Callable<Integer> {
@@ -165,7 +167,7 @@ final class CtlCommands {
         }
     }
 
-    @Command(name = "evacuate", mixinStandardHelpOptions = true,
+    @Command(name = "evacuate", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
             description = "Moves every running guest of the host to the given hosts, cheapest first, at most --parallel at "
                 + "once, sharing --bandwidth (if given) among them; prints the evacuation's id. Any 'livemig source' "
                 + "option applies to each migration. --wait: wait for the end and print the report (exit 0 only when "

@@ -38,7 +38,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code livemig dest}: wait for an incoming migration, then run the guest it brings. */
-@Command(name = "dest", mixinStandardHelpOptions = true,
+@Command(name = "dest", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = "Listens for one incoming migration at a time: the first authenticated offer takes this "
                 + "destination, later offers are refused as busy, and a connection that does not authenticate in time "
                 + "holds nothing; after a failed or refused migration it listens again. Once a guest arrives it runs here: for --run-for, then stops and "

@@ -21,7 +21,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code livemig estimate}: what a migration of this guest would cost, per policy and mode, before it starts. */
-@Command(name = "estimate", mixinStandardHelpOptions = true,
+@Command(name = "estimate", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = "Boots the guest, samples its dirtying for --sample (its working-set curve W(tau), dirty rate, zero pages, "
                 + "CPU share), takes the link rate from --bandwidth or a short probe of a 'livemig dest' (--to), and prints, for "
                 + "each convergence policy and migration mode, the predicted total time, downtime, application downtime, bytes, "

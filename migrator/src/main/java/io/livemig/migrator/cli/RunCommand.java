@@ -20,7 +20,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code livemig run}: a guest without migration, to measure its throughput and dirty rate. */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = "run", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = "Runs a guest without migrating it and prints, once a second and at the end, its ops/s, "
                 + "dirty rate (pages newly dirtied per second) and the vCPUs' CPU share; then verifies it. Exit status "
                 + "0 when the guest passed its own check, 1 when not, 2 for bad input.")

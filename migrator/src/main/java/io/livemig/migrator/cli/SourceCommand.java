@@ -30,7 +30,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code livemig source}: boot a guest, let it run, migrate it live to a destination. */
-@Command(name = "source", mixinStandardHelpOptions = true,
+@Command(name = "source", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = "Boots a guest, runs it for --migrate-after, then migrates it live to a 'livemig dest'. "
                 + "Prints one line per round on stderr and a summary on stdout. Exit status 0 when the migration "
                 + "completed with the memory digest verified, 1 otherwise (after a failure or a cancel the guest keeps "
