@@ -111,6 +111,9 @@ final class DestCommand implements Callable<Integer> {
             description = "Drop an incoming migration when no byte moves either way on its connection for this long (default: ${DEFAULT-VALUE}).")
     Duration stallTimeout;
 
+    /** The {@code verify_detail} of a guest that never ran here. */
+    private static final String NOT_RUN = "not run";
+
     private Handshake handshake;
     private HostClock hostClock = HostClock.SYSTEM;
     private ConnectionOptions connectionOptions;
@@ -155,8 +158,8 @@ final class DestCommand implements Callable<Integer> {
                 if (arrival.lost() != null) {
                     // During post-copy neither side held the whole guest: this half is stopped, and that is final.
                     if (statsJson != null) {
-                        StatsJson.write(statsJson, new DestStats(MigrationStatus.FAILED, null, 0, 0, 0, 0, 0, 0, false, 0, 0, 0, false,
-                                "not run", arrival.lost().getMessage(), -1, -1, -1, clockSkew.toNanos() / 1e6));
+                        StatsJson.write(statsJson, DestStats.builder().status(MigrationStatus.FAILED).verifyDetail(NOT_RUN)
+                                .error(arrival.lost().getMessage()).clockSkewMs(clockSkewMs()).build());
                     }
                     return Cli.EXIT_FAILED;
                 }
@@ -198,9 +201,8 @@ final class DestCommand implements Callable<Integer> {
         if (incoming.digest().kind() == DigestVerdict.Kind.MISMATCH) {
             // The guest was stopped: a failed migration, whatever the source's stats say.
             if (statsJson != null) {
-                StatsJson.write(statsJson, new DestStats(MigrationStatus.FAILED, vm.program().spec(), vm.memory().sizeBytes(), vm.config().vcpus(),
-                        incoming.rounds(), incoming.pagesReceived(), incoming.bytesReceived(), incoming.verifyMs(), false, 0, 0, 0,
-                        false, "not run", incoming.digest().reason(), -1, -1, -1, clockSkew.toNanos() / 1e6));
+                StatsJson.write(statsJson, received(incoming).status(MigrationStatus.FAILED).digestVerified(false)
+                        .verifyDetail(NOT_RUN).error(incoming.digest().reason()).build());
             }
             vm.close();
             return Cli.EXIT_FAILED;
@@ -247,16 +249,29 @@ final class DestCommand implements Callable<Integer> {
         Verification verdict = vm.verify();
         vm.stop();
         double seconds = (end.wallNanos() - start.wallNanos()) / 1e9;
-        DestStats stats = new DestStats(MigrationStatus.COMPLETED, vm.program().spec(), vm.memory().sizeBytes(), vm.config().vcpus(),
-                incoming.rounds(), incoming.pagesReceived(), incoming.bytesReceived(), incoming.verifyMs(), incoming.digestVerified(), seconds,
-                end.ops() - start.ops(), GuestMeter.opsPerSecond(start, end), verdict.ok(), verdict.detail(), incoming.digest().reason(),
-                afterMicros(incoming, LatencySummary::p50Nanos), afterMicros(incoming, LatencySummary::p99Nanos),
-                afterMicros(incoming, LatencySummary::maxNanos), clockSkew.toNanos() / 1e6);
+        DestStats stats = received(incoming).status(MigrationStatus.COMPLETED).digestVerified(incoming.digestVerified())
+                .ranForS(seconds).ops(end.ops() - start.ops()).opsPerS(GuestMeter.opsPerSecond(start, end))
+                .verified(verdict.ok()).verifyDetail(verdict.detail()).error(incoming.digest().reason())
+                .opLatencyUsP50After(afterMicros(incoming, LatencySummary::p50Nanos))
+                .opLatencyUsP99After(afterMicros(incoming, LatencySummary::p99Nanos))
+                .opLatencyUsMaxAfter(afterMicros(incoming, LatencySummary::maxNanos)).build();
         System.out.printf("guest ran here %.1f s: %.0f ops/s, verify %s (%s)%n", seconds, stats.opsPerS(),
                 verdict.ok() ? "passed" : "FAILED", verdict.detail());
         System.out.flush();
         if (statsJson != null) StatsJson.write(statsJson, stats);
         return stats;
+    }
+
+    /** The figures of a received guest known at its arrival, and this destination's clock skew. */
+    private DestStats.Builder received(MigrationDestination.Incoming incoming) {
+        VirtualMachine vm = incoming.vm();
+        return DestStats.builder().workload(vm.program().spec()).memoryBytes(vm.memory().sizeBytes()).vcpus(vm.config().vcpus())
+                .rounds(incoming.rounds()).pagesReceived(incoming.pagesReceived()).bytesReceived(incoming.bytesReceived())
+                .verifyMs(incoming.verifyMs()).clockSkewMs(clockSkewMs());
+    }
+
+    private double clockSkewMs() {
+        return clockSkew.toNanos() / 1e6;
     }
 
     private static double afterMicros(MigrationDestination.Incoming incoming, java.util.function.ToLongFunction<LatencySummary> figure) {
