@@ -10,7 +10,7 @@ import io.livemig.migrator.clock.HostClock;
 import io.livemig.migrator.jfr.JfrRecording;
 import io.livemig.migrator.migration.Baseline;
 import io.livemig.migrator.migration.Handshake;
-import io.livemig.migrator.migration.MigrationMode;
+import io.livemig.migrator.stats.MigrationMode;
 import io.livemig.migrator.migration.MigrationOptions;
 import io.livemig.migrator.migration.PostcopyOptions;
 import io.livemig.migrator.migration.MigrationSource;

@@ -1,6 +1,8 @@
 package io.livemig.migrator.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.livemig.migrator.host.EvacuationStatus;
+import io.livemig.migrator.host.OutgoingStatus;
 import io.livemig.migrator.transport.HostPort;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -124,7 +126,7 @@ final class CtlCommands {
                 }
                 JsonNode done = waitFor(ctl, "/migrations/" + id);
                 ctl.print(done);
-                return done.path("status").asText().equals("completed") && done.path("digest_verified").asBoolean()
+                return OutgoingStatus.COMPLETED.is(done.path("status").asText()) && done.path("digest_verified").asBoolean()
                         ? Cli.EXIT_OK : Cli.EXIT_FAILED;
             });
         }
@@ -160,9 +162,9 @@ final class CtlCommands {
         public Integer call() throws Exception {
             return ctl.run(() -> {
                 JsonNode answer = ctl.request("POST", "/migrations/" + id + "/cancel", CtlCommand.emptyBody());
-                if (answer.path("status").asText().equals("active")) answer = waitFor(ctl, "/migrations/" + id);
+                if (OutgoingStatus.ACTIVE.is(answer.path("status").asText())) answer = waitFor(ctl, "/migrations/" + id);
                 ctl.print(answer);
-                return answer.path("status").asText().equals("cancelled") ? Cli.EXIT_OK : Cli.EXIT_FAILED;
+                return OutgoingStatus.CANCELLED.is(answer.path("status").asText()) ? Cli.EXIT_OK : Cli.EXIT_FAILED;
             });
         }
     }
@@ -203,16 +205,20 @@ final class CtlCommands {
                 }
                 JsonNode done = waitFor(ctl, "/evacuations/" + id);
                 ctl.print(done);
-                return done.path("status").asText().equals("completed") ? Cli.EXIT_OK : Cli.EXIT_FAILED;
+                return EvacuationStatus.COMPLETED.is(done.path("status").asText()) ? Cli.EXIT_OK : Cli.EXIT_FAILED;
             });
         }
     }
 
-    /** Asks every {@link #POLL_INTERVAL} until the status is no longer {@code active}. */
+    /**
+     * Asks every {@link #POLL_INTERVAL} until the status is no longer {@code active} (the word of
+     * {@link OutgoingStatus#ACTIVE} and {@link EvacuationStatus#ACTIVE} alike).
+     */
     static JsonNode waitFor(CtlCommand ctl, String path) throws Exception {
         while (true) {
             JsonNode state = ctl.request("GET", path, null);
-            if (!state.path("status").asText().equals("active")) return state;
+            String status = state.path("status").asText();
+            if (!OutgoingStatus.ACTIVE.is(status) && !EvacuationStatus.ACTIVE.is(status)) return state;
             Thread.sleep(POLL_INTERVAL.toMillis());
         }
     }

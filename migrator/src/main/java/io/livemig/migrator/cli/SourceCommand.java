@@ -16,6 +16,7 @@ import io.livemig.migrator.migration.PostcopyOptions;
 import io.livemig.migrator.policy.ConvergencePolicy;
 import io.livemig.migrator.policy.PolicySettings;
 import io.livemig.migrator.security.AuthToken;
+import io.livemig.migrator.stats.MigrationMode;
 import io.livemig.migrator.stats.MigrationStats;
 import io.livemig.migrator.stats.StatsJson;
 import io.livemig.migrator.transport.ConnectionOptions;
@@ -254,7 +255,7 @@ final class SourceCommand implements Callable<Integer> {
             System.out.printf("operation latency: p99 %s before, %s during (max %s), %s after; clock uncertainty %.3f ms%n",
                     us(s.opLatencyUsP99Before()), us(s.opLatencyUsP99During()), us(s.opLatencyUsMaxDuring()),
                     us(s.opLatencyUsP99After()), s.clockUncertaintyMs());
-            if (!s.postcopy().mode().equals("precopy") && s.postcopy().postcopyTimeMs() > 0) {
+            if (s.postcopy().mode() != MigrationMode.PRECOPY && s.postcopy().postcopyTimeMs() > 0) {
                 System.out.printf("post-copy: %.0f ms, %d pages pushed, %d requested, %d faults, fault latency p50 %.0f us, "
                                 + "p99 %.0f us, max %.0f us, blocktime %.1f ms%n",
                         s.postcopy().postcopyTimeMs(), s.postcopy().postcopyPagesPushed(), s.postcopy().postcopyPagesRequested(),

@@ -6,7 +6,7 @@ import java.util.List;
  * The mode of a migration and what post-copy cost, written into {@code --stats-json} as flat keys
  * ({@code mode}, {@code postcopy_time_ms}, ...; all 0 or empty for a migration that never switched).
  *
- * @param mode                   precopy, postcopy or hybrid
+ * @param mode                   precopy, postcopy or hybrid (its word)
  * @param postcopyTimeMs         from the switch until the destination confirmed the last page
  * @param postcopyFaults         guest accesses that blocked on a missing page (destination)
  * @param postcopyPagesRequested distinct pages the destination asked for (each once)
@@ -17,7 +17,7 @@ import java.util.List;
  * @param blocktimeMs            sum over vCPUs of the time they were blocked on missing pages
  * @param blocktimeMsPerVcpu     that time for each vCPU
  */
-public record PostcopyStats(String mode, double postcopyTimeMs, long postcopyFaults, long postcopyPagesRequested,
+public record PostcopyStats(MigrationMode mode, double postcopyTimeMs, long postcopyFaults, long postcopyPagesRequested,
                             long postcopyPagesPushed, double faultLatencyUsP50, double faultLatencyUsP99,
                             double faultLatencyUsMax, double blocktimeMs, List<Double> blocktimeMsPerVcpu) {
 
@@ -27,18 +27,18 @@ public record PostcopyStats(String mode, double postcopyTimeMs, long postcopyFau
     }
 
     /** A migration in {@code mode} that never switched to post-copy. */
-    public static PostcopyStats none(String mode) {
+    public static PostcopyStats none(MigrationMode mode) {
         return builder(mode).build();
     }
 
     /** Named steps for the figures of a migration in {@code mode}; a figure never set is 0 (or empty). */
-    public static Builder builder(String mode) {
+    public static Builder builder(MigrationMode mode) {
         return new Builder(mode);
     }
 
     /** Named steps for the {@link PostcopyStats} figures. */
     public static final class Builder {
-        private final String mode;
+        private final MigrationMode mode;
         private double postcopyTimeMs;
         private long postcopyFaults;
         private long postcopyPagesRequested;
@@ -49,7 +49,7 @@ public record PostcopyStats(String mode, double postcopyTimeMs, long postcopyFau
         private double blocktimeMs;
         private List<Double> blocktimeMsPerVcpu = List.of();
 
-        private Builder(String mode) {
+        private Builder(MigrationMode mode) {
             this.mode = mode;
         }
 

@@ -1,6 +1,7 @@
 package io.livemig.migrator.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.livemig.migrator.stats.MigrationMode;
 import io.livemig.migrator.stats.MigrationStatus;
 import io.livemig.migrator.stats.PostcopyStats;
 import io.livemig.migrator.stats.StatsJson;
@@ -61,11 +62,11 @@ class CommandStatsTest {
 
     @Test
     void postcopyStatsByNameEqualThoseByPosition() {
-        PostcopyStats byName = PostcopyStats.builder("hybrid").postcopyTimeMs(1500).postcopyFaults(40).postcopyPagesRequested(30)
+        PostcopyStats byName = PostcopyStats.builder(MigrationMode.HYBRID).postcopyTimeMs(1500).postcopyFaults(40).postcopyPagesRequested(30)
                 .postcopyPagesPushed(1000).faultLatencyUsP50(180).faultLatencyUsP99(1900).faultLatencyUsMax(4000).blocktimeMs(12.5)
                 .blocktimeMsPerVcpu(List.of(10.0, 2.5)).build();
-        assertThat(byName).isEqualTo(new PostcopyStats("hybrid", 1500, 40, 30, 1000, 180, 1900, 4000, 12.5, List.of(10.0, 2.5)));
-        assertThat(PostcopyStats.none("precopy")).isEqualTo(new PostcopyStats("precopy", 0, 0, 0, 0, 0, 0, 0, 0, List.of()));
+        assertThat(byName).isEqualTo(new PostcopyStats(MigrationMode.HYBRID, 1500, 40, 30, 1000, 180, 1900, 4000, 12.5, List.of(10.0, 2.5)));
+        assertThat(PostcopyStats.none(MigrationMode.PRECOPY)).isEqualTo(new PostcopyStats(MigrationMode.PRECOPY, 0, 0, 0, 0, 0, 0, 0, 0, List.of()));
     }
 
     private static List<String> keys(String json) throws Exception {
