@@ -66,7 +66,9 @@ class HelpTextTest {
     void aSentenceOfSourceHelpStaysWholeAtAWideTerminal() {
         String help = usage("source", 250);
         assertThat(help).contains("Exit status 0 when the migration completed with the memory digest verified, 1 otherwise");
-        assertThat(usage("dest", 250)).contains("Exit status 0 when the guest ran here for --run-for with its memory digest verified");
+        assertThat(usage("dest", 250)).contains("Exit status 0 when the guest ran here for --run-for with its memory digest verified")
+                .contains("A digest mismatch found after resume stops the guest: --stats-json says status failed, with the reason in error.")
+                .contains("leaves the guest running here unverified: status completed, digest_verified false, the reason in error, and exit status 1.");
     }
 
     @Test

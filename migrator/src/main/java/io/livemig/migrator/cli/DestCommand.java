@@ -44,8 +44,10 @@ import java.util.concurrent.Callable;
                 + "holds nothing; after a failed or refused migration it listens again. Once a guest arrives it runs here: for --run-for, then stops and "
                 + "prints its figures; without --run-for until interrupted (Ctrl-C). Exit status 0 when the guest ran "
                 + "here for --run-for with its memory digest verified and then passed its own check (or left again "
-                + "with --forward-to), 1 otherwise (a digest mismatch found after resume stops the guest), 2 for bad "
-                + "input.")
+                + "with --forward-to), 1 otherwise, 2 for bad input. A digest mismatch found after resume stops the "
+                + "guest: --stats-json says status failed, with the reason in error. A digest check after resume that "
+                + "does not finish (the source's digest never came) leaves the guest running here unverified: status "
+                + "completed, digest_verified false, the reason in error, and exit status 1.")
 final class DestCommand implements Callable<Integer> {
 
     @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", converter = Converters.Address.class,
@@ -60,7 +62,8 @@ final class DestCommand implements Callable<Integer> {
             description = "Largest guest accepted (default: half of physical memory).")
     Long maxMemory;
 
-    @Option(names = "--stats-json", paramLabel = "FILE", description = "Write the received guest's figures as one JSON object.")
+    @Option(names = "--stats-json", paramLabel = "FILE",
+            description = "Write the received guest's figures as one JSON object: status completed when it ran here (see digest_verified and verified), failed when it was stopped on a digest mismatch or lost during post-copy.")
     Path statsJson;
 
     @Option(names = "--prealloc", negatable = true, defaultValue = "true", fallbackValue = "true",
