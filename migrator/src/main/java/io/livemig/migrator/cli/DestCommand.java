@@ -237,7 +237,7 @@ final class DestCommand implements Callable<Integer> {
         if (forwardStatsJson != null) StatsJson.write(forwardStatsJson, stats);
         if (stats.completed()) {
             System.out.printf("guest migrated onward to %s: downtime %.1f ms, %s%n", forwardTo, stats.downtimeMs(),
-                    stats.digestVerified() ? "digest verified" : "digest NOT verified (" + stats.error() + ")");
+                    DigestVerdict.of(stats).words());
             vm.close();
             return true;
         }
