@@ -41,7 +41,8 @@ final class CtlCommands {
         @Option(names = "--workload", required = true, paramLabel = "SPEC", description = "Guest program NAME[:key=value,...], as for 'livemig source'.")
         String workload;
 
-        @Option(names = "--page-size", paramLabel = "SIZE", converter = Converters.Size.class, defaultValue = "4k", description = "Guest page size (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--page-size", paramLabel = "SIZE", converter = Converters.Size.class, defaultValue = "4k",
+                description = "Guest page size, a power of two up to 1m, the wire's page limit, since a guest on a host can migrate (default: ${DEFAULT-VALUE}).")
         long pageSize;
 
         @Override

@@ -67,6 +67,7 @@ final class EstimateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        guest.refuseUnmigratable();
         if (maxRounds < 1) throw new UsageException("--max-rounds must be >= 1, got " + maxRounds);
         if (downtimeLimit.isZero() || downtimeLimit.isNegative()) throw new UsageException("--downtime-limit must be positive");
         if (sample.compareTo(Duration.ofMillis(200)) < 0 || sample.compareTo(Duration.ofMinutes(10)) > 0) {

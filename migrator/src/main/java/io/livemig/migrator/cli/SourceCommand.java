@@ -126,6 +126,7 @@ final class SourceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        guest.refuseUnmigratable();
         MigrationOptions options = migrationOptions();
         boolean auto = SourcePrediction.AUTO.equals(policyOptions.policy);
         PolicySettings policySettings = policyOptions.settings();
