@@ -10,7 +10,7 @@ import io.livemig.migrator.clock.HostClock;
 import io.livemig.migrator.jfr.JfrRecording;
 import io.livemig.migrator.migration.Baseline;
 import io.livemig.migrator.migration.Handshake;
-import io.livemig.migrator.migration.MigrationMode;
+import io.livemig.migrator.stats.MigrationMode;
 import io.livemig.migrator.migration.MigrationOptions;
 import io.livemig.migrator.migration.PostcopyOptions;
 import io.livemig.migrator.migration.MigrationSource;
@@ -39,7 +39,7 @@ import java.util.concurrent.Callable;
  * to a destination JVM (a child process on a free loopback port, one per policy) under each
  * policy in turn; live progress, then one comparison table and a verdict.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = "Migrates a guest whose dirty rate exceeds the link's bandwidth to a child destination JVM "
                 + "under each policy in turn, then prints a comparison table. About a minute with the defaults. "
                 + "Exit 0 when every migration completed with its digest verified, 1 otherwise, 2 for bad input.")

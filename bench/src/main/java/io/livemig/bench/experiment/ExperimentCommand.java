@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code livemig experiment --matrix FILE --out DIR}: every cell of a matrix as real two-JVM migrations. */
-@Command(name = "experiment", mixinStandardHelpOptions = true,
+@Command(name = "experiment", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = "Runs every cell of a matrix (YAML or JSON) as a live migration between two child JVMs on "
                 + "127.0.0.1 and writes results.csv, results.json, rounds.csv, PNG charts and report.md to --out. "
                 + "A failed run is recorded with its reason and the matrix goes on. Exit 0 when every run completed "

@@ -20,7 +20,7 @@ import java.util.Map;
  * host could not carry out (a name taken, no room, a cancel after COMMIT, the host unreachable) is
  * one line and exit status 1.
  */
-@Command(name = "ctl", mixinStandardHelpOptions = true,
+@Command(name = "ctl", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = "Talks to a 'livemig host' through its control API: boot, list, stop, migrate, query, cancel, "
                 + "evacuate. Answers are JSON on stdout. Exit status 0 when done, 1 when the host could not do it (or a "
                 + "migration waited for did not complete), 2 for bad input.",

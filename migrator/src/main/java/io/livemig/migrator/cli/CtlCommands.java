@@ -1,6 +1,8 @@
 package io.livemig.migrator.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.livemig.migrator.host.EvacuationStatus;
+import io.livemig.migrator.host.OutgoingStatus;
 import io.livemig.migrator.transport.HostPort;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,7 +24,8 @@ final class CtlCommands {
 
     private CtlCommands() {}
 
-    @Command(name = "boot", mixinStandardHelpOptions = true, description = "Boots and starts a guest on the host; prints it.")
+    @Command(name = "boot", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+            description = "Boots and starts a guest on the host; prints it.")
     static final class Boot implements Callable<Integer> {
         @ParentCommand CtlCommand ctl;
 
@@ -38,7 +41,8 @@ final class CtlCommands {
         @Option(names = "--workload", required = true, paramLabel = "SPEC", description = "Guest program NAME[:key=value,...], as for 'livemig source'.")
         String workload;
 
-        @Option(names = "--page-size", paramLabel = "SIZE", converter = Converters.Size.class, defaultValue = "4k", description = "Guest page size (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--page-size", paramLabel = "SIZE", converter = Converters.Size.class, defaultValue = "4k",
+                description = "Guest page size, a power of two up to 1m, the wire's page limit, since a guest on a host can migrate (default: ${DEFAULT-VALUE}).")
         long pageSize;
 
         @Override
@@ -56,7 +60,8 @@ final class CtlCommands {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Prints the host's guests with their figures, as a JSON array.")
+    @Command(name = "list", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+            description = "Prints the host's guests with their figures, as a JSON array.")
     static final class ListGuests implements Callable<Integer> {
         @ParentCommand CtlCommand ctl;
 
@@ -69,7 +74,7 @@ final class CtlCommands {
         }
     }
 
-    @Command(name = "stop", mixinStandardHelpOptions = true,
+    @Command(name = "stop", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
             description = "Pauses a guest, verifies it and stops it for good; exit 1 if it did not verify.")
     static final class Stop implements Callable<Integer> {
         @ParentCommand CtlCommand ctl;
@@ -87,7 +92,7 @@ final class CtlCommands {
         }
     }
 
-    @Command(name = "migrate", mixinStandardHelpOptions = true,
+    @Command(name = "migrate", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
             description = "Starts migrating a guest to another host (or a 'livemig dest'); prints the migration's id. Any "
                 + "'livemig source' option applies (e.g. --bandwidth 64m --policy cpu-scheduling), except those that "
                 + "describe or place the guest. --wait: wait for the end and print the final stats JSON (exit 0 only "
@@ -122,13 +127,13 @@ final class CtlCommands {
                 }
                 JsonNode done = waitFor(ctl, "/migrations/" + id);
                 ctl.print(done);
-                return done.path("status").asText().equals("completed") && done.path("digest_verified").asBoolean()
+                return OutgoingStatus.COMPLETED.is(done.path("status").asText()) && done.path("digest_verified").asBoolean()
                         ? Cli.EXIT_OK : Cli.EXIT_FAILED;
             });
         }
     }
 
-    @Command(name = "query", mixinStandardHelpOptions = true,
+    @Command(name = "query", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
             description = "Prints a migration's stats JSON so far, with its status, phase and remaining_bytes.")
     static final class Query implements Callable<Integer> {
         @ParentCommand CtlCommand ctl;
@@ -145,7 +150,7 @@ final class CtlCommands {
         }
     }
 
-    @Command(name = "cancel", mixinStandardHelpOptions = true,
+    @Command(name = "cancel", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
             description = "Cancels a migration before its COMMIT: the guest runs on where it was. Prints the migration's stats "
                 + "once it ended; a cancel after COMMIT is refused with the reason (exit 1).")
     static final class Cancel implements Callable<Integer> {
@@ -158,14 +163,14 @@ final class CtlCommands {
         public Integer call() throws Exception {
             return ctl.run(() -> {
                 JsonNode answer = ctl.request("POST", "/migrations/" + id + "/cancel", CtlCommand.emptyBody());
-                if (answer.path("status").asText().equals("active")) answer = waitFor(ctl, "/migrations/" + id);
+                if (OutgoingStatus.ACTIVE.is(answer.path("status").asText())) answer = waitFor(ctl, "/migrations/" + id);
                 ctl.print(answer);
-                return answer.path("status").asText().equals("cancelled") ? Cli.EXIT_OK : Cli.EXIT_FAILED;
+                return OutgoingStatus.CANCELLED.is(answer.path("status").asText()) ? Cli.EXIT_OK : Cli.EXIT_FAILED;
             });
         }
     }
 
-    @Command(name = "evacuate", mixinStandardHelpOptions = true,
+    @Command(name = "evacuate", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
             description = "Moves every running guest of the host to the given hosts, cheapest first, at most --parallel at "
                 + "once, sharing --bandwidth (if given) among them; prints the evacuation's id. Any 'livemig source' "
                 + "option applies to each migration. --wait: wait for the end and print the report (exit 0 only when "
@@ -201,16 +206,20 @@ final class CtlCommands {
                 }
                 JsonNode done = waitFor(ctl, "/evacuations/" + id);
                 ctl.print(done);
-                return done.path("status").asText().equals("completed") ? Cli.EXIT_OK : Cli.EXIT_FAILED;
+                return EvacuationStatus.COMPLETED.is(done.path("status").asText()) ? Cli.EXIT_OK : Cli.EXIT_FAILED;
             });
         }
     }
 
-    /** Asks every {@link #POLL_INTERVAL} until the status is no longer {@code active}. */
+    /**
+     * Asks every {@link #POLL_INTERVAL} until the status is no longer {@code active} (the word of
+     * {@link OutgoingStatus#ACTIVE} and {@link EvacuationStatus#ACTIVE} alike).
+     */
     static JsonNode waitFor(CtlCommand ctl, String path) throws Exception {
         while (true) {
             JsonNode state = ctl.request("GET", path, null);
-            if (!state.path("status").asText().equals("active")) return state;
+            String status = state.path("status").asText();
+            if (!OutgoingStatus.ACTIVE.is(status) && !EvacuationStatus.ACTIVE.is(status)) return state;
             Thread.sleep(POLL_INTERVAL.toMillis());
         }
     }

@@ -38,14 +38,16 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code livemig dest}: wait for an incoming migration, then run the guest it brings. */
-@Command(name = "dest", mixinStandardHelpOptions = true,
+@Command(name = "dest", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = "Listens for one incoming migration at a time: the first authenticated offer takes this "
                 + "destination, later offers are refused as busy, and a connection that does not authenticate in time "
                 + "holds nothing; after a failed or refused migration it listens again. Once a guest arrives it runs here: for --run-for, then stops and "
                 + "prints its figures; without --run-for until interrupted (Ctrl-C). Exit status 0 when the guest ran "
                 + "here for --run-for with its memory digest verified and then passed its own check (or left again "
-                + "with --forward-to), 1 otherwise (a digest mismatch found after resume stops the guest), 2 for bad "
-                + "input.")
+                + "with --forward-to), 1 otherwise, 2 for bad input. A digest mismatch found after resume stops the "
+                + "guest: --stats-json says status failed, with the reason in error. A digest check after resume that "
+                + "does not finish (the source's digest never came) leaves the guest running here unverified: status "
+                + "completed, digest_verified false, the reason in error, and exit status 1.")
 final class DestCommand implements Callable<Integer> {
 
     @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", converter = Converters.Address.class,
@@ -60,7 +62,8 @@ final class DestCommand implements Callable<Integer> {
             description = "Largest guest accepted (default: half of physical memory).")
     Long maxMemory;
 
-    @Option(names = "--stats-json", paramLabel = "FILE", description = "Write the received guest's figures as one JSON object.")
+    @Option(names = "--stats-json", paramLabel = "FILE",
+            description = "Write the received guest's figures as one JSON object: status completed when it ran here (see digest_verified and verified), failed when it was stopped on a digest mismatch or lost during post-copy.")
     Path statsJson;
 
     @Option(names = "--prealloc", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -111,6 +114,9 @@ final class DestCommand implements Callable<Integer> {
             description = "Drop an incoming migration when no byte moves either way on its connection for this long (default: ${DEFAULT-VALUE}).")
     Duration stallTimeout;
 
+    /** The {@code verify_detail} of a guest that never ran here. */
+    private static final String NOT_RUN = "not run";
+
     private Handshake handshake;
     private HostClock hostClock = HostClock.SYSTEM;
     private ConnectionOptions connectionOptions;
@@ -155,8 +161,8 @@ final class DestCommand implements Callable<Integer> {
                 if (arrival.lost() != null) {
                     // During post-copy neither side held the whole guest: this half is stopped, and that is final.
                     if (statsJson != null) {
-                        StatsJson.write(statsJson, new DestStats(MigrationStatus.FAILED, null, 0, 0, 0, 0, 0, 0, false, 0, 0, 0, false,
-                                "not run", arrival.lost().getMessage(), -1, -1, -1, clockSkew.toNanos() / 1e6));
+                        StatsJson.write(statsJson, DestStats.builder().status(MigrationStatus.FAILED).verifyDetail(NOT_RUN)
+                                .error(arrival.lost().getMessage()).clockSkewMs(clockSkewMs()).build());
                     }
                     return Cli.EXIT_FAILED;
                 }
@@ -198,9 +204,8 @@ final class DestCommand implements Callable<Integer> {
         if (incoming.digest().kind() == DigestVerdict.Kind.MISMATCH) {
             // The guest was stopped: a failed migration, whatever the source's stats say.
             if (statsJson != null) {
-                StatsJson.write(statsJson, new DestStats(MigrationStatus.FAILED, vm.program().spec(), vm.memory().sizeBytes(), vm.config().vcpus(),
-                        incoming.rounds(), incoming.pagesReceived(), incoming.bytesReceived(), incoming.verifyMs(), false, 0, 0, 0,
-                        false, "not run", incoming.digest().reason(), -1, -1, -1, clockSkew.toNanos() / 1e6));
+                StatsJson.write(statsJson, received(incoming).status(MigrationStatus.FAILED).digestVerified(false)
+                        .verifyDetail(NOT_RUN).error(incoming.digest().reason()).build());
             }
             vm.close();
             return Cli.EXIT_FAILED;
@@ -232,7 +237,7 @@ final class DestCommand implements Callable<Integer> {
         if (forwardStatsJson != null) StatsJson.write(forwardStatsJson, stats);
         if (stats.completed()) {
             System.out.printf("guest migrated onward to %s: downtime %.1f ms, %s%n", forwardTo, stats.downtimeMs(),
-                    stats.digestVerified() ? "digest verified" : "digest NOT verified (" + stats.error() + ")");
+                    DigestVerdict.of(stats).words());
             vm.close();
             return true;
         }
@@ -247,16 +252,29 @@ final class DestCommand implements Callable<Integer> {
         Verification verdict = vm.verify();
         vm.stop();
         double seconds = (end.wallNanos() - start.wallNanos()) / 1e9;
-        DestStats stats = new DestStats(MigrationStatus.COMPLETED, vm.program().spec(), vm.memory().sizeBytes(), vm.config().vcpus(),
-                incoming.rounds(), incoming.pagesReceived(), incoming.bytesReceived(), incoming.verifyMs(), incoming.digestVerified(), seconds,
-                end.ops() - start.ops(), GuestMeter.opsPerSecond(start, end), verdict.ok(), verdict.detail(), incoming.digest().reason(),
-                afterMicros(incoming, LatencySummary::p50Nanos), afterMicros(incoming, LatencySummary::p99Nanos),
-                afterMicros(incoming, LatencySummary::maxNanos), clockSkew.toNanos() / 1e6);
+        DestStats stats = received(incoming).status(MigrationStatus.COMPLETED).digestVerified(incoming.digestVerified())
+                .ranForS(seconds).ops(end.ops() - start.ops()).opsPerS(GuestMeter.opsPerSecond(start, end))
+                .verified(verdict.ok()).verifyDetail(verdict.detail()).error(incoming.digest().reason())
+                .opLatencyUsP50After(afterMicros(incoming, LatencySummary::p50Nanos))
+                .opLatencyUsP99After(afterMicros(incoming, LatencySummary::p99Nanos))
+                .opLatencyUsMaxAfter(afterMicros(incoming, LatencySummary::maxNanos)).build();
         System.out.printf("guest ran here %.1f s: %.0f ops/s, verify %s (%s)%n", seconds, stats.opsPerS(),
                 verdict.ok() ? "passed" : "FAILED", verdict.detail());
         System.out.flush();
         if (statsJson != null) StatsJson.write(statsJson, stats);
         return stats;
+    }
+
+    /** The figures of a received guest known at its arrival, and this destination's clock skew. */
+    private DestStats.Builder received(MigrationDestination.Incoming incoming) {
+        VirtualMachine vm = incoming.vm();
+        return DestStats.builder().workload(vm.program().spec()).memoryBytes(vm.memory().sizeBytes()).vcpus(vm.config().vcpus())
+                .rounds(incoming.rounds()).pagesReceived(incoming.pagesReceived()).bytesReceived(incoming.bytesReceived())
+                .verifyMs(incoming.verifyMs()).clockSkewMs(clockSkewMs());
+    }
+
+    private double clockSkewMs() {
+        return clockSkew.toNanos() / 1e6;
     }
 
     private static double afterMicros(MigrationDestination.Incoming incoming, java.util.function.ToLongFunction<LatencySummary> figure) {

@@ -21,7 +21,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code livemig estimate}: what a migration of this guest would cost, per policy and mode, before it starts. */
-@Command(name = "estimate", mixinStandardHelpOptions = true,
+@Command(name = "estimate", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = "Boots the guest, samples its dirtying for --sample (its working-set curve W(tau), dirty rate, zero pages, "
                 + "CPU share), takes the link rate from --bandwidth or a short probe of a 'livemig dest' (--to), and prints, for "
                 + "each convergence policy and migration mode, the predicted total time, downtime, application downtime, bytes, "
@@ -35,9 +35,9 @@ final class EstimateCommand implements Callable<Integer> {
     Link link = new Link();
 
     static final class Link {
-        @Option(names = "--bandwidth", paramLabel = "RATE", converter = Converters.Rate.class, defaultValue = "0",
-                description = "The link rate limit the migration will run with, e.g. 64m.")
-        long bandwidth;
+        @Option(names = "--bandwidth", paramLabel = "RATE", converter = Converters.Rate.class,
+                description = "The link rate limit the migration will run with, e.g. 64m; not 0 or unlimited (an estimate needs a rate). With neither --bandwidth nor --to, 100 MiB/s is assumed.")
+        Long bandwidth;
 
         @Option(names = "--to", paramLabel = "HOST:PORT", converter = Converters.Address.class,
                 description = "Probe the link to this 'livemig dest' with a short transfer it discards (no guest is made there).")
@@ -67,6 +67,12 @@ final class EstimateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        guest.refuseUnmigratable();
+        if (link.bandwidth != null && link.bandwidth <= 0) {
+            throw new UsageException("--bandwidth must be a rate above 0, e.g. 64m: an estimate needs the link's rate "
+                    + "(without --bandwidth or --to, 100 MiB/s is assumed)");
+        }
+        long bandwidth = link.bandwidth == null ? 0 : link.bandwidth;
         if (maxRounds < 1) throw new UsageException("--max-rounds must be >= 1, got " + maxRounds);
         if (downtimeLimit.isZero() || downtimeLimit.isNegative()) throw new UsageException("--downtime-limit must be positive");
         if (sample.compareTo(Duration.ofMillis(200)) < 0 || sample.compareTo(Duration.ofMinutes(10)) > 0) {
@@ -74,7 +80,7 @@ final class EstimateCommand implements Callable<Integer> {
         }
         Handshake handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
         var connection = tls.connectionOptions();
-        MigrationOptions options = MigrationOptions.defaults().withBandwidth(link.bandwidth).withDowntimeLimit(downtimeLimit)
+        MigrationOptions options = MigrationOptions.defaults().withBandwidth(bandwidth).withDowntimeLimit(downtimeLimit)
                 .withMaxRounds(maxRounds);
         try (VirtualMachine vm = guest.boot("estimate")) {
             vm.start();
@@ -82,7 +88,7 @@ final class EstimateCommand implements Callable<Integer> {
             Duration probeBudget = sample.dividedBy(4).compareTo(LinkOptions.MAX_PROBE) < 0 ? sample.dividedBy(4) : LinkOptions.MAX_PROBE;
             LinkMeasure measured;
             try {
-                measured = LinkOptions.measure(link.bandwidth, link.to, handshake, connection, probeBudget);
+                measured = LinkOptions.measure(bandwidth, link.to, handshake, connection, probeBudget);
             } catch (LinkOptions.ProbeFailed e) {
                 System.err.println("livemig estimate: " + e.getMessage());
                 return Cli.EXIT_FAILED;

@@ -19,7 +19,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code livemig host}: a long-lived host agent with a control API. */
-@Command(name = "host", mixinStandardHelpOptions = true,
+@Command(name = "host", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = "A long-lived host agent: holds any number of named guests within --max-memory, receives incoming "
                 + "migrations on --listen (several at once, one per guest), and boots, stops, migrates and evacuates "
                 + "guests on request through a JSON-over-HTTP control API on --control (see docs/host.md; the shell "

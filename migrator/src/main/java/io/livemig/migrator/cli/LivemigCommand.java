@@ -3,7 +3,7 @@ package io.livemig.migrator.cli;
 import picocli.CommandLine.Command;
 
 /** {@code livemig}: an emulated VM and its live migration between two JVMs. */
-@Command(name = "livemig", mixinStandardHelpOptions = true, version = "livemig 0.1.0",
+@Command(name = "livemig", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, version = "livemig 0.1.0",
         description = "An emulated virtual machine and live-migration runtime: migrate a running guest between two "
                 + "JVMs over TCP, with convergence policies that throttle its vCPUs.",
         subcommands = {RunCommand.class, SourceCommand.class, DestCommand.class, EstimateCommand.class, HostCommand.class,

@@ -1,6 +1,6 @@
 package io.livemig.migrator.cli;
 
-/** Entry point with the migrator's commands only (run, source, dest); the launcher adds the harness's. */
+/** Entry point with the migrator's commands only (run, source, dest, estimate, host, ctl, proxy); the launcher adds demo and experiment. */
 public final class Main {
     private Main() {}
 

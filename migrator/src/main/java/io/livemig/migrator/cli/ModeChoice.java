@@ -1,6 +1,6 @@
 package io.livemig.migrator.cli;
 
-import io.livemig.migrator.migration.MigrationMode;
+import io.livemig.migrator.stats.MigrationMode;
 
 /** {@code source --mode}: how the guest moves, spelled as users type it. */
 enum ModeChoice implements Spelled {

@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code livemig proxy}: a shaping, fault-injecting TCP relay between a source and a destination. */
-@Command(name = "proxy", mixinStandardHelpOptions = true,
+@Command(name = "proxy", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = {"Relays every TCP connection from --listen to --to through one shaped link: added latency and jitter, a bandwidth limit (fixed or over time), and one-shot faults (a stall, a reset). Point a source's --to at it. Runs until interrupted (or for --run-for); prints each fault as it fires and the bytes relayed at the end."},
         footer = {"", "Schedules: TIME=VALUE entries, e.g. --bandwidth-schedule 0s=100m,5s=10m,10s=100m: 100 MiB/s from the first connection, 10 MiB/s from 5 s on, 100 MiB/s again from 10 s on. The first entry is at 0s; each holds until the next, the last for ever. Byte counts (--stall-at, --reset-at) are of the client-to-server direction, over all connections."})
 final class ProxyCommand implements Callable<Integer> {

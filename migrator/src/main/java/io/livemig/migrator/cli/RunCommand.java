@@ -20,7 +20,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code livemig run}: a guest without migration, to measure its throughput and dirty rate. */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = "run", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = "Runs a guest without migrating it and prints, once a second and at the end, its ops/s, "
                 + "dirty rate (pages newly dirtied per second) and the vCPUs' CPU share; then verifies it. Exit status "
                 + "0 when the guest passed its own check, 1 when not, 2 for bad input.")
@@ -74,11 +74,14 @@ final class RunCommand implements Callable<Integer> {
             LatencySummary ops = latency.summary(LatencyPhase.BEFORE);
             Verification verdict = vm.verify();
             double seconds = (end.wallNanos() - start.wallNanos()) / 1e9;
-            RunStats stats = new RunStats(vm.program().spec(), memory.sizeBytes(), vm.config().vcpus(), capPct, seconds,
-                    end.ops() - start.ops(), GuestMeter.opsPerSecond(start, end),
-                    dirtyPagesTotal * (double) memory.pageSize() / seconds, meter.cpuSharePct(start, end), verdict.ok(),
-                    verdict.detail(), Latencies.micros(ops.p50Nanos()), Latencies.micros(ops.p99Nanos()),
-                    Latencies.micros(ops.p999Nanos()), Latencies.micros(ops.maxNanos()));
+            RunStats stats = RunStats.builder().workload(vm.program().spec()).memoryBytes(memory.sizeBytes())
+                    .vcpus(vm.config().vcpus()).capPct(capPct).durationS(seconds)
+                    .ops(end.ops() - start.ops()).opsPerS(GuestMeter.opsPerSecond(start, end))
+                    .dirtyRateBytesPerS(dirtyPagesTotal * (double) memory.pageSize() / seconds)
+                    .cpuSharePct(meter.cpuSharePct(start, end)).verified(verdict.ok()).verifyDetail(verdict.detail())
+                    .opLatencyUsP50(Latencies.micros(ops.p50Nanos())).opLatencyUsP99(Latencies.micros(ops.p99Nanos()))
+                    .opLatencyUsP999(Latencies.micros(ops.p999Nanos())).opLatencyUsMax(Latencies.micros(ops.maxNanos()))
+                    .build();
             System.out.printf("%s: %d ops in %.1f s = %.0f ops/s, dirty rate %.1f MiB/s, cpu share %.1f %%, verify: %s (%s)%n",
                     stats.workload(), stats.ops(), seconds, stats.opsPerS(), stats.dirtyRateBytesPerS() / 1048576.0,
                     stats.cpuSharePct(), verdict.ok() ? "passed" : "FAILED", verdict.detail());

@@ -9,6 +9,7 @@ import io.livemig.migrator.jfr.JfrRecording;
 import io.livemig.migrator.migration.Baseline;
 import io.livemig.migrator.migration.Handshake;
 import io.livemig.migrator.migration.CompressionMode;
+import io.livemig.migrator.migration.DigestVerdict;
 import io.livemig.migrator.migration.MigrationOptions;
 import io.livemig.migrator.migration.TransferOptions;
 import io.livemig.migrator.migration.MigrationSource;
@@ -16,6 +17,7 @@ import io.livemig.migrator.migration.PostcopyOptions;
 import io.livemig.migrator.policy.ConvergencePolicy;
 import io.livemig.migrator.policy.PolicySettings;
 import io.livemig.migrator.security.AuthToken;
+import io.livemig.migrator.stats.MigrationMode;
 import io.livemig.migrator.stats.MigrationStats;
 import io.livemig.migrator.stats.StatsJson;
 import io.livemig.migrator.transport.ConnectionOptions;
@@ -25,12 +27,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code livemig source}: boot a guest, let it run, migrate it live to a destination. */
-@Command(name = "source", mixinStandardHelpOptions = true,
+@Command(name = "source", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = "Boots a guest, runs it for --migrate-after, then migrates it live to a 'livemig dest'. "
                 + "Prints one line per round on stderr and a summary on stdout. Exit status 0 when the migration "
                 + "completed with the memory digest verified, 1 otherwise (after a failure or a cancel the guest keeps "
@@ -123,6 +126,7 @@ final class SourceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        guest.refuseUnmigratable();
         MigrationOptions options = migrationOptions();
         boolean auto = SourcePrediction.AUTO.equals(policyOptions.policy);
         PolicySettings policySettings = policyOptions.settings();
@@ -162,7 +166,7 @@ final class SourceCommand implements Callable<Integer> {
             if (plan != null) stats = stats.toBuilder().prediction(plan.stats()).build();
             // A guest lost in post-copy was stopped here: there is nothing left to check.
             if (!stats.completed() && vm.state() != VmState.STOPPED) stats = stats.withSourceGuestVerified(checkSourceGuest(vm, meter));
-            printSummary(stats);
+            printSummary(stats, System.out);
             if (statsJson != null) StatsJson.write(statsJson, stats);
             return stats.completed() && stats.digestVerified() ? Cli.EXIT_OK : Cli.EXIT_FAILED;
         }
@@ -245,36 +249,43 @@ final class SourceCommand implements Callable<Integer> {
         return micros >= 1000 ? String.format("%.1f ms", micros / 1000) : String.format("%.1f us", micros);
     }
 
-    private static void printSummary(MigrationStats s) {
+    /**
+     * The summary on stdout: {@code migration completed: ...} ending with the digest's verdict in
+     * the destination's words ({@code digest verified}, or {@code digest NOT verified (reason)}),
+     * or {@code migration failed: reason} / {@code migration cancelled: reason}.
+     */
+    static void printSummary(MigrationStats s, PrintStream out) {
         if (s.completed()) {
-            System.out.printf("migration completed: policy %s, %d rounds (%s), downtime %.1f ms (application %.1f ms), "
+            DigestVerdict digest = DigestVerdict.of(s);
+            out.printf("migration completed: policy %s, %d rounds (%s), downtime %.1f ms (application %.1f ms), "
                             + "total %.0f ms, %.1f MiB sent, max throttle %.1f %%, %s%n",
                     s.policy(), s.rounds(), s.stopReason(), s.downtimeMs(), s.appDowntimeMs(), s.totalTimeMs(),
-                    s.transferredBytes() / 1048576.0, s.maxThrottlePct(), s.digestVerified() ? "digest verified" : "DIGEST NOT VERIFIED");
-            System.out.printf("operation latency: p99 %s before, %s during (max %s), %s after; clock uncertainty %.3f ms%n",
+                    s.transferredBytes() / 1048576.0, s.maxThrottlePct(), digest.words());
+            out.printf("operation latency: p99 %s before, %s during (max %s), %s after; clock uncertainty %.3f ms%n",
                     us(s.opLatencyUsP99Before()), us(s.opLatencyUsP99During()), us(s.opLatencyUsMaxDuring()),
                     us(s.opLatencyUsP99After()), s.clockUncertaintyMs());
-            if (!s.postcopy().mode().equals("precopy") && s.postcopy().postcopyTimeMs() > 0) {
-                System.out.printf("post-copy: %.0f ms, %d pages pushed, %d requested, %d faults, fault latency p50 %.0f us, "
+            if (s.postcopy().mode() != MigrationMode.PRECOPY && s.postcopy().postcopyTimeMs() > 0) {
+                out.printf("post-copy: %.0f ms, %d pages pushed, %d requested, %d faults, fault latency p50 %.0f us, "
                                 + "p99 %.0f us, max %.0f us, blocktime %.1f ms%n",
                         s.postcopy().postcopyTimeMs(), s.postcopy().postcopyPagesPushed(), s.postcopy().postcopyPagesRequested(),
                         s.postcopy().postcopyFaults(), s.postcopy().faultLatencyUsP50(), s.postcopy().faultLatencyUsP99(),
                         s.postcopy().faultLatencyUsMax(), s.postcopy().blocktimeMs());
             }
             if (s.convergence() == io.livemig.migrator.stats.Convergence.INFEASIBLE) {
-                System.out.printf("convergence infeasible (predicted downtime %.0f ms): %s%n",
+                out.printf("convergence infeasible (predicted downtime %.0f ms): %s%n",
                         s.convergencePredictedDowntimeMs() == null ? Double.NaN : s.convergencePredictedDowntimeMs(), s.convergenceReason());
             }
             if (s.prediction() != null) {
-                System.out.printf("predicted (%s, %s %s): downtime %.1f ms (application %.1f ms), total %.0f ms, %.1f MiB sent, "
+                out.printf("predicted (%s, %s %s): downtime %.1f ms (application %.1f ms), total %.0f ms, %.1f MiB sent, "
                                 + "%d rounds%n", s.prediction().chosenBy(), s.prediction().chosenPolicy(), s.prediction().chosenMode(),
                         s.prediction().predictedDowntimeMs(), s.prediction().predictedAppDowntimeMs(),
                         s.prediction().predictedTotalTimeMs(), s.prediction().predictedTransferredBytes() / 1048576.0,
                         s.prediction().predictedRounds());
             }
-            if (s.error() != null) System.out.println("note: " + s.error());
+            // Unverified, the error is the digest's reason, already said.
+            if (s.error() != null && digest.verified()) out.println("note: " + s.error());
         } else {
-            System.out.println("migration " + s.status() + ": " + s.error());
+            out.println("migration " + s.status() + ": " + s.error());
         }
     }
 }

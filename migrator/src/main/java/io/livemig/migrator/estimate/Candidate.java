@@ -1,6 +1,6 @@
 package io.livemig.migrator.estimate;
 
-import io.livemig.migrator.migration.MigrationMode;
+import io.livemig.migrator.stats.MigrationMode;
 
 /**
  * One way to migrate: a convergence policy ({@code --policy}) and a mode ({@code --mode}:

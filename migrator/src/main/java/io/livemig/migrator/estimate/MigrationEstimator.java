@@ -67,7 +67,7 @@ public final class MigrationEstimator {
         double total = course.elapsedNanos() + ending.durationNanos();
         double lost = course.workLostNanos() + ending.workLostNanos();
         double window = stopAndCopy ? course.elapsedNanos() + ending.downtimeNanos() : total;
-        String endedBy = course.stopReason() != null ? course.stopReason().json() : "postcopy";
+        StopReason endedBy = course.stopReason() != null ? course.stopReason() : StopReason.POSTCOPY;
         String note = course.switchReason() != null ? "post-copy: " + course.switchReason()
                 : stopAndCopy ? "" : "post-copy after " + endedBy;
         return new Prediction(candidate.policy(), candidate.mode(), total / 1e6, ending.downtimeNanos() / 1e6,

@@ -1,6 +1,7 @@
 package io.livemig.migrator.estimate;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.livemig.migrator.stats.StopReason;
 
 /**
  * What the model predicts for one {@link Candidate}: written by {@code livemig estimate --stats-json}
@@ -18,12 +19,12 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  *                          (post-copy: until the last page arrived), as {@code app_work_lost_pct}
  * @param maxThrottlePct    the deepest CPU throttle of the rounds
  * @param limitMet          the predicted host downtime is within the downtime limit
- * @param endedBy           how pre-copy ended: converged, max-rounds, max-volume, postcopy
+ * @param endedBy           how pre-copy ended: converged, max-rounds, max-volume, postcopy (its {@code stop_reason})
  * @param note              why post-copy took over, or empty
  */
 public record Prediction(String policy, String mode, double totalTimeMs, double downtimeMs, double appDowntimeMs,
                          long transferredBytes, int rounds, double workLostS, double workLostPct, double maxThrottlePct,
-                         boolean limitMet, String endedBy, String note) {
+                         boolean limitMet, StopReason endedBy, String note) {
 
     @JsonIgnore
     public Candidate candidate() {

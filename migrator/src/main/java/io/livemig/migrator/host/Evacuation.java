@@ -30,7 +30,7 @@ final class Evacuation {
         HostPort target;
         long startedNanos;
         long endedNanos;
-        String status = "waiting";
+        MoveStatus status = MoveStatus.WAITING;
         String error;
 
         MoveState(EvacuationPlan.Move move) {
@@ -133,14 +133,14 @@ final class Evacuation {
         for (HostPort t : targets) if (!t.equals(state.move.target())) order.add(t);
         synchronized (this) {
             state.startedNanos = System.nanoTime();
-            state.status = "migrating";
+            state.status = MoveStatus.MIGRATING;
         }
         for (HostPort target : order) {
             OutgoingMigration migration;
             try {
                 migration = launcher.launch(state.move.guest(), target, options, id);
             } catch (HostException e) {
-                end(state, "failed", e.getMessage());
+                end(state, MoveStatus.FAILED, e.getMessage());
                 return;
             }
             synchronized (this) {
@@ -150,18 +150,18 @@ final class Evacuation {
             }
             MigrationStats stats = migration.result().handle((s, e) -> s).join();
             if (stats == null) {
-                end(state, "failed", "the migration ended with an internal error");
+                end(state, MoveStatus.FAILED, "the migration ended with an internal error");
                 return;
             }
             boolean refused = !stats.completed() && stats.error() != null && stats.error().startsWith("the destination refused");
             if (!refused || target == order.get(order.size() - 1)) {
-                end(state, stats.status().json(), stats.error());
+                end(state, MoveStatus.of(stats.status()), stats.error());
                 return;
             }
         }
     }
 
-    private synchronized void end(MoveState state, String status, String error) {
+    private synchronized void end(MoveState state, MoveStatus status, String error) {
         state.status = status;
         state.error = error;
         state.endedNanos = System.nanoTime();
@@ -175,8 +175,8 @@ final class Evacuation {
     synchronized Map<String, Object> view() {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", id);
-        boolean allCompleted = moves.stream().allMatch(m -> m.status.equals("completed"));
-        view.put("status", endNanos == 0 ? "active" : allCompleted ? "completed" : "incomplete");
+        boolean allCompleted = moves.stream().allMatch(m -> m.status == MoveStatus.COMPLETED);
+        view.put("status", endNanos == 0 ? EvacuationStatus.ACTIVE : allCompleted ? EvacuationStatus.COMPLETED : EvacuationStatus.INCOMPLETE);
         view.put("targets", targets.stream().map(HostPort::toString).toList());
         view.put("parallel", parallel);
         view.put("bandwidth_bytes_per_s", bandwidthBytesPerS);

@@ -7,6 +7,7 @@ import io.livemig.migrator.migration.Cancellation;
 import io.livemig.migrator.migration.DestinationOptions;
 import io.livemig.migrator.migration.Handshake;
 import io.livemig.migrator.migration.MigrationDestination;
+import io.livemig.migrator.protocol.ProtocolLimits;
 import io.livemig.migrator.transport.ConnectionOptions;
 import io.livemig.migrator.transport.HostPort;
 import io.livemig.migrator.transport.Listener;
@@ -122,6 +123,10 @@ public final class Host implements AutoCloseable {
         if (name == null) throw HostException.badRequest("a guest needs a name");
         Workload program;
         GuestConfig config;
+        if (pageSize > ProtocolLimits.MAX_PAGE_BYTES) {
+            throw HostException.badRequest("page_size must be at most 1m for a guest that can migrate (the wire's page limit), got "
+                    + pageSize + " bytes");
+        }
         try {
             config = new GuestConfig(memoryBytes, pageSize, vcpus);
             program = Workloads.parse(workloadSpec);

@@ -101,7 +101,7 @@ final class OutgoingMigration {
     }
 
     /**
-     * What a query answers: while it runs, {@code status: active} with the figures so far
+     * What a query answers ({@link OutgoingStatus}): while it runs, {@code status: active} with the figures so far
      * ({@link LiveProgress#soFar}); once it ended, every {@code --stats-json} key of its stats,
      * with {@code phase} = the status and {@code remaining_bytes} 0 when completed.
      */
@@ -114,18 +114,18 @@ final class OutgoingMigration {
         if (evacuationId != null) view.put("evacuation", evacuationId);
         MigrationStats stats = stats();
         if (stats == null && result.isCompletedExceptionally()) {
-            view.put("status", "failed");
-            view.put("phase", "failed");
+            view.put("status", OutgoingStatus.FAILED);
+            view.put("phase", OutgoingStatus.FAILED.json());
             view.put("error", result.handle((s, e) -> String.valueOf(e.getMessage())).join());
             return view;
         }
         if (stats == null) {
-            view.put("status", "active");
+            view.put("status", OutgoingStatus.ACTIVE);
             view.putAll(progress.soFar());
             return view;
         }
         Map<String, Object> figures = StatsJson.mapper().convertValue(stats, new TypeReference<Map<String, Object>>() {});
-        view.put("status", stats.status().json());
+        view.put("status", OutgoingStatus.of(stats.status()));
         view.put("phase", stats.status().json());
         view.put("remaining_bytes", stats.completed() ? 0 : progress.remainingBytes());
         view.putAll(figures);

@@ -47,8 +47,10 @@ import java.util.function.Consumer;
  * current state, whose one fallback names the message that is invalid there.
  *
  * <pre>
+ *   AWAIT_OFFER  --GuestName (kept; at most once)---------------------------&gt; AWAIT_OFFER
  *   AWAIT_OFFER  --GuestOffer (admitted; Accept)----------------------------&gt; RECEIVING
  *   RECEIVING    --PageBatch / RoundEnd (RoundAck) / VcpuState-------------&gt; RECEIVING
+ *   RECEIVING    --ChannelPlan (data channels carry the pages)--------------&gt; RECEIVING
  *   RECEIVING    --PostcopyPrepare / MissingMap (post-copy may follow)------&gt; RECEIVING
  *   RECEIVING    --PostcopyStart (guest started; pages by request and push,
  *                  until the last is in and verified: DestinationPostcopy)-&gt; RUNNING
@@ -63,8 +65,9 @@ import java.util.function.Consumer;
  *
  * Any failure before COMMIT throws, and the caller discards the guest: it never ran here. After
  * COMMIT the guest is ours; a failed digest check after resume leaves it unverified (or, on a
- * mismatch, stopped) but never fails the migration, and a missing latency request only leaves the
- * source without the "after" figures. Not thread-safe: one thread steps it.
+ * mismatch, stopped) without throwing: the {@link DigestVerdict} goes back in the {@code Incoming},
+ * and a missing latency request only leaves the source without the "after" figures. Not
+ * thread-safe: one thread steps it.
  */
 final class DestinationSession {
     /** Where the incoming migration stands; {@code RUNNING} is final. */

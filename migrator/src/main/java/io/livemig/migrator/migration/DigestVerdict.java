@@ -1,11 +1,14 @@
 package io.livemig.migrator.migration;
 
+import io.livemig.migrator.stats.MigrationStats;
+
 import java.util.Objects;
 
 /**
  * What a destination knows of the memory digest of a guest it received: the digests matched
  * (before resume, or after it with {@code --verify after-resume}); or the check after resume did
  * not finish, so the guest runs unverified; or it found a mismatch, and the guest was stopped.
+ * A source that completed a migration knows it from its stats ({@link #of(MigrationStats)}).
  *
  * @param reason why the digest was not verified (null when it was)
  */
@@ -32,11 +35,20 @@ public record DigestVerdict(Kind kind, String reason) {
         return new DigestVerdict(Kind.MISMATCH, detail);
     }
 
+    /**
+     * What a completed migration's stats say of the digest: verified, or not verified with the
+     * stats' {@code error} as the reason (the check after resume did not finish, or found a mismatch).
+     */
+    public static DigestVerdict of(MigrationStats completed) {
+        if (completed.digestVerified()) return matched();
+        return notVerified(completed.error() != null ? completed.error() : "no digest check was made");
+    }
+
     public boolean verified() {
         return kind == Kind.VERIFIED;
     }
 
-    /** The words {@code livemig dest} prints for it. */
+    /** The words {@code livemig dest} and {@code livemig source} print for it. */
     public String words() {
         return switch (kind) {
             case VERIFIED -> "digest verified";

@@ -19,10 +19,12 @@ import java.util.function.Consumer;
 /**
  * The destination side of incoming migrations: the handshake, then one {@link DestinationSession}
  * per migration, a state machine stepped by each message
- * ({@code AWAIT_OFFER -> RECEIVING -> AWAIT_COMMIT -> [AWAIT_DIGEST_CHECK ->] RUNNING}). The guest
- * is built from the offer, filled by page batches, checked against the source's digest, and
- * started only on COMMIT; any failure before that discards it, so it never runs here. It also
- * keeps the {@link Outcomes} of past migrations, to answer a source left in doubt.
+ * ({@code AWAIT_OFFER -> RECEIVING -> AWAIT_COMMIT -> [AWAIT_DIGEST_CHECK ->] AWAIT_LATENCY_REQUEST
+ * -> RUNNING}, or {@code RECEIVING -> RUNNING} at a post-copy switch). The guest is built from the
+ * offer, filled by page batches, checked against the source's digest (unless the check comes after
+ * resume), and started only on COMMIT, or at {@code PostcopyStart} in post-copy; any failure before
+ * that discards it, so it never runs here. It also keeps the {@link Outcomes} of past migrations,
+ * to answer a source left in doubt.
  */
 public final class MigrationDestination {
     /**

@@ -7,7 +7,7 @@ import io.livemig.migrator.stats.RoundStats;
 public interface MigrationListener {
     MigrationListener SILENT = new MigrationListener() {};
 
-    /** A phase began: "setup", "pre-copy", "stop-and-copy", "handover". */
+    /** A phase began: "setup", "pre-copy", "stop-and-copy", "handover", or "post-copy" (instead of the last two). */
     default void phase(String phase) {}
 
     /** A round ended; {@code remainingDirtyBytes} is what the next round must send. */

@@ -1,5 +1,6 @@
 package io.livemig.migrator.migration;
 
+import io.livemig.migrator.stats.MigrationMode;
 import io.livemig.migrator.clock.HostClock;
 
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.livemig.migrator.migration;
 
+import io.livemig.migrator.stats.MigrationMode;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.emulator.VmState;
 import io.livemig.migrator.policy.ConvergencePolicy;

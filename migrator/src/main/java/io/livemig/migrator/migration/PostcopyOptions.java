@@ -1,5 +1,6 @@
 package io.livemig.migrator.migration;
 
+import io.livemig.migrator.stats.MigrationMode;
 import java.time.Duration;
 
 /**

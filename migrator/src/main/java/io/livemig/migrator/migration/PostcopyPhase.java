@@ -1,5 +1,6 @@
 package io.livemig.migrator.migration;
 
+import io.livemig.migrator.stats.MigrationMode;
 import io.livemig.emulator.DirtyBitmap;
 import io.livemig.migrator.clock.ClockOffset;
 import io.livemig.emulator.VirtualMachine;
@@ -98,8 +99,9 @@ final class PostcopyPhase {
             perVcpu.add(Millis.of(nanos));
             sum += Millis.of(nanos);
         }
-        return new PostcopyStats(session.options.mode().word(), Millis.of(result.postcopyNanos()), done.faults(),
-                done.pagesRequested(), result.pagesPushed(), done.faultLatencyP50Nanos() / 1e3, done.faultLatencyP99Nanos() / 1e3,
-                done.faultLatencyMaxNanos() / 1e3, sum, perVcpu);
+        return PostcopyStats.builder(session.options.mode()).postcopyTimeMs(Millis.of(result.postcopyNanos()))
+                .postcopyFaults(done.faults()).postcopyPagesRequested(done.pagesRequested()).postcopyPagesPushed(result.pagesPushed())
+                .faultLatencyUsP50(done.faultLatencyP50Nanos() / 1e3).faultLatencyUsP99(done.faultLatencyP99Nanos() / 1e3)
+                .faultLatencyUsMax(done.faultLatencyMaxNanos() / 1e3).blocktimeMs(sum).blocktimeMsPerVcpu(perVcpu).build();
     }
 }

@@ -88,7 +88,7 @@ final class SourceReport {
                     .wallClockOffsetMs(session.clockOffset.wallOffsetMicros() / 1e3);
         }
         if (session.latency != null) session.latency.report(stats);
-        return stats.postcopy(session.postcopyStats != null ? session.postcopyStats : PostcopyStats.none(options.mode().word()))
+        return stats.postcopy(session.postcopyStats != null ? session.postcopyStats : PostcopyStats.none(options.mode()))
                 .build();
     }
 }

@@ -1,5 +1,6 @@
 package io.livemig.migrator.migration;
 
+import io.livemig.migrator.stats.MigrationMode;
 import io.livemig.emulator.DirtyBitmap;
 import io.livemig.emulator.GuestMemory;
 import io.livemig.migrator.protocol.Accept;

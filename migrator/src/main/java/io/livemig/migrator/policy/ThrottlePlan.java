@@ -1,6 +1,7 @@
 package io.livemig.migrator.policy;
 
 import io.livemig.emulator.WorkingSetCurve;
+import io.livemig.migrator.stats.StopReason;
 
 import java.util.Locale;
 
@@ -78,8 +79,12 @@ public final class ThrottlePlan {
         }
     }
 
-    /** Pre-copy at one fixed cap: when it reached the target (-1: never), and what was left at the end. */
-    record Course(int roundsToTarget, int roundsRun, double finalBytes, String endedBy) {
+    /**
+     * Pre-copy at one fixed cap: when it reached the target (-1: never), what was left at the end,
+     * and what ended it: {@code CONVERGED} (the target reached), {@code MAX_ROUNDS} or
+     * {@code MAX_VOLUME} (the stop rule's budget), or null (the rounds looked at ran out first).
+     */
+    record Course(int roundsToTarget, int roundsRun, double finalBytes, StopReason endedBy) {
         boolean reached() { return roundsToTarget > 0; }
     }
 
@@ -91,7 +96,7 @@ public final class ThrottlePlan {
         }
         if (s.roundsLeft() < 1 || s.volumeLeftBytes() <= 0) {
             return new PlanVerdict(PlanVerdict.Outlook.INFEASIBLE, round, Double.NaN, -1, nowNanos, String.format(Locale.ROOT,
-                    "the stop rule's budget (%s) ends pre-copy now with %s dirty", s.roundsLeft() < 1 ? "max-rounds" : "max-volume",
+                    "the stop rule's budget (%s) ends pre-copy now with %s dirty", s.roundsLeft() < 1 ? StopReason.MAX_ROUNDS : StopReason.MAX_VOLUME,
                     mib(s.remainingBytes())));
         }
         int horizon = Math.min(s.deadlineRounds(), s.roundsLeft());
@@ -113,11 +118,9 @@ public final class ThrottlePlan {
             return feasible(s, round, s.floorPct(), withinLimit, "only the floor cap meets the limit, without the margin");
         }
         Course atFloor = follow(s, s.floorPct(), whole);
-        String end = switch (atFloor.endedBy()) {
-            case "max-rounds" -> "when max-rounds ends pre-copy after " + atFloor.roundsRun() + " more rounds";
-            case "max-volume" -> "when max-volume ends pre-copy after " + atFloor.roundsRun() + " more rounds";
-            default -> "after " + atFloor.roundsRun() + " rounds, and shrinks no further";
-        };
+        String end = atFloor.endedBy() == StopReason.MAX_ROUNDS || atFloor.endedBy() == StopReason.MAX_VOLUME
+                ? "when " + atFloor.endedBy().json() + " ends pre-copy after " + atFloor.roundsRun() + " more rounds"
+                : "after " + atFloor.roundsRun() + " rounds, and shrinks no further";
         return new PlanVerdict(PlanVerdict.Outlook.INFEASIBLE, round, s.floorPct(), -1, downtimeNanos(s, atFloor.finalBytes()),
                 String.format(Locale.ROOT, "even at the %s %% floor, %s would still be dirty %s", pct(s.floorPct()),
                         mib(atFloor.finalBytes()), end));
@@ -142,11 +145,11 @@ public final class ThrottlePlan {
             } else {
                 v = s.curve().pagesAt(capPct / 100 * roundNanos) * s.pageSize();
             }
-            if (v <= goalBytes) return new Course(k, k, v, "target");
-            if (k >= s.roundsLeft()) return new Course(-1, k, v, "max-rounds");
-            if (sent >= s.volumeLeftBytes()) return new Course(-1, k, v, "max-volume");
+            if (v <= goalBytes) return new Course(k, k, v, StopReason.CONVERGED);
+            if (k >= s.roundsLeft()) return new Course(-1, k, v, StopReason.MAX_ROUNDS);
+            if (sent >= s.volumeLeftBytes()) return new Course(-1, k, v, StopReason.MAX_VOLUME);
         }
-        return new Course(-1, rounds, v, "horizon");
+        return new Course(-1, rounds, v, null);
     }
 
     /** The largest cap in [floor, 100) that reaches the target within {@code rounds}; the floor must. */

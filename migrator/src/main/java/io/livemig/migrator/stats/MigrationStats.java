@@ -125,7 +125,7 @@ public record MigrationStats(
         Objects.requireNonNull(status, "status");
         roundsDetail = List.copyOf(roundsDetail);
         opLatencyTimeline = opLatencyTimeline == null ? null : List.copyOf(opLatencyTimeline);
-        if (postcopy == null) postcopy = PostcopyStats.none("precopy");
+        if (postcopy == null) postcopy = PostcopyStats.none(MigrationMode.PRECOPY);
     }
 
     public static Builder builder() {
@@ -264,7 +264,7 @@ public record MigrationStats(
         private double opLatencyUsP99After = -1;
         private double opLatencyUsMaxAfter = -1;
         private List<LatencyPoint> opLatencyTimeline;
-        private PostcopyStats postcopy = PostcopyStats.none("precopy");
+        private PostcopyStats postcopy = PostcopyStats.none(MigrationMode.PRECOPY);
         private PredictionStats prediction;
 
         private Builder() {}

@@ -6,7 +6,11 @@ import com.fasterxml.jackson.annotation.JsonValue;
 public enum MigrationStatus {
     /** The guest runs on the destination. */
     COMPLETED("completed"),
-    /** The guest did not leave (or, in doubt, stays paused here): {@code error} says why. */
+    /**
+     * The migration failed, {@code error} says why: the guest did not leave (or, in doubt, stays
+     * paused here), or, after a post-copy switch, it is lost; on a destination, the guest was
+     * stopped on a digest mismatch or lost.
+     */
     FAILED("failed"),
     /** Stopped on request before the handover. */
     CANCELLED("cancelled");

@@ -52,6 +52,9 @@ class EstimateCliTest {
         assertUsage(concat(concat(new String[] {"estimate"}, GUEST), "--bandwidth", "16m", "--to", "127.0.0.1:9"),
                 "mutually exclusive");
         assertUsage(concat(concat(new String[] {"estimate"}, GUEST), "--downtime-limit", "soon"), "--downtime-limit");
+        assertUsage(concat(concat(new String[] {"estimate"}, GUEST), "--bandwidth", "0"),
+                "--bandwidth must be a rate above 0, e.g. 64m: an estimate needs the link's rate");
+        assertUsage(concat(concat(new String[] {"estimate"}, GUEST), "--bandwidth", "unlimited"), "--bandwidth must be a rate above 0");
         assertUsage(new String[] {"source", "--memory", "16m", "--vcpus", "1", "--workload", "idle", "--to", "127.0.0.1:9",
                 "--policy", "fastest"}, "unknown policy 'fastest'");
     }

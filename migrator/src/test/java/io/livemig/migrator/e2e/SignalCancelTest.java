@@ -59,6 +59,7 @@ class SignalCancelTest {
                 Integer status = source.awaitExit(Duration.ofSeconds(60));
                 assertThat(status).as(source.output()).isEqualTo(143);
                 assertThat(source.output()).contains("termination signal: cancelling the migration");
+                assertThat(source.output()).contains("migration cancelled: cancelled: the source process received a termination signal");
             }
             JsonNode written = StatsJson.mapper().readTree(stats.toFile());
             assertThat(written.get("status").asText()).as(written.toString()).isEqualTo("cancelled");

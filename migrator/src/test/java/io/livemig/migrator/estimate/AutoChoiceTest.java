@@ -1,5 +1,6 @@
 package io.livemig.migrator.estimate;
 
+import io.livemig.migrator.stats.StopReason;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -9,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AutoChoiceTest {
     /** A prediction with the figures the choice looks at. */
     private static Prediction p(String policy, String mode, double downtimeMs, double workLostS, double totalMs, boolean met) {
-        return new Prediction(policy, mode, totalMs, downtimeMs, downtimeMs + 4, 1 << 20, 3, workLostS, 10, 0, met, "converged", "");
+        return new Prediction(policy, mode, totalMs, downtimeMs, downtimeMs + 4, 1 << 20, 3, workLostS, 10, 0, met, StopReason.CONVERGED, "");
     }
 
     @Test
@@ -73,10 +74,10 @@ class AutoChoiceTest {
 
     @Test
     void theModeWordsAreTheSourceModes() {
-        for (io.livemig.migrator.migration.MigrationMode m : io.livemig.migrator.migration.MigrationMode.values()) {
+        for (io.livemig.migrator.stats.MigrationMode m : io.livemig.migrator.stats.MigrationMode.values()) {
             assertThat(new Candidate("none", m.word()).migrationMode()).isEqualTo(m);
         }
-        assertThat(Candidate.of("cpu-scheduling", io.livemig.migrator.migration.MigrationMode.POSTCOPY))
+        assertThat(Candidate.of("cpu-scheduling", io.livemig.migrator.stats.MigrationMode.POSTCOPY))
                 .isEqualTo(new Candidate("none", "postcopy"));
     }
 }

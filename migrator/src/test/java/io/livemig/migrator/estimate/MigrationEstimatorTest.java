@@ -1,5 +1,6 @@
 package io.livemig.migrator.estimate;
 
+import io.livemig.migrator.stats.StopReason;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -21,7 +22,7 @@ class MigrationEstimatorTest {
         Prediction none = MigrationEstimator.predict(scenario(linearGuest(64, 8), 32, 50, NO_OVERHEADS),
                 new Candidate("none", Candidate.PRECOPY));
 
-        assertThat(none.endedBy()).isEqualTo("converged");
+        assertThat(none.endedBy()).isEqualTo(StopReason.CONVERGED);
         assertThat(none.rounds()).isEqualTo(4);
         assertThat(none.transferredBytes()).isEqualTo((64 + 16 + 4 + 1) * MIB);
         assertThat(none.downtimeMs()).isCloseTo(1000.0 / 32, within(0.01));
@@ -38,12 +39,12 @@ class MigrationEstimatorTest {
         Prediction none = MigrationEstimator.predict(s, new Candidate("none", Candidate.PRECOPY));
         Prediction cpu = MigrationEstimator.predict(s, new Candidate("cpu-scheduling", Candidate.PRECOPY));
 
-        assertThat(none.endedBy()).isIn("max-rounds", "max-volume");
+        assertThat(none.endedBy()).isIn(StopReason.MAX_ROUNDS, StopReason.MAX_VOLUME);
         assertThat(none.limitMet()).isFalse();
         assertThat(none.downtimeMs()).isGreaterThan(1000);
         assertThat(none.transferredBytes()).isGreaterThanOrEqualTo(3 * 64 * MIB);
 
-        assertThat(cpu.endedBy()).isEqualTo("converged");
+        assertThat(cpu.endedBy()).isEqualTo(StopReason.CONVERGED);
         assertThat(cpu.limitMet()).isTrue();
         assertThat(cpu.maxThrottlePct()).isGreaterThan(50);
         assertThat(cpu.workLostS()).isGreaterThan(cpu.appDowntimeMs() / 1000);
@@ -87,7 +88,7 @@ class MigrationEstimatorTest {
         assertThat(post.transferredBytes()).isEqualTo(64 * MIB / PAGE * (PAGE + 8));
         assertThat(post.workLostS()).isGreaterThan(post.appDowntimeMs() / 1000);
 
-        assertThat(hybrid.endedBy()).isEqualTo("postcopy");
+        assertThat(hybrid.endedBy()).isEqualTo(StopReason.POSTCOPY);
         assertThat(hybrid.note()).contains("outruns a round");
         assertThat(hybrid.downtimeMs()).isCloseTo(16, within(1e-9));
     }
@@ -110,11 +111,11 @@ class MigrationEstimatorTest {
         MigrationEstimator.Scenario s = scenario(linearGuest(64, 8), 32, 50, NO_OVERHEADS);
         MigrationEstimator.Scenario afterOne = new MigrationEstimator.Scenario(s.guest(), s.link(), s.overheads(),
                 s.options().withPostcopy(io.livemig.migrator.migration.PostcopyOptions.of(
-                        io.livemig.migrator.migration.MigrationMode.HYBRID).withSwitchAfter(1)), s.policies());
+                        io.livemig.migrator.stats.MigrationMode.HYBRID).withSwitchAfter(1)), s.policies());
         Prediction hybrid = MigrationEstimator.predict(afterOne, new Candidate("none", Candidate.HYBRID));
 
         // Round 0 sends 64 MiB and leaves 16 MiB dirty; post-copy then pushes those 16 MiB.
-        assertThat(hybrid.endedBy()).isEqualTo("postcopy");
+        assertThat(hybrid.endedBy()).isEqualTo(StopReason.POSTCOPY);
         assertThat(hybrid.rounds()).isEqualTo(1);
         assertThat(hybrid.transferredBytes()).isEqualTo((64 + 16) * MIB);
         assertThat(hybrid.note()).contains("after 1 rounds");

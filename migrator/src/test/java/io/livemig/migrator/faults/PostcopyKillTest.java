@@ -7,7 +7,7 @@ import io.livemig.migrator.migration.DestinationOptions;
 import io.livemig.migrator.migration.GuestLostException;
 import io.livemig.migrator.migration.Handshake;
 import io.livemig.migrator.migration.MigrationListener;
-import io.livemig.migrator.migration.MigrationMode;
+import io.livemig.migrator.stats.MigrationMode;
 import io.livemig.migrator.migration.MigrationOptions;
 import io.livemig.migrator.migration.MigrationSource;
 import io.livemig.migrator.migration.PostcopyOptions;
@@ -76,7 +76,7 @@ class PostcopyKillTest {
             MigrationStats stats = result.get(60, TimeUnit.SECONDS);
             assertThat(stats.status()).isEqualTo(MigrationStatus.FAILED);
             assertThat(stats.error()).contains("the guest is lost");
-            assertThat(stats.postcopy().mode()).isEqualTo("postcopy");
+            assertThat(stats.postcopy().mode()).isEqualTo(MigrationMode.POSTCOPY);
             assertThat(vm.state()).as("the source stopped its half").isEqualTo(VmState.STOPPED);
         }
     }

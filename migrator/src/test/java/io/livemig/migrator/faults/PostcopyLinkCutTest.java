@@ -7,7 +7,7 @@ import io.livemig.migrator.migration.GuestLostException;
 import io.livemig.migrator.migration.Handshake;
 
 import io.livemig.migrator.migration.MigrationListener;
-import io.livemig.migrator.migration.MigrationMode;
+import io.livemig.migrator.stats.MigrationMode;
 import io.livemig.migrator.migration.MigrationOptions;
 import io.livemig.migrator.migration.MigrationSource;
 import io.livemig.migrator.migration.PostcopyOptions;

@@ -61,6 +61,8 @@ class CtlCliTest {
             assertBadInput(ctl("--control", control, "boot", "--name", "g", "--memory", "16m", "--vcpus", "1", "--workload", "nosuch"), "nosuch");
             assertBadInput(ctl("--control", control, "boot", "--name", "bad/name", "--memory", "16m", "--vcpus", "1", "--workload", "idle"), "bad/name");
             assertBadInput(ctl("--control", control, "evacuate", "--to", "127.0.0.1:1", "--parallel", "0"), "--parallel must be >= 1");
+            assertBadInput(ctl("--control", control, "boot", "--name", "g", "--memory", "16m", "--vcpus", "1", "--workload", "idle",
+                    "--page-size", "2m"), "page_size must be at most 1m for a guest that can migrate (the wire's page limit), got 2097152 bytes");
         }
     }
 

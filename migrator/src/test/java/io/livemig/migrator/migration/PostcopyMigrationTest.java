@@ -1,5 +1,6 @@
 package io.livemig.migrator.migration;
 
+import io.livemig.migrator.stats.MigrationMode;
 import io.livemig.emulator.GuestConfig;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.emulator.VmState;
@@ -32,7 +33,7 @@ class PostcopyMigrationTest {
                 options(MigrationMode.POSTCOPY).withBandwidth(32 * MIB));
         assertThat(stats.rounds()).as("no pre-copy round").isZero();
         assertThat(stats.stopReason()).isEqualTo(StopReason.POSTCOPY);
-        assertThat(stats.postcopy().mode()).isEqualTo("postcopy");
+        assertThat(stats.postcopy().mode()).isEqualTo(MigrationMode.POSTCOPY);
         assertThat(stats.postcopy().postcopyFaults()).as("the guest touched pages before they were pushed").isPositive();
         assertThat(stats.postcopy().postcopyPagesRequested()).isPositive().isLessThanOrEqualTo(stats.postcopy().postcopyFaults());
         assertThat(stats.postcopy().postcopyPagesPushed() + stats.postcopy().postcopyPagesRequested())
@@ -55,7 +56,7 @@ class PostcopyMigrationTest {
                         .withPostcopy(PostcopyOptions.of(MigrationMode.HYBRID).withSwitchAfter(2)));
         assertThat(stats.rounds()).isEqualTo(2);
         assertThat(stats.stopReason()).isEqualTo(StopReason.POSTCOPY);
-        assertThat(stats.postcopy().mode()).isEqualTo("hybrid");
+        assertThat(stats.postcopy().mode()).isEqualTo(MigrationMode.HYBRID);
         assertThat(stats.postcopy().postcopyTimeMs()).isPositive();
     }
 
@@ -74,7 +75,7 @@ class PostcopyMigrationTest {
     void hybridThatConvergesEndsWithAnOrdinaryStopAndCopy() throws Exception {
         MigrationStats stats = migrateAndCheck("idle", 32 * MIB, 1, options(MigrationMode.HYBRID));
         assertThat(stats.stopReason()).isEqualTo(StopReason.CONVERGED);
-        assertThat(stats.postcopy().mode()).isEqualTo("hybrid");
+        assertThat(stats.postcopy().mode()).isEqualTo(MigrationMode.HYBRID);
         assertThat(stats.postcopy().postcopyTimeMs()).isZero();
     }
 

@@ -1,6 +1,7 @@
 package io.livemig.migrator.policy;
 
 import io.livemig.emulator.WorkingSetCurve;
+import io.livemig.migrator.stats.StopReason;
 import org.junit.jupiter.api.Test;
 
 import static io.livemig.migrator.policy.Curves.MIB;
@@ -57,7 +58,7 @@ class ThrottlePlanTest {
         PlanVerdict plan = ThrottlePlan.decide(s, 0);
         assertThat(plan.outlook()).isEqualTo(PlanVerdict.Outlook.FEASIBLE);
         ThrottlePlan.Course course = ThrottlePlan.follow(s, plan.capPct(), 29);
-        assertThat(course.endedBy()).isEqualTo("target");
+        assertThat(course.endedBy()).isEqualTo(StopReason.CONVERGED);
         assertThat(course.roundsToTarget()).isLessThanOrEqualTo(2);
         assertThat(plan.capPct()).isLessThan(ThrottlePlan.decide(situation(SATURATED, 128, 29, 512), 0).capPct());
     }
@@ -92,7 +93,7 @@ class ThrottlePlanTest {
         assertThat(plan.infeasible()).isTrue();
         assertThat(plan.capPct()).as("the floor leaves the smallest stop-and-copy").isEqualTo(FLOOR);
         ThrottlePlan.Course atFloor = ThrottlePlan.follow(s, FLOOR, 29);
-        assertThat(atFloor.endedBy()).isEqualTo("max-volume");
+        assertThat(atFloor.endedBy()).isEqualTo(StopReason.MAX_VOLUME);
         assertThat(plan.predictedDowntimeNanos()).isCloseTo(atFloor.finalBytes() / (32.0 * MIB) * 1e9, within(1.0));
         assertThat(plan.predictedDowntimeNanos() / 1e6).isBetween(600.0, 900.0);
         assertThat(plan.reason()).contains("max-volume").contains("0.01 % floor");

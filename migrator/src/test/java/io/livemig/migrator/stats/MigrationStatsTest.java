@@ -40,7 +40,9 @@ class MigrationStatsTest {
                 .deltaPages(12).deltaCacheMisses(3).error("the destination refused: busy")
                 .roundsDetail(List.of(new RoundStats(0, 256, 1 << 20, 300, 10, 0, 1e5, 3e6, false),
                         new RoundStats(1, 10, 40960, 2, 0, 100, 0, 2e7, true)))
-                .postcopy(new PostcopyStats("hybrid", 1500, 40, 30, 1000, 180, 1900, 4000, 12.5, List.of(10.0, 2.5)))
+                .postcopy(PostcopyStats.builder(MigrationMode.HYBRID).postcopyTimeMs(1500).postcopyFaults(40).postcopyPagesRequested(30)
+                        .postcopyPagesPushed(1000).faultLatencyUsP50(180).faultLatencyUsP99(1900).faultLatencyUsMax(4000)
+                        .blocktimeMs(12.5).blocktimeMsPerVcpu(List.of(10.0, 2.5)).build())
                 .prediction(new PredictionStats(850.0, 45.0, 49.0, 1_100_000L, 3, 18.5, true, "cpu-scheduling", "precopy", "auto"))
                 .build();
     }
