@@ -60,8 +60,12 @@ final class Handover {
         event.clockUncertaintyNanos = offset.uncertaintyNanos();
         event.commit();
         String note = null;
+        boolean stoppedThere = false; // digests that differ after resume stop the guest there: no completed migration
         try {
-            if (options.verifyAfterResume()) note = checkDigestAfterResume();
+            if (options.verifyAfterResume()) {
+                note = checkDigestAfterResume();
+                stoppedThere = !session.digestVerified;
+            }
         } catch (Exception e) {
             note = "the digest check after resume did not finish: " + Errors.describe(e);
         }
@@ -72,7 +76,7 @@ final class Handover {
             // Figures only: the migration is complete; the "after" latencies are left out.
             if (note == null) note = "no operation latencies from the destination: " + Errors.describe(e);
         }
-        return report.stats(MigrationStatus.COMPLETED, note);
+        return report.stats(stoppedThere ? MigrationStatus.FAILED : MigrationStatus.COMPLETED, note);
     }
 
     /** The deferred check: the source's digest at pause against the destination's at resume; returns a note on a mismatch. */
