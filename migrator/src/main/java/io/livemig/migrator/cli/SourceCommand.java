@@ -36,8 +36,9 @@ import java.util.concurrent.Callable;
 @Command(name = "source", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = "Boots a guest, runs it for --migrate-after, then migrates it live to a 'livemig dest'. "
                 + "Prints one line per round on stderr and a summary on stdout. Exit status 0 when the migration "
-                + "completed with the memory digest verified, 1 otherwise (after a failure or a cancel the guest keeps "
-                + "running here, checked), 2 for bad input. SIGINT or SIGTERM (Ctrl-C) before the handover cancels the "
+                + "completed with the memory digest verified, 1 otherwise (after a failure or a cancel before the handover "
+                + "the guest keeps running here, checked; digests that differ after resume, with --verify after-resume, "
+                + "are a failure too: the destination stopped the guest), 2 for bad input. SIGINT or SIGTERM (Ctrl-C) before the handover cancels the "
                 + "migration: the guest runs on here, the destination discards its half, --stats-json says cancelled, "
                 + "and the process exits with the signal's status (130, 143).")
 final class SourceCommand implements Callable<Integer> {
