@@ -78,34 +78,6 @@ public final class DirtyBitmap {
         System.arraycopy(words, fromWord, into, 0, into.length);
     }
 
-    /**
-     * Sets the pages of {@code bits}, word {@code i} of it at word {@code firstWord + i} of this
-     * bitmap (bits past the last page are ignored).
-     *
-     * @return how many of them were not set before
-     * @throws IndexOutOfBoundsException if the words reach past the bitmap's end
-     */
-    public long orWords(int firstWord, long[] bits) {
-        if (firstWord < 0 || firstWord + bits.length > words.length) {
-            throw new IndexOutOfBoundsException("words " + firstWord + ".." + (firstWord + bits.length - 1) + " of " + words.length);
-        }
-        long added = 0;
-        for (int i = 0; i < bits.length; i++) {
-            long fresh = bits[i] & ~words[firstWord + i];
-            words[firstWord + i] |= fresh;
-            added += Long.bitCount(fresh);
-        }
-        int last = words.length - 1;
-        int tail = (int) (pageCount & 63);
-        if (tail != 0 && firstWord + bits.length - 1 == last) {
-            long past = words[last] & (-1L << tail);
-            words[last] &= ~past;
-            added -= Long.bitCount(past);
-        }
-        cardinality += added;
-        return added;
-    }
-
     /** The first set page at or after {@code from}, or -1. */
     public long nextSetPage(long from) {
         if (from >= pageCount) return -1;

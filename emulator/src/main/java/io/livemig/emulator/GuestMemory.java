@@ -119,8 +119,25 @@ public final class GuestMemory implements AutoCloseable {
 
     /** As {@link #beginMissing(DirtyBitmap, int, PageFaultHandler)}, recording each loaded page's CRC in {@code digests}. */
     public MissingPages beginMissing(DirtyBitmap missingPages, int vcpus, PageFaultHandler handler, PageDigests digests) {
+        if (missingPages.pageCount() != pageCount) {
+            throw new IllegalArgumentException("missing-page bitmap for " + missingPages.pageCount() + " pages, memory has " + pageCount);
+        }
+        long[] words = new long[missingPages.wordCount()];
+        missingPages.copyWords(0, words);
+        return beginMissing(words, missingPages.cardinality(), vcpus, handler, digests);
+    }
+
+    /**
+     * As {@link #beginMissing(DirtyBitmap, int, PageFaultHandler, PageDigests)}, from the bitmap's
+     * words as they came off the wire: bit i of word w set means page 64 w + i is missing (no bit
+     * past the last page), {@code missingCount} of them. The words are taken over, not copied, and
+     * nothing passes over them: this runs in post-copy's switch-over pause, where a guest of 1 GiB
+     * would otherwise pay for 4096 words of interpreted code. The caller checks the count.
+     */
+    public MissingPages beginMissing(long[] missingWords, long missingCount, int vcpus, PageFaultHandler handler,
+                                     PageDigests digests) {
         if (digests != null && digests.memory() != this) throw new IllegalArgumentException("page digests of another memory");
-        MissingPages pages = new MissingPages(this, missingPages, vcpus, handler, digests);
+        MissingPages pages = new MissingPages(this, missingWords, missingCount, vcpus, handler, digests);
         if (access != OPEN || (missing != null && !missing.isComplete())) {
             throw new IllegalStateException(access == CLOSED ? "guest memory is closed" : "pages are already missing");
         }

@@ -19,8 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code LOADING} (a loader owns the page and is copying it in).
  *
  * <p>Rules, each enforced by a compare-and-set on the page's state:
- * A page present from the start has only its present bit (its state byte is never read), so the
- * switch-over pause allocates the states and makes no pass over the pages.
+ * A page present from the start has only its absent bit clear (its state byte is never read), so
+ * the switch-over pause allocates the states and makes no pass over the pages.
  *
  * <ul>
  *   <li>A page is requested at most once: the first faulting thread moves it MISSING -> REQUESTED
@@ -30,8 +30,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       present or being loaded is dropped, so a late copy (a push that crossed an answer, a
  *       duplicate after a reconnect) never overwrites what a vCPU wrote after the page arrived.</li>
  *   <li>PRESENT is final. A reader that sees it (acquire) also sees the loaded data. The access
- *       path reads a bitmap of present pages instead of the state bytes (set, with a full fence,
- *       just before the state becomes PRESENT).</li>
+ *       path reads a bitmap of absent pages instead of the state bytes (cleared, with a full
+ *       fence, just before the state becomes PRESENT).</li>
  * </ul>
  * Waiters sleep on one condition; a loader signals it only when someone waits (a volatile count
  * written before the waiter reads the page state, read by the loader after it publishes PRESENT: one
@@ -44,7 +44,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class MissingPages {
     private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(byte[].class);
-    private static final VarHandle PRESENT_WORD = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle ABSENT_WORD = MethodHandles.arrayElementVarHandle(long[].class);
     /** Zero, a fresh array's value: the states need no pass over the pages to begin. */
     private static final byte MISSING = 0;
     private static final byte REQUESTED = 1;
@@ -56,11 +56,13 @@ public final class MissingPages {
     private final PageDigests digests;
     private final byte[] states;
     /**
-     * One bit per page, set once the page is present: what the access path reads. At 32 KiB per
-     * GiB it stays in the core's caches, where the state bytes (256 KiB per GiB) would cost a
-     * cache miss on a random access; the states serve only faults and loaders.
+     * One bit per page, set while the page is absent, cleared once it is present: what the access
+     * path reads. At 32 KiB per GiB it stays in the core's caches, where the state bytes (256 KiB per
+     * GiB) would cost a cache miss on a random access; the states serve only faults and loaders.
+     * It is the missing-page bitmap itself, taken over as it came, so the switch-over pause makes no
+     * pass over it.
      */
-    private final long[] present;
+    private final long[] absent;
     private final long pageCount;
     private final AtomicLong remaining = new AtomicLong();
     private final CountDownLatch allPresent = new CountDownLatch(1);
@@ -71,15 +73,25 @@ public final class MissingPages {
 
     private final AtomicLong faults = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
+    /** Pages requested and not claimed by a loader yet: whether a new request connection must re-ask any. */
+    private final AtomicLong outstanding = new AtomicLong();
     private final AtomicLong loads = new AtomicLong();
     private final AtomicLong droppedLoads = new AtomicLong();
     private final AtomicLongArray blockedNanos;
     private final Recorder latencyRecorder = new Recorder(3);
     private final Histogram latencyTotal = new Histogram(3);
 
-    MissingPages(GuestMemory memory, DirtyBitmap missing, int vcpus, PageFaultHandler handler, PageDigests digests) {
-        if (missing.pageCount() != memory.pageCount()) {
-            throw new IllegalArgumentException("missing-page bitmap for " + missing.pageCount() + " pages, memory has " + memory.pageCount());
+    /**
+     * @param missingWords  bit i of word w set: page 64 w + i is missing (no bit past the last
+     *                      page); taken over, not copied
+     * @param missingCount  how many bits are set (the caller knows or checks it: counting them
+     *                      here would be a pass over the bitmap in the switch-over pause)
+     */
+    MissingPages(GuestMemory memory, long[] missingWords, long missingCount, int vcpus, PageFaultHandler handler,
+                 PageDigests digests) {
+        if (missingWords.length != (int) ((memory.pageCount() + 63) >>> 6)) {
+            throw new IllegalArgumentException("missing-page bitmap of " + missingWords.length + " words, memory has "
+                    + memory.pageCount() + " pages");
         }
         if (vcpus < 1) throw new IllegalArgumentException("vcpus must be at least 1, got " + vcpus);
         this.memory = memory;
@@ -87,14 +99,11 @@ public final class MissingPages {
         this.digests = digests;
         this.pageCount = memory.pageCount();
         this.states = new byte[Math.toIntExact(pageCount)];
-        this.present = new long[(int) ((pageCount + 63) >>> 6)];
+        this.absent = missingWords;
         this.blockedNanos = new AtomicLongArray(vcpus + 1); // the last slot: threads that are not vCPUs
-        // Word by word, no page by page: this runs in the switch-over pause. The states of pages
-        // present from the start stay MISSING and are never read: the present bit decides first.
-        for (int w = 0; w < missing.wordCount(); w++) present[w] = ~missing.word(w); // bits past the last page are never read
-        long count = missing.cardinality();
-        remaining.set(count);
-        if (count == 0) allPresent.countDown();
+        // The states of pages present from the start stay MISSING and are never read: the absent bit decides first.
+        remaining.set(missingCount);
+        if (missingCount == 0) allPresent.countDown();
     }
 
     // ---- the access path (vCPUs) ----
@@ -102,7 +111,7 @@ public final class MissingPages {
     /** Returns when every page in {@code [firstPage, lastPage]} is present; faults on those that are not. */
     void awaitPresent(long firstPage, long lastPage) {
         for (long page = firstPage; page <= lastPage; page++) {
-            if (((long) PRESENT_WORD.getAcquire(present, (int) (page >>> 6)) & (1L << page)) == 0) fault(page);
+            if (((long) ABSENT_WORD.getAcquire(absent, (int) (page >>> 6)) & (1L << page)) != 0) fault(page);
         }
     }
 
@@ -114,10 +123,11 @@ public final class MissingPages {
         if (state == PRESENT) return; // arrived since the caller looked: no fault
         if (state == MISSING && STATE.compareAndSet(states, (int) page, MISSING, REQUESTED)) {
             requests.incrementAndGet();
+            outstanding.incrementAndGet();
             try {
                 handler.requestPage(page);
             } catch (RuntimeException | Error e) {
-                STATE.compareAndSet(states, (int) page, REQUESTED, MISSING); // let the next fault ask again
+                if (STATE.compareAndSet(states, (int) page, REQUESTED, MISSING)) outstanding.decrementAndGet(); // the next fault asks again
                 throw e;
             }
         }
@@ -209,12 +219,15 @@ public final class MissingPages {
                 droppedLoads.incrementAndGet();
                 return false;
             }
-            if (STATE.compareAndSet(states, (int) page, state, LOADING)) return true;
+            if (STATE.compareAndSet(states, (int) page, state, LOADING)) {
+                if (state == REQUESTED) outstanding.decrementAndGet();
+                return true;
+            }
         }
     }
 
     private void publish(long page) {
-        PRESENT_WORD.getAndBitwiseOr(present, (int) (page >>> 6), 1L << page); // a full fence: the copy is visible first
+        ABSENT_WORD.getAndBitwiseAnd(absent, (int) (page >>> 6), ~(1L << page)); // a full fence: the copy is visible first
         STATE.setVolatile(states, (int) page, PRESENT);
         loads.incrementAndGet();
         if (waiters > 0) wakeWaiters();
@@ -245,8 +258,11 @@ public final class MissingPages {
     // ---- queries ----
 
     public boolean isPresent(long page) {
-        return ((long) PRESENT_WORD.getAcquire(present, (int) (page >>> 6)) & (1L << page)) != 0;
+        return ((long) ABSENT_WORD.getAcquire(absent, (int) (page >>> 6)) & (1L << page)) == 0;
     }
+
+    /** True if some page is requested and not loaded yet (cheap: no pass over the pages). */
+    public boolean anyRequested() { return outstanding.get() > 0; }
 
     /** True while a vCPU has asked for the page and it has not been loaded. */
     public boolean isRequested(long page) {
@@ -263,7 +279,7 @@ public final class MissingPages {
 
     /** Adds every page that is not present to {@code into} (after a broken link: what is still lacking). */
     public void addAbsentTo(DirtyBitmap into) {
-        for (int w = 0; w < present.length; w++) into.orWord(w, ~(long) PRESENT_WORD.getAcquire(present, w));
+        for (int w = 0; w < absent.length; w++) into.orWord(w, (long) ABSENT_WORD.getAcquire(absent, w));
     }
 
     /** Waits until every page is present; false on timeout. */

@@ -32,11 +32,13 @@ class MissingPagesTest {
             }
             vcpus.forEach(Thread::start);
             awaitTrue(() -> missing.waitingThreads() == 4, "all four vCPUs block on page 5");
+            assertThat(missing.anyRequested()).isTrue();
 
             missing.load(5, pageOf(0xABCDL), 0);
             for (Thread t : vcpus) t.join(5_000);
 
             assertThat(requests).as("one request however many vCPUs fault").containsExactly(5L);
+            assertThat(missing.anyRequested()).as("the requested page arrived").isFalse();
             assertThat(seen).containsOnly(0xABCDL);
             FaultFigures figures = missing.figures();
             assertThat(figures.faults()).isEqualTo(4);

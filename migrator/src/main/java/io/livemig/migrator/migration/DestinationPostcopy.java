@@ -81,10 +81,17 @@ final class DestinationPostcopy {
         requester.bind(missing, this::linkBroken);
     }
 
-    /** Runs until every page is in and verified; the guest keeps running here afterwards. */
-    Result run() throws MigrationException, InterruptedException {
+    /**
+     * Reads the request connection from now on (and each one that replaces it), so requests have
+     * somewhere to go: call it before the guest starts, or its first faults wait.
+     */
+    void acceptRequests() {
         door.switched(this::takeRequestConnection);
         takeRequestConnection();
+    }
+
+    /** Runs until every page is in and verified; the guest keeps running here afterwards. */
+    Result run() throws MigrationException, InterruptedException {
         try {
             while (true) {
                 if (linkFailure != null) recover();
@@ -207,6 +214,15 @@ final class DestinationPostcopy {
         }
         return new Result(figures, sink.loadedPages(), sink.droppedPages(), bytesReceived.get(), recoveries,
                 System.nanoTime() - startNanos, true);
+    }
+
+    /** The guest is lost before {@link #run}: the same ending, and the request connection closed. */
+    void abandon(String reason) {
+        finished = true;
+        giveUp(reason);
+        requester.detach();
+        Connection r = requests;
+        if (r != null) r.close();
     }
 
     private void giveUp(String reason) {

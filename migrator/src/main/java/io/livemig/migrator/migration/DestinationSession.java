@@ -340,19 +340,29 @@ final class DestinationSession {
      * is ours, as after COMMIT), then {@link DestinationPostcopy} runs until the last page is in.
      */
     private State switchToPostcopy(PostcopyStart start) throws Exception {
-        PostcopyArrival.Started running = arrival.start(start, vm, vcpuStates.all("post-copy switch"), digests);
+        PostcopyArrival.Ready ready = arrival.ready(start, vm, vcpuStates.all("post-copy switch"), digests);
+        DestinationPostcopy phase = new DestinationPostcopy(options, connection, door, vm, ready.missing(), ready.requester(),
+                digests, Duration.ofMillis(start.recoverTimeoutMillis()));
+        phase.acceptRequests(); // before the guest runs: its first faults go out at once
+        vm.start();
+        long resumedAt = System.nanoTime();
         started = true;
         outcomes.pending(migrationId);
         outcomes.commit(migrationId);
-        resumedAtNanos = running.resumedAtNanos() + (options.clock().monotonicNanos() - System.nanoTime()); // in this host's (maybe skewed) clock
+        resumedAtNanos = resumedAt + (options.clock().monotonicNanos() - System.nanoTime()); // in this host's (maybe skewed) clock
         phases.accept(MigrationDestination.Phase.POSTCOPY_STARTED);
         try {
             connection.send(new Resumed(resumedAtNanos, 0));
         } catch (Exception e) {
             // the link broke at the switch: post-copy pauses and waits for the source to come back
         }
-        postcopy = new DestinationPostcopy(options, connection, door, vm, running.missing(), running.requester(), digests,
-                Duration.ofMillis(start.recoverTimeoutMillis())).run();
+        try {
+            arrival.checkCount(start);
+        } catch (ProtocolException e) {
+            phase.abandon(e.getMessage());
+            throw new GuestLostException(e.getMessage() + "; the guest is lost");
+        }
+        postcopy = phase.run();
         digest = DigestVerdict.matched(); // a mismatch after post-copy loses the guest: DestinationPostcopy throws
         pagesReceived += postcopy.pagesLoaded();
         bytesReceived += postcopy.bytesReceived();

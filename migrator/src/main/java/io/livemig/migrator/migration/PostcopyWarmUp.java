@@ -58,9 +58,9 @@ final class PostcopyWarmUp {
         try (GuestMemory toy = GuestMemory.allocate(TOY_BYTES)) {
             DirtyBitmap all = new DirtyBitmap(toy.pageCount());
             all.setAll();
-            DirtyBitmap arrived = new DirtyBitmap(toy.pageCount());
-            for (MissingMap map : MissingMaps.of(all)) MissingMaps.addTo(map, arrived);
-            MissingPages missing = toy.beginMissing(arrived, 1, page -> { }, new PageDigests(toy));
+            PostcopyArrival arrival = new PostcopyArrival(toy.pageCount());
+            for (MissingMap map : MissingMaps.of(all)) arrival.map(map);
+            MissingPages missing = toy.beginMissing(all, 1, page -> { }, new PageDigests(toy));
             for (long page = 0; page < toy.pageCount(); page++) missing.loadZero(page);
             missing.figures();
         }

@@ -46,7 +46,7 @@ public final class PageRequester implements PageFaultHandler {
     public void attach(Connection requests) {
         connection = requests;
         MissingPages pages = missing;
-        if (pages == null) return;
+        if (pages == null || !pages.anyRequested()) return; // the first attach, before the guest runs: nothing to re-ask
         long pageCount = pages.pageCount();
         for (long page = 0; page < pageCount && connection == requests; page++) {
             if (pages.isRequested(page)) send(requests, page);

@@ -155,10 +155,13 @@ class PostcopyPhasesTest {
                     else if (m instanceof MissingMap map) arrival.map(map);
                     else if (m instanceof PostcopyStart start) {
                         PageDigests digests = new PageDigests(vm.memory());
-                        PostcopyArrival.Started started = arrival.start(start, vm, states, digests);
-                        main.send(new Resumed(started.resumedAtNanos(), 0));
-                        return new DestinationPostcopy(destinationOptions, main, door, vm, started.missing(), started.requester(),
-                                digests, Duration.ofMillis(start.recoverTimeoutMillis())).run();
+                        PostcopyArrival.Ready ready = arrival.ready(start, vm, states, digests);
+                        DestinationPostcopy phase = new DestinationPostcopy(destinationOptions, main, door, vm, ready.missing(),
+                                ready.requester(), digests, Duration.ofMillis(start.recoverTimeoutMillis()));
+                        phase.acceptRequests();
+                        vm.start();
+                        main.send(new Resumed(System.nanoTime(), 0));
+                        return phase.run();
                     } else throw new AssertionError("unexpected " + m);
                 }
             } catch (Exception e) {
