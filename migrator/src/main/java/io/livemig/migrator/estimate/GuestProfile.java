@@ -48,6 +48,12 @@ public record GuestProfile(long memoryBytes, int pageSize, int vcpus, long nonZe
         return 1 - (double) nonZeroPages / pageCount();
     }
 
+    /** The same guest given {@code share} of a core per vCPU (e.g. while the migration's own threads compete for the cores). */
+    public GuestProfile withCpuShare(double share) {
+        return new GuestProfile(memoryBytes, pageSize, vcpus, nonZeroPages, nonZeroPagesPerS, dirtyCurve, share, digestBytesPerS,
+                zeroScanBytesPerS);
+    }
+
     /** Pages dirtied in {@code wallNanos} of wall time at CPU cap {@code capPct}. */
     public double pagesDirtiedIn(double wallNanos, double capPct) {
         return Math.min(pageCount(), dirtyCurve.pagesAt(cpuNanosIn(wallNanos, capPct)));

@@ -22,7 +22,9 @@ import java.util.Optional;
  * round 0 sends the non-zero pages and also scans the zero ones. The guest dirties
  * V(k) = W(s x c x T(k)) pages meanwhile (cap c in force, host share s), or, under a dirty limit of
  * L pages per second per vCPU, at most vCPUs x (L x T + L/10) pages (the vCPU sleeps once its quota
- * is spent: it ran only W^-1(that) of CPU). Work lost: the CPU time the caps and limits took away.
+ * is spent: it ran only W^-1(that) of CPU). While pages flow, the host share s is what is left to the
+ * vCPUs beside the page stream's own threads ({@link CopyLoad}). Work lost: the CPU time the caps,
+ * the limits and that competition took away, against the share the guest got before.
  *
  * <p>The policy is given what the source gives it: the stop rule's budget before round 0, and with
  * each round's figures the working-set curve the emulator measures over the round (here, the
@@ -35,12 +37,15 @@ public final class PrecopySimulation {
     private static final double LADDER_FIRST_NANOS = 16_000;
 
     private final GuestProfile guest;
+    /** The guest while pages flow: its vCPUs share the cores with the page stream. */
+    private final GuestProfile copying;
     private final LinkProfile link;
     private final Overheads overheads;
     private final MigrationOptions options;
 
     public PrecopySimulation(GuestProfile guest, LinkProfile link, Overheads overheads, MigrationOptions options) {
         this.guest = guest;
+        this.copying = guest.withCpuShare(link.copyLoad().guestShare(guest.cpuShare(), guest.vcpus()));
         this.link = link;
         this.overheads = overheads;
         this.options = options;
@@ -86,22 +91,22 @@ public final class PrecopySimulation {
             double sendNanos = link.transferNanos(bytes) + scan;
             double roundNanos = sendNanos + link.roundTripNanos();
 
-            if (hybrid.switchesDuringRound(guest, link, overheads, sendNanos, cap)) {
+            if (hybrid.switchesDuringRound(copying, link, overheads, sendNanos, cap)) {
                 // Cut short at the first check: the pages not sent yet and those dirtied meanwhile go by post-copy.
                 double cutNanos = HybridSwitchModel.MIN_SAMPLE_NANOS + link.roundTripNanos();
                 double sentPages = Math.min(pages, link.bytesPerS() * HybridSwitchModel.MIN_SAMPLE_NANOS / 1e9
                         / (pageSize + overheads.pageEntryBytes()));
-                double dirtied = guest.pagesDirtiedIn(cutNanos, cap);
+                double dirtied = copying.pagesDirtiedIn(cutNanos, cap);
                 double left = Math.min(guest.pageCount(), pages - sentPages + dirtied * sentPages / Math.max(1, pages));
                 double sentBytes = overheads.wireBytes(sentPages, pageSize);
-                lost += cutNanos * (1 - cap / 100);
+                lost += cutNanos * (1 - copying.cpuShare() / guest.cpuShare() * cap / 100);
                 rounds.add(new PrecopyCourse.SimulatedRound(round, sentPages, sentBytes, cutNanos, dirtied, cap, limit));
                 return new PrecopyCourse(rounds, elapsed + cutNanos, totalBytes + sentBytes, lost, left, null,
                         hybrid.lastReason(), cap, maxThrottle);
             }
 
-            double cpu = guest.cpuNanosIn(roundNanos, cap);
-            double dirty = guest.pagesDirtiedIn(roundNanos, cap);
+            double cpu = copying.cpuNanosIn(roundNanos, cap);
+            double dirty = copying.pagesDirtiedIn(roundNanos, cap);
             if (limit > 0) {
                 double quota = guest.vcpus() * (limit * roundNanos / 1e9 + Math.max(1, limit / 10));
                 if (dirty > quota) {

@@ -50,6 +50,25 @@ class MigrationEstimatorTest {
     }
 
     @Test
+    void aGuestJustAboveAnUnlimitedLinkConvergesOnceThePageStreamTakesItsShareOfTheCores() {
+        // Dirtying 700 MiB/s of CPU over a 600 MiB/s link: alone it outruns the link; beside the sender
+        // and receiver on two cores it gets 2/3 of a core (467 MiB/s) and converges, losing a third of its work.
+        GuestProfile guest = linearGuest(256, 700);
+        LinkProfile alone = Scenarios.link(600);
+        LinkProfile loopback = new LinkProfile(alone.bytesPerS(), 0, "scripted", CopyLoad.of(alone.bytesPerS(), true, true, 2));
+        Candidate none = new Candidate("none", Candidate.PRECOPY);
+        Prediction uncontended = MigrationEstimator.predict(new MigrationEstimator.Scenario(guest, alone, NO_OVERHEADS,
+                Scenarios.options(0, 300), io.livemig.migrator.policy.PolicySettings.defaults()), none);
+        Prediction contended = MigrationEstimator.predict(new MigrationEstimator.Scenario(guest, loopback, NO_OVERHEADS,
+                Scenarios.options(0, 300), io.livemig.migrator.policy.PolicySettings.defaults()), none);
+
+        assertThat(uncontended.endedBy()).isIn("max-rounds", "max-volume");
+        assertThat(contended.endedBy()).isEqualTo("converged");
+        assertThat(contended.rounds()).isLessThan(10);
+        assertThat(contended.workLostPct()).isGreaterThan(30);
+    }
+
+    @Test
     void round0SendsOnlyThePagesHoldingData() {
         // A 64 MiB guest with 16 MiB of data that dirties nothing: one round of 16 MiB, nothing left.
         GuestProfile guest = new GuestProfile(64 * MIB, PAGE, 1, 16 * MIB / PAGE, 0, DirtyCurve.linear(0, 16384), 1.0, 0, 8e9);
