@@ -11,9 +11,11 @@ probe would find it. Also checks the recommendation (`--policy auto`) against th
 it must meet the downtime limit where some fixed policy does (by the cell medians), with work
 lost within 10 % of the best such policy.
 
-Usage: bench/scripts/estimate-accuracy.py MATRIX.yaml RESULTS.csv [--repeat N] [--save F.json] [--load F.json]
+Usage: bench/scripts/estimate-accuracy.py MATRIX.yaml RESULTS.csv [--repeat N] [--attempts N] [--save F.json] [--load F.json]
 Runs the estimates one at a time, under `nice -n 15`; --save keeps the estimates so that a later
---load re-scores them without running anything.
+--load re-scores them without running anything. The measured runs had the host to themselves: an
+estimate whose guest got under 90 % of a core (a busy host) is sampled again, up to --attempts
+times, and the sample with the largest CPU share is kept.
 """
 import argparse
 import csv
@@ -46,21 +48,26 @@ def condition(row):
     return (row["workload"], row["memory"], row["vcpus"], row["bandwidth"], row["downtime_limit"])
 
 
-def estimate(matrix, cond, rows, repeat):
+def estimate(matrix, cond, rows, repeat, attempts):
     workload, memory, vcpus, bandwidth, limit = cond
     if bandwidth in ("0", ""):
         bandwidth = str(int(statistics.median(float(r["bandwidth_bytes_per_s"]) for r in rows)))
     sample = matrix.get("migrate_after", "2s")
     out = []
     for _ in range(repeat):
-        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
-            path = f.name
-        cmd = ["nice", "-n", "15", os.path.join(ROOT, "livemig"), "estimate", "--memory", memory, "--vcpus", vcpus,
-               "--workload", workload, "--bandwidth", bandwidth, "--downtime-limit", limit,
-               "--max-rounds", str(matrix.get("max_rounds", 30)), "--sample", sample, "--stats-json", path]
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-        with open(path) as f: out.append(json.load(f))
-        os.unlink(path)
+        best = None
+        for _ in range(attempts):
+            with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
+                path = f.name
+            cmd = ["nice", "-n", "15", os.path.join(ROOT, "livemig"), "estimate", "--memory", memory, "--vcpus", vcpus,
+                   "--workload", workload, "--bandwidth", bandwidth, "--downtime-limit", limit,
+                   "--max-rounds", str(matrix.get("max_rounds", 30)), "--sample", sample, "--stats-json", path]
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+            with open(path) as f: e = json.load(f)
+            os.unlink(path)
+            if best is None or e["inputs"]["cpu_share_pct"] > best["inputs"]["cpu_share_pct"]: best = e
+            if best["inputs"]["cpu_share_pct"] * int(vcpus) >= 90 * min(int(vcpus), os.cpu_count() - 1): break
+        out.append(best)
     return out
 
 
@@ -80,6 +87,7 @@ def main():
     ap.add_argument("matrix")
     ap.add_argument("results")
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--attempts", type=int, default=4)
     ap.add_argument("--save")
     ap.add_argument("--load")
     a = ap.parse_args()
@@ -91,8 +99,9 @@ def main():
     estimates = {}
     for cond, rows in conds.items():
         key = "|".join(cond)
-        estimates[key] = saved[key] if key in saved else estimate(matrix, cond, rows, a.repeat)
-        print("estimated", key, file=sys.stderr)
+        estimates[key] = saved[key] if key in saved else estimate(matrix, cond, rows, a.repeat, a.attempts)
+        print("estimated %s: CPU share %s %%" % (key, ", ".join("%.0f" % e["inputs"]["cpu_share_pct"] for e in estimates[key])),
+              file=sys.stderr)
     if a.save: json.dump(estimates, open(a.save, "w"))
 
     errors = {f[0]: [] for f in FIGURES}
