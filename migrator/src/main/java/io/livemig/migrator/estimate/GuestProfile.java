@@ -15,9 +15,11 @@ package io.livemig.migrator.estimate;
  * @param digestBytesPerS   how fast the source digests its paused memory (the stop-and-copy waits
  *                          for it when the digests are compared before the resume); 0 = not measured
  * @param zeroScanBytesPerS how fast round 0 tells an all-zero page from a page with data
+ * @param pagesPerStep      pages one step of a vCPU newly dirties from a clean log (a vCPU over its
+ *                          dirty limit still runs one step per sleep); 0 = not measured
  */
 public record GuestProfile(long memoryBytes, int pageSize, int vcpus, long nonZeroPages, double nonZeroPagesPerS, DirtyCurve dirtyCurve,
-                           double cpuShare, double digestBytesPerS, double zeroScanBytesPerS) {
+                           double cpuShare, double digestBytesPerS, double zeroScanBytesPerS, double pagesPerStep) {
     public GuestProfile {
         if (memoryBytes <= 0 || pageSize <= 0 || memoryBytes % pageSize != 0) {
             throw new IllegalArgumentException("memory must be a positive whole number of pages");
@@ -28,6 +30,13 @@ public record GuestProfile(long memoryBytes, int pageSize, int vcpus, long nonZe
         if (dirtyCurve == null) throw new IllegalArgumentException("a dirty curve is required");
         if (!(cpuShare > 0 && cpuShare <= 1)) throw new IllegalArgumentException("cpu share must be in (0, 1], got " + cpuShare);
         if (!(digestBytesPerS >= 0) || !(zeroScanBytesPerS > 0)) throw new IllegalArgumentException("rates must be positive");
+        if (!(pagesPerStep >= 0)) throw new IllegalArgumentException("pages per step must be >= 0");
+    }
+
+    /** A guest whose steps were not measured. */
+    public GuestProfile(long memoryBytes, int pageSize, int vcpus, long nonZeroPages, double nonZeroPagesPerS, DirtyCurve dirtyCurve,
+                        double cpuShare, double digestBytesPerS, double zeroScanBytesPerS) {
+        this(memoryBytes, pageSize, vcpus, nonZeroPages, nonZeroPagesPerS, dirtyCurve, cpuShare, digestBytesPerS, zeroScanBytesPerS, 0);
     }
 
     public long pageCount() {
@@ -51,7 +60,15 @@ public record GuestProfile(long memoryBytes, int pageSize, int vcpus, long nonZe
     /** The same guest given {@code share} of a core per vCPU (e.g. while the migration's own threads compete for the cores). */
     public GuestProfile withCpuShare(double share) {
         return new GuestProfile(memoryBytes, pageSize, vcpus, nonZeroPages, nonZeroPagesPerS, dirtyCurve, share, digestBytesPerS,
-                zeroScanBytesPerS);
+                zeroScanBytesPerS, pagesPerStep);
+    }
+
+    /**
+     * The pages per second a vCPU over a dirty limit of {@code limitPagesPerS} still dirties: the
+     * limiter sleeps it at most {@code maxSleepNanos}, then lets it run one step, and its debt stays.
+     */
+    public double dirtyLimitedRate(double limitPagesPerS, long maxSleepNanos) {
+        return Math.max(limitPagesPerS, pagesPerStep * 1e9 / maxSleepNanos);
     }
 
     /** Pages dirtied in {@code wallNanos} of wall time at CPU cap {@code capPct}. */

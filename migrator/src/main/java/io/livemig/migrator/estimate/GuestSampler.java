@@ -16,6 +16,9 @@ import java.time.Duration;
  * guest's throughput.
  */
 public final class GuestSampler {
+    /** How long the guest runs from a clean dirty log to count the pages a step dirties. */
+    static final long STEP_PROBE_NANOS = 20_000_000L;
+
     /** The shortest window worth measuring, whatever is left of the sample after the scans. */
     static final long MIN_WINDOW_NANOS = 100_000_000L;
 
@@ -56,6 +59,7 @@ public final class GuestSampler {
         long firstScan = System.nanoTime();
         long nonZeroBefore = countNonZero(memory);
         Window w = window(vm, windowNanos);
+        double pagesPerStep = pagesPerStep(vm);
         long pageCount = memory.pageCount();
         long scanStart = System.nanoTime();
         long nonZero = countNonZero(memory);
@@ -69,8 +73,33 @@ public final class GuestSampler {
             digestBytesPerS = memory.sizeBytes() * 1e9 / Math.max(1, System.nanoTime() - d0);
         }
         GuestProfile profile = new GuestProfile(memory.sizeBytes(), memory.pageSize(), vm.config().vcpus(), nonZero, nonZeroPerS, w.curve,
-                w.cpuShare, digestBytesPerS, zeroScanBytesPerS);
+                w.cpuShare, digestBytesPerS, zeroScanBytesPerS, pagesPerStep);
         return new Sample(profile, w.curve, w.dirtyRateBytesPerS, w.opsPerS, w.wallNanos);
+    }
+
+    /**
+     * The pages one step of a vCPU newly dirties, from a clean log: the guest runs for
+     * {@link #STEP_PROBE_NANOS} after the log is cleared, and its newly dirtied pages are divided by
+     * its steps. (A dirty-limited vCPU runs one step after each of the limiter's sleeps.)
+     */
+    static double pagesPerStep(VirtualMachine vm) throws InterruptedException {
+        var log = vm.memory().dirtyLog();
+        boolean wasEnabled = log.isEnabled();
+        int vcpus = vm.config().vcpus();
+        log.enable();
+        long steps0 = 0, pages0 = 0;
+        for (int i = 0; i < vcpus; i++) {
+            steps0 += vm.stepsOf(i);
+            pages0 += vm.pagesDirtiedBy(i);
+        }
+        Thread.sleep(STEP_PROBE_NANOS / 1_000_000);
+        long steps = -steps0, pages = -pages0;
+        for (int i = 0; i < vcpus; i++) {
+            steps += vm.stepsOf(i);
+            pages += vm.pagesDirtiedBy(i);
+        }
+        if (!wasEnabled) log.disable();
+        return steps <= 0 ? 0 : (double) pages / steps;
     }
 
     private static long countNonZero(GuestMemory memory) {

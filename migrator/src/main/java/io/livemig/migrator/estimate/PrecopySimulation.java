@@ -21,8 +21,9 @@ import java.util.Optional;
  * <p>A round sends V(k-1) pages in T(k) = wire bytes / R + one round trip (the RoundEnd/RoundAck);
  * round 0 sends the non-zero pages and also scans the zero ones. The guest dirties
  * V(k) = W(s x c x T(k)) pages meanwhile (cap c in force, host share s), or, under a dirty limit of
- * L pages per second per vCPU, at most vCPUs x (L x T + L/10) pages (the vCPU sleeps once its quota
- * is spent: it ran only W^-1(that) of CPU). While pages flow, the host share s is what is left to the
+ * L pages per second per vCPU, at most vCPUs x (L' x T + L/10) pages (the vCPU sleeps once its quota
+ * is spent: it ran only W^-1(that) of CPU), where L' = max(L, pages per step / longest limiter sleep):
+ * the limiter sleeps a vCPU at most 50 ms, then lets it run a step. While pages flow, the host share s is what is left to the
  * vCPUs beside the page stream's own threads ({@link CopyLoad}). Work lost: the CPU time the caps,
  * the limits and that competition took away, against the share the guest got before.
  *
@@ -108,7 +109,9 @@ public final class PrecopySimulation {
             double cpu = copying.cpuNanosIn(roundNanos, cap);
             double dirty = copying.pagesDirtiedIn(roundNanos, cap);
             if (limit > 0) {
-                double quota = guest.vcpus() * (limit * roundNanos / 1e9 + Math.max(1, limit / 10));
+                // The limiter's sleeps are bounded: a guest whose steps dirty many pages keeps dirtying above the limit.
+                double rate = guest.dirtyLimitedRate(limit, Math.min(CpuScheduler.MAX_DIRTY_LIMIT_SLEEP_NANOS, scheduler.maxSleepNanos()));
+                double quota = guest.vcpus() * (rate * roundNanos / 1e9 + Math.max(1, limit / 10));
                 if (dirty > quota) {
                     dirty = quota;
                     cpu = guest.dirtyCurve().cpuNanosFor(quota, cpu);

@@ -69,6 +69,26 @@ class MigrationEstimatorTest {
     }
 
     @Test
+    void aDirtyLimitHoldsBackAGuestOfSmallStepsButNotOneWhoseEveryStepDirties256Pages() {
+        // 256 MiB dirtied at 1 GiB/s of CPU over a 32 MiB/s link, 300 ms limit. Once dirty-limit fires,
+        // a guest of small steps dirties its 1 MiB/s and converges; one that dirties 256 pages (1 MiB)
+        // a step still dirties 1 MiB per 50 ms sleep of the limiter, 20 MiB/s, and ends at a limit.
+        GuestProfile g = linearGuest(256, 1024);
+        GuestProfile smallSteps = new GuestProfile(g.memoryBytes(), PAGE, 1, g.nonZeroPages(), 0, g.dirtyCurve(), 1.0, 0, 8e9, 0.1);
+        GuestProfile bigSteps = new GuestProfile(g.memoryBytes(), PAGE, 1, g.nonZeroPages(), 0, g.dirtyCurve(), 1.0, 0, 8e9, 256);
+        Candidate dirtyLimit = new Candidate("dirty-limit", Candidate.PRECOPY);
+
+        Prediction held = MigrationEstimator.predict(scenario(smallSteps, 32, 300, NO_OVERHEADS), dirtyLimit);
+        Prediction notHeld = MigrationEstimator.predict(scenario(bigSteps, 32, 300, NO_OVERHEADS), dirtyLimit);
+
+        assertThat(held.endedBy()).isEqualTo("converged");
+        assertThat(held.limitMet()).isTrue();
+        assertThat(notHeld.endedBy()).isIn("max-rounds", "max-volume");
+        assertThat(notHeld.limitMet()).isFalse();
+        assertThat(notHeld.downtimeMs()).isGreaterThan(1000);
+    }
+
+    @Test
     void round0SendsOnlyThePagesHoldingData() {
         // A 64 MiB guest with 16 MiB of data that dirties nothing: one round of 16 MiB, nothing left.
         GuestProfile guest = new GuestProfile(64 * MIB, PAGE, 1, 16 * MIB / PAGE, 0, DirtyCurve.linear(0, 16384), 1.0, 0, 8e9);
