@@ -11,7 +11,7 @@ probe would find it. Also checks the recommendation (`--policy auto`) against th
 it must meet the downtime limit where some fixed policy does (by the cell medians), with work
 lost within 10 % of the best such policy.
 
-Usage: bench/scripts/estimate-accuracy.py MATRIX.yaml RESULTS.csv [--repeat N] [--attempts N] [--save F.json] [--load F.json]
+Usage: bench/scripts/estimate-accuracy.py MATRIX.yaml RESULTS.csv [--repeat N] [--attempts N] [--livemig PATH] [--save F.json] [--load F.json]
 Runs the estimates one at a time, under `nice -n 15`; --save keeps the estimates so that a later
 --load re-scores them without running anything. The measured runs had the host to themselves: an
 estimate whose guest got under 90 % of a core (a busy host) is sampled again, up to --attempts
@@ -30,6 +30,7 @@ import tempfile
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LAUNCHER = os.path.join(ROOT, "livemig")
 FIGURES = [("total time", "total_time_ms", "total_time_ms"),
            ("bytes sent", "transferred_bytes", "transferred_bytes"),
            ("host downtime", "downtime_ms", "downtime_ms"),
@@ -59,7 +60,7 @@ def estimate(matrix, cond, rows, repeat, attempts):
         for _ in range(attempts):
             with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
                 path = f.name
-            cmd = ["nice", "-n", "15", os.path.join(ROOT, "livemig"), "estimate", "--memory", memory, "--vcpus", vcpus,
+            cmd = ["nice", "-n", "15", LAUNCHER, "estimate", "--memory", memory, "--vcpus", vcpus,
                    "--workload", workload, "--bandwidth", bandwidth, "--downtime-limit", limit,
                    "--max-rounds", str(matrix.get("max_rounds", 30)), "--sample", sample, "--stats-json", path]
             subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
@@ -88,9 +89,12 @@ def main():
     ap.add_argument("results")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--attempts", type=int, default=4)
+    ap.add_argument("--livemig", help="the launcher to run (default: this checkout's); e.g. an older build's, to compare")
     ap.add_argument("--save")
     ap.add_argument("--load")
     a = ap.parse_args()
+    global LAUNCHER
+    LAUNCHER = a.livemig or LAUNCHER
     matrix = yaml.safe_load(open(a.matrix))
     runs = [r for r in csv.DictReader(open(a.results)) if r.get("run_status", "ok") in ("ok", "completed", "")]
     conds = {}
