@@ -2,6 +2,7 @@ package io.livemig.migrator.estimate;
 
 import io.livemig.emulator.GuestMemory;
 import io.livemig.emulator.VirtualMachine;
+import io.livemig.emulator.VmState;
 import io.livemig.emulator.WorkingSetCurve;
 
 import java.time.Duration;
@@ -16,8 +17,10 @@ import java.time.Duration;
  * guest's throughput.
  */
 public final class GuestSampler {
-    /** How long the guest runs from a clean dirty log to count the pages a step dirties. */
-    static final long STEP_PROBE_NANOS = 20_000_000L;
+    /** Steps per vCPU the step probe runs by hand, at most... */
+    static final int STEP_PROBE_STEPS = 64;
+    /** ...stopping once this share of memory is dirty (past it, a fast writer's steps find their pages dirty already). */
+    static final double STEP_PROBE_MAX_DIRTY_SHARE = 0.05;
 
     /** The shortest window worth measuring, whatever is left of the sample after the scans. */
     static final long MIN_WINDOW_NANOS = 100_000_000L;
@@ -78,28 +81,42 @@ public final class GuestSampler {
     }
 
     /**
-     * The pages one step of a vCPU newly dirties, from a clean log: the guest runs for
-     * {@link #STEP_PROBE_NANOS} after the log is cleared, and its newly dirtied pages are divided by
-     * its steps. (A dirty-limited vCPU runs one step after each of the limiter's sleeps.)
+     * The pages one step of a vCPU newly dirties, from a clean log. The guest is paused, the log
+     * cleared, and its steps are run by hand on this thread (real guest work, deterministic whatever
+     * the host's load: a running vCPU can sweep its whole working set between two looks of a
+     * descheduled sampler), {@link #STEP_PROBE_STEPS} per vCPU or until
+     * {@link #STEP_PROBE_MAX_DIRTY_SHARE} of memory is dirty; then it runs again. (A dirty-limited
+     * vCPU runs one step after each of the limiter's sleeps.)
      */
-    static double pagesPerStep(VirtualMachine vm) throws InterruptedException {
+    static double pagesPerStep(VirtualMachine vm) {
         var log = vm.memory().dirtyLog();
         boolean wasEnabled = log.isEnabled();
-        int vcpus = vm.config().vcpus();
-        log.enable();
-        long steps0 = 0, pages0 = 0;
-        for (int i = 0; i < vcpus; i++) {
-            steps0 += vm.stepsOf(i);
-            pages0 += vm.pagesDirtiedBy(i);
+        boolean running = vm.state() == VmState.RUNNING;
+        if (running) vm.pause();
+        try {
+            log.enable();
+            long[] start = stepsAndPages(vm);
+            long maxPages = Math.max(1, (long) (STEP_PROBE_MAX_DIRTY_SHARE * vm.memory().pageCount()));
+            long[] now = start;
+            for (int s = 0; s < STEP_PROBE_STEPS && now[1] - start[1] < maxPages; s++) {
+                vm.stepByHand(1);
+                now = stepsAndPages(vm);
+            }
+            long steps = now[0] - start[0];
+            return steps <= 0 ? 0 : (double) (now[1] - start[1]) / steps;
+        } finally {
+            if (!wasEnabled) log.disable();
+            if (running) vm.resume();
         }
-        Thread.sleep(STEP_PROBE_NANOS / 1_000_000);
-        long steps = -steps0, pages = -pages0;
-        for (int i = 0; i < vcpus; i++) {
+    }
+
+    private static long[] stepsAndPages(VirtualMachine vm) {
+        long steps = 0, pages = 0;
+        for (int i = 0; i < vm.config().vcpus(); i++) {
             steps += vm.stepsOf(i);
             pages += vm.pagesDirtiedBy(i);
         }
-        if (!wasEnabled) log.disable();
-        return steps <= 0 ? 0 : (double) pages / steps;
+        return new long[]{steps, pages};
     }
 
     private static long countNonZero(GuestMemory memory) {

@@ -39,6 +39,21 @@ class GuestSamplerTest {
     }
 
     @Test
+    void aSequentialWriterAtFullSpeedDirtiesManyPagesAStepAndACalibratedOneAFractionOfAPage() throws Exception {
+        // memwrite without a rate touches up to 256 pages a step; at 4 MiB/s it spends most of a step computing.
+        try (VirtualMachine fast = VirtualMachine.boot("fast", new GuestConfig(64 * MIB, 1),
+                Workloads.parse("memwrite:wss=60m,pattern=sequential"));
+             VirtualMachine slow = VirtualMachine.boot("slow", new GuestConfig(64 * MIB, 1), Workloads.parse("memwrite:wss=60m,rate=4m"))) {
+            fast.start();
+            slow.start();
+            Thread.sleep(100);
+
+            assertThat(GuestSampler.pagesPerStep(fast)).isBetween(200.0, 260.0);
+            assertThat(GuestSampler.pagesPerStep(slow)).isLessThan(4.0);
+        }
+    }
+
+    @Test
     void anIdleGuestDirtiesAlmostNothing() throws Exception {
         try (VirtualMachine vm = VirtualMachine.boot("idle", new GuestConfig(16 * MIB, 1), Workloads.parse("idle"))) {
             vm.start();
