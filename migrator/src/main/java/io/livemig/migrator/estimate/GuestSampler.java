@@ -73,7 +73,9 @@ public final class GuestSampler {
         if (timeDigest) {
             long d0 = System.nanoTime();
             memory.digest();
-            digestBytesPerS = memory.sizeBytes() * 1e9 / Math.max(1, System.nanoTime() - d0);
+            double sampled = memory.sizeBytes() * 1e9 / Math.max(1, System.nanoTime() - d0);
+            digestBytesPerS = pausedGuestDigestRate(sampled, vm.config().vcpus(), w.cpuShare,
+                    Runtime.getRuntime().availableProcessors());
         }
         GuestProfile profile = new GuestProfile(memory.sizeBytes(), memory.pageSize(), vm.config().vcpus(), nonZero, nonZeroPerS, w.curve,
                 w.cpuShare, digestBytesPerS, zeroScanBytesPerS, pagesPerStep);
@@ -117,6 +119,17 @@ public final class GuestSampler {
             pages += vm.pagesDirtiedBy(i);
         }
         return new long[]{steps, pages};
+    }
+
+    /**
+     * The digest's rate in the stop-and-copy, from its rate here: here its threads
+     * (up to {@link GuestMemory#MAX_DIGEST_THREADS}) shared the cores with the running vCPUs; there the guest is
+     * paused and they have the cores to themselves.
+     */
+    static double pausedGuestDigestRate(double sampledBytesPerS, int vcpus, double cpuShare, int cores) {
+        int threads = Math.min(GuestMemory.MAX_DIGEST_THREADS, cores);
+        double freeWhileSampled = Math.max(0.5, Math.min(threads, cores - vcpus * cpuShare));
+        return sampledBytesPerS * threads / freeWhileSampled;
     }
 
     private static long countNonZero(GuestMemory memory) {

@@ -54,6 +54,15 @@ class GuestSamplerTest {
     }
 
     @Test
+    void theStopAndCopysDigestHasTheCoresTheRunningGuestTookWhileSampled() {
+        // Two digest threads beside one busy vCPU on two cores got one core; with the guest paused, two.
+        assertThat(GuestSampler.pausedGuestDigestRate(1e9, 1, 1.0, 2)).isEqualTo(2e9);
+        assertThat(GuestSampler.pausedGuestDigestRate(1e9, 2, 0.5, 2)).isEqualTo(2e9);
+        // On eight cores the digest had its two cores anyway.
+        assertThat(GuestSampler.pausedGuestDigestRate(1e9, 1, 1.0, 8)).isEqualTo(1e9);
+    }
+
+    @Test
     void anIdleGuestDirtiesAlmostNothing() throws Exception {
         try (VirtualMachine vm = VirtualMachine.boot("idle", new GuestConfig(16 * MIB, 1), Workloads.parse("idle"))) {
             vm.start();
