@@ -100,17 +100,6 @@ class MigrationEstimatorTest {
     }
 
     @Test
-    void round0AlsoSendsThePagesAFillingGuestWritesBeforeTheScanReachesThem() {
-        // 16 MiB of data, growing by 4 MiB/s, over 32 MiB/s: round 0 sends what holds data half-way
-        // through it, p = 16 + 4 x (p / 32) / 2, so p = 16 / (1 - 1/16) MiB.
-        GuestProfile guest = new GuestProfile(64 * MIB, PAGE, 1, 16 * MIB / PAGE, 4 * MIB / PAGE, DirtyCurve.linear(8 * MIB / PAGE, 16384),
-                1.0, 0, 8e9);
-        PrecopySimulation simulation = new PrecopySimulation(guest, Scenarios.link(32), NO_OVERHEADS, Scenarios.options(32, 50));
-
-        assertThat(simulation.round0Pages() * PAGE / MIB).isCloseTo(16 / (1 - 1.0 / 16), within(0.05));
-    }
-
-    @Test
     void overheadsAddUpWhereTheyBelong() {
         Overheads o = new Overheads(500_000_000L, 8, 1_000_000L, 12_000_000L, 4_000_000L, 15_000_000L, 0);
         GuestProfile guest = new GuestProfile(64 * MIB, PAGE, 1, 16 * MIB / PAGE, 0, DirtyCurve.linear(0, 16384), 1.0, 0, 8e9);
