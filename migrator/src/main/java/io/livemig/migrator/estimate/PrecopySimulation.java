@@ -19,7 +19,8 @@ import java.util.Optional;
  * prediction follows whatever the policies and the stop rule do, and cannot drift from them.
  *
  * <p>A round sends V(k-1) pages in T(k) = wire bytes / R + one round trip (the RoundEnd/RoundAck);
- * round 0 sends the non-zero pages and also scans the zero ones. The guest dirties
+ * round 0 sends the non-zero pages (those that hold data by half-way through it) and also scans
+ * the zero ones. The guest dirties
  * V(k) = W(s x c x T(k)) pages meanwhile (cap c in force, host share s), or, under a dirty limit of
  * L pages per second per vCPU, at most vCPUs x (L' x T + L/10) pages (the vCPU sleeps once its quota
  * is spent: it ran only W^-1(that) of CPU), where L' = max(L, pages per step / longest limiter sleep):
@@ -71,6 +72,27 @@ public final class PrecopySimulation {
                 guest.pageCount());
     }
 
+    /**
+     * The pages round 0 sends: those holding data when the scan reaches them. A guest still filling
+     * its memory writes new pages during the round too, and a page written before the scan gets to
+     * it goes out in round 0: on average, the pages that turned to data by half-way through the
+     * round. (Round 0's length depends on them: a few passes settle it.)
+     */
+    double round0Pages() {
+        double setup = overheads.setupNanos();
+        double pages = guest.nonZeroPagesAfter(setup);
+        for (int pass = 0; pass < 4; pass++) {
+            pages = guest.nonZeroPagesAfter(setup + round0SendNanos(pages) / 2);
+        }
+        return pages;
+    }
+
+    private double round0SendNanos(double pages) {
+        int pageSize = guest.pageSize();
+        return link.transferNanos(overheads.wireBytes(pages, pageSize))
+                + (guest.pageCount() - pages) * pageSize / guest.zeroScanBytesPerS() * 1e9;
+    }
+
     /** Runs pre-copy under {@code policy} (a fresh one) until the stop rule, or {@code hybrid}, ends it. */
     public PrecopyCourse run(ConvergencePolicy policy, HybridSwitchModel hybrid) {
         CpuScheduler scheduler = new CpuScheduler(guest.vcpus());
@@ -82,7 +104,7 @@ public final class PrecopySimulation {
         double totalBytes = 0;
         double lost = 0;
         double maxThrottle = 0;
-        double pages = guest.nonZeroPagesAfter(overheads.setupNanos());
+        double pages = round0Pages();
         for (int round = 0; ; round++) {
             double cap = scheduler.minCapPct();
             long limit = scheduler.dirtyLimit(0);

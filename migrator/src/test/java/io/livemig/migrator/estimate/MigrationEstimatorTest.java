@@ -100,6 +100,31 @@ class MigrationEstimatorTest {
     }
 
     @Test
+    void round0AlsoSendsThePagesAFillingGuestWritesBeforeTheScanReachesThem() {
+        // 16 MiB of data, growing by 4 MiB/s, over 32 MiB/s: round 0 sends what holds data half-way
+        // through it, p = 16 + 4 x (p / 32) / 2, so p = 16 / (1 - 1/16) MiB.
+        GuestProfile guest = new GuestProfile(64 * MIB, PAGE, 1, 16 * MIB / PAGE, 4 * MIB / PAGE, DirtyCurve.linear(8 * MIB / PAGE, 16384),
+                1.0, 0, 8e9);
+        PrecopySimulation simulation = new PrecopySimulation(guest, Scenarios.link(32), NO_OVERHEADS, Scenarios.options(32, 50));
+
+        assertThat(simulation.round0Pages() * PAGE / MIB).isCloseTo(16 / (1 - 1.0 / 16), within(0.05));
+    }
+
+    @Test
+    void aGuestFillingItsWorkingSetAtRandomKeepsFillingAlongItsCurveNotInAStraightLine() {
+        // Random writes over 16384 pages at 16384 a second, from boot: data pages N (1 - e^-t).
+        // Scanned at 0.25 s and 1 s; one second later it holds N (1 - e^-2), not the straight line's more.
+        double n = 16384;
+        double at025 = n * -Math.expm1(-0.25);
+        double at1 = n * -Math.expm1(-1);
+        GuestProfile guest = new GuestProfile(128 * MIB, PAGE, 1, Math.round(at1), (at1 - at025) / 0.75,
+                DirtyCurve.randomWrites(16384, 16384), 1.0, 0, 8e9, 0, 750_000_000);
+
+        assertThat(guest.nonZeroPagesAfter(1e9)).isCloseTo(n * -Math.expm1(-2), within(0.01 * n));
+        assertThat(guest.nonZeroPagesAfter(100e9)).isCloseTo(n, within(0.01 * n));
+    }
+
+    @Test
     void overheadsAddUpWhereTheyBelong() {
         Overheads o = new Overheads(500_000_000L, 8, 1_000_000L, 12_000_000L, 4_000_000L, 15_000_000L, 0);
         GuestProfile guest = new GuestProfile(64 * MIB, PAGE, 1, 16 * MIB / PAGE, 0, DirtyCurve.linear(0, 16384), 1.0, 0, 8e9);
