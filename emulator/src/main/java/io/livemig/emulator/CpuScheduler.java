@@ -29,6 +29,11 @@ public final class CpuScheduler {
     public static final long MIN_BURST_NANOS = 200_000L;
     /** A sleep is never longer than this, bound or not (the longest stretched period is 2 s). */
     static final long LONGEST_SLEEP_NANOS = 4_000_000_000L;
+    /**
+     * The longest single sleep of a vCPU over its dirty limit; it then runs one step before the next
+     * check, and its debt stays: a limited vCPU still dirties one step's pages per this much time.
+     */
+    public static final long MAX_DIRTY_LIMIT_SLEEP_NANOS = 50_000_000L;
 
     /** Caps in millionths of a core: 1_000_000 = 100 %, 100 = 0.01 %. */
     private final AtomicLongArray capPpm;

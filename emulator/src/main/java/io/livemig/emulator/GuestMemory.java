@@ -314,7 +314,15 @@ public final class GuestMemory implements AutoCloseable {
      * up to two threads, since a paused guest leaves the cores free.
      */
     public long digest() {
-        return digest(Math.min(2, Runtime.getRuntime().availableProcessors()));
+        return digest(digestThreads());
+    }
+
+    /** The most threads {@link #digest()} reads memory on. */
+    public static final int MAX_DIGEST_THREADS = 2;
+
+    /** The threads {@link #digest()} reads memory on: up to {@link #MAX_DIGEST_THREADS}, as the host's cores allow. */
+    public static int digestThreads() {
+        return Math.min(MAX_DIGEST_THREADS, Runtime.getRuntime().availableProcessors());
     }
 
     public long digest(int threads) {

@@ -32,7 +32,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class Throttle {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private static final long MAX_DIRTY_LIMIT_SLEEP_NANOS = 50_000_000L;
 
     private final CpuScheduler scheduler;
     private final int vcpu;
@@ -119,7 +118,7 @@ final class Throttle {
         dirtiedSeen = dirtied;
         if (dirtyTokens < 0) {
             long sleepNanos = (long) (-dirtyTokens * 1e9 / pagesPerSecond);
-            sleepFor(Math.min(sleepNanos, Math.min(MAX_DIRTY_LIMIT_SLEEP_NANOS, scheduler.maxSleepNanos())), interrupted);
+            sleepFor(Math.min(sleepNanos, Math.min(CpuScheduler.MAX_DIRTY_LIMIT_SLEEP_NANOS, scheduler.maxSleepNanos())), interrupted);
             context.latency().waited(System.nanoTime() - now);
         }
     }

@@ -232,6 +232,9 @@ public final class VirtualMachine implements AutoCloseable {
 
     public long cpuTimeNanos(int vcpu) { return vcpus.get(vcpu).cpuTimeNanos(); }
 
+    /** Steps vCPU {@code vcpu} has run since the VM was made (one step between two safe points). */
+    public long stepsOf(int vcpu) { return vcpus.get(vcpu).steps(); }
+
     /** Pages newly dirtied by each vCPU since the VM was made. */
     public long pagesDirtiedBy(int vcpu) { return vcpus.get(vcpu).context().pagesDirtied(); }
 

@@ -1,5 +1,6 @@
 package io.livemig.migrator.cli;
 
+import io.livemig.migrator.estimate.CopyLoad;
 import io.livemig.migrator.estimate.LinkMeasure;
 import io.livemig.migrator.estimate.LinkProfile;
 import io.livemig.migrator.estimate.Overheads;
@@ -11,6 +12,9 @@ import io.livemig.migrator.transport.ConnectionOptions;
 import io.livemig.migrator.transport.HostPort;
 import io.livemig.migrator.transport.Transport;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -33,16 +37,35 @@ final class LinkOptions {
         if (to == null) {
             double rate = bandwidth > 0 ? bandwidth : LinkRateEstimate.UNMEASURED_LINK_BYTES_PER_S;
             String origin = bandwidth > 0 ? "--bandwidth limit" : "assumed: no --bandwidth and no --to";
-            return new LinkMeasure(new LinkProfile(rate, Overheads.DEFAULT_ROUND_TRIP_NANOS, origin), false, 0);
+            // Nothing says where the destination runs: taken to share this host, as the demo and the experiments do.
+            return new LinkMeasure(new LinkProfile(rate, Overheads.DEFAULT_ROUND_TRIP_NANOS, origin, copyLoad(rate, bandwidth, true)),
+                    false, 0);
         }
         try (Transport transport = Transport.create(connection)) {
             LinkProber.Measure m = new LinkProber(transport, handshake, Duration.ofSeconds(10)).probe(to, budget);
             boolean limited = bandwidth > 0 && bandwidth < m.bytesPerS();
             String origin = String.format(Locale.ROOT, "probe of %s: %.1f MiB/s over %.1f MiB%s", to, m.bytesPerS() / 1048576.0,
                     m.bytesSent() / 1048576.0, limited ? ", --bandwidth below it" : bandwidth > 0 ? ", under --bandwidth" : "");
-            return new LinkMeasure(new LinkProfile(limited ? bandwidth : m.bytesPerS(), m.roundTripNanos(), origin), true, m.setupNanos());
+            double rate = limited ? bandwidth : m.bytesPerS();
+            return new LinkMeasure(new LinkProfile(rate, m.roundTripNanos(), origin, copyLoad(rate, bandwidth, onThisHost(to))), true,
+                    m.setupNanos());
         } catch (Exception e) {
             throw new ProbeFailed("cannot probe the link to " + to + ": " + Errors.describe(e));
+        }
+    }
+
+    /** The CPU the page stream will take on this host: flat out without a limit, in proportion to the rate under one. */
+    private static CopyLoad copyLoad(double rate, long bandwidth, boolean destinationOnThisHost) {
+        return CopyLoad.of(rate, bandwidth <= 0, destinationOnThisHost, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Whether {@code to} is an address of this host (then the destination's receiving thread competes here too). */
+    static boolean onThisHost(HostPort to) {
+        try {
+            InetAddress address = InetAddress.getByName(to.host());
+            return address.isLoopbackAddress() || address.isAnyLocalAddress() || NetworkInterface.getByInetAddress(address) != null;
+        } catch (IOException e) {
+            return false;
         }
     }
 

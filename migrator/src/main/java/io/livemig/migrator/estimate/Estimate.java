@@ -32,6 +32,7 @@ public record Estimate(Inputs inputs, List<Prediction> candidates, Recommendatio
      * @param cpuSharePct         the CPU share a vCPU got, % of a core
      * @param opsPerS             the guest's throughput while sampled
      * @param workingSet          W(tau) as measured, "CPU us:pages" points
+     * @param pagesPerStep        pages a vCPU's step newly dirties (what a dirty limit cannot hold back)
      * @param linkBytesPerS       the link rate used
      * @param linkRoundTripMs     its round trip
      * @param linkOrigin          where the rate came from
@@ -39,7 +40,7 @@ public record Estimate(Inputs inputs, List<Prediction> candidates, Recommendatio
      * @param downtimeLimitMs     the downtime limit
      */
     public record Inputs(String workload, long memoryBytes, int pageSize, int vcpus, double sampleMs, double zeroPageShare,
-                         double dirtyRateBytesPerS, double cpuSharePct, double opsPerS, String workingSet,
+                         double dirtyRateBytesPerS, double cpuSharePct, double opsPerS, String workingSet, double pagesPerStep,
                          double linkBytesPerS, double linkRoundTripMs, String linkOrigin, double setupMs,
                          double downtimeLimitMs) {}
 

@@ -15,9 +15,14 @@ package io.livemig.migrator.estimate;
  * @param digestBytesPerS   how fast the source digests its paused memory (the stop-and-copy waits
  *                          for it when the digests are compared before the resume); 0 = not measured
  * @param zeroScanBytesPerS how fast round 0 tells an all-zero page from a page with data
+ * @param pagesPerStep      pages one step of a vCPU newly dirties from a clean log (a vCPU over its
+ *                          dirty limit still runs one step per sleep); 0 = not measured
+ * @param fillWindowNanos   the wall time between the two scans that measured {@code nonZeroPagesPerS};
+ *                          0 = not known (the growth is then taken as linear)
  */
 public record GuestProfile(long memoryBytes, int pageSize, int vcpus, long nonZeroPages, double nonZeroPagesPerS, DirtyCurve dirtyCurve,
-                           double cpuShare, double digestBytesPerS, double zeroScanBytesPerS) {
+                           double cpuShare, double digestBytesPerS, double zeroScanBytesPerS, double pagesPerStep,
+                           double fillWindowNanos) {
     public GuestProfile {
         if (memoryBytes <= 0 || pageSize <= 0 || memoryBytes % pageSize != 0) {
             throw new IllegalArgumentException("memory must be a positive whole number of pages");
@@ -28,6 +33,21 @@ public record GuestProfile(long memoryBytes, int pageSize, int vcpus, long nonZe
         if (dirtyCurve == null) throw new IllegalArgumentException("a dirty curve is required");
         if (!(cpuShare > 0 && cpuShare <= 1)) throw new IllegalArgumentException("cpu share must be in (0, 1], got " + cpuShare);
         if (!(digestBytesPerS >= 0) || !(zeroScanBytesPerS > 0)) throw new IllegalArgumentException("rates must be positive");
+        if (!(pagesPerStep >= 0)) throw new IllegalArgumentException("pages per step must be >= 0");
+        if (!(fillWindowNanos >= 0)) throw new IllegalArgumentException("fill window must be >= 0");
+    }
+
+    /** A guest whose growth window was not recorded. */
+    public GuestProfile(long memoryBytes, int pageSize, int vcpus, long nonZeroPages, double nonZeroPagesPerS, DirtyCurve dirtyCurve,
+                        double cpuShare, double digestBytesPerS, double zeroScanBytesPerS, double pagesPerStep) {
+        this(memoryBytes, pageSize, vcpus, nonZeroPages, nonZeroPagesPerS, dirtyCurve, cpuShare, digestBytesPerS, zeroScanBytesPerS,
+                pagesPerStep, 0);
+    }
+
+    /** A guest whose steps were not measured. */
+    public GuestProfile(long memoryBytes, int pageSize, int vcpus, long nonZeroPages, double nonZeroPagesPerS, DirtyCurve dirtyCurve,
+                        double cpuShare, double digestBytesPerS, double zeroScanBytesPerS) {
+        this(memoryBytes, pageSize, vcpus, nonZeroPages, nonZeroPagesPerS, dirtyCurve, cpuShare, digestBytesPerS, zeroScanBytesPerS, 0, 0);
     }
 
     public long pageCount() {
@@ -40,12 +60,50 @@ public record GuestProfile(long memoryBytes, int pageSize, int vcpus, long nonZe
      */
     public double nonZeroPagesAfter(double nanos) {
         double growth = Math.min(nonZeroPagesPerS * nanos / 1e9, pagesDirtiedIn(nanos, 100));
-        return Math.min(pageCount(), nonZeroPages + growth);
+        return Math.min(pageCount(), nonZeroPages + Math.min(growth, fillingAlongItsCurve(nanos)));
     }
+
+    /**
+     * The pages that turn to data in {@code nanos} for a guest that fills its memory as it dirties it:
+     * its data pages grow along its own W(tau), and the growth the two scans saw places it on that
+     * curve (at the CPU time t1 where W(t1 + window) - W(t1) = the growth seen), so the growth slows
+     * as W flattens. Unbounded when nothing places it (no window, no growth, or faster than W).
+     */
+    double fillingAlongItsCurve(double nanos) {
+        double filled = nonZeroPagesPerS * fillWindowNanos / 1e9;
+        double window = cpuNanosIn(fillWindowNanos, 100);
+        if (filled <= 0 || window <= 0 || dirtyCurve.pagesAt(window) < filled) return Double.POSITIVE_INFINITY;
+        double lo = 0;
+        double hi = FILL_HORIZON_CPU_NANOS;
+        if (dirtyCurve.pagesAt(hi + window) - dirtyCurve.pagesAt(hi) > filled) return Double.POSITIVE_INFINITY;
+        for (int i = 0; i < 100 && hi - lo > 1000; i++) {
+            double mid = (lo + hi) / 2;
+            if (dirtyCurve.pagesAt(mid + window) - dirtyCurve.pagesAt(mid) > filled) lo = mid; else hi = mid;
+        }
+        double at = lo + window;
+        return Math.max(0, dirtyCurve.pagesAt(at + cpuNanosIn(nanos, 100)) - dirtyCurve.pagesAt(at));
+    }
+
+    /** How far along its curve a filling guest is looked for: ten minutes of CPU. */
+    private static final double FILL_HORIZON_CPU_NANOS = 600e9;
 
     /** The share of pages that are all zero at the end of the sample (0..1). */
     public double zeroPageShare() {
         return 1 - (double) nonZeroPages / pageCount();
+    }
+
+    /** The same guest given {@code share} of a core per vCPU (e.g. while the migration's own threads compete for the cores). */
+    public GuestProfile withCpuShare(double share) {
+        return new GuestProfile(memoryBytes, pageSize, vcpus, nonZeroPages, nonZeroPagesPerS, dirtyCurve, share, digestBytesPerS,
+                zeroScanBytesPerS, pagesPerStep, fillWindowNanos);
+    }
+
+    /**
+     * The pages per second a vCPU over a dirty limit of {@code limitPagesPerS} still dirties: the
+     * limiter sleeps it at most {@code maxSleepNanos}, then lets it run one step, and its debt stays.
+     */
+    public double dirtyLimitedRate(double limitPagesPerS, long maxSleepNanos) {
+        return Math.max(limitPagesPerS, pagesPerStep * 1e9 / maxSleepNanos);
     }
 
     /** Pages dirtied in {@code wallNanos} of wall time at CPU cap {@code capPct}. */

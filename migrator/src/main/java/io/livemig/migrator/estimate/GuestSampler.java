@@ -2,6 +2,7 @@ package io.livemig.migrator.estimate;
 
 import io.livemig.emulator.GuestMemory;
 import io.livemig.emulator.VirtualMachine;
+import io.livemig.emulator.VmState;
 import io.livemig.emulator.WorkingSetCurve;
 
 import java.time.Duration;
@@ -16,6 +17,11 @@ import java.time.Duration;
  * guest's throughput.
  */
 public final class GuestSampler {
+    /** Steps per vCPU the step probe runs by hand, at most... */
+    static final int STEP_PROBE_STEPS = 64;
+    /** ...stopping once this share of memory is dirty (past it, a fast writer's steps find their pages dirty already). */
+    static final double STEP_PROBE_MAX_DIRTY_SHARE = 0.05;
+
     /** The shortest window worth measuring, whatever is left of the sample after the scans. */
     static final long MIN_WINDOW_NANOS = 100_000_000L;
 
@@ -56,6 +62,7 @@ public final class GuestSampler {
         long firstScan = System.nanoTime();
         long nonZeroBefore = countNonZero(memory);
         Window w = window(vm, windowNanos);
+        double pagesPerStep = pagesPerStep(vm);
         long pageCount = memory.pageCount();
         long scanStart = System.nanoTime();
         long nonZero = countNonZero(memory);
@@ -66,11 +73,63 @@ public final class GuestSampler {
         if (timeDigest) {
             long d0 = System.nanoTime();
             memory.digest();
-            digestBytesPerS = memory.sizeBytes() * 1e9 / Math.max(1, System.nanoTime() - d0);
+            double sampled = memory.sizeBytes() * 1e9 / Math.max(1, System.nanoTime() - d0);
+            digestBytesPerS = pausedGuestDigestRate(sampled, vm.config().vcpus(), w.cpuShare,
+                    Runtime.getRuntime().availableProcessors());
         }
         GuestProfile profile = new GuestProfile(memory.sizeBytes(), memory.pageSize(), vm.config().vcpus(), nonZero, nonZeroPerS, w.curve,
-                w.cpuShare, digestBytesPerS, zeroScanBytesPerS);
+                w.cpuShare, digestBytesPerS, zeroScanBytesPerS, pagesPerStep, scanStart - firstScan);
         return new Sample(profile, w.curve, w.dirtyRateBytesPerS, w.opsPerS, w.wallNanos);
+    }
+
+    /**
+     * The pages one step of a vCPU newly dirties, from a clean log. The guest is paused, the log
+     * cleared, and its steps are run by hand on this thread (real guest work, deterministic whatever
+     * the host's load: a running vCPU can sweep its whole working set between two looks of a
+     * descheduled sampler), {@link #STEP_PROBE_STEPS} per vCPU or until
+     * {@link #STEP_PROBE_MAX_DIRTY_SHARE} of memory is dirty; then it runs again. (A dirty-limited
+     * vCPU runs one step after each of the limiter's sleeps.)
+     */
+    static double pagesPerStep(VirtualMachine vm) {
+        var log = vm.memory().dirtyLog();
+        boolean wasEnabled = log.isEnabled();
+        boolean running = vm.state() == VmState.RUNNING;
+        if (running) vm.pause();
+        try {
+            log.enable();
+            long[] start = stepsAndPages(vm);
+            long maxPages = Math.max(1, (long) (STEP_PROBE_MAX_DIRTY_SHARE * vm.memory().pageCount()));
+            long[] now = start;
+            for (int s = 0; s < STEP_PROBE_STEPS && now[1] - start[1] < maxPages; s++) {
+                vm.stepByHand(1);
+                now = stepsAndPages(vm);
+            }
+            long steps = now[0] - start[0];
+            return steps <= 0 ? 0 : (double) (now[1] - start[1]) / steps;
+        } finally {
+            if (!wasEnabled) log.disable();
+            if (running) vm.resume();
+        }
+    }
+
+    private static long[] stepsAndPages(VirtualMachine vm) {
+        long steps = 0, pages = 0;
+        for (int i = 0; i < vm.config().vcpus(); i++) {
+            steps += vm.stepsOf(i);
+            pages += vm.pagesDirtiedBy(i);
+        }
+        return new long[]{steps, pages};
+    }
+
+    /**
+     * The digest's rate in the stop-and-copy, from its rate here: here its threads
+     * (up to {@link GuestMemory#MAX_DIGEST_THREADS}) shared the cores with the running vCPUs; there the guest is
+     * paused and they have the cores to themselves.
+     */
+    static double pausedGuestDigestRate(double sampledBytesPerS, int vcpus, double cpuShare, int cores) {
+        int threads = Math.min(GuestMemory.MAX_DIGEST_THREADS, cores);
+        double freeWhileSampled = Math.max(0.5, Math.min(threads, cores - vcpus * cpuShare));
+        return sampledBytesPerS * threads / freeWhileSampled;
     }
 
     private static long countNonZero(GuestMemory memory) {

@@ -15,12 +15,12 @@ public record LinkMeasure(LinkProfile profile, boolean roundTripMeasured, long p
     public LinkProfile onHost(GuestProfile guest) {
         if (roundTripMeasured) return profile;
         double share = Math.max(Overheads.MIN_HOST_SHARE, Math.min(1, guest.cpuShare()));
-        return new LinkProfile(profile.bytesPerS(), Math.round(profile.roundTripNanos() / share), profile.origin());
+        return new LinkProfile(profile.bytesPerS(), Math.round(profile.roundTripNanos() / share), profile.origin(), profile.copyLoad());
     }
 
     /** The fixed costs on this host, the setup never below what the probe's connection and handshake took. */
     public Overheads overheads(GuestProfile guest) {
-        Overheads stretched = Overheads.DEFAULTS.onHostWithShare(guest.cpuShare());
+        Overheads stretched = Overheads.defaultsFor(guest.memoryBytes()).onHostWithShare(guest.cpuShare());
         return stretched.withSetupNanos(Math.max(stretched.setupNanos(), probeSetupNanos));
     }
 }

@@ -7,11 +7,18 @@ package io.livemig.migrator.estimate;
  * @param roundTripNanos  one request and its answer (a round's {@code RoundEnd}/{@code RoundAck}, a
  *                        post-copy page request), beyond the bytes' own transfer time
  * @param origin          where the rate came from, for people: "bandwidth limit", "probe of HOST:PORT"
+ * @param copyLoad        the CPU its page stream takes on the guest's host while a round sends
  */
-public record LinkProfile(double bytesPerS, long roundTripNanos, String origin) {
+public record LinkProfile(double bytesPerS, long roundTripNanos, String origin, CopyLoad copyLoad) {
     public LinkProfile {
         if (!(bytesPerS > 0)) throw new IllegalArgumentException("link rate must be > 0");
         if (roundTripNanos < 0) throw new IllegalArgumentException("round trip must be >= 0");
+        if (copyLoad == null) throw new IllegalArgumentException("a copy load is required (CopyLoad.NONE for none)");
+    }
+
+    /** A link whose page stream takes no CPU from the guest. */
+    public LinkProfile(double bytesPerS, long roundTripNanos, String origin) {
+        this(bytesPerS, roundTripNanos, origin, CopyLoad.NONE);
     }
 
     public double transferNanos(double bytes) {

@@ -2,14 +2,17 @@ package io.livemig.migrator.estimate;
 
 /**
  * The fixed costs of a migration that the guest and the link do not explain: measured on this
- * project's machines (loopback between two JVMs on a 2-core host, see docs/estimate.md) and used as
- * defaults, stretched on a busier host ({@link #onHostWithShare}); a probe of the destination's
- * connection and handshake puts a floor under {@code setupNanos}.
+ * project's machines (loopback between two JVMs on a 2-core host; the medians of the components
+ * every run reports, docs/estimate.md) and used as defaults ({@link #defaultsFor}), stretched on a
+ * busier host ({@link #onHostWithShare}); a probe of the destination's connection and handshake
+ * puts a floor under {@code setupNanos}.
  *
- * @param setupNanos          connect, handshake, the guest offer and the destination's answer
+ * @param setupNanos          connect, handshake, the guest offer and the destination's answer (which
+ *                            includes touching all of the guest's memory there)
  * @param pageEntryBytes      wire bytes per page beyond its data (the batch entry, framing shared out)
  * @param pauseNanos          the guest reaching its safe points when paused
- * @param handoverNanos       after the last page: the destination's check, READY, COMMIT, resume
+ * @param handoverNanos       after the last page (and the source's digest): the destination's check,
+ *                            READY, COMMIT, resume
  * @param appGapNanos         the guest's own gap beyond the host downtime (its last and first operation)
  * @param postcopySwitchNanos post-copy: pause, vCPU states, the switch, resume on the destination
  * @param faultServiceNanos   post-copy: the two ends' work for one page request, beyond the round
@@ -17,8 +20,33 @@ package io.livemig.migrator.estimate;
  */
 public record Overheads(long setupNanos, int pageEntryBytes, long pauseNanos, long handoverNanos, long appGapNanos,
                         long postcopySwitchNanos, long faultServiceNanos) {
-    public static final Overheads DEFAULTS = new Overheads(600_000_000L, 8, 1_000_000L, 12_000_000L, 4_000_000L,
+    /**
+     * The setup's part that does not grow with the guest: connect, handshake, offer, answer. Measured
+     * setups: 440 ms (128 MiB guests), 600-890 ms (256 MiB), 2.2 s (1 GiB): 180 ms plus the prefault.
+     */
+    static final long SETUP_BASE_NANOS = 180_000_000L;
+
+    /**
+     * How fast the destination touches the guest's memory when it accepts the offer (it
+     * preallocates before round 0): the growth of the measured setup with the guest's memory.
+     */
+    static final double DESTINATION_PREFAULT_BYTES_PER_S = 500.0 * (1 << 20);
+
+    /**
+     * The costs of a 128 MiB guest. Handover: the measured verify (beyond the wait for the source's
+     * digest, about 12 ms), resume (18 ms) and the messages between them (5 ms); pause: under 1 ms.
+     */
+    public static final Overheads DEFAULTS = new Overheads(setupNanosFor(128L << 20), 8, 1_000_000L, 35_000_000L, 4_000_000L,
             15_000_000L, 200_000L);
+
+    /** The default costs of migrating a guest of {@code memoryBytes}: the setup grows with the memory the destination touches. */
+    public static Overheads defaultsFor(long memoryBytes) {
+        return DEFAULTS.withSetupNanos(setupNanosFor(memoryBytes));
+    }
+
+    static long setupNanosFor(long memoryBytes) {
+        return SETUP_BASE_NANOS + Math.round(memoryBytes / DESTINATION_PREFAULT_BYTES_PER_S * 1e9);
+    }
 
     /** A round trip on loopback between two JVMs on a busy host, when nothing measured it. */
     public static final long DEFAULT_ROUND_TRIP_NANOS = 1_000_000L;

@@ -19,10 +19,14 @@ import java.util.Optional;
  * prediction follows whatever the policies and the stop rule do, and cannot drift from them.
  *
  * <p>A round sends V(k-1) pages in T(k) = wire bytes / R + one round trip (the RoundEnd/RoundAck);
- * round 0 sends the non-zero pages and also scans the zero ones. The guest dirties
+ * round 0 sends the non-zero pages (those that hold data by half-way through it) and also scans
+ * the zero ones. The guest dirties
  * V(k) = W(s x c x T(k)) pages meanwhile (cap c in force, host share s), or, under a dirty limit of
- * L pages per second per vCPU, at most vCPUs x (L x T + L/10) pages (the vCPU sleeps once its quota
- * is spent: it ran only W^-1(that) of CPU). Work lost: the CPU time the caps and limits took away.
+ * L pages per second per vCPU, at most vCPUs x (L' x T + L/10) pages (the vCPU sleeps once its quota
+ * is spent: it ran only W^-1(that) of CPU), where L' = max(L, pages per step / longest limiter sleep):
+ * the limiter sleeps a vCPU at most 50 ms, then lets it run a step. While pages flow, the host share s is what is left to the
+ * vCPUs beside the page stream's own threads ({@link CopyLoad}). Work lost: the CPU time the caps,
+ * the limits and that competition took away, against the share the guest got before.
  *
  * <p>The policy is given what the source gives it: the stop rule's budget before round 0, and with
  * each round's figures the working-set curve the emulator measures over the round (here, the
@@ -35,12 +39,15 @@ public final class PrecopySimulation {
     private static final double LADDER_FIRST_NANOS = 16_000;
 
     private final GuestProfile guest;
+    /** The guest while pages flow: its vCPUs share the cores with the page stream. */
+    private final GuestProfile copying;
     private final LinkProfile link;
     private final Overheads overheads;
     private final MigrationOptions options;
 
     public PrecopySimulation(GuestProfile guest, LinkProfile link, Overheads overheads, MigrationOptions options) {
         this.guest = guest;
+        this.copying = guest.withCpuShare(link.copyLoad().guestShare(guest.cpuShare(), guest.vcpus()));
         this.link = link;
         this.overheads = overheads;
         this.options = options;
@@ -65,6 +72,27 @@ public final class PrecopySimulation {
                 guest.pageCount());
     }
 
+    /**
+     * The pages round 0 sends: those holding data when the scan reaches them. A guest still filling
+     * its memory writes new pages during the round too, and a page written before the scan gets to
+     * it goes out in round 0: on average, the pages that turned to data by half-way through the
+     * round. (Round 0's length depends on them: a few passes settle it.)
+     */
+    double round0Pages() {
+        double setup = overheads.setupNanos();
+        double pages = guest.nonZeroPagesAfter(setup);
+        for (int pass = 0; pass < 4; pass++) {
+            pages = guest.nonZeroPagesAfter(setup + round0SendNanos(pages) / 2);
+        }
+        return pages;
+    }
+
+    private double round0SendNanos(double pages) {
+        int pageSize = guest.pageSize();
+        return link.transferNanos(overheads.wireBytes(pages, pageSize))
+                + (guest.pageCount() - pages) * pageSize / guest.zeroScanBytesPerS() * 1e9;
+    }
+
     /** Runs pre-copy under {@code policy} (a fresh one) until the stop rule, or {@code hybrid}, ends it. */
     public PrecopyCourse run(ConvergencePolicy policy, HybridSwitchModel hybrid) {
         CpuScheduler scheduler = new CpuScheduler(guest.vcpus());
@@ -76,7 +104,7 @@ public final class PrecopySimulation {
         double totalBytes = 0;
         double lost = 0;
         double maxThrottle = 0;
-        double pages = guest.nonZeroPagesAfter(overheads.setupNanos());
+        double pages = round0Pages();
         for (int round = 0; ; round++) {
             double cap = scheduler.minCapPct();
             long limit = scheduler.dirtyLimit(0);
@@ -86,24 +114,26 @@ public final class PrecopySimulation {
             double sendNanos = link.transferNanos(bytes) + scan;
             double roundNanos = sendNanos + link.roundTripNanos();
 
-            if (hybrid.switchesDuringRound(guest, link, overheads, sendNanos, cap)) {
+            if (hybrid.switchesDuringRound(copying, link, overheads, sendNanos, cap)) {
                 // Cut short at the first check: the pages not sent yet and those dirtied meanwhile go by post-copy.
                 double cutNanos = HybridSwitchModel.MIN_SAMPLE_NANOS + link.roundTripNanos();
                 double sentPages = Math.min(pages, link.bytesPerS() * HybridSwitchModel.MIN_SAMPLE_NANOS / 1e9
                         / (pageSize + overheads.pageEntryBytes()));
-                double dirtied = guest.pagesDirtiedIn(cutNanos, cap);
+                double dirtied = copying.pagesDirtiedIn(cutNanos, cap);
                 double left = Math.min(guest.pageCount(), pages - sentPages + dirtied * sentPages / Math.max(1, pages));
                 double sentBytes = overheads.wireBytes(sentPages, pageSize);
-                lost += cutNanos * (1 - cap / 100);
+                lost += cutNanos * (1 - copying.cpuShare() / guest.cpuShare() * cap / 100);
                 rounds.add(new PrecopyCourse.SimulatedRound(round, sentPages, sentBytes, cutNanos, dirtied, cap, limit));
                 return new PrecopyCourse(rounds, elapsed + cutNanos, totalBytes + sentBytes, lost, left, null,
                         hybrid.lastReason(), cap, maxThrottle);
             }
 
-            double cpu = guest.cpuNanosIn(roundNanos, cap);
-            double dirty = guest.pagesDirtiedIn(roundNanos, cap);
+            double cpu = copying.cpuNanosIn(roundNanos, cap);
+            double dirty = copying.pagesDirtiedIn(roundNanos, cap);
             if (limit > 0) {
-                double quota = guest.vcpus() * (limit * roundNanos / 1e9 + Math.max(1, limit / 10));
+                // The limiter's sleeps are bounded: a guest whose steps dirty many pages keeps dirtying above the limit.
+                double rate = guest.dirtyLimitedRate(limit, Math.min(CpuScheduler.MAX_DIRTY_LIMIT_SLEEP_NANOS, scheduler.maxSleepNanos()));
+                double quota = guest.vcpus() * (rate * roundNanos / 1e9 + Math.max(1, limit / 10));
                 if (dirty > quota) {
                     dirty = quota;
                     cpu = guest.dirtyCurve().cpuNanosFor(quota, cpu);

@@ -39,6 +39,30 @@ class GuestSamplerTest {
     }
 
     @Test
+    void aSequentialWriterAtFullSpeedDirtiesManyPagesAStepAndACalibratedOneAFractionOfAPage() throws Exception {
+        // memwrite without a rate touches up to 256 pages a step; at 4 MiB/s it spends most of a step computing.
+        try (VirtualMachine fast = VirtualMachine.boot("fast", new GuestConfig(64 * MIB, 1),
+                Workloads.parse("memwrite:wss=60m,pattern=sequential"));
+             VirtualMachine slow = VirtualMachine.boot("slow", new GuestConfig(64 * MIB, 1), Workloads.parse("memwrite:wss=60m,rate=4m"))) {
+            fast.start();
+            slow.start();
+            Thread.sleep(100);
+
+            assertThat(GuestSampler.pagesPerStep(fast)).isBetween(200.0, 260.0);
+            assertThat(GuestSampler.pagesPerStep(slow)).isLessThan(4.0);
+        }
+    }
+
+    @Test
+    void theStopAndCopysDigestHasTheCoresTheRunningGuestTookWhileSampled() {
+        // Two digest threads beside one busy vCPU on two cores got one core; with the guest paused, two.
+        assertThat(GuestSampler.pausedGuestDigestRate(1e9, 1, 1.0, 2)).isEqualTo(2e9);
+        assertThat(GuestSampler.pausedGuestDigestRate(1e9, 2, 0.5, 2)).isEqualTo(2e9);
+        // On eight cores the digest had its two cores anyway.
+        assertThat(GuestSampler.pausedGuestDigestRate(1e9, 1, 1.0, 8)).isEqualTo(1e9);
+    }
+
+    @Test
     void anIdleGuestDirtiesAlmostNothing() throws Exception {
         try (VirtualMachine vm = VirtualMachine.boot("idle", new GuestConfig(16 * MIB, 1), Workloads.parse("idle"))) {
             vm.start();

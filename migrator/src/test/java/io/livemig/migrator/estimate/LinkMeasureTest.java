@@ -17,12 +17,23 @@ class LinkMeasureTest {
         Overheads quarter = bandwidthOnly.overheads(guestWithShare(0.25));
 
         assertThat(quarter.handoverNanos()).isEqualTo(4 * Overheads.DEFAULTS.handoverNanos());
-        assertThat(quarter.setupNanos()).isEqualTo(4 * Overheads.DEFAULTS.setupNanos());
+        assertThat(quarter.setupNanos()).isEqualTo(4 * Overheads.defaultsFor(16 * Scenarios.MIB).setupNanos());
         assertThat(quarter.pageEntryBytes()).isEqualTo(Overheads.DEFAULTS.pageEntryBytes());
         assertThat(bandwidthOnly.onHost(guestWithShare(0.25)).roundTripNanos()).isEqualTo(4_000_000);
         assertThat(bandwidthOnly.overheads(guestWithShare(1)).handoverNanos()).isEqualTo(Overheads.DEFAULTS.handoverNanos());
         // A guest that got next to nothing stretches the costs 20x, no more.
         assertThat(bandwidthOnly.overheads(guestWithShare(0.001)).pauseNanos()).isEqualTo(20 * Overheads.DEFAULTS.pauseNanos());
+    }
+
+    @Test
+    void theSetupGrowsWithTheMemoryTheDestinationTouches() {
+        long small = Overheads.defaultsFor(128 * Scenarios.MIB).setupNanos();
+        long large = Overheads.defaultsFor(1024 * Scenarios.MIB).setupNanos();
+
+        // Measured: about 440 ms for 128 MiB guests, 2.2 s for 1 GiB ones.
+        assertThat(small).isBetween(400_000_000L, 480_000_000L);
+        assertThat(large).isBetween(2_000_000_000L, 2_400_000_000L);
+        assertThat(Overheads.defaultsFor(128 * Scenarios.MIB)).isEqualTo(Overheads.DEFAULTS);
     }
 
     @Test

@@ -51,6 +51,45 @@ class MigrationEstimatorTest {
     }
 
     @Test
+    void aGuestJustAboveAnUnlimitedLinkConvergesOnceThePageStreamTakesItsShareOfTheCores() {
+        // Dirtying 700 MiB/s of CPU over a 600 MiB/s link: alone it outruns the link; beside the sender
+        // and receiver on two cores it gets 2/3 of a core (467 MiB/s) and converges, losing a third of its work.
+        GuestProfile guest = linearGuest(256, 700);
+        LinkProfile alone = Scenarios.link(600);
+        LinkProfile loopback = new LinkProfile(alone.bytesPerS(), 0, "scripted", CopyLoad.of(alone.bytesPerS(), true, true, 2));
+        Candidate none = new Candidate("none", Candidate.PRECOPY);
+        Prediction uncontended = MigrationEstimator.predict(new MigrationEstimator.Scenario(guest, alone, NO_OVERHEADS,
+                Scenarios.options(0, 300), io.livemig.migrator.policy.PolicySettings.defaults()), none);
+        Prediction contended = MigrationEstimator.predict(new MigrationEstimator.Scenario(guest, loopback, NO_OVERHEADS,
+                Scenarios.options(0, 300), io.livemig.migrator.policy.PolicySettings.defaults()), none);
+
+        assertThat(uncontended.endedBy()).isIn("max-rounds", "max-volume");
+        assertThat(contended.endedBy()).isEqualTo("converged");
+        assertThat(contended.rounds()).isLessThan(10);
+        assertThat(contended.workLostPct()).isGreaterThan(30);
+    }
+
+    @Test
+    void aDirtyLimitHoldsBackAGuestOfSmallStepsButNotOneWhoseEveryStepDirties256Pages() {
+        // 256 MiB dirtied at 1 GiB/s of CPU over a 32 MiB/s link, 300 ms limit. Once dirty-limit fires,
+        // a guest of small steps dirties its 1 MiB/s and converges; one that dirties 256 pages (1 MiB)
+        // a step still dirties 1 MiB per 50 ms sleep of the limiter, 20 MiB/s, and ends at a limit.
+        GuestProfile g = linearGuest(256, 1024);
+        GuestProfile smallSteps = new GuestProfile(g.memoryBytes(), PAGE, 1, g.nonZeroPages(), 0, g.dirtyCurve(), 1.0, 0, 8e9, 0.1);
+        GuestProfile bigSteps = new GuestProfile(g.memoryBytes(), PAGE, 1, g.nonZeroPages(), 0, g.dirtyCurve(), 1.0, 0, 8e9, 256);
+        Candidate dirtyLimit = new Candidate("dirty-limit", Candidate.PRECOPY);
+
+        Prediction held = MigrationEstimator.predict(scenario(smallSteps, 32, 300, NO_OVERHEADS), dirtyLimit);
+        Prediction notHeld = MigrationEstimator.predict(scenario(bigSteps, 32, 300, NO_OVERHEADS), dirtyLimit);
+
+        assertThat(held.endedBy()).isEqualTo("converged");
+        assertThat(held.limitMet()).isTrue();
+        assertThat(notHeld.endedBy()).isIn("max-rounds", "max-volume");
+        assertThat(notHeld.limitMet()).isFalse();
+        assertThat(notHeld.downtimeMs()).isGreaterThan(1000);
+    }
+
+    @Test
     void round0SendsOnlyThePagesHoldingData() {
         // A 64 MiB guest with 16 MiB of data that dirties nothing: one round of 16 MiB, nothing left.
         GuestProfile guest = new GuestProfile(64 * MIB, PAGE, 1, 16 * MIB / PAGE, 0, DirtyCurve.linear(0, 16384), 1.0, 0, 8e9);
@@ -59,6 +98,31 @@ class MigrationEstimatorTest {
         assertThat(none.transferredBytes()).isEqualTo(16 * MIB);
         assertThat(none.rounds()).isEqualTo(2);
         assertThat(none.downtimeMs()).isZero();
+    }
+
+    @Test
+    void round0AlsoSendsThePagesAFillingGuestWritesBeforeTheScanReachesThem() {
+        // 16 MiB of data, growing by 4 MiB/s, over 32 MiB/s: round 0 sends what holds data half-way
+        // through it, p = 16 + 4 x (p / 32) / 2, so p = 16 / (1 - 1/16) MiB.
+        GuestProfile guest = new GuestProfile(64 * MIB, PAGE, 1, 16 * MIB / PAGE, 4 * MIB / PAGE, DirtyCurve.linear(8 * MIB / PAGE, 16384),
+                1.0, 0, 8e9);
+        PrecopySimulation simulation = new PrecopySimulation(guest, Scenarios.link(32), NO_OVERHEADS, Scenarios.options(32, 50));
+
+        assertThat(simulation.round0Pages() * PAGE / MIB).isCloseTo(16 / (1 - 1.0 / 16), within(0.05));
+    }
+
+    @Test
+    void aGuestFillingItsWorkingSetAtRandomKeepsFillingAlongItsCurveNotInAStraightLine() {
+        // Random writes over 16384 pages at 16384 a second, from boot: data pages N (1 - e^-t).
+        // Scanned at 0.25 s and 1 s; one second later it holds N (1 - e^-2), not the straight line's more.
+        double n = 16384;
+        double at025 = n * -Math.expm1(-0.25);
+        double at1 = n * -Math.expm1(-1);
+        GuestProfile guest = new GuestProfile(128 * MIB, PAGE, 1, Math.round(at1), (at1 - at025) / 0.75,
+                DirtyCurve.randomWrites(16384, 16384), 1.0, 0, 8e9, 0, 750_000_000);
+
+        assertThat(guest.nonZeroPagesAfter(1e9)).isCloseTo(n * -Math.expm1(-2), within(0.01 * n));
+        assertThat(guest.nonZeroPagesAfter(100e9)).isCloseTo(n, within(0.01 * n));
     }
 
     @Test

@@ -1,0 +1,38 @@
+package io.livemig.migrator.estimate;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class CopyLoadTest {
+    private static final double MIB = 1 << 20;
+
+    @Test
+    void anUnlimitedLoopbackLinkOnTwoCoresLeavesAOneVcpuGuestTwoThirdsOfACore() {
+        // The vCPU, the sender and the receiver all run flat out: three threads on two cores.
+        CopyLoad loopback = CopyLoad.of(600 * MIB, true, true, 2);
+
+        assertThat(loopback.copyCores()).isEqualTo(2);
+        assertThat(loopback.guestShare(1, 1)).isCloseTo(2.0 / 3, within(1e-9));
+    }
+
+    @Test
+    void aSlowLimitedLinkTakesNothingFromTheGuest() {
+        // 32 MiB/s keeps each end's thread busy 5 % of the time: the cores are not oversubscribed.
+        CopyLoad limited = CopyLoad.of(32 * MIB, false, true, 2);
+
+        assertThat(limited.copyCores()).isCloseTo(2 * 32 / 600.0, within(1e-9));
+        assertThat(limited.guestShare(1, 1)).isEqualTo(1);
+        assertThat(limited.guestShare(0.7, 1)).isEqualTo(0.7);
+    }
+
+    @Test
+    void aDestinationOnAnotherHostLeavesOnlyTheSenderHere() {
+        CopyLoad remote = CopyLoad.of(600 * MIB, true, false, 2);
+
+        assertThat(remote.copyCores()).isEqualTo(1);
+        assertThat(remote.guestShare(1, 1)).isEqualTo(1);
+        assertThat(remote.guestShare(1, 2)).isCloseTo(2.0 / 3, within(1e-9));
+    }
+}
