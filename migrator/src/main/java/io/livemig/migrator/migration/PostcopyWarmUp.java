@@ -17,6 +17,9 @@ import io.livemig.migrator.protocol.FrameFormat;
 import io.livemig.migrator.protocol.Message;
 import io.livemig.migrator.protocol.MessageCodec;
 import io.livemig.migrator.protocol.MissingMap;
+import io.livemig.migrator.protocol.PageBatch;
+import io.livemig.migrator.protocol.PageBatchEncoder;
+import io.livemig.migrator.protocol.PageEntry;
 import io.livemig.migrator.protocol.PageRequest;
 import io.livemig.migrator.protocol.PostcopyComplete;
 import io.livemig.migrator.protocol.PostcopyPushDone;
@@ -33,7 +36,8 @@ import java.util.List;
  * switch-over pause does not pay for first use: a fresh JVM loads, verifies and links each class
  * and lambda on first use (milliseconds for the histograms behind {@link MissingPages}), and
  * interprets each message's encoder until it is compiled. The toy: the switch's messages encoded
- * and decoded, and on the destination the missing pages of a 1 MiB memory, loaded one by one.
+ * and decoded, a fault's one-page answer encoded from a 1 MiB memory and decoded, and on the
+ * destination that memory's pages missing, the answer loaded into it, the rest one by one.
  */
 final class PostcopyWarmUp {
     private static final List<Class<?>> SOURCE = List.of(SourcePostcopy.class, PostcopyPhase.class, PagesToSend.class,
@@ -49,6 +53,10 @@ final class PostcopyWarmUp {
     static void sourceSide(ByteBufAllocator alloc) {
         load(SOURCE);
         encodeAndDecodeTheSwitch(alloc);
+        try (GuestMemory toy = GuestMemory.allocate(TOY_BYTES)) {
+            toy.writeLong(0, 0x5EED); // a page with data: the whole-page path, not the zero-page entry
+            answerOnePage(alloc, toy, null);
+        }
     }
 
     /** @param alloc the connection's allocator: the buffers the switch will be decoded from */
@@ -56,13 +64,37 @@ final class PostcopyWarmUp {
         load(DESTINATION);
         encodeAndDecodeTheSwitch(alloc);
         try (GuestMemory toy = GuestMemory.allocate(TOY_BYTES)) {
+            toy.writeLong(0, 0x5EED); // before its pages go missing: a write to a missing page would wait for it
             DirtyBitmap all = new DirtyBitmap(toy.pageCount());
             all.setAll();
             PostcopyArrival arrival = new PostcopyArrival(toy.pageCount());
             for (MissingMap map : MissingMaps.of(all)) arrival.map(map);
             MissingPages missing = toy.beginMissing(all, 1, page -> { }, new PageDigests(toy));
-            for (long page = 0; page < toy.pageCount(); page++) missing.loadZero(page);
+            answerOnePage(alloc, toy, missing); // a fault's answer, encoded and loaded as the first ones will be
+            for (long page = 1; page < toy.pageCount(); page++) missing.loadZero(page);
             missing.figures();
+        }
+    }
+
+    /**
+     * Page 0 of {@code toy} (which holds data) as a one-page answer (the source's encoder, as {@link PageRequestServer}
+     * uses it), decoded, and loaded into {@code missing} when there is one (the destination's sink).
+     */
+    private static void answerOnePage(ByteBufAllocator alloc, GuestMemory toy, MissingPages missing) {
+        PageBatchEncoder encoder = new PageBatchEncoder(toy.pageSize(), PageBatch.HEADER_BYTES + PageEntry.BYTES + toy.pageSize());
+        encoder.beginBatch(alloc);
+        encoder.addPage(new GuestPages(toy, null), 0);
+        ByteBuf frame = encoder.finishBatch();
+        try {
+            frame.writerIndex(frame.writerIndex() - FrameFormat.TRAILER_BYTES);
+            PageBatch batch = (PageBatch) MessageCodec.decode(frame);
+            if (missing != null) {
+                batch.applyTo(new PostcopySink(missing, toy.pageSize(), toy.pageCount()));
+            } else {
+                batch.release();
+            }
+        } finally {
+            frame.release();
         }
     }
 
