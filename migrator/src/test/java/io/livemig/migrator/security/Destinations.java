@@ -94,9 +94,15 @@ public final class Destinations implements AutoCloseable {
                     return; // listener closed
                 }
                 if (migrationPending.compareAndSet(true, false)) {
-                    try (extra) {
-                        receive(destination, extra);
-                    }
+                    // On a thread of its own: the migration's own extra connections (post-copy's
+                    // request connection, data channels) arrive here while it runs.
+                    Thread migration = new Thread(() -> {
+                        try (extra) {
+                            receive(destination, extra);
+                        }
+                    }, "test-destination-after-probe");
+                    migration.setDaemon(true);
+                    migration.start();
                     continue;
                 }
                 Thread answer = new Thread(() -> {
