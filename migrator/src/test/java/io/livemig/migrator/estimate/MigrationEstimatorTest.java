@@ -63,8 +63,8 @@ class MigrationEstimatorTest {
         Prediction contended = MigrationEstimator.predict(new MigrationEstimator.Scenario(guest, loopback, NO_OVERHEADS,
                 Scenarios.options(0, 300), io.livemig.migrator.policy.PolicySettings.defaults()), none);
 
-        assertThat(uncontended.endedBy()).isIn("max-rounds", "max-volume");
-        assertThat(contended.endedBy()).isEqualTo("converged");
+        assertThat(uncontended.endedBy()).isIn(StopReason.MAX_ROUNDS, StopReason.MAX_VOLUME);
+        assertThat(contended.endedBy()).isEqualTo(StopReason.CONVERGED);
         assertThat(contended.rounds()).isLessThan(10);
         assertThat(contended.workLostPct()).isGreaterThan(30);
     }
@@ -82,9 +82,9 @@ class MigrationEstimatorTest {
         Prediction held = MigrationEstimator.predict(scenario(smallSteps, 32, 300, NO_OVERHEADS), dirtyLimit);
         Prediction notHeld = MigrationEstimator.predict(scenario(bigSteps, 32, 300, NO_OVERHEADS), dirtyLimit);
 
-        assertThat(held.endedBy()).isEqualTo("converged");
+        assertThat(held.endedBy()).isEqualTo(StopReason.CONVERGED);
         assertThat(held.limitMet()).isTrue();
-        assertThat(notHeld.endedBy()).isIn("max-rounds", "max-volume");
+        assertThat(notHeld.endedBy()).isIn(StopReason.MAX_ROUNDS, StopReason.MAX_VOLUME);
         assertThat(notHeld.limitMet()).isFalse();
         assertThat(notHeld.downtimeMs()).isGreaterThan(1000);
     }
