@@ -345,23 +345,17 @@ final class DestinationSession {
                 digests, Duration.ofMillis(start.recoverTimeoutMillis()));
         phase.acceptRequests(); // before the guest runs: its first faults go out at once
         vm.start();
-        long resumedAt = System.nanoTime();
+        resumedAtNanos = options.clock().monotonicNanos();
         started = true;
         outcomes.pending(migrationId);
         outcomes.commit(migrationId);
-        resumedAtNanos = resumedAt + (options.clock().monotonicNanos() - System.nanoTime()); // in this host's (maybe skewed) clock
         phases.accept(MigrationDestination.Phase.POSTCOPY_STARTED);
         try {
             connection.send(new Resumed(resumedAtNanos, 0));
         } catch (Exception e) {
             // the link broke at the switch: post-copy pauses and waits for the source to come back
         }
-        try {
-            arrival.checkCount(start);
-        } catch (ProtocolException e) {
-            phase.abandon(e.getMessage());
-            throw new GuestLostException(e.getMessage() + "; the guest is lost");
-        }
+        arrival.checkCount(start, phase);
         postcopy = phase.run();
         digest = DigestVerdict.matched(); // a mismatch after post-copy loses the guest: DestinationPostcopy throws
         pagesReceived += postcopy.pagesLoaded();

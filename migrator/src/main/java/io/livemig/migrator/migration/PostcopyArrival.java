@@ -78,4 +78,14 @@ final class PostcopyArrival {
             throw new ProtocolException("POSTCOPY_START announces " + start.missingPages() + " missing pages, the maps mark " + count);
         }
     }
+
+    /** {@link #checkCount}, where a count that differs loses the guest: {@code phase} gives it up. */
+    void checkCount(PostcopyStart start, DestinationPostcopy phase) throws GuestLostException {
+        try {
+            checkCount(start);
+        } catch (ProtocolException e) {
+            phase.abandon(e.getMessage());
+            throw new GuestLostException(e.getMessage() + "; the guest is lost");
+        }
+    }
 }
