@@ -19,7 +19,6 @@ import io.livemig.migrator.protocol.MessageCodec;
 import io.livemig.migrator.protocol.MissingMap;
 import io.livemig.migrator.protocol.PageBatch;
 import io.livemig.migrator.protocol.PageBatchEncoder;
-import io.livemig.migrator.protocol.PageEntry;
 import io.livemig.migrator.protocol.PageRequest;
 import io.livemig.migrator.protocol.PostcopyComplete;
 import io.livemig.migrator.protocol.PostcopyPushDone;
@@ -81,7 +80,7 @@ final class PostcopyWarmUp {
      * uses it), decoded, and loaded into {@code missing} when there is one (the destination's sink).
      */
     private static void answerOnePage(ByteBufAllocator alloc, GuestMemory toy, MissingPages missing) {
-        PageBatchEncoder encoder = new PageBatchEncoder(toy.pageSize(), PageBatch.HEADER_BYTES + PageEntry.BYTES + toy.pageSize());
+        PageBatchEncoder encoder = PageRequestServer.answerEncoder(toy.pageSize());
         encoder.beginBatch(alloc);
         encoder.addPage(new GuestPages(toy, null), 0);
         ByteBuf frame = encoder.finishBatch();

@@ -46,8 +46,12 @@ public final class PageRequestServer implements EventLoopReader {
         this.toSend = toSend;
         this.limiter = limiter;
         this.hint = hint;
-        // A frame for exactly one page: the answer is the same copy the push would make, no bigger buffer.
-        this.encoder = new PageBatchEncoder(memory.pageSize(), PageBatch.HEADER_BYTES + PageEntry.BYTES + memory.pageSize());
+        this.encoder = answerEncoder(memory.pageSize());
+    }
+
+    /** An encoder of one-page frames: the answer is the same copy the push would make, no bigger buffer. */
+    public static PageBatchEncoder answerEncoder(int pageSize) {
+        return new PageBatchEncoder(pageSize, PageBatch.HEADER_BYTES + PageEntry.BYTES + pageSize);
     }
 
     /** Starts answering (on the connection's event loop). */
