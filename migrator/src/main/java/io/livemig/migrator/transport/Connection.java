@@ -13,12 +13,10 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
-import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import javax.net.ssl.SSLException;
-import java.nio.channels.ClosedChannelException;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -395,15 +393,6 @@ public final class Connection implements AutoCloseable {
         }
     }
 
-    private static SSLException tlsFailure(String what, Throwable cause) {
-        Throwable root = cause;
-        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        String reason = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        if (root instanceof ClosedChannelException) reason = "the peer closed the connection (plain TCP, or it refused us)";
-        if (root instanceof NotSslRecordException) reason = "the peer does not speak TLS";
-        return new SSLException(what + ": " + reason.replace('\n', ' '), cause);
-    }
-
     private ConnectionException failure() {
         return new ConnectionException("connection " + channel.localAddress() + " -> " + channel.remoteAddress()
                 + " failed: " + firstError.getMessage(), firstError);
@@ -454,7 +443,7 @@ public final class Connection implements AutoCloseable {
             }
             if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
                 // Recorded before the SslHandler closes the channel, so this is the reason both ends report.
-                fail(tlsFailure("TLS handshake with " + ctx.channel().remoteAddress() + " failed", done.cause()));
+                fail(TlsFailures.describe("TLS handshake with " + ctx.channel().remoteAddress() + " failed", done.cause()));
             }
             ctx.fireUserEventTriggered(evt);
         }
@@ -463,7 +452,7 @@ public final class Connection implements AutoCloseable {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             Throwable tls = cause instanceof DecoderException && cause.getCause() instanceof SSLException ? cause.getCause() : null;
             // TLS 1.3: a client learns that the server refused its certificate only after its own handshake completed.
-            fail(tls != null ? tlsFailure("TLS with " + ctx.channel().remoteAddress() + " failed", tls) : cause);
+            fail(tls != null ? TlsFailures.describe("TLS with " + ctx.channel().remoteAddress() + " failed", tls) : cause);
             if (cause instanceof ProtocolException && ctx.channel().isActive()) {
                 // Tell the peer why, so both ends log the same cause, then drop the untrusted stream.
                 ctx.writeAndFlush(Abort.because("protocol error: " + cause.getMessage()))
