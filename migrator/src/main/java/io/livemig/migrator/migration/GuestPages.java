@@ -79,21 +79,51 @@ final class GuestPages implements PageSource, PageSink {
         if (src.readableBytes() < size) {
             throw new IllegalArgumentException("page " + pageIndex + " needs " + size + " bytes, " + src.readableBytes() + " left");
         }
-        if (src.hasMemoryAddress()) {
-            memory.loadPage(pageIndex, src.memoryAddress() + at);
-        } else {
-            src.getBytes(at, memory.pageView(pageIndex));
-        }
+        copyIn(pageIndex, 1, src, at);
         src.readerIndex(at + size);
         if (digests != null) digests.record(pageIndex);
+    }
+
+    /** A run of pages in one copy from the received bytes (a slice of a read, or a composite of reads' slices). */
+    @Override
+    public void loadPages(long first, int count, ByteBuf src, int srcIndex) {
+        long length = (long) count * memory.pageSize();
+        if (srcIndex < 0 || srcIndex + length > src.writerIndex()) {
+            throw new IllegalArgumentException(count + " pages need " + length + " bytes from " + srcIndex + ", "
+                    + (src.writerIndex() - srcIndex) + " there");
+        }
+        copyIn(first, count, src, srcIndex);
+        if (digests != null) {
+            for (int i = 0; i < count; i++) digests.record(first + i);
+        }
+    }
+
+    /** Loading never marks pages dirty: these copies go around the guest's tracked writes. */
+    private void copyIn(long first, int count, ByteBuf src, int at) {
+        int size = memory.pageSize();
+        if (src.hasMemoryAddress()) { // bytes of one socket read
+            long address = src.memoryAddress() + at;
+            for (int i = 0; i < count; i++) memory.loadPage(first + i, address + (long) i * size);
+            return;
+        }
+        long offset = first * size;
+        long length = (long) count * size;
+        int chunk = (int) (offset >>> CHUNK_SHIFT);
+        if ((offset + length - 1) >>> CHUNK_SHIFT != chunk) { // a run across two 1 GiB chunks: page by page
+            for (int i = 0; i < count; i++) copyIn(first + i, 1, src, at + i * size);
+            return;
+        }
+        // Netty copies part by part (one memory copy per socket read the bytes came in), allocating nothing.
+        src.getBytes(at, chunk(chunk), (int) (offset & (CHUNK_BYTES - 1)), (int) length);
     }
 
     @Override
     public void patchPage(long pageIndex, int offset, ByteBuf src, int srcIndex, int length) {
         if (src.hasMemoryAddress()) {
             memory.loadPart(pageIndex, offset, src.memoryAddress() + srcIndex, length);
-        } else {
-            src.getBytes(srcIndex, memory.view(pageIndex * memory.pageSize() + offset, length));
+        } else { // bytes of several socket reads; a page never crosses a 1 GiB chunk
+            long at = pageIndex * memory.pageSize() + offset;
+            src.getBytes(srcIndex, chunk((int) (at >>> CHUNK_SHIFT)), (int) (at & (CHUNK_BYTES - 1)), length);
         }
     }
 

@@ -18,11 +18,14 @@ public final class PostcopySink implements PageSink {
     private final long pageCount;
     private final AtomicLong loaded = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    /** One page per loading thread (the two connections' readers) for pages that come in parts. */
+    private final ThreadLocal<byte[]> gathered;
 
     public PostcopySink(MissingPages missing, int pageSize, long pageCount) {
         this.missing = missing;
         this.pageSize = pageSize;
         this.pageCount = pageCount;
+        this.gathered = ThreadLocal.withInitial(() -> new byte[pageSize]);
     }
 
     @Override
@@ -41,7 +44,9 @@ public final class PostcopySink implements PageSink {
         if (src.hasMemoryAddress()) {
             done = missing.load(pageIndex, src.memoryAddress() + at);
         } else {
-            byte[] copy = new byte[pageSize]; // heap buffers only in tests
+            // A page of a frame that spanned socket reads: gathered into this thread's page first,
+            // since a missing page is loaded in one piece.
+            byte[] copy = gathered.get();
             src.getBytes(at, copy);
             done = missing.load(pageIndex, copy, 0);
         }

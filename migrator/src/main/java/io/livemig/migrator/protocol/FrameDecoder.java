@@ -1,17 +1,18 @@
 package io.livemig.migrator.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.zip.CRC32C;
 
 /**
  * Cuts the byte stream into frames and checks each one's header and CRC-32C. Emits each frame
- * (header + payload, CRC stripped) as one contiguous buffer: a retained slice of what the socket
- * read when the frame lies within one read (no copy), else a buffer of exactly the frame's size,
- * allocated once its header is in, that the following reads fill. Frames are never assembled by
- * growing and re-copying a buffer. The header is checked as soon as its 8 bytes are in, so an
- * oversized frame is refused before any of its payload is buffered.
+ * (header + payload, CRC stripped) as one buffer, never copying its bytes: a retained slice of
+ * what the socket read when the frame lies within one read, else a composite of retained slices
+ * of the reads it spans (a page batch of 512 KiB usually spans two or more). Only a header that is
+ * itself cut by a read is copied, into 8 bytes of its own. The header is checked as soon as its 8
+ * bytes are in, so an oversized frame is refused before any of its payload is kept.
  *
  * <p>After the first {@link ProtocolException} the stream is out of sync for good: every later
  * byte is discarded, and the channel is expected to be closed.
@@ -20,7 +21,10 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
 
     private final int maxPayloadBytes;
     private final CRC32C crc = new CRC32C();
-    /** The frame (or, while {@link #headerOnly}, the header) being assembled across reads, or null. */
+    /** Reads a frame may span before its parts are merged; far more than a 4 MiB frame in reads of 64 KiB needs. */
+    private static final int MAX_PARTS = 1024;
+
+    /** The frame (a composite of slices of reads) or, while {@link #headerOnly}, the header being assembled, or null. */
     private ByteBuf partial;
     private int partialBytes;
     private boolean headerOnly;
@@ -67,7 +71,11 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
         while (in.isReadable()) {
             if (partial != null) {
                 int take = Math.min(partialBytes - partial.readableBytes(), in.readableBytes());
-                partial.writeBytes(in, take);
+                if (headerOnly) {
+                    partial.writeBytes(in, take);
+                } else {
+                    ((CompositeByteBuf) partial).addComponent(true, in.readRetainedSlice(take));
+                }
                 if (partial.readableBytes() < partialBytes) {
                     return;
                 }
@@ -100,16 +108,19 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
                 emit(ctx, in, start, true);
             } else {
                 startPartial(ctx, in, start);
-                in.skipBytes(in.readableBytes());
             }
         }
     }
 
-    /** Allocates the whole frame whose header is at {@code from[start]} and copies what {@code from} holds of it. */
+    /**
+     * Starts the frame whose header is at {@code from[start]} with what {@code from} holds of it (all of
+     * {@code from}'s readable bytes from {@code start}): a slice of a read, or a header's own copy.
+     */
     private void startPartial(ChannelHandlerContext ctx, ByteBuf from, int start) {
         int frameBytes = frameBytes(from, start);
-        ByteBuf frame = ctx.alloc().directBuffer(frameBytes, frameBytes);
-        frame.writeBytes(from, start, Math.min(frameBytes, from.writerIndex() - start));
+        CompositeByteBuf frame = ctx.alloc().compositeDirectBuffer(MAX_PARTS);
+        from.readerIndex(start);
+        frame.addComponent(true, from.readRetainedSlice(Math.min(frameBytes, from.readableBytes())));
         if (frame.readableBytes() == frameBytes) {
             emit(ctx, frame, 0, false);
             return;

@@ -14,6 +14,7 @@ import io.netty.buffer.ByteBufAllocator;
 public final class PageLoader implements AutoCloseable {
     private final BlockCodec[] codecs = new BlockCodec[PageCompression.values().length];
     private ByteBuf scratch;
+    private ByteBuf gathered;
 
     /**
      * Loads every page of {@code batch} into {@code sink}, then releases the batch (also when it fails).
@@ -49,13 +50,27 @@ public final class PageLoader implements AutoCloseable {
     private ByteBuf decompress(PageBatch batch, ByteBuf body, int dataAt) {
         int index = batch.compression().ordinal();
         if (codecs[index] == null) codecs[index] = BlockCodec.create(batch.compression());
-        if (scratch == null || scratch.capacity() < batch.dataBytes()) {
-            if (scratch != null) scratch.release();
-            scratch = ByteBufAllocator.DEFAULT.directBuffer(Math.max(batch.dataBytes(), 1 << 20));
+        scratch = fit(scratch, batch.dataBytes());
+        int compressedBytes = body.writerIndex() - dataAt;
+        ByteBuf in = body;
+        if (body.nioBufferCount() > 1) {
+            // A frame that spanned socket reads: the codecs read one contiguous block, gathered here once.
+            gathered = fit(gathered, compressedBytes);
+            gathered.writeBytes(body, dataAt, compressedBytes);
+            in = gathered;
+            dataAt = 0;
         }
-        scratch.clear();
-        codecs[index].decompress(body, dataAt, body.writerIndex() - dataAt, scratch, batch.dataBytes());
+        codecs[index].decompress(in, dataAt, compressedBytes, scratch, batch.dataBytes());
         return scratch;
+    }
+
+    /** {@code buffer} cleared, or a bigger one in its place when it cannot hold {@code bytes}. */
+    private static ByteBuf fit(ByteBuf buffer, int bytes) {
+        if (buffer == null || buffer.capacity() < bytes) {
+            if (buffer != null) buffer.release();
+            buffer = ByteBufAllocator.DEFAULT.directBuffer(Math.max(bytes, 1 << 20));
+        }
+        return buffer.clear();
     }
 
     /** Every index within the guest, every delta well formed. */
@@ -77,25 +92,40 @@ public final class PageLoader implements AutoCloseable {
 
     private static void loadPages(PageBatch batch, PageSink sink, ByteBuf body, int entriesAt, ByteBuf data, int at) {
         int pageSize = batch.pageSize();
-        for (int i = 0, n = batch.pageCount(); i < n; i++) {
+        for (int i = 0, n = batch.pageCount(); i < n; ) {
             long entry = body.getLong(entriesAt + i * PageEntry.BYTES);
             long pageIndex = PageEntry.pageIndex(entry);
             switch (PageEntry.kind(entry)) {
-                case PageEntry.ZERO -> sink.zeroPage(pageIndex);
+                case PageEntry.ZERO -> {
+                    sink.zeroPage(pageIndex);
+                    i++;
+                }
                 case PageEntry.DELTA -> {
                     int length = PageEntry.deltaLength(entry);
                     Xbzrle.apply(data, at, length, pageSize, sink, pageIndex);
                     sink.pagePatched(pageIndex);
                     at += length;
+                    i++;
                 }
                 default -> {
-                    // The sink reads from readerIndex; position it each time rather than trusting how far it read.
-                    data.readerIndex(at);
-                    sink.loadPage(pageIndex, data);
-                    at += pageSize;
+                    int run = wholePagesFollowing(body, entriesAt, i, n, pageIndex);
+                    sink.loadPages(pageIndex, run, data, at);
+                    at += run * pageSize;
+                    i += run;
                 }
             }
         }
+    }
+
+    /** How many whole pages, from entry {@code i} (one, of page {@code first}), are of consecutive pages. */
+    private static int wholePagesFollowing(ByteBuf body, int entriesAt, int i, int n, long first) {
+        int run = 1;
+        while (i + run < n) {
+            long next = body.getLong(entriesAt + (i + run) * PageEntry.BYTES);
+            if (PageEntry.kind(next) != PageEntry.NORMAL || PageEntry.pageIndex(next) != first + run) break;
+            run++;
+        }
+        return run;
     }
 
     @Override
@@ -106,6 +136,10 @@ public final class PageLoader implements AutoCloseable {
         if (scratch != null) {
             scratch.release();
             scratch = null;
+        }
+        if (gathered != null) {
+            gathered.release();
+            gathered = null;
         }
     }
 }

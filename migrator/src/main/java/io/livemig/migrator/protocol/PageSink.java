@@ -12,6 +12,20 @@ public interface PageSink {
     /** Reads exactly {@link #pageSize()} bytes from {@code src.readerIndex()} into the page. */
     void loadPage(long pageIndex, ByteBuf src);
 
+    /**
+     * Loads {@code count} consecutive pages from {@code first}, whose bytes lie one after the other in
+     * {@code src} from {@code srcIndex} (which may be a composite of several socket reads). Leaves
+     * {@code src}'s reader index as it found it.
+     */
+    default void loadPages(long first, int count, ByteBuf src, int srcIndex) {
+        int saved = src.readerIndex();
+        for (int i = 0; i < count; i++) {
+            src.readerIndex(srcIndex + i * pageSize());
+            loadPage(first + i, src);
+        }
+        src.readerIndex(saved);
+    }
+
     void zeroPage(long pageIndex);
 
     /**
