@@ -10,7 +10,6 @@ import io.livemig.migrator.postcopy.PagesToSend;
 import io.livemig.migrator.postcopy.PushHint;
 import io.livemig.migrator.protocol.Abort;
 import io.livemig.migrator.protocol.Message;
-import io.livemig.migrator.protocol.MissingMap;
 import io.livemig.migrator.protocol.PageBatchEncoder;
 import io.livemig.migrator.protocol.PostcopyComplete;
 import io.livemig.migrator.protocol.PostcopyPushDone;
@@ -24,6 +23,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.util.ReferenceCountUtil;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -94,11 +95,13 @@ final class SourcePostcopy {
      * @return true once {@code PostcopyStart} is written: from then on the guest never resumes here on its own
      */
     void sendSwitch(DirtyBitmap missing, long pauseStartNanos) throws Exception {
+        List<Message> theSwitch = new ArrayList<>();
         for (io.livemig.emulator.VcpuState state : vm.saveVcpuStates()) {
-            main.send(new VcpuState(state.vcpu(), state.registers()));
+            theSwitch.add(new VcpuState(state.vcpu(), state.registers()));
         }
-        for (MissingMap map : MissingMaps.of(missing)) main.send(map);
-        ChannelFuture start = main.send(new PostcopyStart(pauseStartNanos, missing.cardinality(), recoverTimeout.toMillis()));
+        theSwitch.addAll(MissingMaps.of(missing));
+        theSwitch.add(new PostcopyStart(pauseStartNanos, missing.cardinality(), recoverTimeout.toMillis()));
+        ChannelFuture start = main.sendTogether(theSwitch); // one write: the destination reads the switch at once
         if (!start.await(options.replyTimeout().toMillis()) || !start.isSuccess()) {
             throw new MigrationException("POSTCOPY_START could not be sent: " + Errors.describe(start.cause()));
         }
