@@ -1,5 +1,6 @@
 package io.livemig.migrator.cli;
 
+import io.livemig.migrator.transport.IoCodeCompilation;
 import io.livemig.emulator.Verification;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.emulator.VmState;
@@ -127,6 +128,7 @@ final class SourceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        IoCodeCompilation.requestOnce();
         guest.refuseUnmigratable();
         MigrationOptions options = migrationOptions();
         boolean auto = SourcePrediction.AUTO.equals(policyOptions.policy);

@@ -21,15 +21,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * MBean ({@code jcmd Compiler.directives_add}) on a thread of its own (loading JMX takes some
  * 150 ms); a JVM without that MBean compiles as it always does.
  */
-final class IoCodeCompilation {
+public final class IoCodeCompilation {
     private static final String DIRECTIVES = "compiler-directives.json";
     private static final AtomicBoolean REQUESTED = new AtomicBoolean();
     private static final CompletableFuture<String> OUTCOME = new CompletableFuture<>();
 
     private IoCodeCompilation() {}
 
-    /** Starts the installation, once per JVM. */
-    static void requestOnce() {
+    /**
+     * Starts the installation, once per JVM. Commands call it as they start, so that loading JMX is
+     * long over when a migration's first round or switch-over runs; a transport's creation calls it too.
+     */
+    public static void requestOnce() {
         if (!REQUESTED.compareAndSet(false, true)) return;
         Thread thread = new Thread(() -> OUTCOME.complete(install()), "io-code-compilation");
         thread.setDaemon(true);
