@@ -14,6 +14,7 @@ import io.livemig.migrator.migration.TransferOptions;
 import io.livemig.migrator.policy.PolicySettings;
 import io.livemig.migrator.stats.MigrationStats;
 import io.livemig.migrator.stats.RoundStats;
+import io.livemig.migrator.transport.IoCodeCompilation;
 import io.livemig.migrator.transport.ConnectionOptions;
 import io.livemig.migrator.transport.HostPort;
 import io.livemig.migrator.transport.Transport;
@@ -65,6 +66,7 @@ final class MigrationRun {
 
     private static Measured migrateMeasured(long memoryBytes, int vcpus, String spec, long bandwidthBytesPerS, long runBeforeMs,
                                             boolean opLatency, TransferOptions transfer) throws Exception {
+        IoCodeCompilation.requestOnce(); // as a pre-copy `livemig source` does
         List<String> destArgs = new java.util.ArrayList<>(List.of("dest", "--listen", "127.0.0.1:0", "--run-for", "1s"));
         if ("false".equals(System.getProperty("livemig.prealloc"))) destArgs.add("--no-prealloc");
         String destJfr = System.getProperty("livemig.dest.jfr"); // profiling the destination: docs/profiling.md

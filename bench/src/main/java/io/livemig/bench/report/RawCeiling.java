@@ -8,6 +8,7 @@ import io.livemig.migrator.protocol.RoundEnd;
 import io.livemig.migrator.transport.Connection;
 import io.livemig.migrator.transport.ConnectionOptions;
 import io.livemig.migrator.transport.HostPort;
+import io.livemig.migrator.transport.IoCodeCompilation;
 import io.livemig.migrator.transport.Transport;
 import io.livemig.migrator.protocol.Message;
 import io.netty.buffer.ByteBuf;
@@ -39,6 +40,7 @@ final class RawCeiling {
      * per connection on both sides), {@code totalBytes / connections} on each; returns the sum in bytes/s.
      */
     static double measure(long totalBytes, int connections) throws Exception {
+        IoCodeCompilation.requestOnce(); // the same compilation as a migration's source and destination
         try (ChildJvm sink = ChildJvm.start("raw-sink", RawSinkMain.class.getName(), List.of(String.valueOf(connections)), null, null);
              Transport transport = Transport.create(ConnectionOptions.DEFAULTS, connections)) {
             int port = sink.awaitListening(Duration.ofSeconds(120));

@@ -6,6 +6,7 @@ import io.livemig.migrator.protocol.RoundEnd;
 import io.livemig.migrator.transport.Connection;
 import io.livemig.migrator.transport.ConnectionOptions;
 import io.livemig.migrator.transport.HostPort;
+import io.livemig.migrator.transport.IoCodeCompilation;
 import io.livemig.migrator.transport.Listener;
 import io.livemig.migrator.transport.Transport;
 import io.netty.util.ReferenceCountUtil;
@@ -25,6 +26,7 @@ public final class RawSinkMain {
 
     public static void main(String[] args) throws Exception {
         int connections = args.length > 0 ? Integer.parseInt(args[0]) : 1;
+        IoCodeCompilation.requestOnce(); // as a destination
         try (Transport transport = Transport.create(ConnectionOptions.DEFAULTS, connections);
              Listener listener = transport.listen(new HostPort("127.0.0.1", 0))) {
             System.out.println("raw sink: listening on 127.0.0.1:" + listener.localAddress().getPort()

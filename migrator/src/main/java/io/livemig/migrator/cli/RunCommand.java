@@ -1,6 +1,5 @@
 package io.livemig.migrator.cli;
 
-import io.livemig.migrator.transport.IoCodeCompilation;
 import io.livemig.migrator.clock.HostClock;
 import io.livemig.migrator.latency.Latencies;
 import io.livemig.migrator.latency.LatencyMonitor;
@@ -42,7 +41,6 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        IoCodeCompilation.requestOnce();
         if (runFor.isZero() || runFor.isNegative()) throw new UsageException("--for must be positive");
         if (!(capPct >= 0.1 && capPct <= 100)) throw new UsageException("--cap must be 0.1..100, got " + capPct);
         try (VirtualMachine vm = guest.boot("run")) {

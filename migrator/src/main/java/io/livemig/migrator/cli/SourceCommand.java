@@ -128,9 +128,9 @@ final class SourceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        IoCodeCompilation.requestOnce();
         guest.refuseUnmigratable();
         MigrationOptions options = migrationOptions();
+        if (!options.mode().mayUsePostcopy()) IoCodeCompilation.requestOnce(); // its javadoc says why not otherwise
         boolean auto = SourcePrediction.AUTO.equals(policyOptions.policy);
         PolicySettings policySettings = policyOptions.settings();
         ConvergencePolicy policy = auto ? null : policy();

@@ -52,7 +52,6 @@ public final class Transport implements AutoCloseable {
     private final ConnectionOptions options;
 
     private Transport(boolean epoll, ConnectionOptions options, int ioThreads) {
-        IoCodeCompilation.requestOnce();
         this.epoll = epoll;
         this.options = options;
         this.group = new MultiThreadIoEventLoopGroup(ioThreads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
