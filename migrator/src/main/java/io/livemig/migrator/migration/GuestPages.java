@@ -10,7 +10,8 @@ import io.netty.buffer.Unpooled;
 /**
  * Guest memory as the protocol's page source and sink. A page goes from guest memory straight
  * into the frame's direct buffer (the one copy on its way to the socket) and, on the other side,
- * from the received buffer straight into guest memory; loading never marks pages dirty. The
+ * from the socket's read buffers straight into guest memory, a run of consecutive pages at a time;
+ * loading never marks pages dirty. The
  * receiving side records each page's CRC as it lands (the page is hot in cache then), so its
  * memory digest is ready when the last page arrives. On the sending side, runs of consecutive pages
  * are lent as slices of guest memory itself, so they reach the socket with no copy at all.
