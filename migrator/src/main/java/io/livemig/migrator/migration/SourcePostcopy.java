@@ -10,6 +10,7 @@ import io.livemig.migrator.postcopy.PagesToSend;
 import io.livemig.migrator.postcopy.PushHint;
 import io.livemig.migrator.protocol.Abort;
 import io.livemig.migrator.protocol.Message;
+import io.livemig.migrator.protocol.MissingMap;
 import io.livemig.migrator.protocol.PageBatchEncoder;
 import io.livemig.migrator.protocol.PostcopyComplete;
 import io.livemig.migrator.protocol.PostcopyPushDone;
@@ -23,8 +24,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.util.ReferenceCountUtil;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -95,13 +94,11 @@ final class SourcePostcopy {
      * @return true once {@code PostcopyStart} is written: from then on the guest never resumes here on its own
      */
     void sendSwitch(DirtyBitmap missing, long pauseStartNanos) throws Exception {
-        List<Message> theSwitch = new ArrayList<>();
         for (io.livemig.emulator.VcpuState state : vm.saveVcpuStates()) {
-            theSwitch.add(new VcpuState(state.vcpu(), state.registers()));
+            main.send(new VcpuState(state.vcpu(), state.registers()));
         }
-        theSwitch.addAll(MissingMaps.of(missing));
-        theSwitch.add(new PostcopyStart(pauseStartNanos, missing.cardinality(), recoverTimeout.toMillis()));
-        ChannelFuture start = main.sendTogether(theSwitch); // one write: the destination reads the switch at once
+        for (MissingMap map : MissingMaps.of(missing)) main.send(map);
+        ChannelFuture start = main.send(new PostcopyStart(pauseStartNanos, missing.cardinality(), recoverTimeout.toMillis()));
         if (!start.await(options.replyTimeout().toMillis()) || !start.isSuccess()) {
             throw new MigrationException("POSTCOPY_START could not be sent: " + Errors.describe(start.cause()));
         }

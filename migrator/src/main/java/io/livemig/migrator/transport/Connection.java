@@ -8,7 +8,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -21,7 +20,6 @@ import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.List;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -192,23 +190,6 @@ public final class Connection implements AutoCloseable {
     public ChannelFuture send(Message message) throws ConnectionException, InterruptedException {
         awaitWritable();
         return channel.writeAndFlush(message).addListener(recordWriteFailure);
-    }
-
-    /**
-     * Sends messages together: one task on the event loop, one flush, so they leave in one write
-     * and the peer reads them together (a switch's messages, where every wake-up costs pause time).
-     * The future is the last message's.
-     */
-    public ChannelFuture sendTogether(List<? extends Message> messages) throws ConnectionException, InterruptedException {
-        if (messages.isEmpty()) throw new IllegalArgumentException("no messages to send");
-        awaitWritable();
-        ChannelPromise last = channel.newPromise();
-        last.addListener(recordWriteFailure);
-        channel.eventLoop().execute(() -> {
-            for (int i = 0; i < messages.size() - 1; i++) channel.write(messages.get(i), channel.voidPromise());
-            channel.writeAndFlush(messages.get(messages.size() - 1), last);
-        });
-        return last;
     }
 
     /**
