@@ -130,7 +130,7 @@ final class SourceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         guest.refuseUnmigratable();
         MigrationOptions options = migrationOptions();
-        if (!options.mode().mayUsePostcopy()) IoCodeCompilation.requestOnce(); // its javadoc says why not otherwise
+        if (!options.mode().mayUsePostcopy()) IoCodeCompilation.requestOnce(); // not for post-copy: IoCodeCompilation says why
         boolean auto = SourcePrediction.AUTO.equals(policyOptions.policy);
         PolicySettings policySettings = policyOptions.settings();
         ConvergencePolicy policy = auto ? null : policy();

@@ -107,24 +107,31 @@ final class GuestPages implements PageSource, PageSink {
             for (int i = 0; i < count; i++) memory.loadPage(first + i, address + (long) i * size);
             return;
         }
-        long offset = first * size;
-        long length = (long) count * size;
-        int chunk = (int) (offset >>> CHUNK_SHIFT);
-        if ((offset + length - 1) >>> CHUNK_SHIFT != chunk) { // a run across two 1 GiB chunks: page by page
-            for (int i = 0; i < count; i++) copyIn(first + i, 1, src, at + i * size);
-            return;
-        }
-        // Netty copies part by part (one memory copy per socket read the bytes came in), allocating nothing.
-        src.getBytes(at, chunk(chunk), (int) (offset & (CHUNK_BYTES - 1)), (int) length);
+        copyInto(first * size, src, at, (long) count * size);
     }
 
     @Override
     public void patchPage(long pageIndex, int offset, ByteBuf src, int srcIndex, int length) {
         if (src.hasMemoryAddress()) {
             memory.loadPart(pageIndex, offset, src.memoryAddress() + srcIndex, length);
-        } else { // bytes of several socket reads; a page never crosses a 1 GiB chunk
-            long at = pageIndex * memory.pageSize() + offset;
-            src.getBytes(srcIndex, chunk((int) (at >>> CHUNK_SHIFT)), (int) (at & (CHUNK_BYTES - 1)), length);
+        } else {
+            copyInto(pageIndex * memory.pageSize() + offset, src, srcIndex, length);
+        }
+    }
+
+    /**
+     * Copies {@code length} bytes of {@code src} (a composite of several socket reads) from {@code at}
+     * into guest memory at {@code offset}, in one part per 1 GiB chunk: Netty copies part by part, one
+     * memory copy per read the bytes came in, allocating nothing.
+     */
+    private void copyInto(long offset, ByteBuf src, int at, long length) {
+        while (length > 0) {
+            int inChunk = (int) (offset & (CHUNK_BYTES - 1));
+            int part = (int) Math.min(length, CHUNK_BYTES - inChunk);
+            src.getBytes(at, chunk((int) (offset >>> CHUNK_SHIFT)), inChunk, part);
+            offset += part;
+            at += part;
+            length -= part;
         }
     }
 
