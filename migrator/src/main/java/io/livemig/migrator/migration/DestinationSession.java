@@ -264,7 +264,7 @@ final class DestinationSession {
             connection.send(new Outcome(committed)).await(options.messageTimeout().toMillis());
             throw new MigrationDestination.OutcomeAnswered(committed);
         }
-        if (message instanceof LinkProbe probe) LinkProbeResponder.answer(connection, probe, options.messageTimeout());
+        if (message instanceof LinkProbe probe) LinkProbeResponder.answer(connection, probe);
         throw new ProtocolException("expected GUEST_OFFER after the handshake, got " + message.type());
     }
 

@@ -7,8 +7,8 @@ package io.livemig.migrator.protocol;
  * is kept: the connection ends when the source closes it.
  */
 public record LinkProbe(int burst, boolean last, int fillerBytes) implements Message {
-    /** Filler in one message: 32 KiB, well inside every frame limit. */
-    public static final int MAX_FILLER_BYTES = 32 * 1024;
+    /** Filler in one message: 512 KiB, as much page data as the page stream puts in one frame. */
+    public static final int MAX_FILLER_BYTES = 512 * 1024;
 
     public LinkProbe {
         ProtocolLimits.checkRange("burst", burst, 0, Integer.MAX_VALUE);
