@@ -6,6 +6,7 @@ import io.livemig.emulator.GuestMemory;
 import io.livemig.migrator.protocol.Accept;
 import io.livemig.migrator.protocol.GuestName;
 import io.livemig.migrator.protocol.GuestOffer;
+import io.livemig.migrator.protocol.OfferMode;
 import io.livemig.migrator.protocol.DeltaCache;
 import io.livemig.migrator.protocol.PageBatchEncoder;
 import io.livemig.migrator.protocol.PostcopyPrepare;
@@ -31,7 +32,7 @@ final class SourceSetup {
         MigrationOptions options = session.options;
         session.migrationId = session.handshake.sourceSide(session.connection, options.replyTimeout());
         GuestOffer offer = new GuestOffer(memory.sizeBytes(), memory.pageSize(), session.vm.config().vcpus(),
-                session.vm.program().spec());
+                session.vm.program().spec(), offerMode(options.mode()));
         try {
             if (session.guestName != null) session.connection.send(new GuestName(session.guestName));
             session.connection.send(offer);
@@ -66,6 +67,15 @@ final class SourceSetup {
         session.postcopyLinks = new PostcopyLinks(session.transport, session.to, session.handshake, session.migrationId,
                 session.options);
         session.requests = session.postcopyLinks.openRequests();
+    }
+
+    /** The mode the offer states: this migration's own, {@code --policy auto}'s choice applied before it started. */
+    static OfferMode offerMode(MigrationMode mode) {
+        return switch (mode) {
+            case PRECOPY -> OfferMode.PRECOPY;
+            case POSTCOPY -> OfferMode.POSTCOPY;
+            case HYBRID -> OfferMode.HYBRID;
+        };
     }
 
     /** Its waits end at a cancel: a slow link's batch can hold the sender for a long time. */

@@ -1,7 +1,12 @@
 package io.livemig.migrator.protocol;
 
-/** Source to destination after authentication: the guest the destination must be able to host. */
-public record GuestOffer(long memoryBytes, int pageSize, int vcpus, String workloadSpec) implements Message {
+import java.util.Objects;
+
+/**
+ * Source to destination after authentication: the guest the destination must be able to host, and
+ * how it will move ({@code mode}: whether post-copy may follow).
+ */
+public record GuestOffer(long memoryBytes, int pageSize, int vcpus, String workloadSpec, OfferMode mode) implements Message {
 
     public GuestOffer {
         ProtocolLimits.checkPageSize(pageSize);
@@ -11,6 +16,7 @@ public record GuestOffer(long memoryBytes, int pageSize, int vcpus, String workl
         }
         ProtocolLimits.checkRange("vcpus", vcpus, 1, ProtocolLimits.MAX_VCPUS);
         Utf8.encode("workloadSpec", workloadSpec);
+        Objects.requireNonNull(mode, "mode");
     }
 
     public long pageCount() {

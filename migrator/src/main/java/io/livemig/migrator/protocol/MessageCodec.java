@@ -68,7 +68,8 @@ public final class MessageCodec {
             case HELLO_ACK -> new HelloAck(in.readInt(), in.readBytes(ProtocolLimits.NONCE_BYTES),
                     in.readSizedBytes("proof", ProtocolLimits.MAX_PROOF_BYTES));
             case AUTH_PROOF -> new AuthProof(in.readSizedBytes("proof", ProtocolLimits.MAX_PROOF_BYTES));
-            case GUEST_OFFER -> new GuestOffer(in.readLong(), in.readInt(), in.readInt(), in.readString("workloadSpec"));
+            case GUEST_OFFER -> new GuestOffer(in.readLong(), in.readInt(), in.readInt(), in.readString("workloadSpec"),
+                    OfferMode.fromCode(in.readUnsignedByte()));
             case ACCEPT -> new Accept();
             case REFUSE -> new Refuse(in.readString("reason"));
             case GUEST_NAME -> new GuestName(in.readString("name"));
@@ -200,6 +201,7 @@ public final class MessageCodec {
                 GuestOffer m = (GuestOffer) message;
                 out.writeLong(m.memoryBytes()).writeInt(m.pageSize()).writeInt(m.vcpus());
                 writeString(out, "workloadSpec", m.workloadSpec());
+                out.writeByte(m.mode().code());
             }
             case REFUSE -> writeString(out, "reason", ((Refuse) message).reason());
             case GUEST_NAME -> writeString(out, "name", ((GuestName) message).name());

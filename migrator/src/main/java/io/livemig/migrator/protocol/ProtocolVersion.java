@@ -10,11 +10,16 @@ package io.livemig.migrator.protocol;
  * <p>Version 2: PAGE_BATCH carries its entries first and the page bytes after them as a data tail
  * outside the CRC (sent straight from guest memory), with room for delta entries and a compressed
  * data block. Version 1's interleaved layout is no longer read.
+ *
+ * <p>Version 3: GUEST_OFFER ends with the source's mode ({@link OfferMode}), so a destination knows
+ * at accept whether post-copy may follow. The codec reads one layout per message, and a source
+ * speaks only {@link #CURRENT}, so version 2 is refused at the handshake rather than read as an
+ * offer that says nothing of its mode.
  */
 public final class ProtocolVersion {
 
-    public static final int CURRENT = 2;
-    public static final int MIN_SUPPORTED = 2;
+    public static final int CURRENT = 3;
+    public static final int MIN_SUPPORTED = 3;
 
     private ProtocolVersion() {
     }

@@ -9,6 +9,7 @@ import io.livemig.migrator.protocol.GuestOffer;
 import io.livemig.migrator.protocol.Hello;
 import io.livemig.migrator.protocol.HelloAck;
 import io.livemig.migrator.protocol.Message;
+import io.livemig.migrator.protocol.OfferMode;
 import io.livemig.migrator.protocol.PageBatchEncoder;
 import io.livemig.migrator.protocol.ProtocolVersion;
 import io.livemig.migrator.protocol.Refuse;
@@ -73,12 +74,12 @@ class BadInputTest {
 
     @Test
     void aGuestLargerThanMaxMemoryIsRefused() throws Exception {
-        assertThat(offer(new GuestOffer(128 * MIB, 4096, 1, "idle"))).isInstanceOf(Refuse.class);
+        assertThat(offer(new GuestOffer(128 * MIB, 4096, 1, "idle", OfferMode.PRECOPY))).isInstanceOf(Refuse.class);
     }
 
     @Test
     void anUnknownWorkloadIsRefused() throws Exception {
-        Message answer = offer(new GuestOffer(32 * MIB, 4096, 1, "bitcoin:rate=all"));
+        Message answer = offer(new GuestOffer(32 * MIB, 4096, 1, "bitcoin:rate=all", OfferMode.PRECOPY));
         assertThat(answer).isInstanceOf(Refuse.class);
         assertThat(((Refuse) answer).reason()).contains("cannot host the guest");
     }
@@ -89,7 +90,7 @@ class BadInputTest {
              Transport transport = Transport.create(ConnectionOptions.DEFAULTS);
              Connection c = transport.connect(dest.address(), STEP)) {
             handshake(c);
-            c.send(new GuestOffer(32 * MIB, 4096, 1, "idle"));
+            c.send(new GuestOffer(32 * MIB, 4096, 1, "idle", OfferMode.PRECOPY));
             assertThat(c.receive(STEP)).isInstanceOf(Accept.class);
             PageBatchEncoder encoder = new PageBatchEncoder(4096, 64 * 1024);
             encoder.beginBatch(c.alloc());

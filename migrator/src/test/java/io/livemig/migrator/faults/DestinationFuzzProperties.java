@@ -8,6 +8,7 @@ import io.livemig.migrator.protocol.Accept;
 import io.livemig.migrator.protocol.GuestOffer;
 import io.livemig.migrator.protocol.Message;
 import io.livemig.migrator.protocol.MessageCodec;
+import io.livemig.migrator.protocol.OfferMode;
 import io.livemig.migrator.protocol.PageBatchEncoder;
 import io.livemig.migrator.protocol.RoundEnd;
 import io.livemig.migrator.protocol.StopAndCopyDone;
@@ -83,7 +84,7 @@ class DestinationFuzzProperties {
             });
             try (Connection source = transport.connect(new HostPort("127.0.0.1", listener.localAddress().getPort()), Duration.ofSeconds(5))) {
                 new Handshake().sourceSide(source, Duration.ofSeconds(5));
-                source.send(new GuestOffer(MEMORY, PAGE, 1, "idle"));
+                source.send(new GuestOffer(MEMORY, PAGE, 1, "idle", OfferMode.PRECOPY));
                 assertThat(source.receive(Duration.ofSeconds(5))).isInstanceOf(Accept.class);
                 for (Tuple.Tuple3<Kind, Mutation, Integer> f : frames) {
                     source.sendPages(mutate(frame(f.get1(), f.get3()), f.get2(), f.get3()));

@@ -7,6 +7,7 @@ import io.livemig.migrator.migration.MigrationException;
 import io.livemig.migrator.protocol.Accept;
 import io.livemig.migrator.protocol.GuestOffer;
 import io.livemig.migrator.protocol.HeapPages;
+import io.livemig.migrator.protocol.OfferMode;
 import io.livemig.migrator.protocol.PageBatchEncoder;
 import io.livemig.migrator.testing.NettyLeakCheck;
 import io.livemig.migrator.transport.Connection;
@@ -61,7 +62,7 @@ class DestinationLeakTest {
             });
             try (Connection source = transport.connect(new HostPort("127.0.0.1", listener.localAddress().getPort()), Duration.ofSeconds(5))) {
                 new Handshake().sourceSide(source, Duration.ofSeconds(5));
-                source.send(new GuestOffer(MEMORY, PAGE, 1, "idle"));
+                source.send(new GuestOffer(MEMORY, PAGE, 1, "idle", OfferMode.PRECOPY));
                 assertThat(source.receive(Duration.ofSeconds(5))).isInstanceOf(Accept.class);
                 HeapPages pages = HeapPages.random(pageSize, (int) firstPage + 8, 4, 7);
                 PageBatchEncoder encoder = new PageBatchEncoder(pageSize);

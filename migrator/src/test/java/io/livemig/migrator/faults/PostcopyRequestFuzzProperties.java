@@ -9,6 +9,7 @@ import io.livemig.migrator.protocol.HeapPages;
 import io.livemig.migrator.protocol.Message;
 import io.livemig.migrator.protocol.MessageCodec;
 import io.livemig.migrator.protocol.MissingMap;
+import io.livemig.migrator.protocol.OfferMode;
 import io.livemig.migrator.protocol.PageBatchEncoder;
 import io.livemig.migrator.protocol.PageRequest;
 import io.livemig.migrator.protocol.PostcopyAttach;
@@ -77,7 +78,7 @@ class PostcopyRequestFuzzProperties {
             });
             try (Connection main = transport.connect(to, STEP)) {
                 byte[] id = new Handshake().sourceSide(main, STEP);
-                main.send(new GuestOffer(MEMORY, PAGE, 1, "idle"));
+                main.send(new GuestOffer(MEMORY, PAGE, 1, "idle", OfferMode.POSTCOPY));
                 assertThat(main.receive(STEP)).isInstanceOf(Accept.class);
                 main.send(new PostcopyPrepare(false));
                 Connection requests = transport.connect(to, STEP);

@@ -15,6 +15,7 @@ import io.livemig.migrator.protocol.AuthProof;
 import io.livemig.migrator.protocol.GuestOffer;
 import io.livemig.migrator.protocol.Hello;
 import io.livemig.migrator.protocol.HelloAck;
+import io.livemig.migrator.protocol.OfferMode;
 import io.livemig.migrator.protocol.PageBatchEncoder;
 import io.livemig.migrator.protocol.ProtocolVersion;
 import io.livemig.migrator.security.Destinations;
@@ -103,7 +104,7 @@ class RealJvmFaultTest {
                 c.send(new Hello(ProtocolVersion.CURRENT, new byte[32]));
                 assertThat(c.receive(STEP)).isInstanceOf(HelloAck.class);
                 c.send(new AuthProof(new byte[0]));
-                c.send(new GuestOffer(32 * MIB, 4096, 1, "idle"));
+                c.send(new GuestOffer(32 * MIB, 4096, 1, "idle", OfferMode.PRECOPY));
                 assertThat(c.receive(STEP)).isInstanceOf(Accept.class);
                 PageBatchEncoder encoder = new PageBatchEncoder(4096, 256 * 1024);
                 encoder.beginBatch(c.alloc());

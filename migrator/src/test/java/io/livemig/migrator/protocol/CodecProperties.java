@@ -120,8 +120,8 @@ class CodecProperties {
                 Combinators.combine(Arbitraries.integers(), nonce, proof).as(HelloAck::new),
                 proof.map(AuthProof::new),
                 Combinators.combine(Arbitraries.longs().between(1, 1L << 40), pageSize,
-                                Arbitraries.integers().between(1, ProtocolLimits.MAX_VCPUS), text)
-                        .as((pages, size, vcpus, spec) -> new GuestOffer(pages * size, size, vcpus, spec)),
+                                Arbitraries.integers().between(1, ProtocolLimits.MAX_VCPUS), text, Arbitraries.of(OfferMode.class))
+                        .as((pages, size, vcpus, spec, mode) -> new GuestOffer(pages * size, size, vcpus, spec, mode)),
                 Arbitraries.just(new Accept()),
                 text.map(Refuse::new),
                 Combinators.combine(Arbitraries.integers().greaterOrEqual(0), Arbitraries.longs().greaterOrEqual(0))

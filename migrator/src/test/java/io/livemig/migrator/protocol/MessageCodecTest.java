@@ -113,10 +113,27 @@ class MessageCodecTest {
     @Test
     void invalidFieldIsRefusedAsProtocolError() {
         // GUEST_OFFER with page size 3
-        ByteBuf payload = Unpooled.buffer().writeLong(4096).writeInt(3).writeInt(1).writeShort(0);
+        ByteBuf payload = Unpooled.buffer().writeLong(4096).writeInt(3).writeInt(1).writeShort(0).writeByte(0);
         byte[] bytes = new byte[payload.readableBytes()];
         payload.readBytes(bytes);
         assertRefused(frame(MessageType.GUEST_OFFER.code(), bytes), "invalid GUEST_OFFER: page size 3");
+    }
+
+    @Test
+    void anOfferOfAnUnknownModeIsRefused() {
+        ByteBuf payload = Unpooled.buffer().writeLong(4096).writeInt(4096).writeInt(1).writeShort(0).writeByte(3);
+        byte[] bytes = new byte[payload.readableBytes()];
+        payload.readBytes(bytes);
+        assertRefused(frame(MessageType.GUEST_OFFER.code(), bytes), "GUEST_OFFER names the unknown mode 3");
+    }
+
+    @Test
+    void anOfferWithoutItsModeIsRefused() {
+        // As a version-2 source would send it: the handshake refuses that version first.
+        ByteBuf payload = Unpooled.buffer().writeLong(4096).writeInt(4096).writeInt(1).writeShort(0);
+        byte[] bytes = new byte[payload.readableBytes()];
+        payload.readBytes(bytes);
+        assertRefused(frame(MessageType.GUEST_OFFER.code(), bytes), "GUEST_OFFER payload truncated");
     }
 
     @Test
@@ -170,7 +187,8 @@ class MessageCodecTest {
         assertThatThrownBy(() -> new VcpuState(0, new long[15])).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Abort("x".repeat(4097))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Refuse("\uD800")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new GuestOffer(4096, 4096, 0, "idle")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new GuestOffer(4096, 4096, 0, "idle", OfferMode.PRECOPY)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new GuestOffer(4096, 4096, 1, "idle", null)).isInstanceOf(NullPointerException.class);
     }
 
     @Test
@@ -185,6 +203,7 @@ class MessageCodecTest {
     void versionRule() {
         assertThat(ProtocolVersion.isSupported(ProtocolVersion.CURRENT)).isTrue();
         assertThat(ProtocolVersion.isSupported(0)).isFalse();
+        assertThat(ProtocolVersion.isSupported(2)).as("version 2's offer has no mode").isFalse();
         assertThat(ProtocolVersion.isSupported(ProtocolVersion.CURRENT + 1)).isFalse();
     }
 

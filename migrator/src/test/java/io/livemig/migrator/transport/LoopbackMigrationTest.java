@@ -10,6 +10,7 @@ import io.livemig.migrator.protocol.HeapPages;
 import io.livemig.migrator.protocol.Hello;
 import io.livemig.migrator.protocol.HelloAck;
 import io.livemig.migrator.protocol.Message;
+import io.livemig.migrator.protocol.OfferMode;
 import io.livemig.migrator.protocol.PageBatch;
 import io.livemig.migrator.protocol.PageBatchEncoder;
 import io.livemig.migrator.protocol.ProtocolLimits;
@@ -65,7 +66,7 @@ class LoopbackMigrationTest {
         connection.send(new Hello(ProtocolVersion.CURRENT, new byte[ProtocolLimits.NONCE_BYTES]));
         assertThat(connection.receive(STEP)).isInstanceOf(HelloAck.class);
         connection.send(new AuthProof(new byte[0]));
-        connection.send(new GuestOffer((long) PAGES * PAGE_BYTES, PAGE_BYTES, VCPUS, "idle"));
+        connection.send(new GuestOffer((long) PAGES * PAGE_BYTES, PAGE_BYTES, VCPUS, "idle", OfferMode.PRECOPY));
         assertThat(connection.receive(STEP)).isEqualTo(new Accept());
 
         // Small batches: many frames, and the writability wait gets exercised.
