@@ -313,6 +313,7 @@ final class DestinationSession {
         }
         if (message instanceof PostcopyPrepare) {
             if (arrival != null) throw new ProtocolException("POSTCOPY_PREPARE sent twice");
+            if (!admittedOffer.mode().mayUsePostcopy()) throw new ProtocolException("POSTCOPY_PREPARE after a precopy offer");
             // A page still in flight on a data channel could land after the guest started here.
             if (channels.active()) throw new ProtocolException("POSTCOPY_PREPARE on a migration with data channels");
             arrival = new PostcopyArrival(vm.memory().pageCount());

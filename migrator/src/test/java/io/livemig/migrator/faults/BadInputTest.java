@@ -11,6 +11,7 @@ import io.livemig.migrator.protocol.HelloAck;
 import io.livemig.migrator.protocol.Message;
 import io.livemig.migrator.protocol.OfferMode;
 import io.livemig.migrator.protocol.PageBatchEncoder;
+import io.livemig.migrator.protocol.PostcopyPrepare;
 import io.livemig.migrator.protocol.ProtocolVersion;
 import io.livemig.migrator.protocol.Refuse;
 import io.livemig.migrator.security.Destinations;
@@ -98,6 +99,20 @@ class BadInputTest {
             c.sendPages(encoder.finishBatch());
             assertThat(c.receive(STEP).type().name()).isEqualTo("ABORT");
             assertRefused(dest, "page");
+        }
+    }
+
+    @Test
+    void aPostcopyPrepareAfterAPrecopyOfferIsAProtocolError() throws Exception {
+        try (Destinations dest = new Destinations(new Handshake(), SMALL);
+             Transport transport = Transport.create(ConnectionOptions.DEFAULTS);
+             Connection c = transport.connect(dest.address(), STEP)) {
+            handshake(c);
+            c.send(new GuestOffer(32 * MIB, 4096, 1, "idle", OfferMode.PRECOPY));
+            assertThat(c.receive(STEP)).isInstanceOf(Accept.class);
+            c.send(new PostcopyPrepare(false)); // the offer said no post-copy would follow
+            assertThat(c.receive(STEP).type().name()).isEqualTo("ABORT");
+            assertRefused(dest, "POSTCOPY_PREPARE after a precopy offer");
         }
     }
 
