@@ -26,7 +26,7 @@ public final class RawSinkMain {
 
     public static void main(String[] args) throws Exception {
         int connections = args.length > 0 ? Integer.parseInt(args[0]) : 1;
-        IoCodeCompilation.requestOnce(); // as a destination
+        IoCodeCompilation.requestOnce(); // as a destination does on a pre-copy offer
         try (Transport transport = Transport.create(ConnectionOptions.DEFAULTS, connections);
              Listener listener = transport.listen(new HostPort("127.0.0.1", 0))) {
             System.out.println("raw sink: listening on 127.0.0.1:" + listener.localAddress().getPort()

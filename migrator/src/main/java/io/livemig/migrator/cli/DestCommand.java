@@ -1,6 +1,5 @@
 package io.livemig.migrator.cli;
 
-import io.livemig.migrator.transport.IoCodeCompilation;
 import io.livemig.emulator.GuestMemory;
 import io.livemig.emulator.Verification;
 import io.livemig.emulator.VirtualMachine;
@@ -125,7 +124,6 @@ final class DestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        IoCodeCompilation.requestOnce();
         if (runFor != null && (runFor.isZero() || runFor.isNegative())) throw new UsageException("--run-for must be positive");
         long maxMemoryBytes = maxMemory != null ? maxMemory : DestinationOptions.defaultMaxMemoryBytes();
         hostClock = HostClock.skewed(clockSkew);

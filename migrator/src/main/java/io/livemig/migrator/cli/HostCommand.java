@@ -1,6 +1,5 @@
 package io.livemig.migrator.cli;
 
-import io.livemig.migrator.transport.IoCodeCompilation;
 import io.livemig.emulator.GuestMemory;
 import io.livemig.migrator.host.Host;
 import io.livemig.migrator.host.control.ControlApi;
@@ -52,7 +51,6 @@ final class HostCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        IoCodeCompilation.requestOnce();
         if (maxIncoming < 1) throw new UsageException("--max-incoming must be >= 1, got " + maxIncoming);
         long maxMemoryBytes = maxMemory != null ? maxMemory : DestinationOptions.defaultMaxMemoryBytes();
         if (maxMemoryBytes <= 0) throw new UsageException("--max-memory must be positive");

@@ -9,6 +9,7 @@ import io.livemig.migrator.migration.MigrationSource;
 import io.livemig.migrator.stats.MigrationStats;
 import io.livemig.migrator.stats.StatsJson;
 import io.livemig.migrator.transport.HostPort;
+import io.livemig.migrator.transport.IoCodeCompilation;
 import io.livemig.migrator.transport.Transport;
 
 import java.time.Instant;
@@ -40,6 +41,8 @@ final class OutgoingMigration {
         this.guest = guest;
         this.to = to;
         this.evacuationId = evacuationId;
+        // As a pre-copy source command does; the JMX load runs while the migration sets up.
+        if (!settings.options().mode().mayUsePostcopy()) IoCodeCompilation.requestOnce();
         this.progress = new LiveProgress(vm.memory().sizeBytes(), vm.memory().pageSize());
         this.source = new MigrationSource(vm, settings.policy().get(), settings.options(), progress, handshake, guest.opsPerS())
                 .named(guest.name);

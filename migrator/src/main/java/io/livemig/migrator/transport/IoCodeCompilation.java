@@ -17,16 +17,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ran about a third faster (docs/performance.md §10a). The delta encoder, a byte-by-byte loop, is
  * kept for C2; so is every guest's code (the emulator's, the workloads').
  *
- * <p>Who asks for it: every destination ({@code dest}, {@code host}) and a source that only
- * pre-copies ({@code --mode precopy}, the default). Not a source that may switch to post-copy:
- * with the directives on the source, its switch-over pause measured 13 against 10 ms (median, 12
- * runs each). A destination cannot know at start whether post-copy follows, and there they cost
- * the switch-over too: 12.5 ms (median of 36 runs) against 10.4 ms without any directives. That
- * is the price of the faster page stream that pre-copy, the default, gets from them.
+ * <p>Who asks for it: a source that only pre-copies ({@code --mode precopy}, the default) as its
+ * command starts, a {@code host} as such a migration of one of its guests starts, and a
+ * destination ({@code dest}, {@code host}) when it accepts a guest offer that states pre-copy (the
+ * offer carries the source's mode, docs/protocol.md), before it touches the guest's memory: loading
+ * JMX (some 150 ms) runs beside that, on its own thread. Not a side that may switch
+ * to post-copy: with the directives on the source, its switch-over pause measured 13 against 10 ms
+ * (median, 12 runs each); on the destination 12.5 ms (median of 36 runs) against 10.4 ms without
+ * any directives.
  *
- * <p>Installed once per JVM, when the command starts (so loading JMX, some 150 ms, is long over
- * when a round or a switch-over runs), through the HotSpot diagnostic-command MBean
- * ({@code jcmd Compiler.directives_add}) on a thread of its own; a JVM without that MBean
+ * <p>Installed once per JVM, and there for the rest of its life: a long-lived {@code host} that
+ * has accepted or sent one pre-copy guest runs every later migration, post-copy and hybrid
+ * included, with this I/O code compiled by C1. They go in through the HotSpot diagnostic-command
+ * MBean ({@code jcmd Compiler.directives_add}) on a thread of their own; a JVM without that MBean
  * compiles as it always does.
  */
 public final class IoCodeCompilation {
@@ -42,6 +45,11 @@ public final class IoCodeCompilation {
         Thread thread = new Thread(() -> OUTCOME.complete(install()), "io-code-compilation");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Whether this JVM has asked for the directives (they may still be on their way in). */
+    public static boolean requested() {
+        return REQUESTED.get();
     }
 
     /** What the installation said: HotSpot's own words ("2 compiler directives added"), or why there was none. */
