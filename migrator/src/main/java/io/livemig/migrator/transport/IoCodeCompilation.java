@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * kept for C2; so is every guest's code (the emulator's, the workloads').
  *
  * <p>Who asks for it: a source that only pre-copies ({@code --mode precopy}, the default) as its
- * command starts, a {@code host} as such a migration of one of its guests starts, and a
+ * command starts (under {@code --policy auto}, once it has chosen pre-copy), a {@code host} as such a migration of one of its guests starts, and a
  * destination ({@code dest}, {@code host}) when it accepts a guest offer that states pre-copy (the
  * offer carries the source's mode, docs/protocol.md), before it touches the guest's memory: loading
  * JMX (some 150 ms) runs beside that, on its own thread. Not a side that may switch
