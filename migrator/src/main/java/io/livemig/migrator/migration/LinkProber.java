@@ -14,9 +14,13 @@ import java.time.Duration;
  * Measures the link to a {@code livemig dest} with a short real transfer: connect, handshake,
  * then bursts of {@link LinkProbe} filler, each answered by a {@link LinkProbeReply} with the time
  * the destination took to read it. Bursts double (from 1 MiB) until one takes
- * {@link #TARGET_BURST_NANOS} at the destination, or {@link #MAX_BYTES} have gone, or the time
- * budget (counted from the end of the handshake) is spent; the rate is the last burst's. The round
- * trip is the shortest of three empty bursts after it. The destination makes no guest and keeps nothing (docs/protocol.md,
+ * {@link #TARGET_BURST_NANOS} at the destination; the probe ends after {@link #LONG_BURSTS} such
+ * bursts, or when {@link #MAX_BYTES} have gone, or when the time budget (counted from the end of
+ * the handshake) is spent. The rate is the fastest burst's (of those timed over at least
+ * {@link #MIN_TIMED_BURST_NANOS}): on a host where the guest being sampled, the JIT compilers and
+ * both JVMs share the cores, a burst is slowed by a compile or a wait for a core far more often
+ * than sped up, and the link carries at least what its fastest burst moved. The round trip is the
+ * shortest of three empty bursts after the filler. The destination makes no guest and keeps nothing (docs/protocol.md,
  * "Link probe").
  *
  * <p>The filler travels as the page stream does: frames of a page batch's size, written back to
@@ -26,15 +30,19 @@ import java.time.Duration;
  */
 public final class LinkProber {
     static final long FIRST_BURST_BYTES = 2L * LinkProbe.MAX_FILLER_BYTES;
-    /** Enough for a burst of 100 ms at about 1 GiB/s, the page stream's rate on loopback here. */
-    static final long MAX_BYTES = 256L << 20;
+    /** Enough for the bursts up to and three of 100 ms at about 1 GiB/s, the page stream's rate on loopback here. */
+    static final long MAX_BYTES = 512L << 20;
     static final long TARGET_BURST_NANOS = 100_000_000L;
+    /** Bursts of {@link #TARGET_BURST_NANOS} or more the probe sends before it ends. */
+    static final int LONG_BURSTS = 3;
+    /** A burst shorter than this is timed too coarsely to count as the fastest. */
+    static final long MIN_TIMED_BURST_NANOS = 20_000_000L;
     static final int PINGS = 3;
 
     /**
      * What the probe measured.
      *
-     * @param bytesPerS       the link's rate (the last burst)
+     * @param bytesPerS       the link's rate (the fastest burst)
      * @param roundTripNanos  an empty burst and its reply, the shortest of three
      * @param setupNanos      connect and handshake
      * @param bytesSent       filler sent in all
@@ -59,19 +67,23 @@ public final class LinkProber {
             long start = System.nanoTime();
             long setup = start - connectStart;
             long sent = 0;
-            double rate = 0;
+            double fastest = 0;
+            double last = 0;
+            int longBursts = 0;
             long burstBytes = FIRST_BURST_BYTES;
             for (int burst = 1; ; burst++) {
                 LinkProbeReply reply = burst(connection, burst, burstBytes);
                 sent += burstBytes;
                 if (reply.firstToLastNanos() > 0 && reply.bytesAfterFirst() > 0) {
-                    rate = reply.bytesAfterFirst() * 1e9 / reply.firstToLastNanos();
+                    last = reply.bytesAfterFirst() * 1e9 / reply.firstToLastNanos();
+                    if (reply.firstToLastNanos() >= MIN_TIMED_BURST_NANOS) fastest = Math.max(fastest, last);
                 }
-                boolean longEnough = reply.firstToLastNanos() >= TARGET_BURST_NANOS;
-                boolean spent = System.nanoTime() - start >= budget.toNanos() || sent + 2 * burstBytes > MAX_BYTES;
-                if (rate > 0 && (longEnough || spent)) return new Measure(rate, roundTrip(connection, burst + 1), setup, sent);
+                if (reply.firstToLastNanos() >= TARGET_BURST_NANOS) longBursts++;
+                else burstBytes *= 2;
+                double rate = fastest > 0 ? fastest : last;
+                boolean spent = System.nanoTime() - start >= budget.toNanos() || sent + burstBytes > MAX_BYTES;
+                if (rate > 0 && (longBursts == LONG_BURSTS || spent)) return new Measure(rate, roundTrip(connection, burst + 1), setup, sent);
                 if (spent) throw new MigrationException("the link probe measured nothing within " + budget.toMillis() + " ms");
-                burstBytes *= 2;
             }
         }
     }
