@@ -78,7 +78,7 @@ final class DestinationPostcopy {
         this.recoverTimeout = recoverTimeout;
         this.sink = new PostcopySink(missing, vm.memory().pageSize(), vm.memory().pageCount());
         this.requester = requester;
-        requester.bind(missing, this::linkBroken);
+        requester.bind(missing, new LinkBreakHandler());
     }
 
     /**
@@ -86,8 +86,28 @@ final class DestinationPostcopy {
      * somewhere to go: call it before the guest starts, or its first faults wait.
      */
     void acceptRequests() {
-        door.switched(this::takeRequestConnection);
+        door.switched(new RequestConnectionTaker());
         takeRequestConnection();
+    }
+
+    // The two below are classes, not lambdas: they are made in the switch-over pause, where the
+    // first run of a lambda's call site (its linkage, a class spun for it) cost milliseconds, and a
+    // class can be loaded ahead by PostcopyWarmUp.
+
+    /** The request link broke: the post-copy phase pauses and waits for the source to come back. */
+    final class LinkBreakHandler implements java.util.function.Consumer<Throwable> {
+        @Override
+        public void accept(Throwable cause) {
+            linkBroken(cause);
+        }
+    }
+
+    /** A source back after a broken link brought a new request connection. */
+    final class RequestConnectionTaker implements Runnable {
+        @Override
+        public void run() {
+            takeRequestConnection();
+        }
     }
 
     /** Runs until every page is in and verified; the guest keeps running here afterwards. */
@@ -250,7 +270,7 @@ final class DestinationPostcopy {
      * as it is decoded, and wakes the vCPUs waiting for it (no thread of its own: one wake-up less
      * on every fault).
      */
-    private final class AnswerLoader implements EventLoopReader {
+    final class AnswerLoader implements EventLoopReader {
         private final Connection connection;
 
         AnswerLoader(Connection connection) {

@@ -3,6 +3,7 @@ package io.livemig.migrator.migration;
 import io.livemig.emulator.DirtyBitmap;
 import io.livemig.emulator.FaultFigures;
 import io.livemig.emulator.GuestMemory;
+import io.livemig.emulator.GuestStatus;
 import io.livemig.emulator.MissingPageException;
 import io.livemig.emulator.MissingPages;
 import io.livemig.emulator.PageDigests;
@@ -12,6 +13,7 @@ import io.livemig.migrator.postcopy.PagePusher;
 import io.livemig.migrator.postcopy.PageRequestServer;
 import io.livemig.migrator.postcopy.PageRequester;
 import io.livemig.migrator.postcopy.PagesToSend;
+import io.livemig.migrator.postcopy.PushHint;
 import io.livemig.migrator.postcopy.PostcopySink;
 import io.livemig.migrator.protocol.FrameFormat;
 import io.livemig.migrator.protocol.Message;
@@ -40,10 +42,13 @@ import java.util.List;
  */
 final class PostcopyWarmUp {
     private static final List<Class<?>> SOURCE = List.of(SourcePostcopy.class, PostcopyPhase.class, PagesToSend.class,
-            PagePusher.class, PageRequestServer.class, PostcopyPushDone.class, PostcopyComplete.class, PageRequest.class);
-    private static final List<Class<?>> DESTINATION = List.of(PostcopyArrival.class, DestinationPostcopy.class,
-            PageFaultHandler.class, MissingPageException.class, FaultFigures.class, PageRequester.class, PostcopySink.class,
-            PageRequest.class, PostcopyPushDone.class, PostcopyComplete.class);
+            PagePusher.class, PageRequestServer.class, PostcopyPushDone.class, PostcopyComplete.class, PageRequest.class,
+            PushHint.class, io.livemig.emulator.VcpuState.class);
+    private static final List<Class<?>> DESTINATION = List.of(PostcopyArrival.class, PostcopyArrival.Ready.class,
+            DestinationPostcopy.class, DestinationPostcopy.LinkBreakHandler.class, DestinationPostcopy.RequestConnectionTaker.class,
+            DestinationPostcopy.AnswerLoader.class, PageFaultHandler.class, MissingPageException.class, FaultFigures.class,
+            PageRequester.class, PostcopySink.class, PageRequest.class, PostcopyPushDone.class, PostcopyComplete.class,
+            GuestStatus.class, java.util.function.BooleanSupplier.class);
     private static final long TOY_BYTES = 1 << 20;
 
     private PostcopyWarmUp() {}

@@ -150,7 +150,23 @@ public final class Connection implements AutoCloseable {
      * over on the event loop, before the next message is read.
      */
     public void deliverOnEventLoop(EventLoopReader newReader) {
-        channel.eventLoop().execute(() -> {
+        channel.eventLoop().execute(new ReaderHandOver(newReader));
+    }
+
+    /**
+     * The hand-over to an event-loop reader, on the event loop. A class, not a lambda: post-copy's
+     * destination hands its request connection over in the switch-over pause, where the first run
+     * of a lambda's call site (its linkage) cost milliseconds.
+     */
+    private final class ReaderHandOver implements Runnable {
+        private final EventLoopReader newReader;
+
+        ReaderHandOver(EventLoopReader newReader) {
+            this.newReader = newReader;
+        }
+
+        @Override
+        public void run() {
             ArrayDeque<Message> queued;
             Throwable error;
             lock.lock();
@@ -175,7 +191,7 @@ public final class Connection implements AutoCloseable {
                 }
             }
             if (error != null) tellReaderOnLoop(error);
-        });
+        }
     }
 
     /**
