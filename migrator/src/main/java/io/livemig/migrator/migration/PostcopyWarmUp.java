@@ -43,7 +43,8 @@ import java.util.List;
 final class PostcopyWarmUp {
     private static final List<Class<?>> SOURCE = List.of(SourcePostcopy.class, PostcopyPhase.class, PagesToSend.class,
             PagePusher.class, PageRequestServer.class, PostcopyPushDone.class, PostcopyComplete.class, PageRequest.class,
-            PushHint.class, io.livemig.emulator.VcpuState.class);
+            PushHint.class, io.livemig.emulator.VcpuState.class, PageSender.class, BatchCompression.class,
+            BatchCompression.Fixed.class, io.livemig.migrator.stats.StopReason.class);
     private static final List<Class<?>> DESTINATION = List.of(PostcopyArrival.class, PostcopyArrival.Ready.class,
             DestinationPostcopy.class, DestinationPostcopy.LinkBreakHandler.class, DestinationPostcopy.RequestConnectionTaker.class,
             DestinationPostcopy.AnswerLoader.class, PageFaultHandler.class, MissingPageException.class, FaultFigures.class,
