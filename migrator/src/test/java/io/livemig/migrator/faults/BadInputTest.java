@@ -8,12 +8,15 @@ import io.livemig.migrator.protocol.AuthProof;
 import io.livemig.migrator.protocol.GuestOffer;
 import io.livemig.migrator.protocol.Hello;
 import io.livemig.migrator.protocol.HelloAck;
+import io.livemig.migrator.protocol.LinkProbe;
+import io.livemig.migrator.protocol.LinkProbeReply;
 import io.livemig.migrator.protocol.Message;
 import io.livemig.migrator.protocol.OfferMode;
 import io.livemig.migrator.protocol.PageBatchEncoder;
 import io.livemig.migrator.protocol.PostcopyPrepare;
 import io.livemig.migrator.protocol.ProtocolVersion;
 import io.livemig.migrator.protocol.Refuse;
+import io.livemig.migrator.protocol.RoundEnd;
 import io.livemig.migrator.security.Destinations;
 import io.livemig.migrator.transport.Connection;
 import io.livemig.migrator.transport.ConnectionOptions;
@@ -99,6 +102,20 @@ class BadInputTest {
             c.sendPages(encoder.finishBatch());
             assertThat(c.receive(STEP).type().name()).isEqualTo("ABORT");
             assertRefused(dest, "page");
+        }
+    }
+
+    @Test
+    void anythingButFillerDuringALinkProbeIsAProtocolError() throws Exception {
+        try (Destinations dest = new Destinations(new Handshake(), SMALL);
+             Transport transport = Transport.create(ConnectionOptions.DEFAULTS);
+             Connection c = transport.connect(dest.address(), STEP)) {
+            handshake(c);
+            c.send(new LinkProbe(1, true, 4096));
+            assertThat(c.receive(STEP)).isInstanceOf(LinkProbeReply.class);
+            c.send(new RoundEnd(0, 0)); // read on the destination's event loop, where the probe's filler goes
+            assertThat(c.receive(STEP).type().name()).isEqualTo("ABORT");
+            assertRefused(dest, "expected LINK_PROBE during a link probe, got ROUND_END");
         }
     }
 
