@@ -26,11 +26,11 @@ import java.time.Duration;
  * <p>The filler travels as the page stream does: frames of a page batch's size, written back to
  * back without a copy (each burst's frame is encoded once and sent again and again) and read on
  * the destination's event loop. Sent as small messages, each encoded and handed to a thread on its
- * own, it measured a loopback link at a fifth of the rate the page stream then reached.
+ * own, it measured a loopback link at a quarter of the rate the page stream then reached.
  */
 public final class LinkProber {
     static final long FIRST_BURST_BYTES = 2L * LinkProbe.MAX_FILLER_BYTES;
-    /** Enough for the bursts up to and three of 100 ms at about 1 GiB/s, the page stream's rate on loopback here. */
+    /** Room for the doubling bursts and three of 100 ms at about 1 GiB/s, the page stream's rate on loopback here. */
     static final long MAX_BYTES = 512L << 20;
     static final long TARGET_BURST_NANOS = 100_000_000L;
     /** Bursts of {@link #TARGET_BURST_NANOS} or more the probe sends before it ends. */
