@@ -121,11 +121,12 @@ public final class LatencyMonitor implements AutoCloseable {
 
     /**
      * Stops the periodic samples without taking one (cheap: for a moment that must stay short, like
-     * a pause); {@link #sample()} and {@link #sampleUntil} still work.
+     * a pause); {@link #sample()} and {@link #sampleUntil} still work. The sampler is not woken: it
+     * sees the flag when its sleep ends and takes no sample. Woken now, its thread could take the
+     * core of the pause it was stopped for (measured: up to 0.7 ms of a post-copy switch-over).
      */
     public void stopSampling() {
         sampling = false;
-        sampler.interrupt();
     }
 
     /** Stops the sampling thread after a last sample (unless sampling was stopped before); the figures stay readable. */
@@ -138,6 +139,7 @@ public final class LatencyMonitor implements AutoCloseable {
             wasSampling = sampling;
         }
         stopSampling();
+        sampler.interrupt(); // out of its sleep now: close waits for it
         try {
             sampler.join(1_000);
         } catch (InterruptedException e) {

@@ -345,8 +345,10 @@ final class DestinationSession {
         DestinationPostcopy phase = new DestinationPostcopy(options, connection, door, vm, ready.missing(), ready.requester(),
                 digests, Duration.ofMillis(start.recoverTimeoutMillis()));
         phase.acceptRequests(); // before the guest runs: its first faults go out at once
-        vm.start();
+        // Read as the vCPUs are released: a woken vCPU may take this core before the clock is read,
+        // while the guest already runs (up to 2 ms of a switch-over). The app downtime ends at its first op.
         resumedAtNanos = options.clock().monotonicNanos();
+        vm.start();
         started = true;
         outcomes.pending(migrationId);
         outcomes.commit(migrationId);
@@ -403,9 +405,9 @@ final class DestinationSession {
         HandoverEvent event = new HandoverEvent();
         event.begin();
         latency = LatencyMonitor.start(vm, options.clock(), LatencyPhase.AFTER);
+        resumedAtNanos = options.clock().monotonicNanos(); // as the vCPUs are released (switchToPostcopy says why)
         vm.start();
         started = true;
-        resumedAtNanos = options.clock().monotonicNanos();
         long firstOp = AfterResume.awaitFirstOp(vm, options.firstOpWait());
         try {
             connection.send(new Resumed(resumedAtNanos, firstOp));
