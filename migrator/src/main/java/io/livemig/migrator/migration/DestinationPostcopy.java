@@ -82,12 +82,21 @@ final class DestinationPostcopy {
     }
 
     /**
-     * Reads the request connection from now on (and each one that replaces it), so requests have
-     * somewhere to go: call it before the guest starts, or its first faults wait.
+     * Starts the guest here; returns the instant its vCPUs were released, by this destination's
+     * clock. In that order: its requests can go out first (or its first faults would wait); the
+     * clock is read as the vCPUs are released (a woken vCPU may take this core before a later read,
+     * while the guest already runs); its answers are read once it runs (handing the request
+     * connection to its event loop wakes that loop, which could take the core of the switch-over
+     * pause; answers that came first wait there, in order).
      */
-    void acceptRequests() {
+    long startGuest() {
         door.switched(new RequestConnectionTaker());
-        takeRequestConnection();
+        takeRequestConnection(false);
+        long releasedAtNanos = options.clock().monotonicNanos();
+        vm.start();
+        Connection c = requests;
+        if (c != null) c.deliverOnEventLoop(new AnswerLoader(c));
+        return releasedAtNanos;
     }
 
     // The two below are classes, not lambdas: they are made in the switch-over pause, where the
@@ -106,7 +115,7 @@ final class DestinationPostcopy {
     final class RequestConnectionTaker implements Runnable {
         @Override
         public void run() {
-            takeRequestConnection();
+            takeRequestConnection(true);
         }
     }
 
@@ -252,7 +261,7 @@ final class DestinationPostcopy {
     }
 
     /** The door's callback, and the first look: a request connection to read answers from. */
-    private void takeRequestConnection() {
+    private void takeRequestConnection(boolean readAnswers) {
         Connection c = door.takeRequests();
         if (c == null || finished) {
             if (c != null) c.close();
@@ -262,7 +271,7 @@ final class DestinationPostcopy {
         requests = c;
         if (old != null) old.close();
         requester.attach(c);
-        c.deliverOnEventLoop(new AnswerLoader(c));
+        if (readAnswers) c.deliverOnEventLoop(new AnswerLoader(c));
     }
 
     /**

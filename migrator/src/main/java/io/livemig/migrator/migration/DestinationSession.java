@@ -344,11 +344,7 @@ final class DestinationSession {
         PostcopyArrival.Ready ready = arrival.ready(start, vm, vcpuStates.all("post-copy switch"), digests);
         DestinationPostcopy phase = new DestinationPostcopy(options, connection, door, vm, ready.missing(), ready.requester(),
                 digests, Duration.ofMillis(start.recoverTimeoutMillis()));
-        phase.acceptRequests(); // before the guest runs: its first faults go out at once
-        // Read as the vCPUs are released: a woken vCPU may take this core before the clock is read,
-        // while the guest already runs (up to 2 ms of a switch-over). The app downtime ends at its first op.
-        resumedAtNanos = options.clock().monotonicNanos();
-        vm.start();
+        resumedAtNanos = phase.startGuest(); // as the vCPUs are released (up to 2 ms earlier than after)
         started = true;
         outcomes.pending(migrationId);
         outcomes.commit(migrationId);
@@ -405,7 +401,7 @@ final class DestinationSession {
         HandoverEvent event = new HandoverEvent();
         event.begin();
         latency = LatencyMonitor.start(vm, options.clock(), LatencyPhase.AFTER);
-        resumedAtNanos = options.clock().monotonicNanos(); // as the vCPUs are released (switchToPostcopy says why)
+        resumedAtNanos = options.clock().monotonicNanos(); // as the vCPUs are released (DestinationPostcopy.startGuest says why)
         vm.start();
         started = true;
         long firstOp = AfterResume.awaitFirstOp(vm, options.firstOpWait());

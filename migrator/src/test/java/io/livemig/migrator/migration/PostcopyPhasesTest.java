@@ -158,8 +158,7 @@ class PostcopyPhasesTest {
                         PostcopyArrival.Ready ready = arrival.ready(start, vm, states, digests);
                         DestinationPostcopy phase = new DestinationPostcopy(destinationOptions, main, door, vm, ready.missing(),
                                 ready.requester(), digests, Duration.ofMillis(start.recoverTimeoutMillis()));
-                        phase.acceptRequests();
-                        vm.start();
+                        phase.startGuest();
                         main.send(new Resumed(System.nanoTime(), 0));
                         return phase.run();
                     } else throw new AssertionError("unexpected " + m);
