@@ -90,10 +90,7 @@ class BadInputTest {
 
     @Test
     void aPageIndexPastTheEndIsAProtocolError() throws Exception {
-        try (Destinations dest = new Destinations(new Handshake(), SMALL);
-             Transport transport = Transport.create(ConnectionOptions.DEFAULTS);
-             Connection c = transport.connect(dest.address(), STEP)) {
-            handshake(c);
+        afterHandshake((dest, c) -> {
             c.send(new GuestOffer(32 * MIB, 4096, 1, "idle", OfferMode.PRECOPY));
             assertThat(c.receive(STEP)).isInstanceOf(Accept.class);
             PageBatchEncoder encoder = new PageBatchEncoder(4096, 64 * 1024);
@@ -102,46 +99,52 @@ class BadInputTest {
             c.sendPages(encoder.finishBatch());
             assertThat(c.receive(STEP).type().name()).isEqualTo("ABORT");
             assertRefused(dest, "page");
-        }
+        });
     }
 
     @Test
     void anythingButFillerDuringALinkProbeIsAProtocolError() throws Exception {
-        try (Destinations dest = new Destinations(new Handshake(), SMALL);
-             Transport transport = Transport.create(ConnectionOptions.DEFAULTS);
-             Connection c = transport.connect(dest.address(), STEP)) {
-            handshake(c);
+        afterHandshake((dest, c) -> {
             c.send(new LinkProbe(1, true, 4096));
             assertThat(c.receive(STEP)).isInstanceOf(LinkProbeReply.class);
             c.send(new RoundEnd(0, 0)); // read on the destination's event loop, where the probe's filler goes
             assertThat(c.receive(STEP).type().name()).isEqualTo("ABORT");
             assertRefused(dest, "expected LINK_PROBE during a link probe, got ROUND_END");
-        }
+        });
     }
 
     @Test
     void aPostcopyPrepareAfterAPrecopyOfferIsAProtocolError() throws Exception {
-        try (Destinations dest = new Destinations(new Handshake(), SMALL);
-             Transport transport = Transport.create(ConnectionOptions.DEFAULTS);
-             Connection c = transport.connect(dest.address(), STEP)) {
-            handshake(c);
+        afterHandshake((dest, c) -> {
             c.send(new GuestOffer(32 * MIB, 4096, 1, "idle", OfferMode.PRECOPY));
             assertThat(c.receive(STEP)).isInstanceOf(Accept.class);
             c.send(new PostcopyPrepare(false)); // the offer said no post-copy would follow
             assertThat(c.receive(STEP).type().name()).isEqualTo("ABORT");
             assertRefused(dest, "POSTCOPY_PREPARE after a precopy offer");
-        }
+        });
     }
 
     private static Message offer(GuestOffer offer) throws Exception {
+        Message[] answer = new Message[1];
+        afterHandshake((dest, c) -> {
+            c.send(offer);
+            answer[0] = c.receive(STEP);
+            assertRefused(dest, "refused");
+        });
+        return answer[0];
+    }
+
+    /** What a test says to a fresh destination, and checks, on a connection past the handshake. */
+    private interface Exchange {
+        void run(Destinations dest, Connection c) throws Exception;
+    }
+
+    private static void afterHandshake(Exchange exchange) throws Exception {
         try (Destinations dest = new Destinations(new Handshake(), SMALL);
              Transport transport = Transport.create(ConnectionOptions.DEFAULTS);
              Connection c = transport.connect(dest.address(), STEP)) {
             handshake(c);
-            c.send(offer);
-            Message answer = c.receive(STEP);
-            assertRefused(dest, "refused");
-            return answer;
+            exchange.run(dest, c);
         }
     }
 
