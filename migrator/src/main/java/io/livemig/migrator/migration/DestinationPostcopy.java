@@ -24,6 +24,7 @@ import org.HdrHistogram.Histogram;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The destination after the switch: the guest runs here while its missing pages arrive, pushed on
@@ -91,11 +92,10 @@ final class DestinationPostcopy {
      */
     long startGuest() {
         door.switched(new RequestConnectionTaker());
-        takeRequestConnection(false);
+        Connection taken = takeRequestConnection();
         long releasedAtNanos = options.clock().monotonicNanos();
         vm.start();
-        Connection c = requests;
-        if (c != null) c.deliverOnEventLoop(new AnswerLoader(c));
+        if (taken != null) readAnswers(taken);
         return releasedAtNanos;
     }
 
@@ -104,7 +104,7 @@ final class DestinationPostcopy {
     // class can be loaded ahead by PostcopyWarmUp.
 
     /** The request link broke: the post-copy phase pauses and waits for the source to come back. */
-    final class LinkBreakHandler implements java.util.function.Consumer<Throwable> {
+    final class LinkBreakHandler implements Consumer<Throwable> {
         @Override
         public void accept(Throwable cause) {
             linkBroken(cause);
@@ -115,7 +115,8 @@ final class DestinationPostcopy {
     final class RequestConnectionTaker implements Runnable {
         @Override
         public void run() {
-            takeRequestConnection(true);
+            Connection taken = takeRequestConnection();
+            if (taken != null) readAnswers(taken);
         }
     }
 
@@ -261,18 +262,24 @@ final class DestinationPostcopy {
     }
 
     /** The door's callback, and the first look: a request connection to read answers from. */
-    private void takeRequestConnection(boolean readAnswers) {
+    /** The request connection that arrived, now the one the guest's requests go out on; null if none came. */
+    private Connection takeRequestConnection() {
         Connection c = door.takeRequests();
         if (c == null || finished) {
             if (c != null) c.close();
-            return;
+            return null;
         }
         Connection old = requests;
         requests = c;
         if (old != null) old.close();
         requester.attach(c);
-        if (readAnswers) c.deliverOnEventLoop(new AnswerLoader(c));
+        return c;
     }
+
+    private void readAnswers(Connection c) {
+        c.deliverOnEventLoop(new AnswerLoader(c));
+    }
+
 
     /**
      * The request connection's reader: loads each one-page answer on the connection's event loop

@@ -106,15 +106,15 @@ public final class LinkProber {
     private LinkProbeReply burst(Connection connection, int burst, long bytes) throws Exception {
         int frameFiller = (int) Math.min(LinkProbe.MAX_FILLER_BYTES, bytes);
         long frames = Math.max(1, bytes / Math.max(1, frameFiller));
-        ByteBuf more = MessageCodec.encode(connection.alloc(), new LinkProbe(burst, false, frameFiller));
-        ByteBuf last = MessageCodec.encode(connection.alloc(), new LinkProbe(burst, true, frameFiller));
-        try {
-            for (long frame = 1; frame < frames; frame++) connection.sendPages(more.retainedDuplicate());
-            connection.sendPages(last.retainedDuplicate());
-        } finally {
-            more.release();
-            last.release();
+        if (frames > 1) {
+            ByteBuf more = MessageCodec.encode(connection.alloc(), new LinkProbe(burst, false, frameFiller));
+            try {
+                for (long frame = 1; frame < frames; frame++) connection.sendPages(more.retainedDuplicate());
+            } finally {
+                more.release();
+            }
         }
+        connection.sendPages(MessageCodec.encode(connection.alloc(), new LinkProbe(burst, true, frameFiller)));
         LinkProbeReply reply = Replies.expect(connection, LinkProbeReply.class, timeout, "the link probe");
         if (reply.burst() != burst) throw new MigrationException("link probe: reply to burst " + reply.burst() + " during burst " + burst);
         return reply;

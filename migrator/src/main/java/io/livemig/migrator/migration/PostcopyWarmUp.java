@@ -27,10 +27,12 @@ import io.livemig.migrator.protocol.PostcopyPushDone;
 import io.livemig.migrator.protocol.PostcopyStart;
 import io.livemig.migrator.protocol.Resumed;
 import io.livemig.migrator.protocol.VcpuState;
+import io.livemig.migrator.stats.StopReason;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs the switch to post-copy once on a toy while the migration is set up, so that the
@@ -44,12 +46,12 @@ final class PostcopyWarmUp {
     private static final List<Class<?>> SOURCE = List.of(SourcePostcopy.class, PostcopyPhase.class, PagesToSend.class,
             PagePusher.class, PageRequestServer.class, PostcopyPushDone.class, PostcopyComplete.class, PageRequest.class,
             PushHint.class, io.livemig.emulator.VcpuState.class, PageSender.class, BatchCompression.class,
-            BatchCompression.Fixed.class, io.livemig.migrator.stats.StopReason.class);
+            BatchCompression.Fixed.class, StopReason.class);
     private static final List<Class<?>> DESTINATION = List.of(PostcopyArrival.class, PostcopyArrival.Ready.class,
             DestinationPostcopy.class, DestinationPostcopy.LinkBreakHandler.class, DestinationPostcopy.RequestConnectionTaker.class,
             DestinationPostcopy.AnswerLoader.class, PageFaultHandler.class, MissingPageException.class, FaultFigures.class,
             PageRequester.class, PostcopySink.class, PageRequest.class, PostcopyPushDone.class, PostcopyComplete.class,
-            GuestStatus.class, java.util.function.BooleanSupplier.class);
+            GuestStatus.class, BooleanSupplier.class);
     private static final long TOY_BYTES = 1 << 20;
 
     private PostcopyWarmUp() {}
