@@ -34,6 +34,9 @@ final class PostcopyPhase {
         VirtualMachine vm = session.vm;
         SourceTimeline t = session.timeline;
         MigrationOptions options = session.options;
+        // Built before the pause: its page sets and encoder take a page count's worth of memory.
+        SourcePostcopy postcopy = new SourcePostcopy(vm, session.connection, session.requests, session.postcopyLinks,
+                session.limiter, options, options.postcopy().recoverTimeout());
         t.pauseStartNanos = session.clock.monotonicNanos();
         t.pauseNanos = vm.pause();
         t.opsAtPause = vm.totalOps();
@@ -45,8 +48,6 @@ final class PostcopyPhase {
         else vm.memory().dirtyLog().syncAndAdd(missing);
 
         long switchStart = session.clock.monotonicNanos();
-        SourcePostcopy postcopy = new SourcePostcopy(vm, session.connection, session.requests, session.postcopyLinks,
-                session.limiter, options, options.postcopy().recoverTimeout());
         session.cancellation.commit(); // from here a cancel is refused: the guest is about to run there
         postcopy.sendSwitch(missing, t.pauseStartNanos); // a failure before this returns resumes the guest here
         session.committed = true;

@@ -10,7 +10,6 @@ import io.livemig.migrator.postcopy.PagesToSend;
 import io.livemig.migrator.postcopy.PushHint;
 import io.livemig.migrator.protocol.Abort;
 import io.livemig.migrator.protocol.Message;
-import io.livemig.migrator.protocol.MissingMap;
 import io.livemig.migrator.protocol.PageBatchEncoder;
 import io.livemig.migrator.protocol.PostcopyComplete;
 import io.livemig.migrator.protocol.PostcopyPushDone;
@@ -24,6 +23,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.util.ReferenceCountUtil;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -94,11 +95,15 @@ final class SourcePostcopy {
      * @return true once {@code PostcopyStart} is written: from then on the guest never resumes here on its own
      */
     void sendSwitch(DirtyBitmap missing, long pauseStartNanos) throws Exception {
+        // One write and one flush: each message sent on its own woke the event loop and took a
+        // system call inside the pause, and the destination read them in as many wake-ups.
+        List<Message> messages = new ArrayList<>();
         for (io.livemig.emulator.VcpuState state : vm.saveVcpuStates()) {
-            main.send(new VcpuState(state.vcpu(), state.registers()));
+            messages.add(new VcpuState(state.vcpu(), state.registers()));
         }
-        for (MissingMap map : MissingMaps.of(missing)) main.send(map);
-        ChannelFuture start = main.send(new PostcopyStart(pauseStartNanos, missing.cardinality(), recoverTimeout.toMillis()));
+        messages.addAll(MissingMaps.of(missing));
+        messages.add(new PostcopyStart(pauseStartNanos, missing.cardinality(), recoverTimeout.toMillis()));
+        ChannelFuture start = main.sendTogether(messages);
         if (!start.await(options.replyTimeout().toMillis()) || !start.isSuccess()) {
             throw new MigrationException("POSTCOPY_START could not be sent: " + Errors.describe(start.cause()));
         }

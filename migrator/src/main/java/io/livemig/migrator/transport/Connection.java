@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
@@ -206,6 +207,24 @@ public final class Connection implements AutoCloseable {
     public ChannelFuture send(Message message) throws ConnectionException, InterruptedException {
         awaitWritable();
         return channel.writeAndFlush(message).addListener(recordWriteFailure);
+    }
+
+    /**
+     * Sends messages in order with one flush, first waiting (up to the send timeout) while the peer
+     * is behind: the socket takes them in one write, and the peer reads them together. For a
+     * sequence that is only whole once the last is in (the switch to post-copy).
+     *
+     * @return the last message's write
+     */
+    public ChannelFuture sendTogether(List<? extends Message> messages) throws ConnectionException, InterruptedException {
+        if (messages.isEmpty()) throw new IllegalArgumentException("nothing to send");
+        awaitWritable();
+        int last = messages.size() - 1;
+        for (int i = 0; i < last; i++) {
+            // A failed write reaches exceptionCaught through the void promise, and fails the connection there.
+            channel.write(messages.get(i), channel.voidPromise());
+        }
+        return channel.writeAndFlush(messages.get(last)).addListener(recordWriteFailure);
     }
 
     /**

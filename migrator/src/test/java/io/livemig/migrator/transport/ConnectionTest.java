@@ -53,6 +53,17 @@ class ConnectionTest {
     }
 
     @Test
+    void messagesSentTogetherArriveInOrderAndTheLastOnesWriteCompletesOnceAllAreOut() throws Exception {
+        try (Connection client = connect(); Connection server = listener.accept(STEP)) {
+            client.sendTogether(java.util.List.of(new Abort("one"), new Abort("two"), new Ready())).sync();
+            assertThat(server.receive(STEP)).isEqualTo(new Abort("one"));
+            assertThat(server.receive(STEP)).isEqualTo(new Abort("two"));
+            assertThat(server.receive(STEP)).isEqualTo(new Ready());
+            assertThatThrownBy(() -> client.sendTogether(java.util.List.of())).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void queuedMessagesAreDeliveredBeforeThePeersClose() throws Exception {
         try (Connection client = connect(); Connection server = listener.accept(STEP)) {
             client.send(new Abort("no space")).sync();
