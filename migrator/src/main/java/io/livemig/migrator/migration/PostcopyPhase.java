@@ -34,27 +34,16 @@ final class PostcopyPhase {
         VirtualMachine vm = session.vm;
         SourceTimeline t = session.timeline;
         MigrationOptions options = session.options;
-        // Built before the pause: its page sets and encoder take a page count's worth of memory.
+        // Built before the pause: its page sets, encoder and the switch's buffer take a page count's
+        // worth of memory, and an allocation in the pause can start a collection there.
         SourcePostcopy postcopy = new SourcePostcopy(vm, session.connection, session.requests, session.postcopyLinks,
                 session.limiter, options, options.postcopy().recoverTimeout());
-        t.pauseStartNanos = session.clock.monotonicNanos();
-        t.pauseNanos = vm.pause();
-        t.opsAtPause = vm.totalOps();
-        t.opsPerSDuring = (t.opsAtPause - t.opsAtStart) * 1e9 / Math.max(1, t.pauseStartNanos - t.startNanos);
-        t.lastHeartbeatMicros = vm.lastHeartbeatMicros();
-        session.latency.paused();
-        DirtyBitmap missing = session.pending;
-        if (options.mode() == MigrationMode.POSTCOPY) missing.setAll();
-        else vm.memory().dirtyLog().syncAndAdd(missing);
-
-        long switchStart = session.clock.monotonicNanos();
-        session.cancellation.commit(); // from here a cancel is refused: the guest is about to run there
-        postcopy.sendSwitch(missing, t.pauseStartNanos); // a failure before this returns resumes the guest here
-        session.committed = true;
-        session.requests = null; // the phase owns it now
-        long switchSentNanos = session.clock.monotonicNanos();
-        t.finalTransferNanos = switchSentNanos - switchStart;
-
+        long switchSentNanos;
+        try {
+            switchSentNanos = pauseAndSwitch(postcopy);
+        } finally {
+            postcopy.discardSwitch(); // nothing to give back once the switch went out
+        }
         SourcePostcopy.Result result;
         try {
             result = postcopy.serve();
@@ -91,6 +80,33 @@ final class PostcopyPhase {
         return report.stats(session.digestVerified ? MigrationStatus.COMPLETED : MigrationStatus.FAILED, session.digestVerified
                 ? null : "memory digest mismatch after post-copy: source " + Long.toHexString(result.sourceDigest())
                 + ", destination " + Long.toHexString(done.memoryDigest()));
+    }
+
+    /**
+     * Pauses the guest for good and sends the switch: from its return the guest is the
+     * destination's. Returns when the switch was written, by the session's clock.
+     */
+    private long pauseAndSwitch(SourcePostcopy postcopy) throws Exception {
+        VirtualMachine vm = session.vm;
+        SourceTimeline t = session.timeline;
+        t.pauseStartNanos = session.clock.monotonicNanos();
+        t.pauseNanos = vm.pause();
+        t.opsAtPause = vm.totalOps();
+        t.opsPerSDuring = (t.opsAtPause - t.opsAtStart) * 1e9 / Math.max(1, t.pauseStartNanos - t.startNanos);
+        t.lastHeartbeatMicros = vm.lastHeartbeatMicros();
+        session.latency.paused();
+        DirtyBitmap missing = session.pending;
+        if (session.options.mode() == MigrationMode.POSTCOPY) missing.setAll();
+        else vm.memory().dirtyLog().syncAndAdd(missing);
+
+        long switchStart = session.clock.monotonicNanos();
+        session.cancellation.commit(); // from here a cancel is refused: the guest is about to run there
+        postcopy.sendSwitch(missing, t.pauseStartNanos); // a failure before this returns resumes the guest here
+        session.committed = true;
+        session.requests = null; // the phase owns it now
+        long switchSentNanos = session.clock.monotonicNanos();
+        t.finalTransferNanos = switchSentNanos - switchStart;
+        return switchSentNanos;
     }
 
     private PostcopyStats stats(SourcePostcopy.Result result, PostcopyComplete done) {

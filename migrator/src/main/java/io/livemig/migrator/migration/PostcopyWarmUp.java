@@ -111,6 +111,12 @@ final class PostcopyWarmUp {
         pages.setAll();
         List<Message> messages = List.of(new VcpuState(0, new long[VcpuState.REGISTER_COUNT]), MissingMaps.of(pages).get(0),
                 new PostcopyStart(1, pages.cardinality(), 1), new Resumed(1, 0), new PageRequest(0));
+        ByteBuf together = alloc.directBuffer();
+        try {
+            MessageCodec.encodeAll(together, messages.subList(0, 3)); // as the source sends the switch
+        } finally {
+            together.release();
+        }
         for (Message message : messages) {
             ByteBuf frame = MessageCodec.encode(alloc, message);
             try {

@@ -10,6 +10,7 @@ import io.livemig.migrator.postcopy.PagesToSend;
 import io.livemig.migrator.postcopy.PushHint;
 import io.livemig.migrator.protocol.Abort;
 import io.livemig.migrator.protocol.Message;
+import io.livemig.migrator.protocol.MessageCodec;
 import io.livemig.migrator.protocol.PageBatchEncoder;
 import io.livemig.migrator.protocol.PostcopyComplete;
 import io.livemig.migrator.protocol.PostcopyPushDone;
@@ -19,6 +20,7 @@ import io.livemig.migrator.protocol.Resumed;
 import io.livemig.migrator.protocol.VcpuState;
 import io.livemig.migrator.transport.Connection;
 import io.livemig.migrator.transport.TokenBucketRateLimiter;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.util.ReferenceCountUtil;
 
@@ -60,6 +62,8 @@ final class SourcePostcopy {
     private final PushHint hint = new PushHint();
     private final PageBatchEncoder encoder;
     private final GuestPages pages;
+    /** Made before the pause, so that the switch allocates no buffer in it; null once sent. */
+    private ByteBuf switchFrames;
 
     private Connection main;
     private Connection requests;
@@ -86,6 +90,13 @@ final class SourcePostcopy {
         this.pages = new GuestPages(memory, null);
         this.encoder = new PageBatchEncoder(memory.pageSize(),
                 Math.max(PageBatchEncoder.DEFAULT_MAX_PAYLOAD_BYTES, memory.pageSize() + 64 * 1024));
+        this.switchFrames = main.alloc().directBuffer(switchBytes(vm.config().vcpus(), memory.pageCount()));
+    }
+
+    /** The switch's frames at most: every vCPU's state, a map of every page, the start. */
+    private static int switchBytes(int vcpus, long pageCount) {
+        return vcpus * MessageCodec.frameBytesHint(new VcpuState(0, new long[VcpuState.REGISTER_COUNT]))
+                + MissingMaps.frameBytes(pageCount) + MessageCodec.frameBytesHint(new PostcopyStart(0, 0, 0));
     }
 
     /**
@@ -103,11 +114,19 @@ final class SourcePostcopy {
         }
         messages.addAll(MissingMaps.of(missing));
         messages.add(new PostcopyStart(pauseStartNanos, missing.cardinality(), recoverTimeout.toMillis()));
-        ChannelFuture start = main.sendTogether(messages);
+        ByteBuf frames = switchFrames;
+        switchFrames = null; // the connection owns it now
+        ChannelFuture start = main.sendTogether(messages, frames);
         if (!start.await(options.replyTimeout().toMillis()) || !start.isSuccess()) {
             throw new MigrationException("POSTCOPY_START could not be sent: " + Errors.describe(start.cause()));
         }
         toSend.reset(missing);
+    }
+
+    /** Gives back the switch's buffer when the switch is not sent after all (the pause failed). */
+    void discardSwitch() {
+        if (switchFrames != null) switchFrames.release();
+        switchFrames = null;
     }
 
     /** Serves the destination until it confirms every page, reconnecting after a broken link. */

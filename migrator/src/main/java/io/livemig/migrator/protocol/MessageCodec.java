@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
 import java.nio.ByteOrder;
+import java.util.List;
 
 /**
  * Encodes every {@link Message} into a complete frame and decodes every frame back. Payload
@@ -28,6 +29,25 @@ public final class MessageCodec {
             out.release();
             throw e;
         }
+    }
+
+    /**
+     * Writes the frames of {@code messages} into {@code out}, one after the other: for a sequence
+     * that goes out in one write (the switch to post-copy), encoded by the sending thread into a
+     * buffer it made ahead, so the event loop only writes it. {@code out} grows if it must.
+     */
+    public static void encodeAll(ByteBuf out, List<? extends Message> messages) {
+        for (Message message : messages) {
+            int start = out.writerIndex();
+            FrameFormat.writeHeader(out, message.type());
+            writePayload(message, out);
+            FrameFormat.finishFrame(out, start);
+        }
+    }
+
+    /** About the bytes {@code message}'s frame takes: exact for the switch's messages, a guess for others. */
+    public static int frameBytesHint(Message message) {
+        return FrameFormat.HEADER_BYTES + payloadSizeHint(message) + FrameFormat.TRAILER_BYTES;
     }
 
     /**

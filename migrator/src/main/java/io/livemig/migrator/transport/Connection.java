@@ -2,6 +2,7 @@ package io.livemig.migrator.transport;
 
 import io.livemig.migrator.protocol.Abort;
 import io.livemig.migrator.protocol.Message;
+import io.livemig.migrator.protocol.MessageCodec;
 import io.livemig.migrator.protocol.PageFrame;
 import io.livemig.migrator.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
@@ -210,21 +211,22 @@ public final class Connection implements AutoCloseable {
     }
 
     /**
-     * Sends messages in order with one flush, first waiting (up to the send timeout) while the peer
-     * is behind: the socket takes them in one write, and the peer reads them together. For a
-     * sequence that is only whole once the last is in (the switch to post-copy).
-     *
-     * @return the last message's write
+     * Sends messages in order as one buffer, encoded by the calling thread into {@code frames}, first
+     * waiting (up to the send timeout) while the peer is behind: the event loop has one buffer to
+     * write, the socket takes it in one write, and the peer reads the messages together. For a
+     * sequence that is only whole once the last is in (the switch to post-copy); {@code frames},
+     * from this connection's allocator and made ahead, spares the caller an allocation here. Takes
+     * ownership of it.
      */
-    public ChannelFuture sendTogether(List<? extends Message> messages) throws ConnectionException, InterruptedException {
-        if (messages.isEmpty()) throw new IllegalArgumentException("nothing to send");
-        awaitWritable();
-        int last = messages.size() - 1;
-        for (int i = 0; i < last; i++) {
-            // A failed write reaches exceptionCaught through the void promise, and fails the connection there.
-            channel.write(messages.get(i), channel.voidPromise());
+    public ChannelFuture sendTogether(List<? extends Message> messages, ByteBuf frames) throws ConnectionException, InterruptedException {
+        try {
+            if (messages.isEmpty()) throw new IllegalArgumentException("nothing to send");
+            MessageCodec.encodeAll(frames, messages);
+        } catch (RuntimeException e) {
+            frames.release();
+            throw e;
         }
-        return channel.writeAndFlush(messages.get(last)).addListener(recordWriteFailure);
+        return sendPages(frames);
     }
 
     /**

@@ -30,6 +30,21 @@ class MessageCodecTest {
         assertThat(channel.finish()).isFalse();
     }
 
+    @Test
+    void messagesEncodedTogetherAreTheirFramesOneAfterTheOther() {
+        List<Message> sent = Messages.oneOfEachControlType();
+        ByteBuf together = Unpooled.buffer(16); // grows as it must
+        MessageCodec.encodeAll(together, sent);
+        ByteBuf oneByOne = Unpooled.buffer();
+        sent.forEach(m -> oneByOne.writeBytes(Messages.encodeToBytes(m)));
+        try {
+            assertThat(io.netty.buffer.ByteBufUtil.equals(together, oneByOne)).isTrue();
+        } finally {
+            together.release();
+            oneByOne.release();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 3, 7, 13, 1000})
     void splitSlicesDecodeLikeWholeFrames(int sliceBytes) {

@@ -55,11 +55,13 @@ class ConnectionTest {
     @Test
     void messagesSentTogetherArriveInOrderAndTheLastOnesWriteCompletesOnceAllAreOut() throws Exception {
         try (Connection client = connect(); Connection server = listener.accept(STEP)) {
-            client.sendTogether(java.util.List.of(new Abort("one"), new Abort("two"), new Ready())).sync();
+            client.sendTogether(java.util.List.of(new Abort("one"), new Abort("two"), new Ready()), client.alloc().directBuffer()).sync();
             assertThat(server.receive(STEP)).isEqualTo(new Abort("one"));
             assertThat(server.receive(STEP)).isEqualTo(new Abort("two"));
             assertThat(server.receive(STEP)).isEqualTo(new Ready());
-            assertThatThrownBy(() -> client.sendTogether(java.util.List.of())).isInstanceOf(IllegalArgumentException.class);
+            io.netty.buffer.ByteBuf unused = client.alloc().directBuffer();
+            assertThatThrownBy(() -> client.sendTogether(java.util.List.of(), unused)).isInstanceOf(IllegalArgumentException.class);
+            assertThat(unused.refCnt()).as("the buffer is given back").isZero();
         }
     }
 
