@@ -93,7 +93,7 @@ final class SourceCommand implements Callable<Integer> {
 
     @Option(names = "--compress", paramLabel = "CODEC", defaultValue = "none", converter = Converters.Compression.class,
             completionCandidates = Converters.Compression.Words.class,
-            description = "Compress each page batch: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). auto measures each round what moves the most pages per second on this link: none on a fast link, a codec on a slow one.")
+            description = "Compress each page batch, of pre-copy's rounds and of post-copy's push (a fault's one-page answer never): ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). auto measures each round what moves the most pages per second on this link: none on a fast link, a codec on a slow one.")
     CompressionMode compress;
 
     @Option(names = "--channels", paramLabel = "N",

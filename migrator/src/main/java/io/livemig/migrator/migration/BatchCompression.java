@@ -7,7 +7,7 @@ import io.livemig.migrator.protocol.PageCompression;
  * Chooses the codec of each page batch, and hears what each batch cost. One per sending thread;
  * it owns its codecs (native contexts) until {@link #close()}.
  */
-interface BatchCompression extends AutoCloseable {
+public interface BatchCompression extends AutoCloseable {
 
     /** The codec for the next batch, or null for none. */
     BlockCodec beforeBatch();

@@ -12,6 +12,7 @@ import io.livemig.migrator.protocol.Abort;
 import io.livemig.migrator.protocol.Message;
 import io.livemig.migrator.protocol.MissingMap;
 import io.livemig.migrator.protocol.PageBatch;
+import io.livemig.migrator.protocol.PageLoader;
 import io.livemig.migrator.protocol.PostcopyComplete;
 import io.livemig.migrator.protocol.PostcopyPushDone;
 import io.livemig.migrator.protocol.PostcopyResumeAck;
@@ -54,6 +55,8 @@ final class DestinationPostcopy {
     private final MissingPages missing;
     private final PageDigests digests;
     private final PostcopySink sink;
+    /** The push's loader, kept for the whole phase: a compressed push reuses its codec's context. */
+    private final PageLoader pushLoader = new PageLoader();
     private final PageRequester requester;
     private final Duration recoverTimeout;
     private final AtomicLong bytesReceived = new AtomicLong();
@@ -137,6 +140,7 @@ final class DestinationPostcopy {
             Connection r = requests;
             if (r != null) r.close();
             main.close(); // the migration is over on this side (the first main connection's owner closes it again: no harm)
+            pushLoader.close();
         }
     }
 
@@ -160,7 +164,7 @@ final class DestinationPostcopy {
         try {
             if (message instanceof PageBatch batch) {
                 bytesReceived.addAndGet(batch.pageBytes());
-                batch.applyTo(sink);
+                pushLoader.load(batch, sink);
             } else if (message instanceof PostcopyPushDone done) {
                 pushDone = true;
                 sourceDigest = done.memoryDigest();

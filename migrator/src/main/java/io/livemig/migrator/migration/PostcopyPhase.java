@@ -51,7 +51,7 @@ final class PostcopyPhase {
             vm.stop(); // the surviving side stops its half
             return report.stats(MigrationStatus.FAILED, e.getMessage());
         }
-        session.figures.accountPostcopy(result.bytesSent());
+        session.figures.accountPostcopy(result.bytesSent(), result.rawDataBytes(), result.wireDataBytes());
         if (result.outcome() == SourcePostcopy.Outcome.NEVER_SWITCHED) {
             session.committed = false; // the destination never started it: the guest resumes here
             return report.stats(MigrationStatus.FAILED, "the link broke at the switch to post-copy and the destination "

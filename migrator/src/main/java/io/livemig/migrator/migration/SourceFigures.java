@@ -36,9 +36,15 @@ final class SourceFigures {
     }
 
     /** Adds the bytes post-copy put on the wire (push and answers; its frames carry whole pages, uncompressed). */
-    void accountPostcopy(long bytes) {
-        transferredBytes += bytes;
-        wireBytes += bytes;
+    /**
+     * Post-copy's frames: {@code wire} bytes on the wire, of which the push's data blocks took
+     * {@code wireData} for {@code rawData} of pages (more when compressed).
+     */
+    void accountPostcopy(long wire, long rawData, long wireData) {
+        transferredBytes += wire + rawData - wireData;
+        wireBytes += wire;
+        rawDataBytes += rawData;
+        wireDataBytes += wireData;
     }
 
     /** Records a finished round as reported, and returns it. */

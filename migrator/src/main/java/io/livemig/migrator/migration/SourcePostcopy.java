@@ -49,7 +49,8 @@ final class SourcePostcopy {
 
     /** Figures of the phase; {@code resumedAtNanos} is 0 when the destination's RESUMED was lost with the link. */
     record Result(Outcome outcome, long resumedAtNanos, long pagesPushed, long pagesAnswered, long bytesSent,
-                  long recoveries, PostcopyComplete confirmation, long sourceDigest, long postcopyNanos) {}
+                  long recoveries, PostcopyComplete confirmation, long sourceDigest, long postcopyNanos,
+                  long rawDataBytes, long wireDataBytes) {}
 
     private static final Duration POLL = Duration.ofMillis(100);
 
@@ -61,6 +62,8 @@ final class SourcePostcopy {
     private final PagesToSend toSend;
     private final PushHint hint = new PushHint();
     private final PageBatchEncoder encoder;
+    /** {@code --compress} for the push, as for pre-copy's batches. */
+    private final BatchCompression compression;
     private final GuestPages pages;
     /** Made before the pause, so that the switch allocates no buffer in it; null once sent. */
     private ByteBuf switchFrames;
@@ -71,6 +74,9 @@ final class SourcePostcopy {
     private long pushedPages;
     private long answeredPages;
     private long bytesSent;
+    /** The push's data blocks before and after compression (answers go uncompressed, counted in neither). */
+    private long rawDataBytes;
+    private long wireDataBytes;
     private long recoveries;
     private long resumedAtNanos;
     /** The digest of the paused memory, once computed (it never changes). */
@@ -90,6 +96,7 @@ final class SourcePostcopy {
         this.pages = new GuestPages(memory, null);
         this.encoder = new PageBatchEncoder(memory.pageSize(),
                 Math.max(PageBatchEncoder.DEFAULT_MAX_PAYLOAD_BYTES, memory.pageSize() + 64 * 1024));
+        this.compression = BatchCompression.of(options.transfer().compression(), options.bandwidthBytesPerS());
         this.switchFrames = main.alloc().directBuffer(switchBytes(vm.config().vcpus(), memory.pageCount()));
     }
 
@@ -142,13 +149,15 @@ final class SourcePostcopy {
                                 .resumedAtNanos();
                         resumedSeen = true;
                     }
-                    PagePusher pusher = new PagePusher(main, pages, toSend, limiter, hint, encoder);
+                    PagePusher pusher = new PagePusher(main, pages, toSend, limiter, hint, encoder, compression);
                     boolean allSent;
                     try {
                         allSent = pusher.pushAll(() -> server.failure() != null);
                     } finally {
                         pushedPages += pusher.pushedPages();
                         bytesSent += pusher.pushedBytes();
+                        rawDataBytes += pusher.rawDataBytes();
+                        wireDataBytes += pusher.wireDataBytes();
                     }
                     if (!allSent) throw new LinkBroken(server.failure());
                     // Digested only now: during the push the cores serve the destination's first faults.
@@ -157,7 +166,7 @@ final class SourcePostcopy {
                     PostcopyComplete done = awaitConfirmation();
                     stopServer();
                     return new Result(Outcome.COMPLETED, resumedAtNanos, pushedPages, answeredPages, bytesSent, recoveries, done,
-                            sourceDigest, System.nanoTime() - startNanos);
+                            sourceDigest, System.nanoTime() - startNanos, rawDataBytes, wireDataBytes);
                 } catch (GuestLostException e) {
                     throw e;
                 } catch (InterruptedException e) {
@@ -170,12 +179,13 @@ final class SourcePostcopy {
                     Throwable cause = e instanceof LinkBroken broken ? broken.getCause() : e;
                     PostcopyLinks.Reconnect next = recover(cause);
                     if (next instanceof PostcopyLinks.NeverSwitched) {
-                        return new Result(Outcome.NEVER_SWITCHED, 0, 0, 0, bytesSent, recoveries, null, 0, System.nanoTime() - startNanos);
+                        return new Result(Outcome.NEVER_SWITCHED, 0, 0, 0, bytesSent, recoveries, null, 0, System.nanoTime() - startNanos,
+                                rawDataBytes, wireDataBytes);
                     }
                     if (next instanceof PostcopyLinks.AlreadyComplete done) {
                         if (sourceDigest == null) sourceDigest = vm.memory().digest();
                         return new Result(Outcome.COMPLETED, resumedAtNanos, pushedPages, answeredPages, bytesSent, recoveries,
-                                done.confirmation(), sourceDigest, System.nanoTime() - startNanos);
+                                done.confirmation(), sourceDigest, System.nanoTime() - startNanos, rawDataBytes, wireDataBytes);
                     }
                     resumedSeen = true; // the destination answered the resume: it runs the guest
                 }
@@ -184,6 +194,7 @@ final class SourcePostcopy {
             stopServer();
             if (requests != null) requests.close();
             main.close();
+            compression.close();
         }
     }
 

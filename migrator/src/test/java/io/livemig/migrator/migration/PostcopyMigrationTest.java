@@ -45,6 +45,16 @@ class PostcopyMigrationTest {
     }
 
     @Test
+    void thePushIsCompressedAsCompressSaysAndTheFiguresCountPagesAndWireApart() throws Exception {
+        // Text compresses about 4x with zstd: the push's frames carry the pages in a quarter of their size.
+        MigrationStats stats = migrateAndCheck("memwrite:wss=24m,rate=1m,fill=text", 32 * MIB, 1, options(MigrationMode.POSTCOPY)
+                .withTransfer(TransferOptions.DEFAULTS.withCompression(CompressionMode.ZSTD)));
+        assertThat(stats.compressionRatio()).as("data blocks before / after the codec").isGreaterThan(2);
+        assertThat(stats.wireBytes()).as("on the wire").isLessThan(stats.transferredBytes() / 2);
+        assertThat(stats.transferredBytes()).as("page data: the pages' own size").isGreaterThanOrEqualTo(24 * MIB);
+    }
+
+    @Test
     void postcopyMovesAKvstoreWithItsTableIntact() throws Exception {
         migrateAndCheck("kvstore:records=20000,value=128", 32 * MIB, 1, options(MigrationMode.POSTCOPY));
     }
