@@ -29,11 +29,13 @@ final class PostcopyArrival {
     private final boolean[] covered;
     /** Made ahead, with the arrival: the switch-over pause only binds it. */
     private final PageRequester requester = new PageRequester();
-    private long[] marked;
+    /** A copy of the maps taken at the start, counted after it; made ahead: the pause allocates nothing. */
+    private final long[] marked;
 
     PostcopyArrival(long pageCount) {
         this.pageCount = pageCount;
         this.words = new long[(int) ((pageCount + 63) >>> 6)];
+        this.marked = new long[words.length];
         this.covered = new boolean[(words.length + MissingMap.MAX_WORDS - 1) / MissingMap.MAX_WORDS];
     }
 
@@ -60,7 +62,7 @@ final class PostcopyArrival {
         if (start.missingPages() < 0 || start.missingPages() > pageCount) {
             throw new ProtocolException("POSTCOPY_START announces " + start.missingPages() + " missing pages of " + pageCount);
         }
-        marked = words.clone(); // a bulk copy, counted after the start: the guest's memory owns the original
+        System.arraycopy(words, 0, marked, 0, words.length); // counted after the start: the guest's memory owns the original
         vm.loadVcpuStates(vcpuStates);
         MissingPages pages = vm.memory().beginMissing(words, start.missingPages(), vm.config().vcpus(), requester, digests);
         requester.bind(pages, PageRequester.NOBODY); // the post-copy phase binds its own failure handler before it reads

@@ -67,6 +67,8 @@ final class SourcePostcopy {
     private final GuestPages pages;
     /** Made before the pause, so that the switch allocates no buffer in it; null once sent. */
     private ByteBuf switchFrames;
+    /** The maps' words, made before the pause for the same reason. */
+    private final long[][] mapArrays;
 
     private Connection main;
     private Connection requests;
@@ -97,6 +99,7 @@ final class SourcePostcopy {
         this.encoder = new PageBatchEncoder(memory.pageSize(),
                 Math.max(PageBatchEncoder.DEFAULT_MAX_PAYLOAD_BYTES, memory.pageSize() + 64 * 1024));
         this.compression = BatchCompression.of(options.transfer().compression(), options.bandwidthBytesPerS());
+        this.mapArrays = MissingMaps.arraysFor(memory.pageCount());
         this.switchFrames = main.alloc().directBuffer(switchBytes(vm.config().vcpus(), memory.pageCount()));
     }
 
@@ -119,7 +122,7 @@ final class SourcePostcopy {
         for (io.livemig.emulator.VcpuState state : vm.saveVcpuStates()) {
             messages.add(new VcpuState(state.vcpu(), state.registers()));
         }
-        messages.addAll(MissingMaps.of(missing));
+        messages.addAll(MissingMaps.of(missing, mapArrays));
         messages.add(new PostcopyStart(pauseStartNanos, missing.cardinality(), recoverTimeout.toMillis()));
         ByteBuf frames = switchFrames;
         switchFrames = null; // the connection owns it now
