@@ -89,12 +89,7 @@ final class PostcopyPhase {
     private long pauseAndSwitch(SourcePostcopy postcopy) throws Exception {
         VirtualMachine vm = session.vm;
         SourceTimeline t = session.timeline;
-        t.pauseStartNanos = session.clock.monotonicNanos();
-        t.pauseNanos = vm.pause();
-        t.opsAtPause = vm.totalOps();
-        t.opsPerSDuring = (t.opsAtPause - t.opsAtStart) * 1e9 / Math.max(1, t.pauseStartNanos - t.startNanos);
-        t.lastHeartbeatMicros = vm.lastHeartbeatMicros();
-        session.latency.paused();
+        session.pauseGuest();
         DirtyBitmap missing = session.pending;
         if (session.options.mode() == MigrationMode.POSTCOPY) missing.setAll();
         else vm.memory().dirtyLog().syncAndAdd(missing);

@@ -89,4 +89,15 @@ final class SourceSession {
     long sinceStartNanos() {
         return clock.monotonicNanos() - timeline.startNanos;
     }
+
+    /** Pauses the guest for the last transfer (stop-and-copy or the switch), recording the pause's figures. */
+    void pauseGuest() {
+        SourceTimeline t = timeline;
+        t.pauseStartNanos = clock.monotonicNanos();
+        t.pauseNanos = vm.pause();
+        t.opsAtPause = vm.totalOps();
+        t.opsPerSDuring = (t.opsAtPause - t.opsAtStart) * 1e9 / Math.max(1, t.pauseStartNanos - t.startNanos);
+        t.lastHeartbeatMicros = vm.lastHeartbeatMicros();
+        latency.paused();
+    }
 }

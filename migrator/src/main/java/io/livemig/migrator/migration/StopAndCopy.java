@@ -31,12 +31,7 @@ final class StopAndCopy {
         VirtualMachine vm = session.vm;
         GuestMemory memory = vm.memory();
         SourceTimeline t = session.timeline;
-        t.pauseStartNanos = session.clock.monotonicNanos();
-        t.pauseNanos = vm.pause();
-        t.opsAtPause = vm.totalOps();
-        t.opsPerSDuring = (t.opsAtPause - t.opsAtStart) * 1e9 / Math.max(1, t.pauseStartNanos - t.startNanos);
-        t.lastHeartbeatMicros = vm.lastHeartbeatMicros();
-        session.latency.paused();
+        session.pauseGuest();
         long transferStart = session.clock.monotonicNanos();
         // The paused memory no longer changes: digest it on another core while the last pages go
         // out; or, with the check after resume, later, so it does not compete with the handover.
