@@ -1,12 +1,15 @@
 package io.livemig.migrator.cli;
 
 import io.livemig.emulator.VirtualMachine;
+import io.livemig.migrator.estimate.Compressibility;
 import io.livemig.migrator.estimate.Estimate;
 import io.livemig.migrator.estimate.Forecast;
 import io.livemig.migrator.estimate.GuestSampler;
 import io.livemig.migrator.estimate.LinkMeasure;
+import io.livemig.migrator.migration.CompressionMode;
 import io.livemig.migrator.migration.Handshake;
 import io.livemig.migrator.migration.MigrationOptions;
+import io.livemig.migrator.migration.TransferOptions;
 import io.livemig.migrator.policy.PolicySettings;
 import io.livemig.migrator.security.AuthToken;
 import io.livemig.migrator.stats.StatsJson;
@@ -59,6 +62,12 @@ final class EstimateCommand implements Callable<Integer> {
     @Option(names = "--stats-json", paramLabel = "FILE", description = "Write the inputs, one object per candidate and the recommendation as JSON.")
     Path statsJson;
 
+    @Option(names = "--compress", paramLabel = "CODEC", defaultValue = "none", converter = Converters.Compression.class,
+            completionCandidates = Converters.Compression.Words.class,
+            description = "The --compress the migration will use: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). With a codec the "
+                    + "estimate samples how the guest's pages compress and how fast, and predicts with the rate pages then move at.")
+    CompressionMode compress;
+
     @Option(names = "--auth-token-file", paramLabel = "FILE", description = "Shared secret for the probe (as for 'livemig source').")
     Path authTokenFile;
 
@@ -81,14 +90,15 @@ final class EstimateCommand implements Callable<Integer> {
         Handshake handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
         var connection = tls.connectionOptions();
         MigrationOptions options = MigrationOptions.defaults().withBandwidth(bandwidth).withDowntimeLimit(downtimeLimit)
-                .withMaxRounds(maxRounds);
+                .withMaxRounds(maxRounds).withTransfer(TransferOptions.DEFAULTS.withCompression(compress));
         try (VirtualMachine vm = guest.boot("estimate")) {
             vm.start();
             long start = System.nanoTime();
             Duration probeBudget = sample.dividedBy(4).compareTo(LinkOptions.MAX_PROBE) < 0 ? sample.dividedBy(4) : LinkOptions.MAX_PROBE;
             LinkMeasure measured;
             try {
-                measured = LinkOptions.measure(bandwidth, link.to, handshake, connection, probeBudget);
+                measured = LinkOptions.measure(bandwidth, link.to, handshake, connection, probeBudget)
+                        .compressed(Compressibility.measure(vm.memory(), compress), compress);
             } catch (LinkOptions.ProbeFailed e) {
                 System.err.println("livemig estimate: " + e.getMessage());
                 return Cli.EXIT_FAILED;

@@ -2,6 +2,7 @@ package io.livemig.migrator.cli;
 
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.migrator.estimate.Candidate;
+import io.livemig.migrator.estimate.Compressibility;
 import io.livemig.migrator.estimate.Estimate;
 import io.livemig.migrator.estimate.Forecast;
 import io.livemig.migrator.estimate.GuestSampler;
@@ -57,7 +58,8 @@ final class SourcePrediction {
             try {
                 long start = System.nanoTime();
                 Duration probeBudget = window.dividedBy(4).compareTo(LinkOptions.MAX_PROBE) < 0 ? window.dividedBy(4) : LinkOptions.MAX_PROBE;
-                LinkMeasure link = link(options.bandwidthBytesPerS(), to, handshake, connection, probeBudget);
+                LinkMeasure link = link(options.bandwidthBytesPerS(), to, handshake, connection, probeBudget)
+                        .compressed(Compressibility.measure(vm.memory(), options.transfer().compression()), options.transfer().compression());
                 // The digest's speed is not timed here: its full read of memory would disturb the baseline.
                 GuestSampler.Sample sample = GuestSampler.sample(vm, GuestSampler.windowAfter(window, System.nanoTime() - start), false);
                 Estimate estimate = Forecast.of(sample, vm.program().spec(), link, options, policies, pinnedMode);

@@ -1,5 +1,9 @@
 package io.livemig.migrator.estimate;
 
+import io.livemig.migrator.migration.CompressionMode;
+
+import java.util.Locale;
+
 /**
  * The link as it was found: the {@code --bandwidth} limit or a probe's measure, whether a probe
  * measured the round trip, and how long the probe's connection and handshake took. What the model
@@ -10,6 +14,19 @@ package io.livemig.migrator.estimate;
  * @param probeSetupNanos    the probe's connect and handshake; 0 without a probe
  */
 public record LinkMeasure(LinkProfile profile, boolean roundTripMeasured, long probeSetupNanos) {
+
+    /**
+     * The link as the pages see it under {@code --compress mode}: its rate times what the guest's
+     * pages compress to, bounded by the codec's own speed ({@link Compressibility#pageRate}).
+     */
+    public LinkMeasure compressed(Compressibility pages, CompressionMode mode) {
+        if (mode == CompressionMode.NONE || pages.codecs().isEmpty()) return this;
+        double rate = pages.pageRate(profile.bytesPerS(), mode);
+        String origin = String.format(Locale.ROOT, "%s; pages at %.1f MiB/s with --compress %s (%s)", profile.origin(),
+                rate / 1048576.0, mode.word(), pages.describe());
+        return new LinkMeasure(new LinkProfile(rate, profile.roundTripNanos(), origin, profile.copyLoad()), roundTripMeasured,
+                probeSetupNanos);
+    }
 
     /** The link on this host: a round trip nothing measured stretches as the host's fixed costs do. */
     public LinkProfile onHost(GuestProfile guest) {
