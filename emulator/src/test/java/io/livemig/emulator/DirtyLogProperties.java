@@ -36,6 +36,33 @@ class DirtyLogProperties {
     }
 
     @Property(tries = 200)
+    void syncAndAddKeepsThePagesAlreadyThereAndAddsTheMarkedOnes(
+            @ForAll @IntRange(min = 1, max = 3000) int pageCount,
+            @ForAll @Size(max = 200) List<@IntRange(min = 0, max = 1_000_000) Integer> before,
+            @ForAll @Size(max = 200) List<@IntRange(min = 0, max = 1_000_000) Integer> marked) {
+        DirtyLog log = new DirtyLog(pageCount);
+        DirtyBitmap bitmap = new DirtyBitmap(pageCount);
+        TreeSet<Long> oracle = new TreeSet<>();
+        for (int raw : before) {
+            bitmap.set(raw % pageCount);
+            oracle.add((long) (raw % pageCount));
+        }
+        for (int raw : marked) {
+            log.mark(raw % pageCount);
+            oracle.add((long) (raw % pageCount));
+        }
+        assertThat(log.syncAndAdd(bitmap)).isEqualTo(oracle.size());
+        assertThat(pages(bitmap)).containsExactlyElementsOf(oracle);
+    }
+
+    @Property(tries = 500)
+    void nonZeroBytesHasABitForEachByteThatIsNotZero(@ForAll long word) {
+        long expected = 0;
+        for (int i = 0; i < 8; i++) if (((word >>> (8 * i)) & 0xFF) != 0) expected |= 1L << i;
+        assertThat(DirtyLog.nonZeroBytes(word)).isEqualTo(expected);
+    }
+
+    @Property(tries = 200)
     void nextSetPageVisitsSetPagesInOrder(
             @ForAll @IntRange(min = 1, max = 5000) int pageCount,
             @ForAll @Size(max = 300) List<@IntRange(min = 0, max = 1_000_000) Integer> marks) {

@@ -53,6 +53,8 @@ final class PostcopyWarmUp {
             PageRequester.class, PostcopySink.class, PageRequest.class, PostcopyPushDone.class, PostcopyComplete.class,
             GuestStatus.class, BooleanSupplier.class);
     private static final long TOY_BYTES = 1 << 20;
+    /** Past the JIT's threshold for compiling a method (200 calls, then C1 compiles it). */
+    private static final int SYNC_CALLS = 2_000;
 
     private PostcopyWarmUp() {}
 
@@ -63,6 +65,20 @@ final class PostcopyWarmUp {
         try (GuestMemory toy = GuestMemory.allocate(TOY_BYTES)) {
             toy.writeLong(0, 0x5EED); // a page with data: the whole-page path, not the zero-page entry
             answerOnePage(alloc, toy, null);
+            syncOftenEnoughToCompile(toy);
+        }
+    }
+
+    /**
+     * A hybrid switch during round 0 is the first sync of the dirty log, over the whole guest:
+     * interpreted, its atomic reads and swaps took 3-5 ms of the pause for 1 GiB. Called this often
+     * on the toy, the sync is compiled before it is needed.
+     */
+    private static void syncOftenEnoughToCompile(GuestMemory toy) {
+        DirtyBitmap pages = new DirtyBitmap(toy.pageCount());
+        for (int i = 0; i < SYNC_CALLS; i++) {
+            toy.writeLong((long) (i % toy.pageCount()) * toy.pageSize(), i); // something to find
+            toy.dirtyLog().syncAndAdd(pages);
         }
     }
 
