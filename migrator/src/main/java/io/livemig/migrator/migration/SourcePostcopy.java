@@ -10,6 +10,7 @@ import io.livemig.migrator.postcopy.PagesToSend;
 import io.livemig.migrator.postcopy.PushHint;
 import io.livemig.migrator.protocol.Abort;
 import io.livemig.migrator.protocol.Message;
+import io.livemig.migrator.protocol.MissingMap;
 import io.livemig.migrator.protocol.MessageCodec;
 import io.livemig.migrator.protocol.PageBatchEncoder;
 import io.livemig.migrator.protocol.PostcopyComplete;
@@ -62,8 +63,6 @@ final class SourcePostcopy {
     private final PagesToSend toSend;
     private final PushHint hint = new PushHint();
     private final PageBatchEncoder encoder;
-    /** {@code --compress} for the push, as for pre-copy's batches. */
-    private final BatchCompression compression;
     private final GuestPages pages;
     /** Made before the pause, so that the switch allocates no buffer in it; null once sent. */
     private ByteBuf switchFrames;
@@ -98,15 +97,16 @@ final class SourcePostcopy {
         this.pages = new GuestPages(memory, null);
         this.encoder = new PageBatchEncoder(memory.pageSize(),
                 Math.max(PageBatchEncoder.DEFAULT_MAX_PAYLOAD_BYTES, memory.pageSize() + 64 * 1024));
-        this.compression = BatchCompression.of(options.transfer().compression(), options.bandwidthBytesPerS());
         this.mapArrays = MissingMaps.arraysFor(memory.pageCount());
-        this.switchFrames = main.alloc().directBuffer(switchBytes(vm.config().vcpus(), memory.pageCount()));
+        this.switchFrames = main.alloc().directBuffer(switchBytes(vm.config().vcpus()));
     }
 
     /** The switch's frames at most: every vCPU's state, a map of every page, the start. */
-    private static int switchBytes(int vcpus, long pageCount) {
-        return vcpus * MessageCodec.frameBytesHint(new VcpuState(0, new long[VcpuState.REGISTER_COUNT]))
-                + MissingMaps.frameBytes(pageCount) + MessageCodec.frameBytesHint(new PostcopyStart(0, 0, 0));
+    private int switchBytes(int vcpus) {
+        int bytes = vcpus * MessageCodec.frameBytesHint(new VcpuState(0, new long[VcpuState.REGISTER_COUNT]))
+                + MessageCodec.frameBytesHint(new PostcopyStart(0, 0, 0));
+        for (long[] words : mapArrays) bytes += MessageCodec.frameBytesHint(new MissingMap(0, words));
+        return bytes;
     }
 
     /**
@@ -116,8 +116,8 @@ final class SourcePostcopy {
      * @return true once {@code PostcopyStart} is written: from then on the guest never resumes here on its own
      */
     void sendSwitch(DirtyBitmap missing, long pauseStartNanos) throws Exception {
-        // One write and one flush: each message sent on its own woke the event loop and took a
-        // system call inside the pause, and the destination read them in as many wake-ups.
+        // Encoded here into one buffer, written in one write: each message sent on its own woke the
+        // event loop, which then ran their encoders, and the destination read them in as many wake-ups.
         List<Message> messages = new ArrayList<>();
         for (io.livemig.emulator.VcpuState state : vm.saveVcpuStates()) {
             messages.add(new VcpuState(state.vcpu(), state.registers()));
@@ -126,7 +126,13 @@ final class SourcePostcopy {
         messages.add(new PostcopyStart(pauseStartNanos, missing.cardinality(), recoverTimeout.toMillis()));
         ByteBuf frames = switchFrames;
         switchFrames = null; // the connection owns it now
-        ChannelFuture start = main.sendTogether(messages, frames);
+        try {
+            MessageCodec.encodeAll(frames, messages);
+        } catch (RuntimeException e) {
+            frames.release();
+            throw e;
+        }
+        ChannelFuture start = main.sendPages(frames);
         if (!start.await(options.replyTimeout().toMillis()) || !start.isSuccess()) {
             throw new MigrationException("POSTCOPY_START could not be sent: " + Errors.describe(start.cause()));
         }
@@ -143,6 +149,8 @@ final class SourcePostcopy {
     Result serve() throws MigrationException, InterruptedException {
         long startNanos = System.nanoTime();
         boolean resumedSeen = false;
+        // --compress for the push, as for pre-copy's batches
+        BatchCompression compression = BatchCompression.of(options.transfer().compression(), options.bandwidthBytesPerS());
         try {
             while (true) {
                 try {

@@ -1,7 +1,6 @@
 package io.livemig.migrator.postcopy;
 
 import io.livemig.emulator.DirtyBitmap;
-import io.livemig.migrator.protocol.FrameFormat;
 import io.livemig.migrator.protocol.MissingMap;
 
 import java.util.ArrayList;
@@ -15,14 +14,6 @@ import java.util.List;
  */
 public final class MissingMaps {
     private MissingMaps() {
-    }
-
-    /** The bytes on the wire of the maps of a bitmap of {@code pageCount} pages at most (every chunk sent). */
-    public static int frameBytes(long pageCount) {
-        int words = Math.toIntExact((pageCount + 63) >>> 6);
-        int chunks = (words + MissingMap.MAX_WORDS - 1) / MissingMap.MAX_WORDS;
-        // per chunk: the first page (i64) and the word count (u32) before the words
-        return chunks * (FrameFormat.HEADER_BYTES + Long.BYTES + Integer.BYTES + FrameFormat.TRAILER_BYTES) + words * Long.BYTES;
     }
 
     /** The pages set in {@code pages}, as chunks of at most {@link MissingMap#MAX_WORDS} words. */

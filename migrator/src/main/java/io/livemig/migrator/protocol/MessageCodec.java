@@ -33,10 +33,12 @@ public final class MessageCodec {
 
     /**
      * Writes the frames of {@code messages} into {@code out}, one after the other: for a sequence
-     * that goes out in one write (the switch to post-copy), encoded by the sending thread into a
-     * buffer it made ahead, so the event loop only writes it. {@code out} grows if it must.
+     * that goes out in one write (the switch to post-copy, through {@code Connection.sendPages}),
+     * encoded by the sending thread into a buffer it made ahead, so the event loop only writes it.
+     * {@code out} grows if it must.
      */
     public static void encodeAll(ByteBuf out, List<? extends Message> messages) {
+        if (messages.isEmpty()) throw new IllegalArgumentException("nothing to encode");
         for (Message message : messages) {
             int start = out.writerIndex();
             FrameFormat.writeHeader(out, message.type());

@@ -2,7 +2,6 @@ package io.livemig.migrator.transport;
 
 import io.livemig.migrator.protocol.Abort;
 import io.livemig.migrator.protocol.Message;
-import io.livemig.migrator.protocol.MessageCodec;
 import io.livemig.migrator.protocol.PageFrame;
 import io.livemig.migrator.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
@@ -22,7 +21,6 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
@@ -208,25 +206,6 @@ public final class Connection implements AutoCloseable {
     public ChannelFuture send(Message message) throws ConnectionException, InterruptedException {
         awaitWritable();
         return channel.writeAndFlush(message).addListener(recordWriteFailure);
-    }
-
-    /**
-     * Sends messages in order as one buffer, encoded by the calling thread into {@code frames}, first
-     * waiting (up to the send timeout) while the peer is behind: the event loop has one buffer to
-     * write, the socket takes it in one write, and the peer reads the messages together. For a
-     * sequence that is only whole once the last is in (the switch to post-copy); {@code frames},
-     * from this connection's allocator and made ahead, spares the caller an allocation here. Takes
-     * ownership of it.
-     */
-    public ChannelFuture sendTogether(List<? extends Message> messages, ByteBuf frames) throws ConnectionException, InterruptedException {
-        try {
-            if (messages.isEmpty()) throw new IllegalArgumentException("nothing to send");
-            MessageCodec.encodeAll(frames, messages);
-        } catch (RuntimeException e) {
-            frames.release();
-            throw e;
-        }
-        return sendPages(frames);
     }
 
     /**

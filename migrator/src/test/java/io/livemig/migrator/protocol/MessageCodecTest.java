@@ -39,6 +39,8 @@ class MessageCodecTest {
         sent.forEach(m -> oneByOne.writeBytes(Messages.encodeToBytes(m)));
         try {
             assertThat(io.netty.buffer.ByteBufUtil.equals(together, oneByOne)).isTrue();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> MessageCodec.encodeAll(together, List.of()))
+                    .isInstanceOf(IllegalArgumentException.class);
         } finally {
             together.release();
             oneByOne.release();
