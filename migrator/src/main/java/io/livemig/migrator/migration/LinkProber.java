@@ -4,6 +4,7 @@ import io.livemig.migrator.protocol.LinkProbe;
 import io.livemig.migrator.protocol.LinkProbeReply;
 import io.livemig.migrator.protocol.MessageCodec;
 import io.livemig.migrator.transport.Connection;
+import io.livemig.migrator.transport.ConnectionException;
 import io.livemig.migrator.transport.HostPort;
 import io.livemig.migrator.transport.Transport;
 import io.netty.buffer.ByteBuf;
@@ -104,6 +105,19 @@ public final class LinkProber {
 
     /** Sends one burst of {@code bytes} of filler (a whole number of frames) and waits for its reply. */
     private LinkProbeReply burst(Connection connection, int burst, long bytes) throws Exception {
+        try {
+            sendFiller(connection, burst, bytes);
+        } catch (ConnectionException closed) {
+            // A destination that refused us (a token we lack) closed after saying why: its reason is the error.
+            Replies.expect(connection, LinkProbeReply.class, Duration.ZERO, "the link probe");
+            throw closed;
+        }
+        LinkProbeReply reply = Replies.expect(connection, LinkProbeReply.class, timeout, "the link probe");
+        if (reply.burst() != burst) throw new MigrationException("link probe: reply to burst " + reply.burst() + " during burst " + burst);
+        return reply;
+    }
+
+    private static void sendFiller(Connection connection, int burst, long bytes) throws Exception {
         int frameFiller = (int) Math.min(LinkProbe.MAX_FILLER_BYTES, bytes);
         long frames = Math.max(1, bytes / Math.max(1, frameFiller));
         if (frames > 1) {
@@ -115,8 +129,5 @@ public final class LinkProber {
             }
         }
         connection.sendPages(MessageCodec.encode(connection.alloc(), new LinkProbe(burst, true, frameFiller)));
-        LinkProbeReply reply = Replies.expect(connection, LinkProbeReply.class, timeout, "the link probe");
-        if (reply.burst() != burst) throw new MigrationException("link probe: reply to burst " + reply.burst() + " during burst " + burst);
-        return reply;
     }
 }
