@@ -59,7 +59,8 @@ final class DestinationPostcopy {
     private final PageLoader pushLoader = new PageLoader();
     private final PageRequester requester;
     private final Duration recoverTimeout;
-    private final AtomicLong bytesReceived = new AtomicLong();
+    /** Page bytes of the answers (the push counts its own). */
+    private final AtomicLong answeredBytes = new AtomicLong();
     private final long startNanos = System.nanoTime();
 
     private Connection main;
@@ -68,7 +69,10 @@ final class DestinationPostcopy {
     private volatile boolean finished;
     private boolean pushDone;
     private long sourceDigest;
-    private long lastMessageNanos = System.nanoTime();
+    /** The push on the main connection, loaded on its event loop (made once the guest runs: not in the switch's pause). */
+    private EventLoopPageLoader push;
+    /** Set by the receiving thread and, after each pushed batch, by the event loop. */
+    private volatile long lastMessageNanos = System.nanoTime();
     private long recoveries;
 
     DestinationPostcopy(DestinationOptions options, Connection main, PostcopyDoor door, VirtualMachine vm, MissingPages missing,
@@ -125,6 +129,7 @@ final class DestinationPostcopy {
 
     /** Runs until every page is in and verified; the guest keeps running here afterwards. */
     Result run() throws MigrationException, InterruptedException {
+        push = new EventLoopPageLoader(pushLoader, sink, message -> false, this::pushed).attach(main);
         try {
             while (true) {
                 if (linkFailure != null) recover();
@@ -140,6 +145,7 @@ final class DestinationPostcopy {
             Connection r = requests;
             if (r != null) r.close();
             main.close(); // the migration is over on this side (the first main connection's owner closes it again: no harm)
+            push.detach(); // before its loader goes
             pushLoader.close();
         }
     }
@@ -162,10 +168,7 @@ final class DestinationPostcopy {
         }
         lastMessageNanos = System.nanoTime();
         try {
-            if (message instanceof PageBatch batch) {
-                bytesReceived.addAndGet(batch.pageBytes());
-                pushLoader.load(batch, sink);
-            } else if (message instanceof PostcopyPushDone done) {
+            if (message instanceof PostcopyPushDone done) {
                 pushDone = true;
                 sourceDigest = done.memoryDigest();
             } else if (message instanceof Abort abort) {
@@ -176,7 +179,7 @@ final class DestinationPostcopy {
         } catch (ProtocolException e) {
             linkBroken(e); // bad input breaks the link; the source may resume on a clean one
         } finally {
-            if (!(message instanceof PageBatch)) ReferenceCountUtil.release(message);
+            ReferenceCountUtil.release(message);
         }
     }
 
@@ -185,6 +188,7 @@ final class DestinationPostcopy {
         Throwable cause = linkFailure;
         long brokenAt = System.nanoTime();
         requester.detach();
+        push.detach(); // the returning source's connection gets it
         main.close();
         Connection r = requests;
         requests = null;
@@ -211,12 +215,14 @@ final class DestinationPostcopy {
             DirtyBitmap absent = new DirtyBitmap(vm.memory().pageCount());
             missing.addAbsentTo(absent);
             for (MissingMap map : MissingMaps.of(absent)) back.send(map);
+            push.attach(back); // before the ack: the source pushes only after it
             back.send(new PostcopyResumeAck(absent.cardinality()));
             main = back;
             return true;
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
+            push.detach();
             back.close();
             return false;
         }
@@ -246,7 +252,7 @@ final class DestinationPostcopy {
         } catch (Exception e) {
             // The guest is whole here; a source that missed this asks again and gets it from the door.
         }
-        return new Result(figures, sink.loadedPages(), sink.droppedPages(), bytesReceived.get(), recoveries,
+        return new Result(figures, sink.loadedPages(), sink.droppedPages(), answeredBytes.get() + push.bytes(), recoveries,
                 System.nanoTime() - startNanos, true);
     }
 
@@ -303,7 +309,7 @@ final class DestinationPostcopy {
                 ReferenceCountUtil.release(message);
                 throw new ProtocolException("unexpected " + message.type() + " on the request connection");
             }
-            bytesReceived.addAndGet(batch.pageBytes());
+            answeredBytes.addAndGet(batch.pageBytes());
             batch.applyTo(sink);
         }
 
@@ -311,6 +317,11 @@ final class DestinationPostcopy {
         public void failed(Throwable cause) {
             if (!finished && requests == connection) linkBroken(cause);
         }
+    }
+
+    /** After each pushed batch, on the main connection's event loop: the source is alive. */
+    private void pushed() {
+        lastMessageNanos = System.nanoTime();
     }
 
     private void linkBroken(Throwable cause) {

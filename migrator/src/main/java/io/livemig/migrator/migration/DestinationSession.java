@@ -22,7 +22,6 @@ import io.livemig.migrator.protocol.Message;
 import io.livemig.migrator.protocol.Outcome;
 import io.livemig.migrator.protocol.OutcomeQuery;
 import io.livemig.migrator.protocol.MissingMap;
-import io.livemig.migrator.protocol.PageBatch;
 import io.livemig.migrator.protocol.PostcopyPrepare;
 import io.livemig.migrator.protocol.PostcopyStart;
 import io.livemig.migrator.protocol.PageLoader;
@@ -49,7 +48,7 @@ import java.util.function.Consumer;
  * <pre>
  *   AWAIT_OFFER  --GuestName (kept; at most once)---------------------------&gt; AWAIT_OFFER
  *   AWAIT_OFFER  --GuestOffer (admitted; Accept)----------------------------&gt; RECEIVING
- *   RECEIVING    --PageBatch / RoundEnd (RoundAck) / VcpuState-------------&gt; RECEIVING
+ *   RECEIVING    --RoundEnd (RoundAck) / VcpuState--------------------------&gt; RECEIVING
  *   RECEIVING    --ChannelPlan (data channels carry the pages)--------------&gt; RECEIVING
  *   RECEIVING    --PostcopyPrepare / MissingMap (post-copy may follow)------&gt; RECEIVING
  *   RECEIVING    --PostcopyStart (guest started; pages by request and push,
@@ -63,6 +62,8 @@ import java.util.function.Consumer;
  *   AWAIT_OFFER  --OutcomeQuery (Outcome) / LinkProbe... (LinkProbeReply per burst)--&gt; ends, no guest
  * </pre>
  *
+ * Page batches never reach a state: an {@link EventLoopPageLoader} loads them on the connection's
+ * event loop, from the offer's {@code Accept} until {@code StopAndCopyDone} or {@code PostcopyStart}.
  * Any failure before COMMIT throws, and the caller discards the guest: it never ran here. After
  * COMMIT the guest is ours; a failed digest check after resume leaves it unverified (or, on a
  * mismatch, stopped) without throwing: the {@link DigestVerdict} goes back in the {@code Incoming},
@@ -91,7 +92,9 @@ final class DestinationSession {
     private State state = State.AWAIT_OFFER;
     private VirtualMachine vm;
     private PageDigests digests;
-    private GuestPages sink;
+    /** The page stream on the main connection, loaded on its event loop until the stop-and-copy ends or post-copy starts. */
+    private EventLoopPageLoader stream;
+    private boolean firstPagesMarked;
     private IncomingVcpuStates vcpuStates;
     private int rounds;
     private long pagesReceived;
@@ -151,12 +154,10 @@ final class DestinationSession {
         while (state != State.RUNNING) {
             try {
                 Message message = receive();
-                State before = state;
                 try {
                     state = step(message);
                 } finally {
-                    // A page batch in RECEIVING is released where it is handled (applied or refused).
-                    if (!(before == State.RECEIVING && message instanceof PageBatch)) ReferenceCountUtil.release(message);
+                    ReferenceCountUtil.release(message);
                 }
             } catch (Exception e) {
                 if (state != State.AWAIT_DIGEST_CHECK && state != State.AWAIT_LATENCY_REQUEST) throw e;
@@ -176,6 +177,7 @@ final class DestinationSession {
     void close() {
         if (latency != null) latency.close();
         door.endIfOpen("the migration ended");
+        if (stream != null) stream.detach(); // before the loader and the guest's memory go
         loader.close();
         registry.remove(migrationId);
         if (channels != null) {
@@ -252,7 +254,8 @@ final class DestinationSession {
             ArrivingGuest guest = ArrivingGuest.prepare(admittedName != null ? admittedName : vmName, offer, program, options);
             vm = guest.vm();
             digests = guest.digests();
-            sink = guest.sink();
+            stream = new EventLoopPageLoader(loader, guest.sink(), m -> m instanceof StopAndCopyDone || m instanceof PostcopyStart,
+                    this::batchLoaded).attach(connection); // before Accept: no batch comes earlier
             vcpuStates = new IncomingVcpuStates(vm.config().vcpus());
             channels = new DestinationChannels(vm, digests, () -> phases.accept(MigrationDestination.Phase.FIRST_PAGES_LOADED));
             registry.put(migrationId, channels);
@@ -270,18 +273,6 @@ final class DestinationSession {
 
     /** Page batches, round ends and vCPU states until STOP_AND_COPY_DONE. */
     private State receiving(Message message) throws Exception {
-        if (message instanceof PageBatch batch) {
-            if (batch.pageSize() != vm.memory().pageSize()) {
-                batch.release();
-                throw new ProtocolException("page batch of " + batch.pageSize() + "-byte pages, guest has " + vm.memory().pageSize());
-            }
-            boolean first = pagesReceived == 0;
-            pagesReceived += batch.pageCount();
-            bytesReceived += batch.pageBytes();
-            loader.load(batch, sink);
-            if (first) phases.accept(MigrationDestination.Phase.FIRST_PAGES_LOADED);
-            return State.RECEIVING;
-        }
         if (message instanceof RoundEnd end) {
             if (end.round() != rounds) {
                 throw new ProtocolException("end of round " + end.round() + " where round " + rounds + " was expected");
@@ -290,13 +281,15 @@ final class DestinationSession {
                 // The round is delivered once every data channel has loaded its share of it.
                 pagesReceived = channels.awaitRound(end.round(), options.messageTimeout());
                 bytesReceived = channels.bytesLoaded();
+            } else {
+                streamFigures();
             }
             rounds++;
             connection.send(new RoundAck(end.round(), pagesReceived));
             return State.RECEIVING;
         }
         if (message instanceof ChannelPlan plan) {
-            if (rounds > 0 || pagesReceived > 0) throw new ProtocolException("CHANNEL_PLAN after pages arrived");
+            if (rounds > 0 || stream.pages() > 0) throw new ProtocolException("CHANNEL_PLAN after pages arrived");
             if (arrival != null) throw new ProtocolException("CHANNEL_PLAN on a migration that may switch to post-copy");
             channels.expect(plan.channels());
             connection.allowIdle(); // quiet while the channels carry a round; theirs show a stalled link
@@ -332,6 +325,19 @@ final class DestinationSession {
         throw new ProtocolException("unexpected " + message.type() + " while receiving pages");
     }
 
+    /** On the event loop, after each batch of the main connection's stream. */
+    private void batchLoaded() {
+        if (firstPagesMarked) return;
+        firstPagesMarked = true;
+        phases.accept(MigrationDestination.Phase.FIRST_PAGES_LOADED);
+    }
+
+    /** The stream's figures, once a message sent after its batches was received (they are all loaded then). */
+    private void streamFigures() {
+        pagesReceived = stream.pages();
+        bytesReceived = stream.bytes();
+    }
+
     private void requirePostcopy(Message message) {
         if (arrival == null) throw new ProtocolException(message.type() + " without POSTCOPY_PREPARE");
     }
@@ -357,6 +363,7 @@ final class DestinationSession {
         arrival.checkCount(start, phase);
         postcopy = phase.run();
         digest = DigestVerdict.matched(); // a mismatch after post-copy loses the guest: DestinationPostcopy throws
+        streamFigures();
         pagesReceived += postcopy.pagesLoaded();
         bytesReceived += postcopy.bytesReceived();
         return State.RUNNING;
@@ -370,6 +377,8 @@ final class DestinationSession {
             pagesReceived = channels.awaitRound(rounds, options.messageTimeout());
             bytesReceived = channels.bytesLoaded();
             channels.close();  // nothing may load into the guest from here on
+        } else {
+            streamFigures();
         }
         phases.accept(MigrationDestination.Phase.STOP_AND_COPY_RECEIVED);
         digestAfterResume = done.digestAfterResume();

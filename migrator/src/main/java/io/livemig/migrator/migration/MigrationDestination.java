@@ -3,7 +3,6 @@ package io.livemig.migrator.migration;
 import io.livemig.emulator.FaultFigures;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.migrator.protocol.Abort;
-import io.livemig.migrator.protocol.Accept;
 import io.livemig.migrator.protocol.ChannelAttach;
 import io.livemig.migrator.protocol.Message;
 import io.livemig.migrator.protocol.Outcome;
@@ -137,7 +136,7 @@ public final class MigrationDestination {
 
     /**
      * A data channel of the migration in progress (authenticated by the handshake above, bound by
-     * the migration id): loads its pages on this thread until the migration closes it.
+     * the migration id): loads its pages (on the connection's event loop) until the migration closes it.
      */
     private void serveDataChannel(Connection connection, ChannelAttach attach) throws Exception {
         DestinationChannels set = channels.get(attach.migrationId());
@@ -148,7 +147,6 @@ public final class MigrationDestination {
             throw new MigrationException("refused a data channel: no migration waits for it");
         }
         connection.admitted(); // authenticated, and its migration's now: no handshake deadline
-        connection.send(new Accept());
         loader.run();
     }
 

@@ -63,6 +63,8 @@ public final class Connection implements AutoCloseable {
     /** Set and read on the event loop (see {@link #deliverOnEventLoop}), as is whether it heard of the failure. */
     private EventLoopReader reader;
     private boolean readerToldOfFailure;
+    /** Set and read on the event loop (see {@link #tapOnEventLoop}). */
+    private EventLoopTap tap;
 
     Connection(Channel channel, ConnectionOptions options) {
         this.channel = channel;
@@ -151,6 +153,58 @@ public final class Connection implements AutoCloseable {
      */
     public void deliverOnEventLoop(EventLoopReader newReader) {
         channel.eventLoop().execute(new ReaderHandOver(newReader));
+    }
+
+    /**
+     * From now on, offers every message to {@code newTap} on the event loop before it is queued for
+     * {@link #receive}; messages already queued are offered first, in order, and those it takes
+     * leave the queue. Returns at once; the tap takes over on the event loop, before the next
+     * message is read.
+     */
+    public void tapOnEventLoop(EventLoopTap newTap) {
+        channel.eventLoop().execute(new TapHandOver(newTap));
+    }
+
+    /**
+     * Offers no more messages to the tap: once this returns, the tap is not running and will not
+     * run again (its loader and memory may be freed). Waits for the event loop, boundedly.
+     */
+    public void untap() {
+        if (channel.eventLoop().inEventLoop()) {
+            tap = null;
+            return;
+        }
+        try {
+            channel.eventLoop().submit(new TapHandOver(null)).awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The event loop is gone with the transport: nothing runs the tap any more.
+        }
+    }
+
+    /** Installs (or removes) the tap on the event loop; it takes what it wants of the queue first. */
+    private final class TapHandOver implements Runnable {
+        private final EventLoopTap newTap;
+
+        TapHandOver(EventLoopTap newTap) {
+            this.newTap = newTap;
+        }
+
+        @Override
+        public void run() {
+            tap = newTap;
+            if (newTap == null) return;
+            lock.lock();
+            try {
+                for (var queued = inbound.iterator(); queued.hasNext(); ) {
+                    if (newTap.take(queued.next())) queued.remove();
+                }
+                resumeReadingIfDrained();
+            } catch (Exception e) {
+                channel.pipeline().fireExceptionCaught(e);
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     /**
@@ -430,11 +484,23 @@ public final class Connection implements AutoCloseable {
                 return;
             }
             if (msg instanceof Message message) {
+                EventLoopTap t = tap;
+                if (t != null && takenBy(t, message)) return;
                 enqueue(message);
             } else {
                 ReferenceCountUtil.release(msg);
                 throw new IllegalStateException("not a Message: " + msg.getClass().getName());
             }
+        }
+
+        private boolean takenBy(EventLoopTap t, Message message) {
+            try {
+                if (!t.take(message)) return false;
+            } catch (Exception e) {
+                throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getMessage(), e);
+            }
+            messagesReceived++;
+            return true;
         }
 
         @Override

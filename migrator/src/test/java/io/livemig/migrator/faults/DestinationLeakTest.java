@@ -39,7 +39,7 @@ class DestinationLeakTest {
     @Test
     void aBatchOfAnotherPageSizeFailsTheMigrationAndLeaksNothing() throws Exception {
         assertThat(receiveAfterABatchOf(2 * PAGE, 3)).isInstanceOf(MigrationException.class)
-                .asString().contains("8192-byte pages");
+                .asString().contains("page size 8192 differs from the negotiated 4096");
     }
 
     @Test

@@ -112,6 +112,44 @@ class ConnectionTest {
     }
 
     @Test
+    void aTapTakesWhatItWantsOnTheEventLoopQueuedMessagesFirstAndTheRestArriveInOrder() throws Exception {
+        try (Connection client = connect(); Connection server = listener.accept(STEP)) {
+            client.send(new Abort("take 1")).sync();
+            client.send(new Ready()).sync();
+            Thread.sleep(100); // queued before the tap: it is offered them first
+            Thread testThread = Thread.currentThread();
+            java.util.List<String> taken = new java.util.concurrent.CopyOnWriteArrayList<>();
+            server.tapOnEventLoop(message -> {
+                if (!(message instanceof Abort abort) || !abort.reason().startsWith("take")) return false;
+                taken.add(abort.reason() + (Thread.currentThread() == testThread ? " on the test thread" : ""));
+                return true;
+            });
+            client.send(new Abort("take 2")).sync();
+            client.send(new Abort("keep")).sync();
+            assertThat(server.receive(STEP)).isEqualTo(new Ready());
+            assertThat(server.receive(STEP)).as("a message sent after a taken one comes after it was taken").isEqualTo(new Abort("keep"));
+            assertThat(taken).containsExactly("take 1", "take 2");
+
+            server.untap();
+            client.send(new Abort("take 3")).sync();
+            assertThat(server.receive(STEP)).as("untapped: everything queues again").isEqualTo(new Abort("take 3"));
+            assertThat(taken).hasSize(2);
+        }
+    }
+
+    @Test
+    void aTapThatFailsFailsTheConnectionAndTheReceiverHearsWhy() throws Exception {
+        try (Connection client = connect(); Connection server = listener.accept(STEP)) {
+            server.tapOnEventLoop(message -> {
+                throw new ProtocolException("no such page");
+            });
+            client.send(new Ready()).sync();
+            assertThatThrownBy(() -> server.receive(STEP)).isInstanceOf(ConnectionException.class).hasMessageContaining("no such page");
+            assertThat(client.receive(STEP)).as("the peer is told why").isEqualTo(new Abort("protocol error: no such page"));
+        }
+    }
+
+    @Test
     void garbageFromThePeerIsAProtocolErrorAndThePeerIsToldWhy() throws Exception {
         try (Socket raw = new Socket(InetAddress.getLoopbackAddress(), listener.localAddress().getPort());
              Connection server = listener.accept(STEP)) {
