@@ -60,11 +60,11 @@ public final class Connection implements AutoCloseable {
     private volatile long messagesReceived;
     private volatile AdmissionGate gate;
     private volatile boolean closedByGate;
+    /** Set and read on the event loop (see {@link #tapOnEventLoop}; a reader's tap takes every message). */
+    private EventLoopTap tap;
     /** Set and read on the event loop (see {@link #deliverOnEventLoop}), as is whether it heard of the failure. */
     private EventLoopReader reader;
     private boolean readerToldOfFailure;
-    /** Set and read on the event loop (see {@link #tapOnEventLoop}). */
-    private EventLoopTap tap;
 
     Connection(Channel channel, ConnectionOptions options) {
         this.channel = channel;
@@ -152,7 +152,7 @@ public final class Connection implements AutoCloseable {
      * over on the event loop, before the next message is read.
      */
     public void deliverOnEventLoop(EventLoopReader newReader) {
-        channel.eventLoop().execute(new ReaderHandOver(newReader));
+        channel.eventLoop().execute(new HandOver(new ReaderTap(newReader), newReader));
     }
 
     /**
@@ -162,7 +162,7 @@ public final class Connection implements AutoCloseable {
      * message is read.
      */
     public void tapOnEventLoop(EventLoopTap newTap) {
-        channel.eventLoop().execute(new TapHandOver(newTap));
+        channel.eventLoop().execute(new HandOver(newTap, null));
     }
 
     /**
@@ -175,74 +175,60 @@ public final class Connection implements AutoCloseable {
             return;
         }
         try {
-            channel.eventLoop().submit(new TapHandOver(null)).awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+            channel.eventLoop().submit(new HandOver(null, null)).awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // The event loop is gone with the transport: nothing runs the tap any more.
         }
     }
 
-    /** Installs (or removes) the tap on the event loop; it takes what it wants of the queue first. */
-    private final class TapHandOver implements Runnable {
-        private final EventLoopTap newTap;
-
-        TapHandOver(EventLoopTap newTap) {
-            this.newTap = newTap;
-        }
-
+    /** A reader is a tap that takes every message. */
+    private record ReaderTap(EventLoopReader reader) implements EventLoopTap {
         @Override
-        public void run() {
-            tap = newTap;
-            if (newTap == null) return;
-            lock.lock();
-            try {
-                for (var queued = inbound.iterator(); queued.hasNext(); ) {
-                    if (newTap.take(queued.next())) queued.remove();
-                }
-                resumeReadingIfDrained();
-            } catch (Exception e) {
-                channel.pipeline().fireExceptionCaught(e);
-            } finally {
-                lock.unlock();
-            }
+        public boolean take(Message message) throws Exception {
+            reader.message(message);
+            return true;
         }
     }
 
     /**
-     * The hand-over to an event-loop reader, on the event loop. A class, not a lambda: post-copy's
-     * destination hands its request connection over in the switch-over pause, where the first run
-     * of a lambda's call site (its linkage) cost milliseconds.
+     * Installs (or removes) a tap on the event loop, which takes what it wants of the queue first,
+     * in order. A class, not a lambda: post-copy's destination hands its request connection over
+     * right after the switch-over pause, where the first run of a lambda's call site (its linkage)
+     * cost milliseconds.
      */
-    private final class ReaderHandOver implements Runnable {
+    private final class HandOver implements Runnable {
+        private final EventLoopTap newTap;
         private final EventLoopReader newReader;
 
-        ReaderHandOver(EventLoopReader newReader) {
+        HandOver(EventLoopTap newTap, EventLoopReader newReader) {
+            this.newTap = newTap;
             this.newReader = newReader;
         }
 
         @Override
         public void run() {
-            ArrayDeque<Message> queued;
+            tap = newTap;
+            if (newReader != null) reader = newReader;
+            if (newTap == null) return;
             Throwable error;
             lock.lock();
             try {
-                queued = new ArrayDeque<>(inbound);
+                ArrayDeque<Message> queued = new ArrayDeque<>(inbound);
                 inbound.clear();
-                error = firstError;
-                reader = newReader;
-                if (readingPaused) {
-                    readingPaused = false;
-                    channel.config().setAutoRead(true);
+                while (!queued.isEmpty()) {
+                    Message message = queued.poll();
+                    try {
+                        if (!newTap.take(message)) inbound.add(message);
+                    } catch (Exception e) {
+                        inbound.addAll(queued); // the failed one is the tap's; the rest are released on close
+                        channel.pipeline().fireExceptionCaught(e);
+                        return;
+                    }
                 }
+                resumeReadingIfDrained();
+                error = firstError;
             } finally {
                 lock.unlock();
-            }
-            for (Message message : queued) {
-                try {
-                    newReader.message(message);
-                } catch (Exception e) {
-                    channel.pipeline().fireExceptionCaught(e);
-                    return;
-                }
             }
             if (error != null) tellReaderOnLoop(error);
         }
@@ -473,16 +459,6 @@ public final class Connection implements AutoCloseable {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            EventLoopReader r = reader;
-            if (r != null && msg instanceof Message message) {
-                messagesReceived++;
-                try {
-                    r.message(message);
-                } catch (Exception e) {
-                    throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getMessage(), e);
-                }
-                return;
-            }
             if (msg instanceof Message message) {
                 EventLoopTap t = tap;
                 if (t != null && takenBy(t, message)) return;
