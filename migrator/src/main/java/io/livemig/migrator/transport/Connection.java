@@ -158,11 +158,11 @@ public final class Connection implements AutoCloseable {
     /**
      * From now on, offers every message to {@code newTap} on the event loop before it is queued for
      * {@link #receive}; messages already queued are offered first, in order, and those it takes
-     * leave the queue. Returns at once; the tap takes over on the event loop, before the next
-     * message is read.
+     * leave the queue. Returns once the tap is in place (it waits for the event loop, boundedly),
+     * so a {@code receive} that follows never sees a message the tap would have taken.
      */
     public void tapOnEventLoop(EventLoopTap newTap) {
-        channel.eventLoop().execute(new HandOver(newTap, null));
+        onEventLoopAndWait(new HandOver(newTap, null));
     }
 
     /**
@@ -170,14 +170,18 @@ public final class Connection implements AutoCloseable {
      * run again (its loader and memory may be freed). Waits for the event loop, boundedly.
      */
     public void untap() {
+        onEventLoopAndWait(new HandOver(null, null));
+    }
+
+    private void onEventLoopAndWait(Runnable task) {
         if (channel.eventLoop().inEventLoop()) {
-            tap = null;
+            task.run();
             return;
         }
         try {
-            channel.eventLoop().submit(new HandOver(null, null)).awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+            channel.eventLoop().submit(task).awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            // The event loop is gone with the transport: nothing runs the tap any more.
+            // The event loop is gone with the transport: nothing reads this connection any more.
         }
     }
 
