@@ -17,7 +17,10 @@ public record CopyLoad(int hostCores, double copyCores) {
 
     /**
      * What one thread copies per second of CPU: the unlimited loopback link of this project's
-     * 2-core hosts carries 550-700 MiB/s with both ends' threads busy.
+     * 2-core hosts carried 550-700 MiB/s with both ends' threads busy when the model's matrices
+     * were measured. The stream is faster since (about 1250 MiB/s, docs/performance.md 10a), so
+     * this overstates a rate-limited stream's CPU; it counts only where vCPUs and stream want more
+     * than the cores, and stays until the matrices are measured again with today's transport.
      */
     static final double COPY_BYTES_PER_CORE_S = 600.0 * (1 << 20);
 
