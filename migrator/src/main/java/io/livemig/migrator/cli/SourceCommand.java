@@ -97,7 +97,7 @@ final class SourceCommand implements Callable<Integer> {
     CompressionMode compress;
 
     @Option(names = "--channels", paramLabel = "N",
-            description = "Data connections for the pages, beside the control connection, each with its own sender thread here and loader thread on the destination (which follows); 1 = the pages share the one connection. Pre-copy only. Default: one per two cores, at least 1, at most 4; 1 with --mode postcopy or hybrid.")
+            description = "Data connections for the pages, beside the control connection, each with its own sender thread here and its own loader on the destination (which follows; it loads on the connection's event loop); 1 = the pages share the one connection. Pre-copy only. Default: one per two cores, at least 1, at most 4; 1 with --mode postcopy or hybrid.")
     Integer channels;
 
     @Option(names = "--xbzrle", paramLabel = "SIZE", converter = Converters.Size.class, defaultValue = "0",
