@@ -31,14 +31,14 @@ final class DestinationChannels {
     private final Runnable firstPages;
     private final java.util.concurrent.atomic.AtomicBoolean anyPages = new java.util.concurrent.atomic.AtomicBoolean();
 
-    /** @param firstPages run once, by the first loader that loads a batch (the session's FIRST_PAGES_LOADED phase) */
+    /** @param firstPages run once, after the first batch loaded on a data channel or the main connection (the session's FIRST_PAGES_LOADED phase) */
     DestinationChannels(VirtualMachine vm, PageDigests digests, Runnable firstPages) {
         this.vm = vm;
         this.digests = digests;
         this.firstPages = firstPages;
     }
 
-    /** A loader loaded its first batch. */
+    /** A batch was loaded (on a data channel, or on the main connection: only the first counts there). */
     void pagesLoaded() {
         lastProgressNanos = System.nanoTime();
         if (!anyPages.get() && anyPages.compareAndSet(false, true)) firstPages.run();

@@ -94,7 +94,6 @@ final class DestinationSession {
     private PageDigests digests;
     /** The page stream on the main connection, loaded on its event loop until the stop-and-copy ends or post-copy starts. */
     private EventLoopPageLoader stream;
-    private boolean firstPagesMarked;
     private IncomingVcpuStates vcpuStates;
     private int rounds;
     private long pagesReceived;
@@ -254,11 +253,12 @@ final class DestinationSession {
             ArrivingGuest guest = ArrivingGuest.prepare(admittedName != null ? admittedName : vmName, offer, program, options);
             vm = guest.vm();
             digests = guest.digests();
-            stream = new EventLoopPageLoader(loader, guest.sink(), m -> m instanceof StopAndCopyDone || m instanceof PostcopyStart,
-                    this::batchLoaded).attach(connection); // before Accept: no batch comes earlier
             vcpuStates = new IncomingVcpuStates(vm.config().vcpus());
             channels = new DestinationChannels(vm, digests, () -> phases.accept(MigrationDestination.Phase.FIRST_PAGES_LOADED));
             registry.put(migrationId, channels);
+            // Its batches mark progress as a data channel's do: the first, on either path, is FIRST_PAGES_LOADED.
+            stream = new EventLoopPageLoader(loader, guest.sink(), m -> m instanceof StopAndCopyDone || m instanceof PostcopyStart,
+                    channels::pagesLoaded).attach(connection); // before Accept: no batch comes earlier
             connection.send(new Accept());
             return State.RECEIVING;
         }
@@ -277,13 +277,7 @@ final class DestinationSession {
             if (end.round() != rounds) {
                 throw new ProtocolException("end of round " + end.round() + " where round " + rounds + " was expected");
             }
-            if (channels.active()) {
-                // The round is delivered once every data channel has loaded its share of it.
-                pagesReceived = channels.awaitRound(end.round(), options.messageTimeout());
-                bytesReceived = channels.bytesLoaded();
-            } else {
-                streamFigures();
-            }
+            loadedThrough(end.round());
             rounds++;
             connection.send(new RoundAck(end.round(), pagesReceived));
             return State.RECEIVING;
@@ -325,17 +319,18 @@ final class DestinationSession {
         throw new ProtocolException("unexpected " + message.type() + " while receiving pages");
     }
 
-    /** On the event loop, after each batch of the main connection's stream. */
-    private void batchLoaded() {
-        if (firstPagesMarked) return;
-        firstPagesMarked = true;
-        phases.accept(MigrationDestination.Phase.FIRST_PAGES_LOADED);
-    }
-
-    /** The stream's figures, once a message sent after its batches was received (they are all loaded then). */
-    private void streamFigures() {
-        pagesReceived = stream.pages();
-        bytesReceived = stream.bytes();
+    /**
+     * The pages and bytes loaded through round {@code round}: once every data channel delivered
+     * it, or, on one connection, as its end is received (every batch before it is loaded then).
+     */
+    private void loadedThrough(int round) throws MigrationException, InterruptedException {
+        if (channels.active()) {
+            pagesReceived = channels.awaitRound(round, options.messageTimeout());
+            bytesReceived = channels.bytesLoaded();
+        } else {
+            pagesReceived = stream.pages();
+            bytesReceived = stream.bytes();
+        }
     }
 
     private void requirePostcopy(Message message) {
@@ -363,7 +358,7 @@ final class DestinationSession {
         arrival.checkCount(start, phase);
         postcopy = phase.run();
         digest = DigestVerdict.matched(); // a mismatch after post-copy loses the guest: DestinationPostcopy throws
-        streamFigures();
+        loadedThrough(rounds);
         pagesReceived += postcopy.pagesLoaded();
         bytesReceived += postcopy.bytesReceived();
         return State.RUNNING;
@@ -372,14 +367,8 @@ final class DestinationSession {
     /** Everything is here: check the digest (unless it comes after resume), load the vCPUs, answer READY. */
     private State stopAndCopyDone(StopAndCopyDone done) throws Exception {
         List<io.livemig.emulator.VcpuState> states = vcpuStates.all("stop-and-copy ended");
-        if (channels.active()) {
-            // The last pages came on the data channels, each ending with the stop-and-copy's round number.
-            pagesReceived = channels.awaitRound(rounds, options.messageTimeout());
-            bytesReceived = channels.bytesLoaded();
-            channels.close();  // nothing may load into the guest from here on
-        } else {
-            streamFigures();
-        }
+        loadedThrough(rounds); // on data channels, the last pages end with the stop-and-copy's round number
+        if (channels.active()) channels.close(); // nothing may load into the guest from here on
         phases.accept(MigrationDestination.Phase.STOP_AND_COPY_RECEIVED);
         digestAfterResume = done.digestAfterResume();
         long verifyStart = System.nanoTime();
