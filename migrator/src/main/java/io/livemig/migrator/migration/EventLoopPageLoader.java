@@ -14,7 +14,8 @@ import java.util.function.Predicate;
  * {@link Connection#tapOnEventLoop}); every other message goes on to the thread that receives, in
  * order, so a batch is loaded before a message sent after it (a round's end, the switch) is seen.
  * A batch handed to a loading thread instead cost a wake-up per batch, and one more busy thread on
- * the destination: on this 2-core host the stream moved 19 % less (docs/performance.md, section 10a).
+ * the destination: on this 2-core host the stream moved 14 % less (1067 against 1247 MiB/s,
+ * docs/performance.md, section 10a).
  *
  * <p>It stops at the message that ends its stream (the stop-and-copy's end, the switch to
  * post-copy): batches after that are another sink's. The owner {@link #detach}es it before it frees
