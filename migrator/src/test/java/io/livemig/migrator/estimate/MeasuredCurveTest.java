@@ -39,6 +39,22 @@ class MeasuredCurveTest {
     }
 
     @Test
+    void whereARandomWriterFlattensIsReadFromTheTailOfItsSample() {
+        // Measured: memwrite:wss=64m,rate=128m (16 384 pages written at random) in a 128 MiB guest,
+        // sampled for 0.74 s of CPU. Early on W grows as tau; fitted on every point, the curve went
+        // on as a power law of k = 1.00, to 33 000 pages at 2 s. The working set is 16 384 pages.
+        long[] tau = {250_000, 280_000, 367_000, 515_000, 747_000, 1_024_000, 1_456_000, 2_059_000, 2_910_000,
+                4_172_000, 5_799_000, 8_208_000, 11_595_000, 16_396_000, 23_214_000, 32_818_000, 46_345_000,
+                65_541_000, 92_696_000, 131_075_000, 185_494_000, 262_157_000, 370_736_000, 524_305_000, 739_550_000};
+        long[] w = {3, 3, 5, 8, 12, 18, 28, 39, 51, 79, 115, 171, 258, 381, 570, 854, 1240, 1789, 2521, 3520, 4819,
+                6408, 8343, 10436, 12477};
+        MeasuredCurve measured = new MeasuredCurve(tau, w, 32_768);
+        assertThat(measured.extrapolation()).startsWith("saturating");
+        assertThat(measured.pagesAt(2e9)).isBetween(15_500.0, 18_000.0);
+        assertThat(measured.pagesAt(1e11)).isBetween(16_384.0, 18_000.0);
+    }
+
+    @Test
     void theInverseFindsTheCpuTimeOfAGivenDirtySet() {
         assertThat(curve.cpuNanosFor(200, 1e12)).isCloseTo(2_500_000, within(2.0));
         assertThat(curve.cpuNanosFor(0, 1e12)).isZero();
