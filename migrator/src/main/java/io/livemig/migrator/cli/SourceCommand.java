@@ -68,7 +68,8 @@ final class SourceCommand implements Callable<Integer> {
     Duration downtimeLimit;
 
     @Option(names = "--migrate-after", paramLabel = "DURATION", converter = Converters.Time.class, defaultValue = "2s",
-            description = "Run the guest this long before migrating: the first half warms it up, its throughput over the second half is the baseline of work lost (default: ${DEFAULT-VALUE}).")
+            description = "Run the guest this long before migrating: the first half warms it up, its throughput over the second half is the baseline of work lost; "
+                    + "with --predict or --policy auto the model samples the guest for all of it, and the baseline is measured after, over half of it more (default: ${DEFAULT-VALUE}).")
     Duration migrateAfter;
 
     @Option(names = "--max-rounds", paramLabel = "N", defaultValue = "" + MigrationOptions.DEFAULT_MAX_ROUNDS,
@@ -88,7 +89,8 @@ final class SourceCommand implements Callable<Integer> {
 
     @Option(names = "--predict",
             description = "Sample the guest during --migrate-after and record the cost model's prediction for the chosen policy "
-                    + "beside what happens (predicted_* keys in --stats-json); --policy auto always does.")
+                    + "beside what happens (predicted_* keys in --stats-json); --policy auto always does. The guest's baseline "
+                    + "throughput is then measured after the sample, which slows it, so the migration starts half of --migrate-after later.")
     boolean predict;
 
     @Option(names = "--compress", paramLabel = "CODEC", defaultValue = "none", converter = Converters.Compression.class,
@@ -145,8 +147,17 @@ final class SourceCommand implements Callable<Integer> {
             String pinnedMode = auto && spec.commandLine().getParseResult().hasMatchedOption("--mode") ? options.mode().word() : null;
             SourcePrediction prediction = auto || predict ? SourcePrediction.start(vm, migrateAfter, policyOptions.policy,
                     pinnedMode, policySettings, options, to, handshake, connectionOptions) : null;
-            Baseline baseline = Baseline.measure(vm, migrateAfter, HostClock.SYSTEM, signal::awaitOrCancelled);
-            SourcePrediction.Plan plan = awaitPlan(prediction, auto);
+            Baseline baseline;
+            SourcePrediction.Plan plan;
+            if (prediction == null) {
+                baseline = Baseline.measure(vm, migrateAfter, HostClock.SYSTEM, signal::awaitOrCancelled);
+                plan = null;
+            } else {
+                signal.awaitOrCancelled(migrateAfter);
+                plan = awaitPlan(prediction, auto);
+                // Not while the model samples: that slows the guest, and its pace is the reference of work lost.
+                baseline = Baseline.measureNow(vm, predictedBaselineWindow(migrateAfter), HostClock.SYSTEM, signal::awaitOrCancelled);
+            }
             if (plan != null) System.err.print(plan.estimate().inputsSummary());
             if (auto) {
                 policy = policySettings.create(plan.policy());
@@ -218,6 +229,14 @@ final class SourceCommand implements Callable<Integer> {
      * warning, the migration goes on). With auto a failed prediction ends the command: there is no
      * choice to run.
      */
+    /** With a prediction, the baseline's window after the sample: half of --migrate-after, at least 200 ms. */
+    static Duration predictedBaselineWindow(Duration migrateAfter) {
+        Duration half = migrateAfter.dividedBy(2);
+        return half.compareTo(PREDICTED_BASELINE_MIN) < 0 ? PREDICTED_BASELINE_MIN : half;
+    }
+
+    private static final Duration PREDICTED_BASELINE_MIN = Duration.ofMillis(200);
+
     private static SourcePrediction.Plan awaitPlan(SourcePrediction prediction, boolean auto) throws InterruptedException {
         if (prediction == null) return null;
         try {

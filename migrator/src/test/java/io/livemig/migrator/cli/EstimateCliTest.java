@@ -11,6 +11,7 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -78,8 +79,15 @@ class EstimateCliTest {
             assertThat(stats.path("predicted_total_time_ms").asDouble()).isPositive();
             assertThat(stats.path("predicted_transferred_bytes").asLong()).isPositive();
             assertThat(stats.has("predicted_downtime_ms")).isTrue();
+            assertThat(stats.path("app_ops_per_s_before").asDouble()).as("the baseline, measured after the sample").isPositive();
             assertThat(destination.await().vm().verify().ok()).isTrue();
         }
+    }
+
+    @Test
+    void withAPredictionTheBaselineIsMeasuredAfterTheSampleOverHalfOfMigrateAfter() {
+        assertThat(SourceCommand.predictedBaselineWindow(Duration.ofSeconds(2))).isEqualTo(Duration.ofSeconds(1));
+        assertThat(SourceCommand.predictedBaselineWindow(Duration.ofMillis(300))).as("never under 200 ms").isEqualTo(Duration.ofMillis(200));
     }
 
     private static int run(String[] args, StringWriter err) {
