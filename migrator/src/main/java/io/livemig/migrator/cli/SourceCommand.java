@@ -224,19 +224,19 @@ final class SourceCommand implements Callable<Integer> {
         return policyOptions.create();
     }
 
-    /**
-     * The prediction's plan; null when none was asked for, or when one for a fixed policy failed (a
-     * warning, the migration goes on). With auto a failed prediction ends the command: there is no
-     * choice to run.
-     */
+    private static final Duration PREDICTED_BASELINE_MIN = Duration.ofMillis(200);
+
     /** With a prediction, the baseline's window after the sample: half of --migrate-after, at least 200 ms. */
     static Duration predictedBaselineWindow(Duration migrateAfter) {
         Duration half = migrateAfter.dividedBy(2);
         return half.compareTo(PREDICTED_BASELINE_MIN) < 0 ? PREDICTED_BASELINE_MIN : half;
     }
 
-    private static final Duration PREDICTED_BASELINE_MIN = Duration.ofMillis(200);
-
+    /**
+     * The prediction's plan; null when none was asked for, or when one for a fixed policy failed (a
+     * warning, the migration goes on). With auto a failed prediction ends the command: there is no
+     * choice to run.
+     */
     private static SourcePrediction.Plan awaitPlan(SourcePrediction prediction, boolean auto) throws InterruptedException {
         if (prediction == null) return null;
         try {

@@ -60,8 +60,9 @@ final class SourcePrediction {
                 Duration probeBudget = window.dividedBy(4).compareTo(LinkOptions.MAX_PROBE) < 0 ? window.dividedBy(4) : LinkOptions.MAX_PROBE;
                 LinkMeasure link = link(options.bandwidthBytesPerS(), to, handshake, connection, probeBudget)
                         .compressed(Compressibility.measure(vm.memory(), options.transfer().compression()), options.transfer().compression());
-                // The digest's speed is not timed here: its full read of memory would disturb the baseline.
-                GuestSampler.Sample sample = GuestSampler.sample(vm, GuestSampler.windowAfter(window, System.nanoTime() - start), false);
+                // The digest is timed as `estimate` times it: the baseline is measured after the sample.
+                GuestSampler.Sample sample = GuestSampler.sample(vm, GuestSampler.windowAfter(window, System.nanoTime() - start),
+                        !options.verifyAfterResume());
                 Estimate estimate = Forecast.of(sample, vm.program().spec(), link, options, policies, pinnedMode);
                 boolean auto = AUTO.equals(fixedPolicy);
                 Candidate chosen = auto ? new Candidate(estimate.recommendation().policy(), estimate.recommendation().mode())
