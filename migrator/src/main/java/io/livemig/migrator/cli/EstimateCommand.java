@@ -105,7 +105,7 @@ final class EstimateCommand implements Callable<Integer> {
             }
             Duration left = GuestSampler.windowAfter(sample, System.nanoTime() - start);
             GuestSampler.Sample s = GuestSampler.sample(vm, left, !options.verifyAfterResume());
-            Estimate estimate = Forecast.of(s, vm.program().spec(), measured, options, PolicySettings.defaults(), null);
+            Estimate estimate = Forecast.of(s, vm.program().spec(), measured, options, PolicySettings.defaults(), null, 0);
             System.out.print(estimate.table());
             if (statsJson != null) StatsJson.write(statsJson, estimate);
             return Cli.EXIT_OK;

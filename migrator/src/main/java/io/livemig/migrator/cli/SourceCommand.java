@@ -156,7 +156,7 @@ final class SourceCommand implements Callable<Integer> {
                 signal.awaitOrCancelled(migrateAfter);
                 plan = awaitPlan(prediction, auto);
                 // Not while the model samples: that slows the guest, and its pace is the reference of work lost.
-                baseline = Baseline.measureNow(vm, predictedBaselineWindow(migrateAfter), HostClock.SYSTEM, signal::awaitOrCancelled);
+                baseline = Baseline.measureNow(vm, SourcePrediction.baselineWindow(migrateAfter), HostClock.SYSTEM, signal::awaitOrCancelled);
             }
             if (plan != null) System.err.print(plan.estimate().inputsSummary());
             if (auto) {
@@ -222,14 +222,6 @@ final class SourceCommand implements Callable<Integer> {
     /** The convergence policy the options name, with its parameters. */
     ConvergencePolicy policy() {
         return policyOptions.create();
-    }
-
-    private static final Duration PREDICTED_BASELINE_MIN = Duration.ofMillis(200);
-
-    /** With a prediction, the baseline's window after the sample: half of --migrate-after, at least 200 ms. */
-    static Duration predictedBaselineWindow(Duration migrateAfter) {
-        Duration half = migrateAfter.dividedBy(2);
-        return half.compareTo(PREDICTED_BASELINE_MIN) < 0 ? PREDICTED_BASELINE_MIN : half;
     }
 
     /**

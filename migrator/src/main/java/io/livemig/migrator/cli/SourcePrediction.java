@@ -41,6 +41,18 @@ final class SourcePrediction {
 
     private final CompletableFuture<Plan> plan;
 
+    private static final Duration MIN_BASELINE_WINDOW = Duration.ofMillis(200);
+
+    /**
+     * The window in which the source measures the guest's baseline after the sample (not beside it:
+     * the sample slows the guest): half of {@code --migrate-after}, at least 200 ms. The migration
+     * starts that much after the sample ends, and the model is told so.
+     */
+    static Duration baselineWindow(Duration migrateAfter) {
+        Duration half = migrateAfter.dividedBy(2);
+        return half.compareTo(MIN_BASELINE_WINDOW) < 0 ? MIN_BASELINE_WINDOW : half;
+    }
+
     private SourcePrediction(CompletableFuture<Plan> plan) {
         this.plan = plan;
     }
@@ -63,7 +75,8 @@ final class SourcePrediction {
                 // The digest is timed as `estimate` times it: the baseline is measured after the sample.
                 GuestSampler.Sample sample = GuestSampler.sample(vm, GuestSampler.windowAfter(window, System.nanoTime() - start),
                         !options.verifyAfterResume());
-                Estimate estimate = Forecast.of(sample, vm.program().spec(), link, options, policies, pinnedMode);
+                Estimate estimate = Forecast.of(sample, vm.program().spec(), link, options, policies, pinnedMode,
+                        baselineWindow(window).toNanos());
                 boolean auto = AUTO.equals(fixedPolicy);
                 Candidate chosen = auto ? new Candidate(estimate.recommendation().policy(), estimate.recommendation().mode())
                         : Candidate.of(fixedPolicy, options.mode());

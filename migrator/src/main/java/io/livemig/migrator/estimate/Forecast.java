@@ -14,10 +14,11 @@ public final class Forecast {
 
     /**
      * @param pinnedMode the mode the choice must stay in, or null to choose it too ({@link AutoChoice})
+     * @param leadNanos  the wall time from the end of the sample to the migration's start ({@link GuestProfile#leadNanos})
      */
     public static Estimate of(GuestSampler.Sample sample, String workload, LinkMeasure measured, MigrationOptions options,
-                              PolicySettings policies, String pinnedMode) {
-        GuestProfile guest = sample.profile();
+                              PolicySettings policies, String pinnedMode, long leadNanos) {
+        GuestProfile guest = sample.profile().startingAfter(leadNanos);
         LinkProfile link = measured.onHost(guest);
         Overheads overheads = measured.overheads(guest);
         List<Prediction> predictions = MigrationEstimator.predictAll(

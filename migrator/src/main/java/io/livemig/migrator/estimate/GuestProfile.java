@@ -19,10 +19,13 @@ package io.livemig.migrator.estimate;
  *                          dirty limit still runs one step per sleep); 0 = not measured
  * @param fillWindowNanos   the wall time between the two scans that measured {@code nonZeroPagesPerS};
  *                          0 = not known (the growth is then taken as linear)
+ * @param leadNanos         the wall time from the end of the sample to the start of the migration
+ *                          predicted: 0 for {@code estimate}; for {@code source --predict}, the baseline
+ *                          window it measures in between (a filling guest goes on filling meanwhile)
  */
 public record GuestProfile(long memoryBytes, int pageSize, int vcpus, long nonZeroPages, double nonZeroPagesPerS, DirtyCurve dirtyCurve,
                            double cpuShare, double digestBytesPerS, double zeroScanBytesPerS, double pagesPerStep,
-                           double fillWindowNanos) {
+                           double fillWindowNanos, double leadNanos) {
     public GuestProfile {
         if (memoryBytes <= 0 || pageSize <= 0 || memoryBytes % pageSize != 0) {
             throw new IllegalArgumentException("memory must be a positive whole number of pages");
@@ -35,6 +38,14 @@ public record GuestProfile(long memoryBytes, int pageSize, int vcpus, long nonZe
         if (!(digestBytesPerS >= 0) || !(zeroScanBytesPerS > 0)) throw new IllegalArgumentException("rates must be positive");
         if (!(pagesPerStep >= 0)) throw new IllegalArgumentException("pages per step must be >= 0");
         if (!(fillWindowNanos >= 0)) throw new IllegalArgumentException("fill window must be >= 0");
+        if (!(leadNanos >= 0)) throw new IllegalArgumentException("lead must be >= 0");
+    }
+
+    /** A guest whose migration starts as its sample ends. */
+    public GuestProfile(long memoryBytes, int pageSize, int vcpus, long nonZeroPages, double nonZeroPagesPerS, DirtyCurve dirtyCurve,
+                        double cpuShare, double digestBytesPerS, double zeroScanBytesPerS, double pagesPerStep, double fillWindowNanos) {
+        this(memoryBytes, pageSize, vcpus, nonZeroPages, nonZeroPagesPerS, dirtyCurve, cpuShare, digestBytesPerS, zeroScanBytesPerS,
+                pagesPerStep, fillWindowNanos, 0);
     }
 
     /** A guest whose growth window was not recorded. */
@@ -55,10 +66,12 @@ public record GuestProfile(long memoryBytes, int pageSize, int vcpus, long nonZe
     }
 
     /**
-     * Pages holding data {@code nanos} after the sample ended: the growth seen while sampling, but
-     * never more than the guest can dirty in that time, nor more than its memory.
+     * Pages holding data {@code nanos} after the migration started ({@link #leadNanos} after the
+     * sample ended): the growth seen while sampling, but never more than the guest can dirty in
+     * that time, nor more than its memory.
      */
-    public double nonZeroPagesAfter(double nanos) {
+    public double nonZeroPagesAfter(double sinceStartNanos) {
+        double nanos = leadNanos + sinceStartNanos;
         double growth = Math.min(nonZeroPagesPerS * nanos / 1e9, pagesDirtiedIn(nanos, 100));
         return Math.min(pageCount(), nonZeroPages + Math.min(growth, fillingAlongItsCurve(nanos)));
     }
@@ -95,7 +108,13 @@ public record GuestProfile(long memoryBytes, int pageSize, int vcpus, long nonZe
     /** The same guest given {@code share} of a core per vCPU (e.g. while the migration's own threads compete for the cores). */
     public GuestProfile withCpuShare(double share) {
         return new GuestProfile(memoryBytes, pageSize, vcpus, nonZeroPages, nonZeroPagesPerS, dirtyCurve, share, digestBytesPerS,
-                zeroScanBytesPerS, pagesPerStep, fillWindowNanos);
+                zeroScanBytesPerS, pagesPerStep, fillWindowNanos, leadNanos);
+    }
+
+    /** The same guest, migrated {@code nanos} after its sample ended. */
+    public GuestProfile startingAfter(double nanos) {
+        return new GuestProfile(memoryBytes, pageSize, vcpus, nonZeroPages, nonZeroPagesPerS, dirtyCurve, cpuShare, digestBytesPerS,
+                zeroScanBytesPerS, pagesPerStep, fillWindowNanos, nanos);
     }
 
     /**

@@ -86,8 +86,8 @@ class EstimateCliTest {
 
     @Test
     void withAPredictionTheBaselineIsMeasuredAfterTheSampleOverHalfOfMigrateAfter() {
-        assertThat(SourceCommand.predictedBaselineWindow(Duration.ofSeconds(2))).isEqualTo(Duration.ofSeconds(1));
-        assertThat(SourceCommand.predictedBaselineWindow(Duration.ofMillis(300))).as("never under 200 ms").isEqualTo(Duration.ofMillis(200));
+        assertThat(SourcePrediction.baselineWindow(Duration.ofSeconds(2))).isEqualTo(Duration.ofSeconds(1));
+        assertThat(SourcePrediction.baselineWindow(Duration.ofMillis(300))).as("never under 200 ms").isEqualTo(Duration.ofMillis(200));
     }
 
     private static int run(String[] args, StringWriter err) {

@@ -112,6 +112,17 @@ class MigrationEstimatorTest {
     }
 
     @Test
+    void aGuestMigratedLaterThanItsSampleEndedHasFilledMoreByRound0() {
+        // As above, but the migration starts 0.5 s after the sample (source --predict measures its
+        // baseline in between): 2 MiB more data by then, p = 18 + 4 x (p / 32) / 2.
+        GuestProfile guest = new GuestProfile(64 * MIB, PAGE, 1, 16 * MIB / PAGE, 4 * MIB / PAGE, DirtyCurve.linear(8 * MIB / PAGE, 16384),
+                1.0, 0, 8e9).startingAfter(0.5e9);
+        PrecopySimulation simulation = new PrecopySimulation(guest, Scenarios.link(32), NO_OVERHEADS, Scenarios.options(32, 50));
+
+        assertThat(simulation.round0Pages() * PAGE / MIB).isCloseTo(18 / (1 - 1.0 / 16), within(0.05));
+    }
+
+    @Test
     void aGuestFillingItsWorkingSetAtRandomKeepsFillingAlongItsCurveNotInAStraightLine() {
         // Random writes over 16384 pages at 16384 a second, from boot: data pages N (1 - e^-t).
         // Scanned at 0.25 s and 1 s; one second later it holds N (1 - e^-2), not the straight line's more.
