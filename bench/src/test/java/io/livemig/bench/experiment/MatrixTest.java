@@ -64,7 +64,7 @@ class MatrixTest {
         assertEquals(24, Matrix.read(Path.of("matrices", "postcopy.yaml")).cells().size());
         assertEquals(12, Matrix.read(Path.of("matrices", "postcopy-1g.yaml")).cells().size());
         assertEquals(48, Matrix.read(Path.of("matrices", "postcopy-paper.yaml")).cells().size());
-        assertEquals(5 * 4 * 3, Matrix.read(Path.of("matrices", "saturated.yaml")).cells().size());
+        assertEquals(5 * 5 * 3, Matrix.read(Path.of("matrices", "saturated.yaml")).cells().size()); // 5 cells x 5 policies (auto included) x 3
         assertEquals(3, Matrix.read(Path.of("matrices", "network.yaml")).cells().size());
     }
 
