@@ -41,24 +41,17 @@ public record GuestProfile(long memoryBytes, int pageSize, int vcpus, long nonZe
         if (!(leadNanos >= 0)) throw new IllegalArgumentException("lead must be >= 0");
     }
 
-    /** A guest whose migration starts as its sample ends. */
-    public GuestProfile(long memoryBytes, int pageSize, int vcpus, long nonZeroPages, double nonZeroPagesPerS, DirtyCurve dirtyCurve,
-                        double cpuShare, double digestBytesPerS, double zeroScanBytesPerS, double pagesPerStep, double fillWindowNanos) {
-        this(memoryBytes, pageSize, vcpus, nonZeroPages, nonZeroPagesPerS, dirtyCurve, cpuShare, digestBytesPerS, zeroScanBytesPerS,
-                pagesPerStep, fillWindowNanos, 0);
-    }
-
     /** A guest whose growth window was not recorded. */
     public GuestProfile(long memoryBytes, int pageSize, int vcpus, long nonZeroPages, double nonZeroPagesPerS, DirtyCurve dirtyCurve,
                         double cpuShare, double digestBytesPerS, double zeroScanBytesPerS, double pagesPerStep) {
         this(memoryBytes, pageSize, vcpus, nonZeroPages, nonZeroPagesPerS, dirtyCurve, cpuShare, digestBytesPerS, zeroScanBytesPerS,
-                pagesPerStep, 0);
+                pagesPerStep, 0, 0);
     }
 
     /** A guest whose steps were not measured. */
     public GuestProfile(long memoryBytes, int pageSize, int vcpus, long nonZeroPages, double nonZeroPagesPerS, DirtyCurve dirtyCurve,
                         double cpuShare, double digestBytesPerS, double zeroScanBytesPerS) {
-        this(memoryBytes, pageSize, vcpus, nonZeroPages, nonZeroPagesPerS, dirtyCurve, cpuShare, digestBytesPerS, zeroScanBytesPerS, 0, 0);
+        this(memoryBytes, pageSize, vcpus, nonZeroPages, nonZeroPagesPerS, dirtyCurve, cpuShare, digestBytesPerS, zeroScanBytesPerS, 0, 0, 0);
     }
 
     public long pageCount() {

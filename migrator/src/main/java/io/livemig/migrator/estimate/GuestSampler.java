@@ -78,7 +78,7 @@ public final class GuestSampler {
                     Runtime.getRuntime().availableProcessors());
         }
         GuestProfile profile = new GuestProfile(memory.sizeBytes(), memory.pageSize(), vm.config().vcpus(), nonZero, nonZeroPerS, w.curve,
-                w.cpuShare, digestBytesPerS, zeroScanBytesPerS, pagesPerStep, scanStart - firstScan);
+                w.cpuShare, digestBytesPerS, zeroScanBytesPerS, pagesPerStep, scanStart - firstScan, 0); // the lead is the forecast's (Forecast.of)
         return new Sample(profile, w.curve, w.dirtyRateBytesPerS, w.opsPerS, w.wallNanos);
     }
 
