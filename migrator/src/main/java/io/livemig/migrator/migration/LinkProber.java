@@ -65,14 +65,19 @@ public final class LinkProber {
         long connectStart = System.nanoTime();
         try (Connection connection = transport.connect(to, timeout)) {
             handshake.sourceSide(connection, timeout);
+            long setup = System.nanoTime() - connectStart;
+            // An empty burst first, and its answer awaited: a destination that refuses us (a token we
+            // lack) has read all we sent and closes with a FIN, and its refusal is read here. Filler
+            // written on after that close would meet a reset, and a failed write closes the channel
+            // before the refusal queued in it is read.
+            burst(connection, 1, 0);
             long start = System.nanoTime();
-            long setup = start - connectStart;
             long sent = 0;
             double fastest = 0;
             double last = 0;
             int longBursts = 0;
             long burstBytes = FIRST_BURST_BYTES;
-            for (int burst = 1; ; burst++) {
+            for (int burst = 2; ; burst++) {
                 LinkProbeReply reply = burst(connection, burst, burstBytes);
                 sent += burstBytes;
                 if (reply.firstToLastNanos() > 0 && reply.bytesAfterFirst() > 0) {
@@ -108,7 +113,7 @@ public final class LinkProber {
         try {
             sendFiller(connection, burst, bytes);
         } catch (ConnectionException e) {
-            // A destination that refused us (a token we lack) may have closed already: its queued answer says why.
+            // The destination may have closed already: an answer it queued before says why.
         }
         LinkProbeReply reply = Replies.expect(connection, LinkProbeReply.class, timeout, "the link probe");
         if (reply.burst() != burst) throw new MigrationException("link probe: reply to burst " + reply.burst() + " during burst " + burst);
