@@ -7,8 +7,9 @@ import io.livemig.migrator.transport.Listener;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -47,7 +48,8 @@ public final class DestinationPort implements AutoCloseable {
         this.destination = destination;
         this.vmName = vmName;
         this.log = log;
-        this.workers = Executors.newCachedThreadPool(runnable -> {
+        // No idle workers kept: a burst of connections the gate evicts must not leave a thread each behind.
+        this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 0, TimeUnit.NANOSECONDS, new SynchronousQueue<>(), runnable -> {
             Thread t = new Thread(runnable, "dest-incoming");
             t.setDaemon(true);
             return t;

@@ -89,7 +89,9 @@ class SilentPeersTest {
             assertThat(listener.pendingConnections()).as("the silent peers still wait, holding nothing")
                     .isPositive().isLessThanOrEqualTo(MAX_PENDING);
             // Unbounded, each of the 22 peers would cost a thread and a descriptor here.
-            assertThat(settledThreads() - threadsBefore).as("threads: a worker per pending connection and the migration's, the 2 tricklers, the guest's")
+            assertThat(settledThreads() - threadsBefore)
+                    .as(() -> "threads: a worker per pending connection and the migration's, the 2 tricklers, the guest's; now "
+                            + Thread.getAllStackTraces().keySet().stream().map(Thread::getName).sorted().toList())
                     .isLessThanOrEqualTo(MAX_PENDING + 1 + 2 + 4);
             assertThat(fds() - fdsBefore).as("descriptors: the 22 peers' own ends, the pending ones here, the rest closed at once")
                     .isLessThanOrEqualTo(22 + MAX_PENDING + 6);
