@@ -2,6 +2,7 @@ package io.livemig.emulator;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * What a guest program sees of its vCPU: registers, guest memory and the operation counter. Writes
@@ -13,12 +14,14 @@ import java.lang.invoke.VarHandle;
 public final class VcpuContext {
     private static final VarHandle DIRTIED;
     private static final VarHandle FIRST_OP;
+    private static final VarHandle HALTED;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             DIRTIED = lookup.findVarHandle(VcpuContext.class, "pagesDirtied", long.class);
             FIRST_OP = lookup.findVarHandle(VcpuContext.class, "firstOpMicros", long.class);
+            HALTED = lookup.findVarHandle(VcpuContext.class, "haltedNanos", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -36,6 +39,8 @@ public final class VcpuContext {
     private long pagesDirtied;
     @SuppressWarnings("unused") // accessed through FIRST_OP
     private long firstOpMicros;
+    @SuppressWarnings("unused") // accessed through HALTED
+    private long haltedNanos;
 
     VcpuContext(int index, int vcpuCount, GuestMemory memory, WallClock clock) {
         this.index = index;
@@ -92,6 +97,20 @@ public final class VcpuContext {
         if ((long) FIRST_OP.getOpaque(this) == 0) FIRST_OP.setOpaque(this, now);
         latency.completed(now, count);
     }
+
+    /**
+     * The guest's idle loop: the vCPU halts, as on HLT, until its next timer tick {@code nanos}
+     * from now (a throttle change may wake it sooner). The time counts as halted, not as time the
+     * vCPU wanted a core, so a host's share of a core can be told from a guest's idleness.
+     */
+    public void halt(long nanos) {
+        long start = System.nanoTime();
+        LockSupport.parkNanos(nanos);
+        HALTED.setOpaque(this, (long) HALTED.getOpaque(this) + System.nanoTime() - start);
+    }
+
+    /** Wall time this vCPU spent halted ({@link #halt}) since it was created. */
+    public long haltedNanos() { return (long) HALTED.getOpaque(this); }
 
     /** Wall-clock microseconds, for programs that keep time. */
     public long currentTimeMicros() { return clock.currentTimeMicros(); }

@@ -232,6 +232,13 @@ public final class VirtualMachine implements AutoCloseable {
 
     public long cpuTimeNanos(int vcpu) { return vcpus.get(vcpu).cpuTimeNanos(); }
 
+    /** Wall time all vCPUs spent halted in the guest's idle loop so far (summed over vCPUs). */
+    public long haltedNanos() {
+        long total = 0;
+        for (Vcpu vcpu : vcpus) total += vcpu.context().haltedNanos();
+        return total;
+    }
+
     /** Steps vCPU {@code vcpu} has run since the VM was made (one step between two safe points). */
     public long stepsOf(int vcpu) { return vcpus.get(vcpu).steps(); }
 

@@ -5,7 +5,6 @@ import io.livemig.emulator.VcpuContext;
 import io.livemig.emulator.Verification;
 
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code idle}: a timer tick and a heartbeat. Each step does a little compute, counts one tick in
@@ -68,7 +67,7 @@ public final class Idle extends Workload {
         vcpu.writeLong(slot + S_TICKS, ticks);
         vcpu.writeLong(slot + S_CHECK, Mix.hash(seed, vcpu.index(), ticks));
         vcpu.completeOps(1);
-        if (tickMicros > 0) LockSupport.parkNanos(tickMicros * 1_000);
+        if (tickMicros > 0) vcpu.halt(tickMicros * 1_000);
     }
 
     @Override

@@ -30,6 +30,7 @@ public record Estimate(Inputs inputs, List<Prediction> candidates, Recommendatio
      * @param zeroPageShare       share of all-zero pages (0..1)
      * @param dirtyRateBytesPerS  distinct bytes dirtied per second over one second
      * @param cpuSharePct         the CPU share a vCPU got, % of a core
+     * @param hostSharePct        the share of a core a vCPU got of the time it was not halted, %
      * @param opsPerS             the guest's throughput while sampled
      * @param workingSet          W(tau) as measured, "CPU us:pages" points
      * @param pagesPerStep        pages a vCPU's step newly dirties (what a dirty limit cannot hold back)
@@ -40,7 +41,7 @@ public record Estimate(Inputs inputs, List<Prediction> candidates, Recommendatio
      * @param downtimeLimitMs     the downtime limit
      */
     public record Inputs(String workload, long memoryBytes, int pageSize, int vcpus, double sampleMs, double zeroPageShare,
-                         double dirtyRateBytesPerS, double cpuSharePct, double opsPerS, String workingSet, double pagesPerStep,
+                         double dirtyRateBytesPerS, double cpuSharePct, double hostSharePct, double opsPerS, String workingSet, double pagesPerStep,
                          double linkBytesPerS, double linkRoundTripMs, String linkOrigin, double setupMs,
                          double downtimeLimitMs) {}
 
@@ -66,8 +67,10 @@ public record Estimate(Inputs inputs, List<Prediction> candidates, Recommendatio
     public String inputsSummary() {
         Inputs in = inputs;
         return String.format(Locale.ROOT, "guest: %s, %s, %d vCPU; sampled %.1f s: dirty rate %.1f MiB/s, zero pages %.0f %%, "
-                        + "CPU share %.0f %%, %.0f ops/s%n", in.workload(), Sizes.human(in.memoryBytes()), in.vcpus(),
-                in.sampleMs() / 1000, in.dirtyRateBytesPerS() / 1048576, 100 * in.zeroPageShare(), in.cpuSharePct(), in.opsPerS())
+                        + "CPU share %.0f %%%s, %.0f ops/s%n", in.workload(), Sizes.human(in.memoryBytes()), in.vcpus(),
+                in.sampleMs() / 1000, in.dirtyRateBytesPerS() / 1048576, 100 * in.zeroPageShare(), in.cpuSharePct(),
+                in.hostSharePct() - in.cpuSharePct() > 1 ? String.format(Locale.ROOT, " (%.0f %% of a core when not halted)", in.hostSharePct()) : "",
+                in.opsPerS())
                 + String.format(Locale.ROOT, "link: %.1f MiB/s (%s), round trip %.2f ms, setup %.0f ms; downtime limit %.0f ms%n",
                 in.linkBytesPerS() / 1048576, in.linkOrigin(), in.linkRoundTripMs(), in.setupMs(), in.downtimeLimitMs());
     }

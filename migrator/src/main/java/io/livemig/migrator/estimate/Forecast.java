@@ -25,7 +25,7 @@ public final class Forecast {
                 new MigrationEstimator.Scenario(guest, link, overheads, options, policies));
         AutoChoice.Choice choice = pinnedMode == null ? AutoChoice.choose(predictions) : AutoChoice.chooseIn(predictions, pinnedMode);
         Estimate.Inputs inputs = new Estimate.Inputs(workload, guest.memoryBytes(), guest.pageSize(), guest.vcpus(),
-                sample.windowNanos() / 1e6, guest.zeroPageShare(), sample.dirtyRateBytesPerS(), 100 * guest.cpuShare(),
+                sample.windowNanos() / 1e6, guest.zeroPageShare(), sample.dirtyRateBytesPerS(), 100 * guest.cpuShare(), 100 * guest.hostShare(),
                 sample.opsPerS(), sample.curve().toString(), guest.pagesPerStep(), link.bytesPerS(), link.roundTripNanos() / 1e6, link.origin(),
                 overheads.setupNanos() / 1e6, options.downtimeLimit().toNanos() / 1e6);
         return new Estimate(inputs, predictions, new Estimate.Recommendation(choice.chosen().policy(), choice.chosen().mode(),

@@ -12,6 +12,10 @@ package io.livemig.migrator.estimate;
  * @param dirtyCurve        W(tau): distinct pages dirtied per CPU time of each vCPU
  * @param cpuShare          the share of a core each vCPU gets uncapped on this host (0..1]: a busy
  *                          host gives less than a core, and the dirtying follows the CPU it gets
+ * @param hostShare         the share of a core a vCPU got of the time it wanted one (0..1]: the
+ *                          CPU share with the time it spent halted in its idle loop left out, so a
+ *                          busy host is not mistaken for an idle guest; the migration's own threads
+ *                          get about this much, and its fixed costs stretch by its inverse
  * @param digestBytesPerS   how fast the source digests its paused memory (the stop-and-copy waits
  *                          for it when the digests are compared before the resume); 0 = not measured
  * @param zeroScanBytesPerS how fast round 0 tells an all-zero page from a page with data
@@ -24,7 +28,7 @@ package io.livemig.migrator.estimate;
  *                          window it measures in between (a filling guest goes on filling meanwhile)
  */
 public record GuestProfile(long memoryBytes, int pageSize, int vcpus, long nonZeroPages, double nonZeroPagesPerS, DirtyCurve dirtyCurve,
-                           double cpuShare, double digestBytesPerS, double zeroScanBytesPerS, double pagesPerStep,
+                           double cpuShare, double hostShare, double digestBytesPerS, double zeroScanBytesPerS, double pagesPerStep,
                            double fillWindowNanos, double leadNanos) {
     public GuestProfile {
         if (memoryBytes <= 0 || pageSize <= 0 || memoryBytes % pageSize != 0) {
@@ -35,23 +39,24 @@ public record GuestProfile(long memoryBytes, int pageSize, int vcpus, long nonZe
         if (!(nonZeroPagesPerS >= 0)) throw new IllegalArgumentException("non-zero growth must be >= 0");
         if (dirtyCurve == null) throw new IllegalArgumentException("a dirty curve is required");
         if (!(cpuShare > 0 && cpuShare <= 1)) throw new IllegalArgumentException("cpu share must be in (0, 1], got " + cpuShare);
+        if (!(hostShare > 0 && hostShare <= 1)) throw new IllegalArgumentException("host share must be in (0, 1], got " + hostShare);
         if (!(digestBytesPerS >= 0) || !(zeroScanBytesPerS > 0)) throw new IllegalArgumentException("rates must be positive");
         if (!(pagesPerStep >= 0)) throw new IllegalArgumentException("pages per step must be >= 0");
         if (!(fillWindowNanos >= 0)) throw new IllegalArgumentException("fill window must be >= 0");
         if (!(leadNanos >= 0)) throw new IllegalArgumentException("lead must be >= 0");
     }
 
-    /** A guest whose growth window was not recorded. */
+    /** A guest that never halts, whose growth window was not recorded. */
     public GuestProfile(long memoryBytes, int pageSize, int vcpus, long nonZeroPages, double nonZeroPagesPerS, DirtyCurve dirtyCurve,
                         double cpuShare, double digestBytesPerS, double zeroScanBytesPerS, double pagesPerStep) {
-        this(memoryBytes, pageSize, vcpus, nonZeroPages, nonZeroPagesPerS, dirtyCurve, cpuShare, digestBytesPerS, zeroScanBytesPerS,
-                pagesPerStep, 0, 0);
+        this(memoryBytes, pageSize, vcpus, nonZeroPages, nonZeroPagesPerS, dirtyCurve, cpuShare, cpuShare, digestBytesPerS,
+                zeroScanBytesPerS, pagesPerStep, 0, 0);
     }
 
-    /** A guest whose steps were not measured. */
+    /** A guest that never halts, whose steps were not measured. */
     public GuestProfile(long memoryBytes, int pageSize, int vcpus, long nonZeroPages, double nonZeroPagesPerS, DirtyCurve dirtyCurve,
                         double cpuShare, double digestBytesPerS, double zeroScanBytesPerS) {
-        this(memoryBytes, pageSize, vcpus, nonZeroPages, nonZeroPagesPerS, dirtyCurve, cpuShare, digestBytesPerS, zeroScanBytesPerS, 0, 0, 0);
+        this(memoryBytes, pageSize, vcpus, nonZeroPages, nonZeroPagesPerS, dirtyCurve, cpuShare, digestBytesPerS, zeroScanBytesPerS, 0);
     }
 
     public long pageCount() {
@@ -100,14 +105,14 @@ public record GuestProfile(long memoryBytes, int pageSize, int vcpus, long nonZe
 
     /** The same guest given {@code share} of a core per vCPU (e.g. while the migration's own threads compete for the cores). */
     public GuestProfile withCpuShare(double share) {
-        return new GuestProfile(memoryBytes, pageSize, vcpus, nonZeroPages, nonZeroPagesPerS, dirtyCurve, share, digestBytesPerS,
-                zeroScanBytesPerS, pagesPerStep, fillWindowNanos, leadNanos);
+        return new GuestProfile(memoryBytes, pageSize, vcpus, nonZeroPages, nonZeroPagesPerS, dirtyCurve, share, hostShare,
+                digestBytesPerS, zeroScanBytesPerS, pagesPerStep, fillWindowNanos, leadNanos);
     }
 
     /** The same guest, migrated {@code nanos} after its sample ended. */
     public GuestProfile startingAfter(double nanos) {
-        return new GuestProfile(memoryBytes, pageSize, vcpus, nonZeroPages, nonZeroPagesPerS, dirtyCurve, cpuShare, digestBytesPerS,
-                zeroScanBytesPerS, pagesPerStep, fillWindowNanos, nanos);
+        return new GuestProfile(memoryBytes, pageSize, vcpus, nonZeroPages, nonZeroPagesPerS, dirtyCurve, cpuShare, hostShare,
+                digestBytesPerS, zeroScanBytesPerS, pagesPerStep, fillWindowNanos, nanos);
     }
 
     /**

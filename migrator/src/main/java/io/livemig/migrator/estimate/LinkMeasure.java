@@ -7,7 +7,7 @@ import java.util.Locale;
 /**
  * The link as it was found: the {@code --bandwidth} limit or a probe's measure, whether a probe
  * measured the round trip, and how long the probe's connection and handshake took. What the model
- * then assumes depends on the host too (the CPU share the sampled guest got).
+ * then assumes depends on the host too (the share of a core the sampled guest got when it wanted one).
  *
  * @param profile            rate, round trip (the default when not measured), origin
  * @param roundTripMeasured  whether a probe measured the round trip
@@ -31,13 +31,13 @@ public record LinkMeasure(LinkProfile profile, boolean roundTripMeasured, long p
     /** The link on this host: a round trip nothing measured stretches as the host's fixed costs do. */
     public LinkProfile onHost(GuestProfile guest) {
         if (roundTripMeasured) return profile;
-        double share = Math.max(Overheads.MIN_HOST_SHARE, Math.min(1, guest.cpuShare()));
+        double share = Math.max(Overheads.MIN_HOST_SHARE, Math.min(1, guest.hostShare()));
         return new LinkProfile(profile.bytesPerS(), Math.round(profile.roundTripNanos() / share), profile.origin(), profile.copyLoad());
     }
 
     /** The fixed costs on this host, the setup never below what the probe's connection and handshake took. */
     public Overheads overheads(GuestProfile guest) {
-        Overheads stretched = Overheads.defaultsFor(guest.memoryBytes()).onHostWithShare(guest.cpuShare());
+        Overheads stretched = Overheads.defaultsFor(guest.memoryBytes()).onHostWithShare(guest.hostShare());
         return stretched.withSetupNanos(Math.max(stretched.setupNanos(), probeSetupNanos));
     }
 }

@@ -62,12 +62,13 @@ public record Overheads(long setupNanos, int pageEntryBytes, long pauseNanos, lo
     static final double MIN_HOST_SHARE = 0.05;
 
     /**
-     * These costs on a host that gives a thread {@code cpuShare} of a core (the share the sampled
-     * vCPU got): each is CPU work, or a wake-up of a thread that waits its turn, on some thread of
-     * the two processes, so it stretches by 1 / share. Wire bytes do not.
+     * These costs on a host that gives a thread {@code hostShare} of a core (the share the sampled
+     * vCPU got of the time it wanted one, {@link GuestProfile#hostShare}): each is CPU work, or a
+     * wake-up of a thread that waits its turn, on some thread of the two processes, so it stretches
+     * by 1 / share. Wire bytes do not.
      */
-    public Overheads onHostWithShare(double cpuShare) {
-        double stretch = 1 / Math.max(MIN_HOST_SHARE, Math.min(1, cpuShare));
+    public Overheads onHostWithShare(double hostShare) {
+        double stretch = 1 / Math.max(MIN_HOST_SHARE, Math.min(1, hostShare));
         return new Overheads(Math.round(setupNanos * stretch), pageEntryBytes, Math.round(pauseNanos * stretch),
                 Math.round(handoverNanos * stretch), Math.round(appGapNanos * stretch), Math.round(postcopySwitchNanos * stretch),
                 Math.round(faultServiceNanos * stretch));

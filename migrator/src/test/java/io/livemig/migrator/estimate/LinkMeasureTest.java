@@ -26,6 +26,17 @@ class LinkMeasureTest {
     }
 
     @Test
+    void aGuestThatHaltsInItsIdleLoopDoesNotStretchTheCosts() {
+        GuestProfile g = linearGuest(16, 1);
+        GuestProfile idle = new GuestProfile(g.memoryBytes(), g.pageSize(), g.vcpus(), g.nonZeroPages(), 0, g.dirtyCurve(), 0.01, 1.0, 0,
+                8e9, 0, 0, 0);
+        LinkMeasure bandwidthOnly = new LinkMeasure(new LinkProfile(32 << 20, 1_000_000, "limit"), false, 0);
+
+        assertThat(bandwidthOnly.overheads(idle)).isEqualTo(Overheads.defaultsFor(16 * Scenarios.MIB));
+        assertThat(bandwidthOnly.onHost(idle).roundTripNanos()).isEqualTo(1_000_000);
+    }
+
+    @Test
     void theSetupGrowsWithTheMemoryTheDestinationTouches() {
         long small = Overheads.defaultsFor(128 * Scenarios.MIB).setupNanos();
         long large = Overheads.defaultsFor(1024 * Scenarios.MIB).setupNanos();

@@ -130,7 +130,7 @@ class MigrationEstimatorTest {
         double at025 = n * -Math.expm1(-0.25);
         double at1 = n * -Math.expm1(-1);
         GuestProfile guest = new GuestProfile(128 * MIB, PAGE, 1, Math.round(at1), (at1 - at025) / 0.75,
-                DirtyCurve.randomWrites(16384, 16384), 1.0, 0, 8e9, 0, 750_000_000, 0);
+                DirtyCurve.randomWrites(16384, 16384), 1.0, 1.0, 0, 8e9, 0, 750_000_000, 0);
 
         assertThat(guest.nonZeroPagesAfter(1e9)).isCloseTo(n * -Math.expm1(-2), within(0.01 * n));
         assertThat(guest.nonZeroPagesAfter(100e9)).isCloseTo(n, within(0.01 * n));
