@@ -8,12 +8,18 @@ package io.livemig.migrator.estimate;
  * the host's cores, the scheduler shares the cores out, and the vCPUs, their dirtying with them, get
  * {@code cores / demand} of what they got while sampled.
  *
+ * <p>The other way round, a stream that is not held by a rate limit runs as fast as its threads get
+ * the CPU: beside capped vCPUs, and most of all beside paused ones (the stop-and-copy), it gets more
+ * of the cores than it got while the probe measured it beside the running guest
+ * ({@link #rateScale}).
+ *
  * @param hostCores the cores of the host the guest runs on
  * @param copyCores the CPU the page stream wants on that host, in cores
+ * @param cpuBound  whether the stream's rate is what its threads manage (no rate limit holds it)
  */
-public record CopyLoad(int hostCores, double copyCores) {
+public record CopyLoad(int hostCores, double copyCores, boolean cpuBound) {
     /** No page stream on the guest's host worth counting. */
-    public static final CopyLoad NONE = new CopyLoad(1, 0);
+    public static final CopyLoad NONE = new CopyLoad(1, 0, false);
 
     /**
      * What one thread copies per second of CPU: the unlimited loopback link of this project's
@@ -37,7 +43,23 @@ public record CopyLoad(int hostCores, double copyCores) {
      */
     public static CopyLoad of(double bytesPerS, boolean unlimited, boolean destinationOnThisHost, int hostCores) {
         double perEnd = unlimited ? 1 : Math.min(1, bytesPerS / COPY_BYTES_PER_CORE_S);
-        return new CopyLoad(hostCores, perEnd * (destinationOnThisHost ? 2 : 1));
+        return new CopyLoad(hostCores, perEnd * (destinationOnThisHost ? 2 : 1), unlimited);
+    }
+
+    /**
+     * The stream's rate while the vCPUs want {@code vcpuCores} of CPU, as a multiple of its rate
+     * while they wanted {@code probedVcpuCores} (when the link was measured): its threads get all
+     * they want while vCPUs and stream fit in the cores, else cores / demand of it. 1 when a rate
+     * limit, not the CPU, sets the pace.
+     */
+    public double rateScale(double vcpuCores, double probedVcpuCores) {
+        if (!cpuBound || copyCores <= 0) return 1;
+        return streamShare(vcpuCores) / streamShare(probedVcpuCores);
+    }
+
+    private double streamShare(double vcpuCores) {
+        double demand = vcpuCores + copyCores;
+        return demand <= hostCores ? 1 : hostCores / demand;
     }
 
     /** The share of a core each of {@code vcpus} vCPUs gets while pages flow, having got {@code sampledShare} before. */

@@ -24,4 +24,14 @@ public record LinkProfile(double bytesPerS, long roundTripNanos, String origin, 
     public double transferNanos(double bytes) {
         return bytes / bytesPerS * 1e9;
     }
+
+    /**
+     * The time {@code bytes} take beside {@code guest}'s vCPUs capped at {@code capPct} (0: paused).
+     * The rate was measured beside the guest running as sampled; a stream the CPU paces runs faster
+     * beside vCPUs that want less ({@link CopyLoad#rateScale}).
+     */
+    public double transferNanos(double bytes, GuestProfile guest, double capPct) {
+        double sampled = guest.vcpus() * guest.cpuShare();
+        return transferNanos(bytes) / copyLoad.rateScale(sampled * capPct / 100, sampled);
+    }
 }

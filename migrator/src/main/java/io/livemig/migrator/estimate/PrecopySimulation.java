@@ -18,7 +18,8 @@ import java.util.Optional;
  * {@link ConvergencePolicy} deciding after each simulated round, on a scheduler of its own. So the
  * prediction follows whatever the policies and the stop rule do, and cannot drift from them.
  *
- * <p>A round sends V(k-1) pages in T(k) = wire bytes / R + one round trip (the RoundEnd/RoundAck);
+ * <p>A round sends V(k-1) pages in T(k) = wire bytes / R + one round trip (the RoundEnd/RoundAck),
+ * where on a link the CPU paces, R grows as the caps leave the stream more of the cores;
  * round 0 sends the non-zero pages (those that hold data by half-way through it) and also scans
  * the zero ones. The guest dirties
  * V(k) = W(s x c x T(k)) pages meanwhile (cap c in force, host share s), or, under a dirty limit of
@@ -89,7 +90,7 @@ public final class PrecopySimulation {
 
     private double round0SendNanos(double pages) {
         int pageSize = guest.pageSize();
-        return link.transferNanos(overheads.wireBytes(pages, pageSize))
+        return link.transferNanos(overheads.wireBytes(pages, pageSize), guest, 100)
                 + (guest.pageCount() - pages) * pageSize / guest.zeroScanBytesPerS() * 1e9;
     }
 
@@ -111,7 +112,7 @@ public final class PrecopySimulation {
             maxThrottle = Math.max(maxThrottle, 100 - cap);
             double bytes = overheads.wireBytes(pages, pageSize);
             double scan = round == 0 ? (guest.pageCount() - pages) * pageSize / guest.zeroScanBytesPerS() * 1e9 : 0;
-            double sendNanos = link.transferNanos(bytes) + scan;
+            double sendNanos = link.transferNanos(bytes, guest, cap) + scan;
             double roundNanos = sendNanos + link.roundTripNanos();
 
             if (hybrid.switchesDuringRound(copying, link, overheads, sendNanos, cap)) {

@@ -3,7 +3,8 @@ package io.livemig.migrator.estimate;
 import io.livemig.emulator.CpuScheduler;
 
 /**
- * The stop-and-copy after pre-copy: pause, send the pages the last round left dirty while the source
+ * The stop-and-copy after pre-copy: pause, send the pages the last round left dirty (a stream the
+ * CPU paces gets the paused vCPUs' cores, {@link CopyLoad#rateScale}) while the source
  * digests its paused memory on other cores (unless the digests are compared after the resume), then
  * the handover. Host downtime = pause + max(final transfer, digest) + handover. The guest's own gap
  * is a little longer, and longer still when it was throttled: a capped vCPU paused while it sleeps
@@ -15,7 +16,7 @@ public final class StopAndCopyModel {
     public static Ending after(PrecopyCourse course, GuestProfile guest, LinkProfile link, Overheads overheads,
                                boolean digestBeforeResume) {
         double bytes = overheads.wireBytes(course.dirtyPagesLeft(), guest.pageSize());
-        double transfer = link.transferNanos(bytes);
+        double transfer = link.transferNanos(bytes, guest, 0); // the vCPUs paused: the stream has their cores
         double digest = digestBeforeResume && guest.digestBytesPerS() > 0 ? guest.memoryBytes() / guest.digestBytesPerS() * 1e9 : 0;
         double downtime = overheads.pauseNanos() + Math.max(transfer, digest) + overheads.handoverNanos();
         double app = downtime + overheads.appGapNanos() + throttleSleepGapNanos(course.finalCapPct());

@@ -28,6 +28,24 @@ class CopyLoadTest {
     }
 
     @Test
+    void withTheGuestPausedOrCappedAStreamTheCpuPacesGetsTheCoresItLackedBesideIt() {
+        CopyLoad loopback = CopyLoad.of(600 * MIB, true, true, 2);
+
+        // Measured beside one busy vCPU: three threads on two cores gave the stream 2/3 of what it wants.
+        assertThat(loopback.rateScale(1, 1)).isEqualTo(1);
+        assertThat(loopback.rateScale(0, 1)).isCloseTo(1.5, within(1e-9));
+        assertThat(loopback.rateScale(0.5, 1)).isCloseTo((2 / 2.5) / (2.0 / 3), within(1e-9));
+        // Two busy vCPUs: four cores wanted on two; paused, the stream runs twice as fast.
+        assertThat(loopback.rateScale(0, 2)).isCloseTo(2, within(1e-9));
+    }
+
+    @Test
+    void aStreamARateLimitHoldsKeepsItsRateWhateverTheGuestDoes() {
+        assertThat(CopyLoad.of(128 * MIB, false, true, 2).rateScale(0, 2)).isEqualTo(1);
+        assertThat(CopyLoad.NONE.rateScale(0, 1)).isEqualTo(1);
+    }
+
+    @Test
     void aDestinationOnAnotherHostLeavesOnlyTheSenderHere() {
         CopyLoad remote = CopyLoad.of(600 * MIB, true, false, 2);
 

@@ -70,6 +70,18 @@ class MigrationEstimatorTest {
     }
 
     @Test
+    void theStopAndCopyOfAnUnlimitedLoopbackLinkRunsAtThePausedGuestsRateNotTheProbes() {
+        // The probe saw 600 MiB/s beside the running vCPU (three threads on two cores); paused, the
+        // sender and receiver have a core each: 900 MiB/s. A 256 MiB writer leaves it all dirty.
+        GuestProfile guest = linearGuest(256, 2000);
+        LinkProfile loopback = new LinkProfile(600 * MIB, 0, "probe", CopyLoad.of(600 * MIB, true, true, 2));
+        Prediction none = MigrationEstimator.predict(new MigrationEstimator.Scenario(guest, loopback, NO_OVERHEADS,
+                Scenarios.options(0, 300), io.livemig.migrator.policy.PolicySettings.defaults()), new Candidate("none", Candidate.PRECOPY));
+
+        assertThat(none.downtimeMs()).isCloseTo(256 * 1000.0 / 900, within(1.0));
+    }
+
+    @Test
     void aDirtyLimitHoldsBackAGuestOfSmallStepsButNotOneWhoseEveryStepDirties256Pages() {
         // 256 MiB dirtied at 1 GiB/s of CPU over a 32 MiB/s link, 300 ms limit. Once dirty-limit fires,
         // a guest of small steps dirties its 1 MiB/s and converges; one that dirties 256 pages (1 MiB)
