@@ -112,6 +112,11 @@ final class PrecopyRounds {
             }
             if (scheduler.minCapPct() != capBefore || scheduler.dirtyLimit(0) != limitBefore) {
                 commit(change, round, capBefore, limitBefore, scheduler, pageSize);
+                // The new throttle applies from here. A write-saturated guest redirties its whole working
+                // set within a millisecond of the sync, at the old pace: taken into the next round's set
+                // now, those pages leave the next round to be dirtied at the new pace, from a clean log.
+                log.syncAndAdd(session.pending);
+                workingSet.openWindow();
             }
             PlanVerdict verdict = session.policy.verdict();
             if (verdict.infeasible() && watch.firstInfeasible() == null) session.listener.infeasible(verdict);
