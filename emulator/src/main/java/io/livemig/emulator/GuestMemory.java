@@ -328,21 +328,7 @@ public final class GuestMemory implements AutoCloseable {
     public long digest(int threads) {
         int[] crcs = new int[Math.toIntExact(pageCount)];
         int parts = (int) Math.max(1, Math.min(threads, pageCount / 256));
-        Thread[] workers = new Thread[parts - 1];
-        for (int part = 1; part < parts; part++) {
-            int p = part;
-            workers[part - 1] = new Thread(() -> digestPages(crcs, p, parts), "digest-" + part);
-            workers[part - 1].start();
-        }
-        digestPages(crcs, 0, parts);
-        for (Thread worker : workers) {
-            try {
-                worker.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while digesting guest memory", e);
-            }
-        }
+        PartedWork.run(parts, "digest", part -> digestPages(crcs, part, parts));
         return PageDigests.combine(crcs, sizeBytes);
     }
 
@@ -392,21 +378,7 @@ public final class GuestMemory implements AutoCloseable {
     public long prefault(int threads) {
         long start = System.nanoTime();
         int parts = (int) Math.max(1, Math.min(threads, sizeBytes >>> 24));
-        Thread[] workers = new Thread[parts - 1];
-        for (int part = 1; part < parts; part++) {
-            int p = part;
-            workers[part - 1] = new Thread(() -> prefaultPart(p, parts), "prefault-" + part);
-            workers[part - 1].start();
-        }
-        prefaultPart(0, parts);
-        for (Thread worker : workers) {
-            try {
-                worker.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while preparing guest memory", e);
-            }
-        }
+        PartedWork.run(parts, "prefault", part -> prefaultPart(part, parts));
         return System.nanoTime() - start;
     }
 
