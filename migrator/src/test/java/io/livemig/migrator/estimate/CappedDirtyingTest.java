@@ -1,0 +1,61 @@
+package io.livemig.migrator.estimate;
+
+import io.livemig.emulator.CpuScheduler;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static io.livemig.migrator.estimate.Scenarios.MIB;
+import static io.livemig.migrator.estimate.Scenarios.PAGE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class CappedDirtyingTest {
+    private static final long PAGES = 256 * MIB / PAGE;
+    /** A write-saturated guest: 20 000 000 pages per CPU second (its 256 MiB in 3.3 ms), 256 pages per step. */
+    private static final GuestProfile GUEST = guest(256);
+
+    private static GuestProfile guest(double pagesPerStep) {
+        return new GuestProfile(256 * MIB, PAGE, 1, PAGES, 0, DirtyCurve.linear(20_000_000, PAGES), 1.0, 0, 8e9, pagesPerStep);
+    }
+
+    private static CpuScheduler boundedTo(long millis) {
+        CpuScheduler scheduler = new CpuScheduler(1);
+        scheduler.setMaxSleep(Duration.ofMillis(millis));
+        return scheduler;
+    }
+
+    @Test
+    void aCapWhosePeriodFitsTheSleepBoundDirtiesWhatItsShareOfTheCpuDoes() {
+        // 0.5 %: 40 ms periods, within a 300 ms bound; 100 ms give 500 us of CPU, 10 000 pages.
+        assertThat(CappedDirtying.pagesDirtiedIn(GUEST, boundedTo(300), 100e6, 0.5)).isCloseTo(10_000, within(1.0));
+    }
+
+    @Test
+    void atTheFloorTheVcpuRunsOneStepPerBoundedSleep() {
+        // 0.01 %: the period is 2 s, the bound 300 ms; each wake-up earns 30 us, less than waking costs.
+        double pages = CappedDirtying.pagesDirtiedIn(GUEST, boundedTo(300), 8e9, 0.01);
+        assertThat(pages).isCloseTo(8e9 / 300e6 * 256, within(1.0));
+        assertThat(GUEST.pagesDirtiedIn(8e9, 0.01)).as("the duty cycle's W(cap x round)").isCloseTo(16_000, within(1.0));
+    }
+
+    @Test
+    void aWakeUpThatEarnsMoreThanAStepRunsWhatItEarned() {
+        // 0.1 % with a 100 ms bound (the period is 200 ms): 100 us earned, 55 us left after waking: 1 100 pages.
+        assertThat(CappedDirtying.pagesDirtiedIn(GUEST, boundedTo(100), 1e9, 0.1)).isCloseTo(10 * 1_100, within(1.0));
+        // 0.05 %: 50 us earned, 5 us left, less than a step; the vCPU still runs one.
+        assertThat(CappedDirtying.pagesDirtiedIn(GUEST, boundedTo(100), 1e9, 0.05)).isCloseTo(10 * 256, within(1.0));
+    }
+
+    @Test
+    void neverMoreThanTheDutyCycleWouldDirty() {
+        GuestProfile bigSteps = guest(4096);
+        assertThat(CappedDirtying.pagesDirtiedIn(bigSteps, boundedTo(300), 2e9, 0.02)).isEqualTo(bigSteps.pagesDirtiedIn(2e9, 0.02));
+    }
+
+    @Test
+    void aGuestWhoseStepsWereNotMeasuredFollowsTheDutyCycle() {
+        GuestProfile unmeasured = guest(0);
+        assertThat(CappedDirtying.pagesDirtiedIn(unmeasured, boundedTo(300), 8e9, 0.01)).isEqualTo(unmeasured.pagesDirtiedIn(8e9, 0.01));
+    }
+}

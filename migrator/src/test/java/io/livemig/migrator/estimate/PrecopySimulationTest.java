@@ -1,0 +1,59 @@
+package io.livemig.migrator.estimate;
+
+import io.livemig.emulator.CpuScheduler;
+import io.livemig.migrator.policy.ConvergencePolicy;
+import io.livemig.migrator.policy.RoundFigures;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.livemig.migrator.estimate.Scenarios.MIB;
+import static io.livemig.migrator.estimate.Scenarios.NO_OVERHEADS;
+import static io.livemig.migrator.estimate.Scenarios.PAGE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class PrecopySimulationTest {
+    /** 256 MiB, 16 MiB of data, dirtying 20 000 pages per CPU second: round 0 takes about half a second at 32 MiB/s. */
+    private static final GuestProfile GUEST = new GuestProfile(256 * MIB, PAGE, 1, 16 * MIB / PAGE, 0,
+            DirtyCurve.linear(20_000, 256 * MIB / PAGE), 1.0, 0, 8e9);
+
+    /** Sets {@code capPct} after round 0 (or nothing, at 100 %) and keeps what it was told. */
+    private static final class CapAfterRound0 implements ConvergencePolicy {
+        final List<RoundFigures> seen = new ArrayList<>();
+        final double capPct;
+
+        CapAfterRound0(double capPct) { this.capPct = capPct; }
+
+        @Override public String name() { return "cap-after-round-0"; }
+
+        @Override public void afterRound(RoundFigures round, CpuScheduler scheduler) {
+            seen.add(round);
+            if (round.round() == 0 && capPct < 100) scheduler.setCapAll(capPct);
+        }
+    }
+
+    private static PrecopyCourse run(ConvergencePolicy policy) {
+        return new PrecopySimulation(GUEST, Scenarios.link(32), NO_OVERHEADS, Scenarios.options(32, 300))
+                .run(policy, HybridSwitchModel.NEVER);
+    }
+
+    @Test
+    void thePolicyIsToldWhatTheGuestDirtiedWhileItDecided() {
+        CapAfterRound0 policy = new CapAfterRound0(100);
+        run(policy);
+        // 1.4 ms at full speed after round 0: 28 pages.
+        assertThat(policy.seen.get(0).dirtyPagesSinceSync()).isEqualTo(28);
+    }
+
+    @Test
+    void aNewThrottleTakesThePagesDirtiedBeforeItAppliedIntoTheNextRound() {
+        PrecopyCourse capped = run(new CapAfterRound0(50));
+        PrecopyCourse uncapped = run(new CapAfterRound0(100));
+
+        double dirtiedInRound0 = capped.rounds().get(0).dirtyPages();
+        assertThat(capped.rounds().get(1).pages()).isCloseTo(dirtiedInRound0 + 28, within(1.0));
+        assertThat(uncapped.rounds().get(1).pages()).isEqualTo(uncapped.rounds().get(0).dirtyPages());
+    }
+}
