@@ -13,10 +13,9 @@ import java.lang.management.ThreadMXBean;
  * sampler as it opens the window, not by the vCPU at its next safe point.
  *
  * <p>A clear is not instantaneous (a sync of a large guest takes milliseconds, more on a busy
- * host), and pages written while it runs, after their flag was cleared, are dirty when the window
- * opens: rewriting them later counts nothing. A window after a slow clear therefore undercounts;
- * it never overcounts (no page counts twice), which is the safe side for a user that keeps the
- * upper envelope of many windows.
+ * host), so the sampler opens the window before it ({@link WorkingSetSampler#openWindowAndSync}):
+ * a window opened after it would find the pages written meanwhile dirty and never count them, and a
+ * guest that rewrites its whole working set within that gap would show none at all.
  *
  * <p>Nothing is added to the guest's write path: {@link VcpuContext} already counts the pages a
  * vCPU newly dirties. The cost is here, at the safe point: one volatile read per step when idle;

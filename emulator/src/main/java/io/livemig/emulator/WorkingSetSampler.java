@@ -7,9 +7,9 @@ import java.util.function.IntToLongFunction;
 
 /**
  * Measures a guest's writable working-set curve W(tau) ({@link WorkingSetCurve}) over windows of
- * CPU time. A window opens right after the dirty log was cleared: during a migration, right after
- * each round's sync ({@link #openWindow()}), so each round measures W from 16 us up to the CPU time
- * its vCPUs got in the round; before a migration, {@link #measure} clears the log itself.
+ * CPU time. A window opens as the dirty log is cleared: during a migration, with each round's sync
+ * ({@link #openWindowAndSync}), so each round measures W from 16 us up to the CPU time its vCPUs got
+ * in the round; before a migration, {@link #measure} clears the log itself.
  *
  * <p>Each vCPU records its own points ({@link WorkingSetProbe}); the curve adds the vCPUs' pages at
  * the same per-vCPU CPU time, over the range every vCPU reached. Pages are counted by the vCPU that
@@ -45,6 +45,36 @@ public final class WorkingSetSampler {
         for (int i = 0; i < probes.size(); i++) probes.get(i).arm(generation, vcpuCpuNanos.applyAsLong(i));
     }
 
+    /**
+     * A round's sync with the next window opened just before it: the dirty pages are added to
+     * {@code into} and cleared in the log, and W counts from here. A page a vCPU writes before the
+     * sync clears its flag finds it dirty and counts nothing; its first write after counts once. Only
+     * a page that was clean, and that a vCPU first writes while the sync passes over it, counts twice:
+     * few pages in the microseconds a sync takes. Opened after the sync instead, a vCPU that rewrites
+     * its working set within the sync and the opening (a sequential writer passes 28 MiB in under a
+     * millisecond, and the migrator's thread can be descheduled in between) finds every page dirty
+     * again and counts nothing for the whole round: a curve of zeros, which a throttle plan believes.
+     *
+     * @return the number of pages in {@code into} afterwards
+     */
+    public synchronized long openWindowAndSync(DirtyLog log, DirtyBitmap into) {
+        openWindow();
+        return log.syncAndAdd(into);
+    }
+
+    /**
+     * Enables {@code log} with every page clean and opens a window on it. Every page is marked, then
+     * the window opens, then the log is cleared: a write before the clear finds its page dirty and
+     * counts nothing, and the page's first write after it counts once, however long the caller is
+     * descheduled in between (a plain clear-then-open loses the pages written in the gap).
+     */
+    public synchronized void openWindowOnCleanLog(DirtyLog log) {
+        log.enable();
+        log.markAll();
+        openWindow();
+        log.clearAll();
+    }
+
     /** Ends any window: the vCPUs stop recording. */
     public synchronized void stop() {
         open = false;
@@ -73,13 +103,7 @@ public final class WorkingSetSampler {
      * window that lasts until every vCPU had {@code cpuNanos} of CPU time, or {@code maxWait} passed.
      */
     public WorkingSetCurve measure(DirtyLog log, long cpuNanos, Duration maxWait) throws InterruptedException {
-        // Every page dirty, then the window, then the clear: a write before the clear finds its page
-        // dirty and counts nothing, and the page's first write after it counts once, however long the
-        // caller is descheduled in between (a plain clear-then-open loses the pages written in the gap).
-        log.enable();
-        log.markAll();
-        openWindow();
-        log.clearAll();
+        openWindowOnCleanLog(log);
         long deadline = System.nanoTime() + maxWait.toNanos();
         try {
             WorkingSetCurve curve = curve();

@@ -157,6 +157,32 @@ class WorkingSetSamplerTest {
         assertThat(sampler.curve().pagesAt(73 * STEP_NANOS)).as("the undercount stays one page").isCloseTo(63, within(0.01));
     }
 
+    @Test
+    void aWindowOpenedWithTheSyncCountsEveryPageRewrittenAfterIt() {
+        WorkingSetSampler sampler = sampler(1, 64);
+        openFreshWindow(sampler);
+        run(64);
+        DirtyBitmap round = new DirtyBitmap(memory.pageCount());
+        long synced = sampler.openWindowAndSync(memory.dirtyLog(), round);
+        assertThat(synced).isEqualTo(64);
+        run(64);
+        assertThat(sampler.curve().pagesAt(64 * STEP_NANOS)).as("all found clean: the sync cleared them")
+                .isCloseTo(64, within(0.01));
+        assertThat(memory.dirtyLog().countDirty()).isEqualTo(64);
+    }
+
+    @Test
+    void aWindowOnACleanLogCountsWhatWasWrittenBeforeItsClearAsNothing() {
+        WorkingSetSampler sampler = sampler(1, 64);
+        run(100); // the log is off: nothing is marked
+        sampler.openWindowOnCleanLog(memory.dirtyLog());
+        assertThat(memory.dirtyLog().countDirty()).isZero();
+        run(64);
+        assertThat(sampler.curve().pagesAt(64 * STEP_NANOS)).isCloseTo(64, within(0.01));
+        run(64);
+        assertThat(sampler.curve().pagesAt(128 * STEP_NANOS)).as("a ring of 64 pages").isCloseTo(64, within(0.01));
+    }
+
     private void openFreshWindow(WorkingSetSampler sampler) {
         memory.dirtyLog().enable();
         sampler.openWindow();

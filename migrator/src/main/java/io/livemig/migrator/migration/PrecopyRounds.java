@@ -57,8 +57,7 @@ final class PrecopyRounds {
         scheduler.setMaxSleep(session.options.downtimeLimit());
         scheduler.resetLongestSleep();
         ConvergenceWatch watch = new ConvergenceWatch();
-        log.enable();
-        workingSet.openWindow();
+        workingSet.openWindowOnCleanLog(log);
         session.pending.setAll();
         try {
             return rounds(log, scheduler, workingSet, pageSize, watch);
@@ -88,8 +87,8 @@ final class PrecopyRounds {
             awaitRoundAck(round); // also for a round cut short: the switch then starts with an empty pipe
             long roundNanos = session.clock.monotonicNanos() - roundStart;
             WorkingSetCurve curve = workingSet.curve();
-            long dirtyPages = log.syncAndClear(session.pending);
-            workingSet.openWindow();
+            session.pending.clear();
+            long dirtyPages = workingSet.openWindowAndSync(log, session.pending);
             if (unsent != null) addAll(unsent, session.pending);
             session.figures.account(sent, roundNanos, dirtyPages, pageSize);
             RoundFigures figures = new RoundFigures(round, sent.pages(), sent.bytes(), roundNanos, dirtyPages, pageSize,
@@ -115,8 +114,7 @@ final class PrecopyRounds {
                 // The new throttle applies from here. A write-saturated guest redirties its whole working
                 // set within a millisecond of the sync, at the old pace: taken into the next round's set
                 // now, those pages leave the next round to be dirtied at the new pace, from a clean log.
-                log.syncAndAdd(session.pending);
-                workingSet.openWindow();
+                workingSet.openWindowAndSync(log, session.pending);
             }
             PlanVerdict verdict = session.policy.verdict();
             if (verdict.infeasible() && watch.firstInfeasible() == null) session.listener.infeasible(verdict);

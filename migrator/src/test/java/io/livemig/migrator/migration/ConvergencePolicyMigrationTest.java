@@ -81,7 +81,7 @@ class ConvergencePolicyMigrationTest {
         MigrationOptions options = MigrationOptions.defaults().withBandwidth(64 * MIB).withDowntimeLimit(Duration.ofMillis(300))
                 .withMaxVolumeFactor(5);
         MigrationStats stats = migrate("cpu-scheduling", options, SATURATED_GUEST);
-        assertThat(stats.stopReason()).isEqualTo(StopReason.CONVERGED);
+        assertThat(stats.stopReason()).as(rounds(stats)).isEqualTo(StopReason.CONVERGED);
         assertThat(stats.convergence()).isEqualTo(Convergence.CONVERGED);
         assertThat(stats.cpuModel()).isEqualTo("working-set");
         RoundStats last = stats.roundsDetail().get(stats.roundsDetail().size() - 1);
@@ -108,6 +108,12 @@ class ConvergencePolicyMigrationTest {
     void dirtyLimitConverges() throws Exception {
         MigrationStats stats = migrate("dirty-limit", SLOW_LINK.withMaxRounds(30));
         assertThat(stats.stopReason()).isEqualTo(StopReason.CONVERGED);
+    }
+
+    private static String rounds(MigrationStats stats) {
+        StringBuilder lines = new StringBuilder("rounds:");
+        for (RoundStats round : stats.roundsDetail()) lines.append('\n').append(round.line());
+        return lines.toString();
     }
 
     private static MigrationStats migrate(String policy) throws Exception {
