@@ -34,4 +34,9 @@ public record LinkProfile(double bytesPerS, long roundTripNanos, String origin, 
         double sampled = guest.vcpus() * guest.cpuShare();
         return transferNanos(bytes) / copyLoad.rateScale(sampled * capPct / 100, sampled);
     }
+
+    /** The time {@code bytes} take in round 0, beside {@code guest}'s vCPUs at full speed: a cold page path is slower ({@link CopyLoad#firstRoundScale}). */
+    public double firstRoundNanos(double bytes, GuestProfile guest) {
+        return transferNanos(bytes, guest, 100) / copyLoad.firstRoundScale();
+    }
 }

@@ -19,10 +19,13 @@ import java.util.Optional;
  * prediction follows whatever the policies and the stop rule do, and cannot drift from them.
  *
  * <p>A round sends V(k-1) pages in T(k) = wire bytes / R + one round trip (the RoundEnd/RoundAck),
- * where on a link the CPU paces, R grows as the caps leave the stream more of the cores;
+ * where on a link the CPU paces, R grows as the caps leave the stream more of the cores, and
+ * round 0, whose page path runs cold, gets only a share of it ({@link CopyLoad#firstRoundScale});
  * round 0 sends the non-zero pages (those that hold data by half-way through it) and also scans
  * the zero ones. The guest dirties
- * V(k) = W(s x c x T(k)) pages meanwhile (cap c in force, host share s), or, under a dirty limit of
+ * V(k) = W(s x c x T(k)) pages meanwhile (cap c in force, host share s; below the cap whose
+ * bursts the sleep bound cuts short, one step or what a wake-up earns per bound: {@link CappedDirtying}),
+ * or, under a dirty limit of
  * L pages per second per vCPU, at most vCPUs x (L' x T + L/10) pages (the vCPU sleeps once its quota
  * is spent: it ran only W^-1(that) of CPU), where L' = max(L, pages per step / longest limiter sleep):
  * the limiter sleeps a vCPU at most 50 ms, then lets it run a step. While pages flow, the host share s is what is left to the
@@ -31,7 +34,9 @@ import java.util.Optional;
  *
  * <p>The policy is given what the source gives it: the stop rule's budget before round 0, and with
  * each round's figures the working-set curve the emulator measures over the round (here, the
- * sampled curve up to the CPU time the round gave each vCPU).
+ * sampled curve up to the CPU time the round gave each vCPU) and the pages dirtied since the sync
+ * while it decides; when it changes a throttle those pages join the next round, as the source
+ * syncs again.
  *
  * <p>Pure arithmetic: no clock, no thread, no network.
  */
@@ -97,7 +102,7 @@ public final class PrecopySimulation {
 
     private double round0SendNanos(double pages) {
         int pageSize = guest.pageSize();
-        return link.transferNanos(overheads.wireBytes(pages, pageSize), guest, 100)
+        return link.firstRoundNanos(overheads.wireBytes(pages, pageSize), guest)
                 + (guest.pageCount() - pages) * pageSize / guest.zeroScanBytesPerS() * 1e9;
     }
 
@@ -120,13 +125,14 @@ public final class PrecopySimulation {
             maxThrottle = Math.max(maxThrottle, 100 - cap);
             double bytes = overheads.wireBytes(pages, pageSize);
             double scan = round == 0 ? (guest.pageCount() - pages) * pageSize / guest.zeroScanBytesPerS() * 1e9 : 0;
-            double sendNanos = link.transferNanos(bytes, guest, cap) + scan;
+            double sendNanos = (round == 0 ? link.firstRoundNanos(bytes, guest) : link.transferNanos(bytes, guest, cap)) + scan;
             double roundNanos = sendNanos + link.roundTripNanos();
 
             if (hybrid.switchesDuringRound(copying, link, overheads, sendNanos, cap)) {
                 // Cut short at the first check: the pages not sent yet and those dirtied meanwhile go by post-copy.
                 double cutNanos = HybridSwitchModel.MIN_SAMPLE_NANOS + link.roundTripNanos();
-                double sentPages = Math.min(pages, link.bytesPerS() * HybridSwitchModel.MIN_SAMPLE_NANOS / 1e9
+                double rate = link.bytesPerS() * (round == 0 ? link.copyLoad().firstRoundScale() : 1);
+                double sentPages = Math.min(pages, rate * HybridSwitchModel.MIN_SAMPLE_NANOS / 1e9
                         / (pageSize + overheads.pageEntryBytes()));
                 double dirtied = copying.pagesDirtiedIn(cutNanos, cap);
                 double left = Math.min(guest.pageCount(), pages - sentPages + dirtied * sentPages / Math.max(1, pages));

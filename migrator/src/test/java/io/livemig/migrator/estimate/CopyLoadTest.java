@@ -46,6 +46,14 @@ class CopyLoadTest {
     }
 
     @Test
+    void round0OfAStreamTheCpuPacesRunsAtAShareOfItsRateAndALimitedStreamAtItsLimit() {
+        assertThat(CopyLoad.of(600 * MIB, true, true, 2).firstRoundScale()).isEqualTo(CopyLoad.FIRST_ROUND_RATE_SHARE);
+        assertThat(CopyLoad.of(600 * MIB, true, false, 2).firstRoundScale()).isEqualTo(CopyLoad.FIRST_ROUND_RATE_SHARE);
+        assertThat(CopyLoad.of(128 * MIB, false, true, 2).firstRoundScale()).isEqualTo(1);
+        assertThat(CopyLoad.NONE.firstRoundScale()).isEqualTo(1);
+    }
+
+    @Test
     void aDestinationOnAnotherHostLeavesOnlyTheSenderHere() {
         CopyLoad remote = CopyLoad.of(600 * MIB, true, false, 2);
 

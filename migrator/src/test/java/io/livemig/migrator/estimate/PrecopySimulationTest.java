@@ -40,6 +40,24 @@ class PrecopySimulationTest {
     }
 
     @Test
+    void round0OfALinkTheCpuPacesRunsColdAndTheRoundsAfterItAtTheProbedRate() {
+        // 64 MiB of data, 64 MiB dirtied a CPU second, over a probed 600 MiB/s: round 0 at 0.65 of it.
+        GuestProfile guest = new GuestProfile(64 * MIB, PAGE, 1, 64 * MIB / PAGE, 0, DirtyCurve.linear(16384, 64 * MIB / PAGE), 1.0, 0, 8e9);
+        LinkProfile probed = new LinkProfile(600 * MIB, 0, "probe", CopyLoad.of(600 * MIB, true, false, 4));
+        LinkProfile limited = new LinkProfile(600 * MIB, 0, "--bandwidth", CopyLoad.of(600 * MIB, false, false, 4));
+
+        PrecopyCourse cold = new PrecopySimulation(guest, probed, NO_OVERHEADS, Scenarios.options(0, 1))
+                .run(new CapAfterRound0(100), HybridSwitchModel.NEVER);
+        PrecopyCourse held = new PrecopySimulation(guest, limited, NO_OVERHEADS, Scenarios.options(600, 1))
+                .run(new CapAfterRound0(100), HybridSwitchModel.NEVER);
+
+        assertThat(cold.rounds().get(0).durationNanos() / 1e6).isCloseTo(64 * 1000 / (600 * 0.65), within(0.01));
+        assertThat(held.rounds().get(0).durationNanos() / 1e6).isCloseTo(64 * 1000 / 600.0, within(0.01));
+        assertThat(cold.rounds()).hasSizeGreaterThan(1);
+        assertThat(cold.rounds().get(1).durationNanos()).isCloseTo(cold.rounds().get(1).bytes() / (600 * MIB) * 1e9, within(1e3));
+    }
+
+    @Test
     void thePolicyIsToldWhatTheGuestDirtiedWhileItDecided() {
         CapAfterRound0 policy = new CapAfterRound0(100);
         run(policy);
