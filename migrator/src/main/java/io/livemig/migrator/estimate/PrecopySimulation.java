@@ -124,8 +124,7 @@ public final class PrecopySimulation {
             long limit = scheduler.dirtyLimit(0);
             maxThrottle = Math.max(maxThrottle, 100 - cap);
             double bytes = overheads.wireBytes(pages, pageSize);
-            double scan = round == 0 ? (guest.pageCount() - pages) * pageSize / guest.zeroScanBytesPerS() * 1e9 : 0;
-            double sendNanos = (round == 0 ? link.firstRoundNanos(bytes, guest) : link.transferNanos(bytes, guest, cap)) + scan;
+            double sendNanos = round == 0 ? round0SendNanos(pages) : link.transferNanos(bytes, guest, cap);
             double roundNanos = sendNanos + link.roundTripNanos();
 
             if (hybrid.switchesDuringRound(copying, link, overheads, sendNanos, cap)) {
