@@ -3,13 +3,8 @@ package io.livemig.migrator.migration;
 import io.livemig.emulator.GuestProgram;
 import io.livemig.emulator.PageDigests;
 import io.livemig.emulator.VirtualMachine;
-import io.livemig.migrator.jfr.HandoverEvent;
-import io.livemig.migrator.latency.LatencyMonitor;
-import io.livemig.migrator.latency.LatencyPhase;
 import io.livemig.migrator.protocol.Abort;
 import io.livemig.migrator.protocol.ClockProbe;
-import io.livemig.migrator.protocol.LatencyReport;
-import io.livemig.migrator.protocol.LatencyReport.LatencySummary;
 import io.livemig.migrator.protocol.LatencyRequest;
 import io.livemig.migrator.protocol.Accept;
 import io.livemig.migrator.protocol.ChannelPlan;
@@ -26,7 +21,6 @@ import io.livemig.migrator.protocol.PostcopyPrepare;
 import io.livemig.migrator.protocol.PostcopyStart;
 import io.livemig.migrator.protocol.PageLoader;
 import io.livemig.migrator.protocol.ProtocolException;
-import io.livemig.migrator.protocol.Ready;
 import io.livemig.migrator.protocol.Resumed;
 import io.livemig.migrator.protocol.RoundAck;
 import io.livemig.migrator.protocol.RoundEnd;
@@ -98,17 +92,14 @@ final class DestinationSession {
     private int rounds;
     private long pagesReceived;
     private long bytesReceived;
-    private boolean digestAfterResume;
-    private boolean pending;
-    private boolean started;
-    private long resumedAtNanos;
-    private double verifyMs;
-    private DigestVerdict digest;
-    private LatencyMonitor latency;
-    private LatencySummary afterLatency;
+    /** The pre-copy handover, from STOP_AND_COPY_DONE on. */
+    private DestinationHandover handover;
     /** Set by POSTCOPY_PREPARE: this migration may switch to post-copy. */
     private PostcopyArrival arrival;
     private DestinationPostcopy.Result postcopy;
+    /** Set as the guest starts here in post-copy: from then on it is ours. */
+    private boolean postcopyStarted;
+    private long postcopyResumedAtNanos;
     private final PostcopyDoor door;
 
     /** Data channels of this migration, once the offer is accepted; inactive until a CHANNEL_PLAN. */
@@ -163,18 +154,21 @@ final class DestinationSession {
                 // After COMMIT the guest is ours: without the source's digest it keeps running, unverified;
                 // without its latency request, the source simply goes without the "after" figures.
                 if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-                if (state == State.AWAIT_DIGEST_CHECK) digest = DigestVerdict.notVerified(Errors.describe(e));
+                if (state == State.AWAIT_DIGEST_CHECK) handover.notVerified(Errors.describe(e));
                 state = State.RUNNING;
             }
         }
-        if (latency != null) latency.close();
-        return new MigrationDestination.Incoming(vm, rounds, pagesReceived, bytesReceived, resumedAtNanos, verifyMs, digest,
-                afterLatency, postcopy == null ? null : postcopy.faults());
+        if (postcopy != null) {
+            return new MigrationDestination.Incoming(vm, rounds, pagesReceived, bytesReceived, postcopyResumedAtNanos, 0,
+                    DigestVerdict.matched(), null, postcopy.faults()); // a mismatch after post-copy loses the guest: DestinationPostcopy throws
+        }
+        handover.closeLatency();
+        return handover.incoming(rounds, pagesReceived, bytesReceived);
     }
 
     /** Discards the guest unless it started: call when the migration ends, however it ends. */
     void close() {
-        if (latency != null) latency.close();
+        if (handover != null) handover.closeLatency();
         door.endIfOpen("the migration ended");
         if (stream != null) stream.detach(); // before the loader and the guest's memory go
         loader.close();
@@ -186,9 +180,9 @@ final class DestinationSession {
                 Thread.currentThread().interrupt();
             }
         }
-        if (started) return;
+        if (postcopyStarted || handover != null && handover.started()) return;
         if (vm != null) vm.close();
-        if (pending) outcomes.abandon(migrationId);
+        if (handover != null && handover.pending()) outcomes.abandon(migrationId);
         if (admittedOffer != null) admission.discard(admittedName, admittedOffer);
     }
 
@@ -197,7 +191,7 @@ final class DestinationSession {
         if (message instanceof Abort abort) {
             if (state == State.AWAIT_LATENCY_REQUEST) return State.RUNNING;
             if (state == State.AWAIT_DIGEST_CHECK) {
-                digest = DigestVerdict.notVerified("the source aborted the digest check: " + abort.reason());
+                handover.notVerified("the source aborted the digest check: " + abort.reason());
                 return State.RUNNING;
             }
             throw new MigrationException("the source aborted: " + abort.reason());
@@ -345,106 +339,49 @@ final class DestinationSession {
         PostcopyArrival.Ready ready = arrival.ready(start, vm, vcpuStates.all("post-copy switch"), digests);
         DestinationPostcopy phase = new DestinationPostcopy(options, connection, door, vm, ready.missing(), ready.requester(),
                 digests, Duration.ofMillis(start.recoverTimeoutMillis()));
-        resumedAtNanos = phase.startGuest(); // as the vCPUs are released (up to 2 ms earlier than after)
-        started = true;
+        postcopyResumedAtNanos = phase.startGuest(); // as the vCPUs are released (up to 2 ms earlier than after)
+        postcopyStarted = true;
         outcomes.pending(migrationId);
         outcomes.commit(migrationId);
         phases.accept(MigrationDestination.Phase.POSTCOPY_STARTED);
         try {
-            connection.send(new Resumed(resumedAtNanos, 0));
+            connection.send(new Resumed(postcopyResumedAtNanos, 0));
         } catch (Exception e) {
             // the link broke at the switch: post-copy pauses and waits for the source to come back
         }
         arrival.checkCount(start, phase);
         postcopy = phase.run();
-        digest = DigestVerdict.matched(); // a mismatch after post-copy loses the guest: DestinationPostcopy throws
         loadedThrough(rounds);
         pagesReceived += postcopy.pagesLoaded();
         bytesReceived += postcopy.bytesReceived();
         return State.RUNNING;
     }
 
-    /** Everything is here: check the digest (unless it comes after resume), load the vCPUs, answer READY. */
+    /** Everything is here: the handover begins (the digest is checked unless it comes after resume; READY). */
     private State stopAndCopyDone(StopAndCopyDone done) throws Exception {
         List<io.livemig.emulator.VcpuState> states = vcpuStates.all("stop-and-copy ended");
         loadedThrough(rounds); // on data channels, the last pages end with the stop-and-copy's round number
         if (channels.active()) channels.close(); // nothing may load into the guest from here on
         phases.accept(MigrationDestination.Phase.STOP_AND_COPY_RECEIVED);
-        digestAfterResume = done.digestAfterResume();
-        long verifyStart = System.nanoTime();
-        // With the check after resume the digest waits too: the recorded page CRCs do not change
-        // once loading is over, so they still describe the memory as it was at resume.
-        long digest = digestAfterResume ? 0 : digests.digest();
-        verifyMs = (System.nanoTime() - verifyStart) / 1e6;
-        if (!digestAfterResume && digest != done.memoryDigest()) {
-            String reason = "memory digest mismatch after stop-and-copy: destination "
-                    + Long.toHexString(digest) + ", source " + Long.toHexString(done.memoryDigest());
-            connection.send(Abort.because(reason));
-            throw new MigrationException(reason);
-        }
-        vm.loadVcpuStates(states);
-        outcomes.pending(migrationId);
-        pending = true;
-        connection.send(new Ready()).await(options.messageTimeout().toMillis());
-        phases.accept(MigrationDestination.Phase.READY_SENT);
+        handover = DestinationHandover.ready(done, states, options, connection, outcomes, migrationId, vm, digests, phases);
         return State.AWAIT_COMMIT;
     }
 
     /** READY was sent: only COMMIT may follow, and only COMMIT starts the guest. */
     private State awaitingCommit(Message message) throws Exception {
         if (!(message instanceof Commit)) throw invalid(message);
-        if (!outcomes.commit(migrationId)) {
-            throw new MigrationException("COMMIT arrived after the source was told this destination would not run the guest");
-        }
-        HandoverEvent event = new HandoverEvent();
-        event.begin();
-        latency = LatencyMonitor.start(vm, options.clock(), LatencyPhase.AFTER);
-        resumedAtNanos = options.clock().monotonicNanos(); // as the vCPUs are released (DestinationPostcopy.startGuest says why)
-        vm.start();
-        started = true;
-        long firstOp = AfterResume.awaitFirstOp(vm, options.firstOpWait());
-        try {
-            connection.send(new Resumed(resumedAtNanos, firstOp));
-        } catch (Exception e) {
-            // The guest is ours after COMMIT: a lost confirmation only costs the source its figures.
-        }
-        event.side = "destination";
-        event.downtimeNanos = -1;
-        event.appDowntimeNanos = -1;
-        event.commit();
-        if (!digestAfterResume) {
-            digest = DigestVerdict.matched();
-            return State.AWAIT_LATENCY_REQUEST;
-        }
-        return State.AWAIT_DIGEST_CHECK;
+        return handover.commit() ? State.AWAIT_DIGEST_CHECK : State.AWAIT_LATENCY_REQUEST;
     }
 
-    /**
-     * The source's last message: report the guest's operation latencies over its first
-     * {@code windowNanos} here (sent when that much time has passed since the resume), or nothing.
-     */
     private State awaitingLatencyRequest(Message message) throws Exception {
         if (!(message instanceof LatencyRequest request)) throw invalid(message);
-        if (request.windowNanos() == 0) return State.RUNNING;
-        afterLatency = AfterResume.report(request, latency, resumedAtNanos, options.clock(), connection, options.messageTimeout());
+        handover.latencyRequest(request);
         return State.RUNNING;
     }
 
-    /**
-     * The deferred check, after resume: our digest at resume (recorded as pages landed) against the
-     * source's at pause. A mismatch stops the guest: a guest with lost updates must not run on.
-     */
     private State awaitingDigestCheck(Message message) throws Exception {
         if (!(message instanceof DigestCheck source)) throw invalid(message);
-        long ours = digests.digest();
-        connection.send(new DigestCheck(ours));
-        if (source.memoryDigest() == ours) {
-            digest = DigestVerdict.matched();
-        } else {
-            vm.stop(); // a guest with lost updates must not run on
-            digest = DigestVerdict.mismatch("memory digest mismatch after resume: destination " + Long.toHexString(ours)
-                    + ", source " + Long.toHexString(source.memoryDigest()));
-        }
+        handover.digestCheck(source);
         return State.AWAIT_LATENCY_REQUEST;
     }
 
