@@ -1,6 +1,5 @@
 package io.livemig.migrator.transport;
 
-import io.livemig.migrator.protocol.Abort;
 import io.livemig.migrator.protocol.Message;
 import io.livemig.migrator.protocol.PageFrame;
 import io.livemig.migrator.protocol.ProtocolException;
@@ -10,13 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.DecoderException;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -60,11 +53,7 @@ public final class Connection implements AutoCloseable {
     private volatile long messagesReceived;
     private volatile AdmissionGate gate;
     private volatile boolean closedByGate;
-    /** Set and read on the event loop (see {@link #tapOnEventLoop}; a reader's tap takes every message). */
-    private EventLoopTap tap;
-    /** Set and read on the event loop (see {@link #deliverOnEventLoop}), as is whether it heard of the failure. */
-    private EventLoopReader reader;
-    private boolean readerToldOfFailure;
+    private final EventLoopDelivery delivery = new EventLoopDelivery(this);
 
     Connection(Channel channel, ConnectionOptions options) {
         this.channel = channel;
@@ -73,7 +62,7 @@ public final class Connection implements AutoCloseable {
 
     /** The handler that feeds this connection; last in the pipeline. */
     ChannelHandler handler() {
-        return new InboundHandler();
+        return new ConnectionEvents(this, options.stallTimeout());
     }
 
     /** Accepted by a listener: counts against its pending connections, under its handshake deadline, until {@link #admitted()}. */
@@ -152,7 +141,7 @@ public final class Connection implements AutoCloseable {
      * over on the event loop, before the next message is read.
      */
     public void deliverOnEventLoop(EventLoopReader newReader) {
-        channel.eventLoop().execute(new HandOver(new ReaderTap(newReader), newReader));
+        channel.eventLoop().execute(delivery.handOver(newReader));
     }
 
     /**
@@ -162,7 +151,7 @@ public final class Connection implements AutoCloseable {
      * so a {@code receive} that follows never sees a message the tap would have taken.
      */
     public void tapOnEventLoop(EventLoopTap newTap) {
-        onEventLoopAndWait(new HandOver(newTap, null));
+        onEventLoopAndWait(delivery.handOver(newTap));
     }
 
     /**
@@ -170,7 +159,7 @@ public final class Connection implements AutoCloseable {
      * run again (its loader and memory may be freed). Waits for the event loop, boundedly.
      */
     public void untap() {
-        onEventLoopAndWait(new HandOver(null, null));
+        onEventLoopAndWait(delivery.handOver((EventLoopTap) null));
     }
 
     private void onEventLoopAndWait(Runnable task) {
@@ -182,59 +171,6 @@ public final class Connection implements AutoCloseable {
             channel.eventLoop().submit(task).awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // The event loop is gone with the transport: nothing reads this connection any more.
-        }
-    }
-
-    /** A reader is a tap that takes every message. */
-    private record ReaderTap(EventLoopReader reader) implements EventLoopTap {
-        @Override
-        public boolean take(Message message) throws Exception {
-            reader.message(message);
-            return true;
-        }
-    }
-
-    /**
-     * Installs (or removes) a tap on the event loop, which takes what it wants of the queue first,
-     * in order. A class, not a lambda: post-copy's destination hands its request connection over
-     * right after the switch-over pause, where the first run of a lambda's call site (its linkage)
-     * cost milliseconds.
-     */
-    private final class HandOver implements Runnable {
-        private final EventLoopTap newTap;
-        private final EventLoopReader newReader;
-
-        HandOver(EventLoopTap newTap, EventLoopReader newReader) {
-            this.newTap = newTap;
-            this.newReader = newReader;
-        }
-
-        @Override
-        public void run() {
-            tap = newTap;
-            if (newReader != null) reader = newReader;
-            if (newTap == null) return;
-            Throwable error;
-            lock.lock();
-            try {
-                ArrayDeque<Message> queued = new ArrayDeque<>(inbound);
-                inbound.clear();
-                while (!queued.isEmpty()) {
-                    Message message = queued.poll();
-                    try {
-                        if (!newTap.take(message)) inbound.add(message);
-                    } catch (Exception e) {
-                        inbound.addAll(queued); // the failed one is the tap's; the rest are released on close
-                        channel.pipeline().fireExceptionCaught(e);
-                        return;
-                    }
-                }
-                resumeReadingIfDrained();
-                error = firstError;
-            } finally {
-                lock.unlock();
-            }
-            if (error != null) tellReaderOnLoop(error);
         }
     }
 
@@ -382,6 +318,41 @@ public final class Connection implements AutoCloseable {
         }
     }
 
+    /** On the event loop: a message from the peer, for the tap if it takes it, else for {@link #receive}. */
+    void deliver(Message message) {
+        if (delivery.taken(message)) {
+            messagesReceived++;
+            return;
+        }
+        enqueue(message);
+    }
+
+    /**
+     * On the event loop, as a new tap takes over: offers it the queued messages, in order; those
+     * it takes leave the queue. Returns the connection's error, or null.
+     */
+    Throwable offerQueued(EventLoopTap newTap) {
+        lock.lock();
+        try {
+            ArrayDeque<Message> queued = new ArrayDeque<>(inbound);
+            inbound.clear();
+            while (!queued.isEmpty()) {
+                Message message = queued.poll();
+                try {
+                    if (!newTap.take(message)) inbound.add(message);
+                } catch (Exception e) {
+                    inbound.addAll(queued); // the failed one is the tap's; the rest are released on close
+                    channel.pipeline().fireExceptionCaught(e);
+                    return null;
+                }
+            }
+            resumeReadingIfDrained();
+            return firstError;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void enqueue(Message message) {
         lock.lock();
         try {
@@ -412,7 +383,8 @@ public final class Connection implements AutoCloseable {
         }
     }
 
-    private void fail(Throwable cause) {
+    /** Records {@code cause} as this connection's error unless one came first; every waiting call then reports it. */
+    void fail(Throwable cause) {
         lock.lock();
         try {
             recordFirstError(cause);
@@ -429,22 +401,17 @@ public final class Connection implements AutoCloseable {
         changed.signalAll();
     }
 
-    private void tellReaderOnLoop(Throwable cause) {
-        if (reader == null || readerToldOfFailure) return;
-        readerToldOfFailure = true;
-        reader.failed(cause);
-    }
-
     /** An event-loop reader hears of the failure on the event loop (it may be installed there meanwhile: it then sees firstError). */
     private void tellReader(Throwable cause) {
         try {
-            channel.eventLoop().execute(() -> tellReaderOnLoop(cause));
+            channel.eventLoop().execute(() -> delivery.failed(cause));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // The event loop is gone with the transport: nobody reads any more.
         }
     }
 
-    private void signalChange() {
+    /** Wakes whoever waits on this connection (a sender waiting for writability). */
+    void signalChange() {
         lock.lock();
         try {
             changed.signalAll();
@@ -456,72 +423,5 @@ public final class Connection implements AutoCloseable {
     private ConnectionException failure() {
         return new ConnectionException("connection " + channel.localAddress() + " -> " + channel.remoteAddress()
                 + " failed: " + firstError.getMessage(), firstError);
-    }
-
-    /** Runs on the event loop: hands messages and state changes over to the blocking side. */
-    private final class InboundHandler extends ChannelInboundHandlerAdapter {
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof Message message) {
-                EventLoopTap t = tap;
-                if (t != null && takenBy(t, message)) return;
-                enqueue(message);
-            } else {
-                ReferenceCountUtil.release(msg);
-                throw new IllegalStateException("not a Message: " + msg.getClass().getName());
-            }
-        }
-
-        private boolean takenBy(EventLoopTap t, Message message) {
-            try {
-                if (!t.take(message)) return false;
-            } catch (Exception e) {
-                throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getMessage(), e);
-            }
-            messagesReceived++;
-            return true;
-        }
-
-        @Override
-        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            signalChange();
-            ctx.fireChannelWritabilityChanged();
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            fail(new IOException("connection closed by the peer"));
-            ctx.fireChannelInactive();
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof IdleStateEvent) {
-                fail(new IOException("stalled: no byte moved either way for " + options.stallTimeout().toMillis()
-                        + " ms (stall timeout)"));
-                ctx.close();
-                return;
-            }
-            if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
-                // Recorded before the SslHandler closes the channel, so this is the reason both ends report.
-                fail(TlsFailures.describe("TLS handshake with " + ctx.channel().remoteAddress() + " failed", done.cause()));
-            }
-            ctx.fireUserEventTriggered(evt);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            Throwable tls = cause instanceof DecoderException && cause.getCause() instanceof SSLException ? cause.getCause() : null;
-            // TLS 1.3: a client learns that the server refused its certificate only after its own handshake completed.
-            fail(tls != null ? TlsFailures.describe("TLS with " + ctx.channel().remoteAddress() + " failed", tls) : cause);
-            if (cause instanceof ProtocolException && ctx.channel().isActive()) {
-                // Tell the peer why, so both ends log the same cause, then drop the untrusted stream.
-                ctx.writeAndFlush(Abort.because("protocol error: " + cause.getMessage()))
-                        .addListener(ChannelFutureListener.CLOSE);
-            } else {
-                ctx.close();
-            }
-        }
     }
 }
