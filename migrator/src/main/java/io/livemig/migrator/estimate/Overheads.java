@@ -33,10 +33,12 @@ public record Overheads(long setupNanos, int pageEntryBytes, long pauseNanos, lo
     static final double DESTINATION_PREFAULT_BYTES_PER_S = 500.0 * (1 << 20);
 
     /**
-     * The costs of a 128 MiB guest. Handover: the measured verify (beyond the wait for the source's
-     * digest, about 12 ms), resume (18 ms) and the messages between them (5 ms); pause: under 1 ms.
+     * The costs of a 128 MiB guest. Handover: what the downtime measures beyond the pause and the
+     * final transfer, 21-26 ms (medians of 210 pre-copy runs of session 11, by guest size and link:
+     * verify 6-10 ms, resume 10-12 ms, the messages between them), less the 10 % that the typical
+     * host share of those runs stretches it by; pause: under 1 ms.
      */
-    public static final Overheads DEFAULTS = new Overheads(setupNanosFor(128L << 20), 8, 1_000_000L, 35_000_000L, 4_000_000L,
+    public static final Overheads DEFAULTS = new Overheads(setupNanosFor(128L << 20), 8, 1_000_000L, 22_000_000L, 4_000_000L,
             15_000_000L, 200_000L);
 
     /** The default costs of migrating a guest of {@code memoryBytes}: the setup grows with the memory the destination touches. */
