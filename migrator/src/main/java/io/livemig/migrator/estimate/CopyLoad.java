@@ -13,13 +13,21 @@ package io.livemig.migrator.estimate;
  * of the cores than it got while the probe measured it beside the running guest
  * ({@link #rateScale}).
  *
- * @param hostCores the cores of the host the guest runs on
- * @param copyCores the CPU the page stream wants on that host, in cores
- * @param cpuBound  whether the stream's rate is what its threads manage (no rate limit holds it)
+ * <p>The setup loads the host too, whatever the link's rate: the destination touches all of the
+ * guest's memory as it accepts the offer, and both JVMs compile the migration's code. Measured on
+ * the saturated matrix's unlimited runs that never throttled (53 runs of sessions 10-11, fitted
+ * over setups of 0.4-1.6 s): the guest lost 40 % of its pace during the setup with one vCPU and
+ * 50 % with two, as beside a stream running flat out (33 % and 50 % by {@link #guestShare});
+ * the model had counted the setup as free, and predicted half the measured work lost.
+ *
+ * @param hostCores  the cores of the host the guest runs on
+ * @param copyCores  the CPU the page stream wants on that host, in cores
+ * @param cpuBound   whether the stream's rate is what its threads manage (no rate limit holds it)
+ * @param setupCores the CPU the setup takes on that host, in cores: that of a stream running flat out
  */
-public record CopyLoad(int hostCores, double copyCores, boolean cpuBound) {
+public record CopyLoad(int hostCores, double copyCores, boolean cpuBound, double setupCores) {
     /** No page stream on the guest's host worth counting. */
-    public static final CopyLoad NONE = new CopyLoad(1, 0, false);
+    public static final CopyLoad NONE = new CopyLoad(1, 0, false, 0);
 
     /**
      * What one thread copies per second of CPU: the unlimited loopback link of this project's
@@ -41,7 +49,7 @@ public record CopyLoad(int hostCores, double copyCores, boolean cpuBound) {
 
     public CopyLoad {
         if (hostCores < 1) throw new IllegalArgumentException("host cores must be >= 1");
-        if (!(copyCores >= 0)) throw new IllegalArgumentException("copy load must be >= 0");
+        if (!(copyCores >= 0) || !(setupCores >= 0)) throw new IllegalArgumentException("copy load must be >= 0");
     }
 
     /**
@@ -52,7 +60,8 @@ public record CopyLoad(int hostCores, double copyCores, boolean cpuBound) {
      */
     public static CopyLoad of(double bytesPerS, boolean unlimited, boolean destinationOnThisHost, int hostCores) {
         double perEnd = unlimited ? 1 : Math.min(1, bytesPerS / COPY_BYTES_PER_CORE_S);
-        return new CopyLoad(hostCores, perEnd * (destinationOnThisHost ? 2 : 1), unlimited);
+        int ends = destinationOnThisHost ? 2 : 1;
+        return new CopyLoad(hostCores, perEnd * ends, unlimited, ends);
     }
 
     /**
@@ -78,7 +87,16 @@ public record CopyLoad(int hostCores, double copyCores, boolean cpuBound) {
 
     /** The share of a core each of {@code vcpus} vCPUs gets while pages flow, having got {@code sampledShare} before. */
     public double guestShare(double sampledShare, int vcpus) {
-        double demand = vcpus * sampledShare + copyCores;
+        return shareBeside(copyCores, sampledShare, vcpus);
+    }
+
+    /** The share of a core each of {@code vcpus} vCPUs gets during the setup, having got {@code sampledShare} before. */
+    public double setupGuestShare(double sampledShare, int vcpus) {
+        return shareBeside(setupCores, sampledShare, vcpus);
+    }
+
+    private double shareBeside(double otherCores, double sampledShare, int vcpus) {
+        double demand = vcpus * sampledShare + otherCores;
         return demand <= hostCores ? sampledShare : sampledShare * hostCores / demand;
     }
 }

@@ -49,7 +49,8 @@ public final class MigrationEstimator {
         Ending ending;
         boolean stopAndCopy;
         if (candidate.mode().equals(Candidate.POSTCOPY)) {
-            course = new PrecopyCourse(List.of(), s.overheads().setupNanos(), 0, 0, guest.pageCount(), null,
+            double setupLost = new PrecopySimulation(guest, s.link(), s.overheads(), s.options()).setupWorkLostNanos();
+            course = new PrecopyCourse(List.of(), s.overheads().setupNanos(), 0, setupLost, guest.pageCount(), null,
                     "post-copy from the start", 100, 0);
             ending = PostcopyModel.after(guest.pageCount(), guest.nonZeroPagesAfter(s.overheads().setupNanos()), true, guest,
                     s.link(), s.overheads());

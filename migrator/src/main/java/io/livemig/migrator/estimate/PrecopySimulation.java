@@ -30,7 +30,8 @@ import java.util.Optional;
  * is spent: it ran only W^-1(that) of CPU), where L' = max(L, pages per step / longest limiter sleep):
  * the limiter sleeps a vCPU at most 50 ms, then lets it run a step. While pages flow, the host share s is what is left to the
  * vCPUs beside the page stream's own threads ({@link CopyLoad}). Work lost: the CPU time the caps,
- * the limits and that competition took away, against the share the guest got before.
+ * the limits and that competition took away, against the share the guest got before, and what the
+ * setup's own load on the host took ({@link CopyLoad#setupGuestShare}).
  *
  * <p>The policy is given what the source gives it: the stop rule's budget before round 0, and with
  * each round's figures the working-set curve the emulator measures over the round (here, the
@@ -106,6 +107,12 @@ public final class PrecopySimulation {
                 + (guest.pageCount() - pages) * pageSize / guest.zeroScanBytesPerS() * 1e9;
     }
 
+    /** The guest's work lost during the setup, at the share the setup leaves it ({@link CopyLoad#setupGuestShare}). */
+    public double setupWorkLostNanos() {
+        double share = link.copyLoad().setupGuestShare(guest.cpuShare(), guest.vcpus());
+        return overheads.setupNanos() * (1 - share / guest.cpuShare());
+    }
+
     /** Runs pre-copy under {@code policy} (a fresh one) until the stop rule, or {@code hybrid}, ends it. */
     public PrecopyCourse run(ConvergencePolicy policy, HybridSwitchModel hybrid) {
         CpuScheduler scheduler = new CpuScheduler(guest.vcpus());
@@ -116,7 +123,7 @@ public final class PrecopySimulation {
         List<PrecopyCourse.SimulatedRound> rounds = new ArrayList<>();
         double elapsed = overheads.setupNanos();
         double totalBytes = 0;
-        double lost = 0;
+        double lost = setupWorkLostNanos();
         double maxThrottle = 0;
         double pages = round0Pages();
         for (int round = 0; ; round++) {

@@ -74,4 +74,18 @@ class PrecopySimulationTest {
         assertThat(capped.rounds().get(1).pages()).isCloseTo(dirtiedInRound0 + 28, within(1.0));
         assertThat(uncapped.rounds().get(1).pages()).isEqualTo(uncapped.rounds().get(0).dirtyPages());
     }
+
+    @Test
+    void theSetupCostsTheGuestWhatTheDestinationAndTheCompilersTakeOfTheHost() {
+        Overheads setupOnly = NO_OVERHEADS.withSetupNanos(600_000_000L);
+        LinkProfile loopback = new LinkProfile(32 * MIB, 0, "--bandwidth", CopyLoad.of(32 * MIB, false, true, 2));
+        LinkProfile remote = new LinkProfile(32 * MIB, 0, "--bandwidth", CopyLoad.of(32 * MIB, false, false, 2));
+
+        // One vCPU beside two busy threads on two cores: a third of the setup's 600 ms, whatever the link's limit.
+        double here = new PrecopySimulation(GUEST, loopback, setupOnly, Scenarios.options(32, 300)).setupWorkLostNanos();
+        double elsewhere = new PrecopySimulation(GUEST, remote, setupOnly, Scenarios.options(32, 300)).setupWorkLostNanos();
+
+        assertThat(here / 1e6).isCloseTo(200, within(0.01));
+        assertThat(elsewhere).isZero();
+    }
 }
