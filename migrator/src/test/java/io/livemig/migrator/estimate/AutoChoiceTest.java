@@ -44,6 +44,20 @@ class AutoChoiceTest {
     }
 
     @Test
+    void workLostWithinFivePercentOfTheLeastIsATieTooAndGoesToTheShorterMigration() {
+        List<Prediction> predictions = List.of(
+                p("cpu-scheduling", "precopy", 88, 2.42, 4_800, true),
+                p("dirty-limit", "precopy", 86, 2.35, 7_100, true));
+
+        assertThat(AutoChoice.choose(predictions).chosen().policy()).isEqualTo("cpu-scheduling");
+
+        List<Prediction> apart = List.of(
+                p("cpu-scheduling", "precopy", 88, 2.50, 4_800, true),
+                p("dirty-limit", "precopy", 86, 2.35, 7_100, true));
+        assertThat(AutoChoice.choose(apart).chosen().policy()).isEqualTo("dirty-limit");
+    }
+
+    @Test
     void hybridOnlyWhenNoPrecopyPolicyMeetsTheLimitAndNotWhenTheUserPinnedPrecopy() {
         List<Prediction> predictions = List.of(
                 p("none", "precopy", 3000, 3.0, 30_000, false),
