@@ -94,6 +94,26 @@ public final class PredictionAccuracy {
         return n == 0 ? Double.NaN : (double) within / n;
     }
 
+    /**
+     * Share of runs whose measured downtime falls within the predicted range over the link's rate
+     * ({@code predicted_downtime_low_ms} to {@code _high_ms}), widened by the same bound as
+     * {@link #downtimeWithinBound}; NaN when no run carries a range.
+     */
+    static double downtimeWithinRange(List<RunResult> runs) {
+        int n = 0;
+        int within = 0;
+        for (RunResult r : runs) {
+            double m = r.number("downtime_ms");
+            double low = r.number("predicted_downtime_low_ms");
+            double high = r.number("predicted_downtime_high_ms");
+            if (Double.isNaN(m) || Double.isNaN(low) || Double.isNaN(high) || m < 0) continue;
+            n++;
+            double bound = Math.max(0.25 * m, 20);
+            if (m >= low - bound && m <= high + bound) within++;
+        }
+        return n == 0 ? Double.NaN : (double) within / n;
+    }
+
     /** The report's section; empty when no run carries a prediction. */
     static String markdown(List<RunResult> results) {
         List<RunResult> runs = predicted(results);
@@ -113,6 +133,11 @@ public final class PredictionAccuracy {
         }
         md.append(String.format(Locale.ROOT, "%nHost downtime within 25 %% or 20 ms (whichever is larger): %.0f %% of runs.%n",
                 100 * downtimeWithinBound(runs)));
+        double inRange = downtimeWithinRange(runs);
+        if (!Double.isNaN(inRange)) {
+            md.append(String.format(Locale.ROOT, "Within the predicted range over the link's rate (15 %% either way where no limit "
+                    + "holds it; the point on a limited link), widened by the same bound: %.0f %% of runs.%n", 100 * inRange));
+        }
         md.append("\nPer policy (median error of total time / bytes / host downtime):\n\n| policy | runs | total time | bytes | downtime |\n|---|---|---|---|---|\n");
         Map<String, List<RunResult>> byPolicy = new LinkedHashMap<>();
         for (RunResult r : runs) byPolicy.computeIfAbsent(r.cell().label(), k -> new ArrayList<>()).add(r);

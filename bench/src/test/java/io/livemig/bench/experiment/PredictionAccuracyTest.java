@@ -50,6 +50,19 @@ class PredictionAccuracyTest {
     }
 
     @Test
+    void aDowntimeOnTheEdgeCountsAsRightWithinItsPredictedRangeOverTheLinksRate() {
+        RunResult edge = run(1, "none", 1000, 1000, 60, 200, 1, "none"); // 140 ms off the point
+        ((ObjectNode) edge.stats()).put("predicted_downtime_low_ms", 70).put("predicted_downtime_high_ms", 260);
+        RunResult outside = run(2, "none", 1000, 1000, 300, 100, 1, "none");
+        ((ObjectNode) outside.stats()).put("predicted_downtime_low_ms", 90).put("predicted_downtime_high_ms", 120);
+        RunResult noRange = run(3, "none", 1000, 1000, 60, 200, 1, "none");
+
+        assertThat(PredictionAccuracy.downtimeWithinBound(List.of(edge, outside))).isZero();
+        // 60 ms is within 20 ms of the range's 70; 300 ms is 180 ms above its 120.
+        assertThat(PredictionAccuracy.downtimeWithinRange(List.of(edge, outside, noRange))).isCloseTo(0.5, within(1e-9));
+    }
+
+    @Test
     void autoIsComparedWithTheBestFixedPolicyThatMetTheLimit() {
         List<RunResult> runs = List.of(
                 run(1, "none", 10_000, 10_000, 1500, 1500, 1.0, "none"),

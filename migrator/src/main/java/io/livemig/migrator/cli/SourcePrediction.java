@@ -33,7 +33,8 @@ final class SourcePrediction {
     /** What will run, and what the model predicted for it. */
     record Plan(String policy, String mode, boolean auto, Prediction predicted, Estimate estimate) {
         PredictionStats stats() {
-            return new PredictionStats(predicted.totalTimeMs(), predicted.downtimeMs(), predicted.appDowntimeMs(),
+            return new PredictionStats(predicted.totalTimeMs(), predicted.downtimeMs(), predicted.downtimeLowMs(),
+                    predicted.downtimeHighMs(), predicted.appDowntimeMs(),
                     predicted.transferredBytes(), predicted.rounds(), predicted.workLostPct(), predicted.limitMet(), policy, mode,
                     auto ? "auto" : "fixed");
         }

@@ -51,16 +51,23 @@ public record Estimate(Inputs inputs, List<Prediction> candidates, Recommendatio
     /** The table and the recommendation, as printed. */
     public String table() {
         StringBuilder out = new StringBuilder(inputsSummary()).append(System.lineSeparator());
-        out.append(String.format(Locale.ROOT, "%-28s %8s %12s %12s %9s %7s %10s %8s %6s  %s%n", "candidate", "total s", "downtime ms",
-                "app down ms", "MiB sent", "rounds", "work lost s", "lost %", "limit", "ends"));
+        out.append(String.format(Locale.ROOT, "%-28s %8s %12s %13s %12s %9s %7s %10s %8s %6s  %s%n", "candidate", "total s", "downtime ms",
+                "range ms", "app down ms", "MiB sent", "rounds", "work lost s", "lost %", "limit", "ends"));
         for (Prediction p : candidates) {
-            out.append(String.format(Locale.ROOT, "%-28s %8.1f %12.1f %12.1f %9.1f %7d %10.2f %8.1f %6s  %s%n", p.candidate().label(),
-                    p.totalTimeMs() / 1000, p.downtimeMs(), p.appDowntimeMs(), p.transferredBytes() / 1048576.0, p.rounds(),
+            out.append(String.format(Locale.ROOT, "%-28s %8.1f %12.1f %13s %12.1f %9.1f %7d %10.2f %8.1f %6s  %s%n", p.candidate().label(),
+                    p.totalTimeMs() / 1000, p.downtimeMs(), range(p), p.appDowntimeMs(), p.transferredBytes() / 1048576.0, p.rounds(),
                     p.workLostS(), p.workLostPct(), p.limitMet() ? "met" : "missed", p.endedBy()));
         }
         Recommendation r = recommendation;
         out.append(String.format(Locale.ROOT, "%nrecommendation: --policy %s --mode %s (%s)%n", r.policy(), r.mode(), r.reason()));
         return out.toString();
+    }
+
+    /** The downtime's range over the link's rate ("40..210"), or "-" where a limit holds the rate (or the range is the point). */
+    private static String range(Prediction p) {
+        long low = Math.round(p.downtimeLowMs());
+        long high = Math.round(p.downtimeHighMs());
+        return low == high ? "-" : low + ".." + high;
     }
 
     /** Two lines: the sampled guest and the link. */

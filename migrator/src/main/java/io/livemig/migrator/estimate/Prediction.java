@@ -11,6 +11,11 @@ import io.livemig.migrator.stats.StopReason;
  * @param mode              precopy, postcopy or hybrid
  * @param totalTimeMs       from the start of the migration to its end
  * @param downtimeMs        host downtime (post-copy: the switch)
+ * @param downtimeLowMs     the least host downtime over the link's rate moving by {@link MigrationEstimator#RATE_SPREAD}
+ *                          either way, as the rate of a link no limit holds does from round to round
+ *                          (= {@code downtimeMs} on a limited link); a range far wider than the point says
+ *                          that the outcome is on an edge (converging a round earlier or later)
+ * @param downtimeHighMs    the greatest, likewise
  * @param appDowntimeMs     the gap the guest sees
  * @param transferredBytes  bytes on the wire
  * @param rounds            pre-copy rounds, the stop-and-copy counted as one (as {@code rounds} in the stats)
@@ -22,12 +27,19 @@ import io.livemig.migrator.stats.StopReason;
  * @param endedBy           how pre-copy ended: converged, max-rounds, max-volume, postcopy (its {@code stop_reason})
  * @param note              why post-copy took over, or empty
  */
-public record Prediction(String policy, String mode, double totalTimeMs, double downtimeMs, double appDowntimeMs,
+public record Prediction(String policy, String mode, double totalTimeMs, double downtimeMs, double downtimeLowMs,
+                         double downtimeHighMs, double appDowntimeMs,
                          long transferredBytes, int rounds, double workLostS, double workLostPct, double maxThrottlePct,
                          boolean limitMet, StopReason endedBy, String note) {
 
     @JsonIgnore
     public Candidate candidate() {
         return new Candidate(policy, mode);
+    }
+
+    /** This prediction with the host downtime's range over the link's rate. */
+    Prediction withDowntimeRange(double lowMs, double highMs) {
+        return new Prediction(policy, mode, totalTimeMs, downtimeMs, lowMs, highMs, appDowntimeMs, transferredBytes, rounds,
+                workLostS, workLostPct, maxThrottlePct, limitMet, endedBy, note);
     }
 }

@@ -10,6 +10,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *
  * @param predictedTotalTimeMs      predicted {@code total_time_ms}
  * @param predictedDowntimeMs       predicted {@code downtime_ms}
+ * @param predictedDowntimeLowMs    its least over the link's rate moving 15 % either way (as the rounds of a
+ *                                  link no limit holds do); = {@code predictedDowntimeMs} on a limited link
+ * @param predictedDowntimeHighMs   its greatest, likewise
  * @param predictedAppDowntimeMs    predicted {@code app_downtime_ms}
  * @param predictedTransferredBytes predicted {@code transferred_bytes}
  * @param predictedRounds           predicted {@code rounds}
@@ -20,6 +23,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param chosenBy                  {@code auto} (the model chose) or {@code fixed} (the user did)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record PredictionStats(Double predictedTotalTimeMs, Double predictedDowntimeMs, Double predictedAppDowntimeMs,
+public record PredictionStats(Double predictedTotalTimeMs, Double predictedDowntimeMs, Double predictedDowntimeLowMs,
+                              Double predictedDowntimeHighMs, Double predictedAppDowntimeMs,
                               Long predictedTransferredBytes, Integer predictedRounds, Double predictedWorkLostPct,
                               Boolean predictedLimitMet, String chosenPolicy, String chosenMode, String chosenBy) {}

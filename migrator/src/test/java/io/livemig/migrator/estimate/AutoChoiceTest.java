@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AutoChoiceTest {
     /** A prediction with the figures the choice looks at. */
     private static Prediction p(String policy, String mode, double downtimeMs, double workLostS, double totalMs, boolean met) {
-        return new Prediction(policy, mode, totalMs, downtimeMs, downtimeMs + 4, 1 << 20, 3, workLostS, 10, 0, met, StopReason.CONVERGED, "");
+        return new Prediction(policy, mode, totalMs, downtimeMs, downtimeMs, downtimeMs, downtimeMs + 4, 1 << 20, 3, workLostS, 10, 0, met, StopReason.CONVERGED, "");
     }
 
     @Test

@@ -82,6 +82,25 @@ class MigrationEstimatorTest {
     }
 
     @Test
+    void onALinkNoLimitHoldsTheDowntimeComesWithItsRangeOverTheRatesTheRoundsWanderThrough() {
+        // The rounds of an unlimited link ran at 0.8-1.35 of its probe: the prediction says what 15 % either way does.
+        GuestProfile guest = linearGuest(256, 2000);
+        LinkProfile probed = new LinkProfile(600 * MIB, 0, "probe", CopyLoad.of(600 * MIB, true, true, 2));
+        Candidate none = new Candidate("none", Candidate.PRECOPY);
+        Prediction unlimited = MigrationEstimator.predict(new MigrationEstimator.Scenario(guest, probed, NO_OVERHEADS,
+                Scenarios.options(0, 300), io.livemig.migrator.policy.PolicySettings.defaults()), none);
+        Prediction limited = MigrationEstimator.predict(scenario(guest, 32, 300, NO_OVERHEADS), none);
+
+        // The whole 256 MiB goes in the pause, at 900 MiB/s (the paused guest's rate): 284 ms, 247-335 ms over the range.
+        assertThat(unlimited.downtimeLowMs()).isCloseTo(256 * 1000.0 / (900 * 1.15), within(1.0));
+        assertThat(unlimited.downtimeHighMs()).isCloseTo(256 * 1000.0 / (900 * 0.85), within(1.0));
+        assertThat(unlimited.downtimeMs()).isBetween(unlimited.downtimeLowMs(), unlimited.downtimeHighMs());
+        // A rate limit holds the pace: no range.
+        assertThat(limited.downtimeLowMs()).isEqualTo(limited.downtimeMs());
+        assertThat(limited.downtimeHighMs()).isEqualTo(limited.downtimeMs());
+    }
+
+    @Test
     void aDirtyLimitHoldsBackAGuestOfSmallStepsButNotOneWhoseEveryStepDirties256Pages() {
         // 256 MiB dirtied at 1 GiB/s of CPU over a 32 MiB/s link, 300 ms limit. Once dirty-limit fires,
         // a guest of small steps dirties its 1 MiB/s and converges; one that dirties 256 pages (1 MiB)

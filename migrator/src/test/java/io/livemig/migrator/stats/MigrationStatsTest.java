@@ -43,7 +43,7 @@ class MigrationStatsTest {
                 .postcopy(PostcopyStats.builder(MigrationMode.HYBRID).postcopyTimeMs(1500).postcopyFaults(40).postcopyPagesRequested(30)
                         .postcopyPagesPushed(1000).faultLatencyUsP50(180).faultLatencyUsP99(1900).faultLatencyUsMax(4000)
                         .blocktimeMs(12.5).blocktimeMsPerVcpu(List.of(10.0, 2.5)).build())
-                .prediction(new PredictionStats(850.0, 45.0, 49.0, 1_100_000L, 3, 18.5, true, "cpu-scheduling", "precopy", "auto"))
+                .prediction(new PredictionStats(850.0, 45.0, 40.0, 60.0, 49.0, 1_100_000L, 3, 18.5, true, "cpu-scheduling", "precopy", "auto"))
                 .build();
     }
 
@@ -137,7 +137,7 @@ class MigrationStatsTest {
 
     /** The keys of issue 13: what the model predicted, flat beside what was measured, and what ran. */
     static final List<String> PREDICTION_KEYS = List.of("predicted_total_time_ms", "predicted_downtime_ms",
-            "predicted_app_downtime_ms", "predicted_transferred_bytes", "predicted_rounds", "predicted_work_lost_pct",
+            "predicted_downtime_low_ms", "predicted_downtime_high_ms", "predicted_app_downtime_ms", "predicted_transferred_bytes", "predicted_rounds", "predicted_work_lost_pct",
             "predicted_limit_met", "chosen_policy", "chosen_mode", "chosen_by");
 
     @Test
