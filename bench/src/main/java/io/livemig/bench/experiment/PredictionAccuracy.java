@@ -82,16 +82,7 @@ public final class PredictionAccuracy {
 
     /** Share of runs whose predicted downtime is within 25 % or 20 ms of the measured one, whichever is larger. */
     static double downtimeWithinBound(List<RunResult> runs) {
-        int n = 0;
-        int within = 0;
-        for (RunResult r : runs) {
-            double m = r.number("downtime_ms");
-            double p = r.number("predicted_downtime_ms");
-            if (Double.isNaN(m) || Double.isNaN(p) || m < 0) continue;
-            n++;
-            if (Math.abs(p - m) <= Math.max(0.25 * m, 20)) within++;
-        }
-        return n == 0 ? Double.NaN : (double) within / n;
+        return shareWithin(runs, "predicted_downtime_ms", "predicted_downtime_ms");
     }
 
     /**
@@ -100,12 +91,16 @@ public final class PredictionAccuracy {
      * {@link #downtimeWithinBound}; NaN when no run carries a range.
      */
     static double downtimeWithinRange(List<RunResult> runs) {
+        return shareWithin(runs, "predicted_downtime_low_ms", "predicted_downtime_high_ms");
+    }
+
+    private static double shareWithin(List<RunResult> runs, String lowKey, String highKey) {
         int n = 0;
         int within = 0;
         for (RunResult r : runs) {
             double m = r.number("downtime_ms");
-            double low = r.number("predicted_downtime_low_ms");
-            double high = r.number("predicted_downtime_high_ms");
+            double low = r.number(lowKey);
+            double high = r.number(highKey);
             if (Double.isNaN(m) || Double.isNaN(low) || Double.isNaN(high) || m < 0) continue;
             n++;
             double bound = Math.max(0.25 * m, 20);
