@@ -22,6 +22,11 @@ public record ClockSample(long sentNanos, long sentWallMicros, long peerNanos, l
         return receivedNanos - sentNanos;
     }
 
+    /** The wall clock's round trip: wider than the monotonic one when the source was held up between its two clocks' reads. */
+    public long wallRoundTripMicros() {
+        return receivedWallMicros - sentWallMicros;
+    }
+
     /** Destination monotonic minus source monotonic, at the midpoint of the exchange. */
     public long monotonicOffsetNanos() {
         return peerNanos - midpoint(sentNanos, receivedNanos);

@@ -52,6 +52,21 @@ class ClockOffsetEstimatorTest {
     }
 
     @Test
+    void theWallClockTakesTheSampleWithItsOwnNarrowestInterval() {
+        // The quiet monotonic exchange, but the source was held up 2 ms after reading its wall clock.
+        ClockSample quick = exchange(0, 50_000, 50_000, -HOUR_NANOS, -HOUR_MICROS);
+        ClockSample heldUp = new ClockSample(quick.sentNanos(), quick.sentWallMicros() - 2_000, quick.peerNanos(),
+                quick.peerWallMicros(), quick.receivedNanos(), quick.receivedWallMicros());
+        ClockOffsetEstimator estimator = new ClockOffsetEstimator();
+        estimator.add(heldUp);
+        estimator.add(exchange(10_000_000, 100_000, 100_000, -HOUR_NANOS, -HOUR_MICROS));
+        ClockOffset estimate = estimator.estimate();
+
+        assertThat(estimate.roundTripNanos()).isEqualTo(100_000);
+        assertThat(estimate.wallOffsetMicros()).isEqualTo(-HOUR_MICROS); // not 1 ms off, as the held-up sample says
+    }
+
+    @Test
     void theErrorNeverExceedsHalfTheRoundTripWhateverTheAsymmetry() {
         ClockOffsetEstimator estimator = new ClockOffsetEstimator();
         estimator.add(exchange(0, 1, 999_999, 12_345, 0)); // all the delay on the way back
