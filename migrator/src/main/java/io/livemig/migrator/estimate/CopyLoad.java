@@ -95,6 +95,11 @@ public record CopyLoad(int hostCores, double copyCores, boolean cpuBound, double
         return shareBeside(setupCores, sampledShare, vcpus);
     }
 
+    /** The work {@code guest} loses during a setup of {@code setupNanos}, at the share the setup leaves it. */
+    double setupWorkLostNanos(double setupNanos, GuestProfile guest) {
+        return setupNanos * (1 - setupGuestShare(guest.cpuShare(), guest.vcpus()) / guest.cpuShare());
+    }
+
     private double shareBeside(double otherCores, double sampledShare, int vcpus) {
         double demand = vcpus * sampledShare + otherCores;
         return demand <= hostCores ? sampledShare : sampledShare * hostCores / demand;

@@ -74,7 +74,7 @@ public final class MigrationEstimator {
         Ending ending;
         boolean stopAndCopy;
         if (candidate.mode().equals(Candidate.POSTCOPY)) {
-            double setupLost = new PrecopySimulation(guest, s.link(), s.overheads(), s.options()).setupWorkLostNanos();
+            double setupLost = s.link().copyLoad().setupWorkLostNanos(s.overheads().setupNanos(), guest);
             course = new PrecopyCourse(List.of(), s.overheads().setupNanos(), 0, setupLost, guest.pageCount(), null,
                     "post-copy from the start", 100, 0);
             ending = PostcopyModel.after(guest.pageCount(), guest.nonZeroPagesAfter(s.overheads().setupNanos()), true, guest,

@@ -107,12 +107,6 @@ public final class PrecopySimulation {
                 + (guest.pageCount() - pages) * pageSize / guest.zeroScanBytesPerS() * 1e9;
     }
 
-    /** The guest's work lost during the setup, at the share the setup leaves it ({@link CopyLoad#setupGuestShare}). */
-    public double setupWorkLostNanos() {
-        double share = link.copyLoad().setupGuestShare(guest.cpuShare(), guest.vcpus());
-        return overheads.setupNanos() * (1 - share / guest.cpuShare());
-    }
-
     /** Runs pre-copy under {@code policy} (a fresh one) until the stop rule, or {@code hybrid}, ends it. */
     public PrecopyCourse run(ConvergencePolicy policy, HybridSwitchModel hybrid) {
         CpuScheduler scheduler = new CpuScheduler(guest.vcpus());
@@ -123,7 +117,7 @@ public final class PrecopySimulation {
         List<PrecopyCourse.SimulatedRound> rounds = new ArrayList<>();
         double elapsed = overheads.setupNanos();
         double totalBytes = 0;
-        double lost = setupWorkLostNanos();
+        double lost = link.copyLoad().setupWorkLostNanos(overheads.setupNanos(), guest);
         double maxThrottle = 0;
         double pages = round0Pages();
         for (int round = 0; ; round++) {

@@ -52,8 +52,8 @@ public record Baseline(double opsPerS, long windowNanos, LatencyMonitor latency)
     /**
      * The window is counted in this many slices, and the baseline is their median pace: a stretch
      * in which the shared host took the guest's core away (a neighbour's burst, a GC) no longer sets
-     * the reference. Measured in the saturated matrix's 1 s windows: 49-95 Mops/s for one guest,
-     * the lows from whole-window averages that such a stretch had pulled down.
+     * the reference. It does not steady a host that is slower for the whole window: one guest's
+     * baselines across the saturated matrix spanned 49-95 Mops/s before the slices, 52-99 after.
      */
     static final int SLICES = 10;
 

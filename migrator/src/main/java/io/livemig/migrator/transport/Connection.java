@@ -141,7 +141,7 @@ public final class Connection implements AutoCloseable {
      * over on the event loop, before the next message is read.
      */
     public void deliverOnEventLoop(EventLoopReader newReader) {
-        channel.eventLoop().execute(delivery.handOver(newReader));
+        channel.eventLoop().execute(delivery.reading(newReader));
     }
 
     /**
@@ -151,7 +151,7 @@ public final class Connection implements AutoCloseable {
      * so a {@code receive} that follows never sees a message the tap would have taken.
      */
     public void tapOnEventLoop(EventLoopTap newTap) {
-        onEventLoopAndWait(delivery.handOver(newTap));
+        onEventLoopAndWait(delivery.tapping(newTap));
     }
 
     /**
@@ -159,7 +159,7 @@ public final class Connection implements AutoCloseable {
      * run again (its loader and memory may be freed). Waits for the event loop, boundedly.
      */
     public void untap() {
-        onEventLoopAndWait(delivery.handOver((EventLoopTap) null));
+        onEventLoopAndWait(delivery.untapping());
     }
 
     private void onEventLoopAndWait(Runnable task) {

@@ -36,13 +36,18 @@ final class EventLoopDelivery {
         reader.failed(cause);
     }
 
-    /** To run on the event loop: {@code newTap} (or none, when null) takes over. */
-    Runnable handOver(EventLoopTap newTap) {
+    /** To run on the event loop: {@code newTap} takes over. */
+    Runnable tapping(EventLoopTap newTap) {
         return new HandOver(newTap, null);
     }
 
+    /** To run on the event loop: nothing is offered the messages any more. */
+    Runnable untapping() {
+        return new HandOver(null, null);
+    }
+
     /** To run on the event loop: {@code newReader} takes every message from then on. */
-    Runnable handOver(EventLoopReader newReader) {
+    Runnable reading(EventLoopReader newReader) {
         return new HandOver(new ReaderTap(newReader), newReader);
     }
 

@@ -82,8 +82,8 @@ class PrecopySimulationTest {
         LinkProfile remote = new LinkProfile(32 * MIB, 0, "--bandwidth", CopyLoad.of(32 * MIB, false, false, 2));
 
         // One vCPU beside two busy threads on two cores: a third of the setup's 600 ms, whatever the link's limit.
-        double here = new PrecopySimulation(GUEST, loopback, setupOnly, Scenarios.options(32, 300)).setupWorkLostNanos();
-        double elsewhere = new PrecopySimulation(GUEST, remote, setupOnly, Scenarios.options(32, 300)).setupWorkLostNanos();
+        double here = loopback.copyLoad().setupWorkLostNanos(setupOnly.setupNanos(), GUEST);
+        double elsewhere = remote.copyLoad().setupWorkLostNanos(setupOnly.setupNanos(), GUEST);
 
         assertThat(here / 1e6).isCloseTo(200, within(0.01));
         assertThat(elsewhere).isZero();
