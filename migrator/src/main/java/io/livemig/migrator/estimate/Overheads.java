@@ -22,15 +22,17 @@ public record Overheads(long setupNanos, int pageEntryBytes, long pauseNanos, lo
                         long postcopySwitchNanos, long faultServiceNanos) {
     /**
      * The setup's part that does not grow with the guest: connect, handshake, offer, answer. Measured
-     * setups: 440 ms (128 MiB guests), 600-890 ms (256 MiB), 2.2 s (1 GiB): 180 ms plus the prefault.
+     * setups (medians of sessions 10-12's matrices, 630 runs): 390 ms (128 MiB guests), 575 ms
+     * (256 MiB, one vCPU), 1.55 s (1 GiB): 240 ms plus the prefault. (Session 11's fit, 180 ms +
+     * memory / 500 MiB/s, came from fewer, slower 1 GiB runs and put the 1 GiB setup 0.7 s high.)
      */
-    static final long SETUP_BASE_NANOS = 180_000_000L;
+    static final long SETUP_BASE_NANOS = 240_000_000L;
 
     /**
      * How fast the destination touches the guest's memory when it accepts the offer (it
      * preallocates before round 0): the growth of the measured setup with the guest's memory.
      */
-    static final double DESTINATION_PREFAULT_BYTES_PER_S = 500.0 * (1 << 20);
+    static final double DESTINATION_PREFAULT_BYTES_PER_S = 780.0 * (1 << 20);
 
     /**
      * The costs of a 128 MiB guest. Handover: what the downtime measures beyond the pause and the
