@@ -29,7 +29,7 @@ import java.util.Optional;
  * L pages per second per vCPU, at most vCPUs x (L' x T + L/10) pages (the vCPU sleeps once its quota
  * is spent: it ran only W^-1(that) of CPU), where L' = max(L, pages per step / longest limiter sleep):
  * the limiter sleeps a vCPU at most 50 ms, then lets it run a step. While pages flow, the host share s is what is left to the
- * vCPUs beside the page stream's own threads ({@link CopyLoad}). Work lost: the CPU time the caps,
+ * vCPUs beside the page stream's own threads, with the cap in force ({@link CopyLoad#guestShare(double, int, double)}). Work lost: the CPU time the caps,
  * the limits and that competition took away, against the share the guest got before, and what the
  * setup's own load on the host took ({@link CopyLoad#setupGuestShare}).
  *
@@ -53,18 +53,20 @@ public final class PrecopySimulation {
     private static final double DECISION_GAP_NANOS = 400_000;
 
     private final GuestProfile guest;
-    /** The guest while pages flow: its vCPUs share the cores with the page stream. */
-    private final GuestProfile copying;
     private final LinkProfile link;
     private final Overheads overheads;
     private final MigrationOptions options;
 
     public PrecopySimulation(GuestProfile guest, LinkProfile link, Overheads overheads, MigrationOptions options) {
         this.guest = guest;
-        this.copying = guest.withCpuShare(link.copyLoad().guestShare(guest.cpuShare(), guest.vcpus()));
         this.link = link;
         this.overheads = overheads;
         this.options = options;
+    }
+
+    /** The guest while pages flow with its vCPUs capped at {@code capPct}: they share the cores with the page stream. */
+    private GuestProfile copyingAt(double capPct) {
+        return guest.withCpuShare(link.copyLoad().guestShare(guest.cpuShare(), guest.vcpus(), capPct));
     }
 
     /**
@@ -128,6 +130,7 @@ public final class PrecopySimulation {
             double sendNanos = round == 0 ? round0SendNanos(pages) : link.transferNanos(bytes, guest, cap);
             double roundNanos = sendNanos + link.roundTripNanos();
 
+            GuestProfile copying = copyingAt(cap);
             if (hybrid.switchesDuringRound(copying, link, overheads, sendNanos, cap)) {
                 // Cut short at the first check: the pages not sent yet and those dirtied meanwhile go by post-copy.
                 double cutNanos = HybridSwitchModel.MIN_SAMPLE_NANOS + link.roundTripNanos();

@@ -18,6 +18,17 @@ class CopyLoadTest {
     }
 
     @Test
+    void cappedVcpusWantLessSoBesideAnUnlimitedStreamEachGetsAllItsCapAllows() {
+        CopyLoad loopback = CopyLoad.of(600 * MIB, true, true, 2);
+
+        // Two vCPUs at 10 % want 0.2 of a core: with both ends of the stream, 2.2 cores on 2.
+        assertThat(loopback.guestShare(1, 2, 10)).isCloseTo(2 / 2.2, within(1e-9));
+        assertThat(loopback.guestShare(1, 2, 100)).isEqualTo(loopback.guestShare(1, 2)).isCloseTo(0.5, within(1e-9));
+        // Paused vCPUs want nothing; what they would get is what they got before.
+        assertThat(loopback.guestShare(0.9, 1, 0)).isEqualTo(0.9);
+    }
+
+    @Test
     void aSlowLimitedLinkTakesNothingFromTheGuest() {
         // 32 MiB/s keeps each end's thread busy 5 % of the time: the cores are not oversubscribed.
         CopyLoad limited = CopyLoad.of(32 * MIB, false, true, 2);

@@ -58,6 +58,22 @@ class PrecopySimulationTest {
     }
 
     @Test
+    void vcpusCappedLowBesideAnUnlimitedStreamRunAllTheirCapAllows() {
+        // Two vCPUs and both ends of a stream running flat out on two cores: half a core each uncapped,
+        // but at 10 % they want 0.2 of a core, and 2.2 cores on 2 leaves each 10 % x 2 / 2.2 of the wall.
+        GuestProfile twoVcpus = new GuestProfile(256 * MIB, PAGE, 2, 256 * MIB / PAGE, 0,
+                DirtyCurve.linear(1_000_000, 256 * MIB / PAGE), 1.0, 0, 8e9);
+        LinkProfile loopback = new LinkProfile(600 * MIB, 0, "probe", CopyLoad.of(600 * MIB, true, true, 2));
+
+        PrecopyCourse course = new PrecopySimulation(twoVcpus, loopback, NO_OVERHEADS, Scenarios.options(0, 1))
+                .run(new CapAfterRound0(10), HybridSwitchModel.NEVER);
+
+        PrecopyCourse.SimulatedRound capped = course.rounds().get(1);
+        double cpuSeconds = capped.durationNanos() / 1e9 * 0.10 * 2 / 2.2;
+        assertThat(capped.dirtyPages()).isCloseTo(1_000_000 * cpuSeconds, within(1.0));
+    }
+
+    @Test
     void thePolicyIsToldWhatTheGuestDirtiedWhileItDecided() {
         CapAfterRound0 policy = new CapAfterRound0(100);
         run(policy);
