@@ -168,6 +168,18 @@ class MigrationEstimatorTest {
     }
 
     @Test
+    void aGuestIsNeverPlacedFurtherAlongItsCurveThanThePagesItHasFilled() {
+        // A short sample of a random writer reads as a straight line, 3 500 pages a CPU second, which
+        // flattens only at the guest's 32 768 pages. The guest holds 1 700 pages of data, 1 600 of
+        // them filled in the 0.48 s between the scans: it is at the start of its curve, not near the
+        // memory's end where the line flattens, and goes on filling at the pace the scans saw.
+        GuestProfile guest = new GuestProfile(128 * MIB, PAGE, 1, 1_700, 1_600 / 0.48, DirtyCurve.linear(3_500, 32_768),
+                1.0, 1.0, 0, 8e9, 0, 480_000_000, 0);
+
+        assertThat(guest.nonZeroPagesAfter(0.6e9)).isCloseTo(1_700 + 0.6 * 1_600 / 0.48, within(1.0));
+    }
+
+    @Test
     void overheadsAddUpWhereTheyBelong() {
         Overheads o = new Overheads(500_000_000L, 8, 1_000_000L, 12_000_000L, 4_000_000L, 15_000_000L, 0);
         GuestProfile guest = new GuestProfile(64 * MIB, PAGE, 1, 16 * MIB / PAGE, 0, DirtyCurve.linear(0, 16384), 1.0, 0, 8e9);
