@@ -11,6 +11,7 @@ import io.livemig.migrator.estimate.Prediction;
 import io.livemig.migrator.migration.Handshake;
 import io.livemig.migrator.migration.MigrationOptions;
 import io.livemig.migrator.policy.PolicySettings;
+import io.livemig.migrator.stats.CandidateFigures;
 import io.livemig.migrator.stats.PredictionStats;
 import io.livemig.migrator.transport.ConnectionOptions;
 import io.livemig.migrator.transport.HostPort;
@@ -36,7 +37,12 @@ final class SourcePrediction {
             return new PredictionStats(predicted.totalTimeMs(), predicted.downtimeMs(), predicted.downtimeLowMs(),
                     predicted.downtimeHighMs(), predicted.appDowntimeMs(),
                     predicted.transferredBytes(), predicted.rounds(), predicted.workLostPct(), predicted.limitMet(), policy, mode,
-                    auto ? "auto" : "fixed");
+                    auto ? "auto" : "fixed", estimate.candidates().stream().map(Plan::figures).toList());
+        }
+
+        private static CandidateFigures figures(Prediction p) {
+            return new CandidateFigures(p.policy(), p.mode(), p.totalTimeMs(), p.downtimeMs(), p.appDowntimeMs(), p.transferredBytes(),
+                    p.rounds(), p.workLostS(), p.workLostPct(), p.limitMet(), p.endedBy());
         }
     }
 

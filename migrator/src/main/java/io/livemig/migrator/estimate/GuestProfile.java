@@ -80,24 +80,33 @@ public record GuestProfile(long memoryBytes, int pageSize, int vcpus, long nonZe
      * curve (at the CPU time t1 where W(t1 + window) - W(t1) = the growth seen), so the growth slows
      * as W flattens. Unbounded when nothing places it (no window, no growth, or faster than W).
      *
-     * <p>It cannot be further along than the pages that hold data: W(t1 + window) is at most those.
-     * A short sample of a random writer reads as a straight line, extrapolated up to the guest's
-     * memory, where it flattens; placed there, the paper's 16 MiB/s writer, 5 % of its memory
-     * filled, was predicted to fill no more, and its bytes at half of the measured 40-50 MiB.
+     * <p>It is never placed further along than the pages that hold data: W(t1 + window) is at most
+     * those; where W grows faster than the scans saw even there, it is there. A short sample of a
+     * random writer reads as a straight line, extrapolated up to the guest's memory, where it
+     * flattens; placed there, the paper's 16 MiB/s writer, 5 % of its memory filled, was predicted
+     * to fill no more, and its bytes at half of the measured 40-50 MiB.
      */
     double fillingAlongItsCurve(double nanos) {
         double filled = nonZeroPagesPerS * fillWindowNanos / 1e9;
         double window = cpuNanosIn(fillWindowNanos, 100);
         if (filled <= 0 || window <= 0 || dirtyCurve.pagesAt(window) < filled) return Double.POSITIVE_INFINITY;
+        double filledBy = dirtyCurve.cpuNanosFor(nonZeroPages, FILL_HORIZON_CPU_NANOS);
         double lo = 0;
-        double hi = Math.max(0, dirtyCurve.cpuNanosFor(nonZeroPages, FILL_HORIZON_CPU_NANOS) - window);
-        if (dirtyCurve.pagesAt(hi + window) - dirtyCurve.pagesAt(hi) > filled) return Double.POSITIVE_INFINITY;
+        double hi = Math.max(0, filledBy - window);
+        if (grownInWindowFrom(hi, window) > filled) {
+            if (filledBy >= FILL_HORIZON_CPU_NANOS) return Double.POSITIVE_INFINITY;
+            lo = hi;
+        }
         for (int i = 0; i < 100 && hi - lo > 1000; i++) {
             double mid = (lo + hi) / 2;
-            if (dirtyCurve.pagesAt(mid + window) - dirtyCurve.pagesAt(mid) > filled) lo = mid; else hi = mid;
+            if (grownInWindowFrom(mid, window) > filled) lo = mid; else hi = mid;
         }
         double at = lo + window;
         return Math.max(0, dirtyCurve.pagesAt(at + cpuNanosIn(nanos, 100)) - dirtyCurve.pagesAt(at));
+    }
+
+    private double grownInWindowFrom(double cpuNanos, double window) {
+        return dirtyCurve.pagesAt(cpuNanos + window) - dirtyCurve.pagesAt(cpuNanos);
     }
 
     /** How far along its curve a filling guest is looked for: ten minutes of CPU. */

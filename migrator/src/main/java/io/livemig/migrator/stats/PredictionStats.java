@@ -2,10 +2,13 @@ package io.livemig.migrator.stats;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import java.util.List;
+
 /**
  * What the cost model predicted for a migration, and which candidate ran: written into
  * {@code --stats-json} as flat keys ({@code predicted_total_time_ms}, ..., {@code chosen_policy},
- * {@code chosen_mode}, {@code chosen_by}) beside what was measured; absent when nothing was
+ * {@code chosen_mode}, {@code chosen_by}) beside what was measured, and every candidate the model
+ * predicted ({@code predicted_candidates}, a list); absent when nothing was
  * predicted (without {@code --policy auto} or {@code --predict}).
  *
  * @param predictedTotalTimeMs      predicted {@code total_time_ms}
@@ -21,9 +24,15 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param chosenPolicy              the policy that ran
  * @param chosenMode                the mode that ran (precopy, postcopy, hybrid)
  * @param chosenBy                  {@code auto} (the model chose) or {@code fixed} (the user did)
+ * @param predictedCandidates       every candidate the model predicted, the chosen one among them
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PredictionStats(Double predictedTotalTimeMs, Double predictedDowntimeMs, Double predictedDowntimeLowMs,
                               Double predictedDowntimeHighMs, Double predictedAppDowntimeMs,
                               Long predictedTransferredBytes, Integer predictedRounds, Double predictedWorkLostPct,
-                              Boolean predictedLimitMet, String chosenPolicy, String chosenMode, String chosenBy) {}
+                              Boolean predictedLimitMet, String chosenPolicy, String chosenMode, String chosenBy,
+                              List<CandidateFigures> predictedCandidates) {
+    public PredictionStats {
+        predictedCandidates = predictedCandidates == null ? null : List.copyOf(predictedCandidates);
+    }
+}

@@ -43,7 +43,10 @@ class MigrationStatsTest {
                 .postcopy(PostcopyStats.builder(MigrationMode.HYBRID).postcopyTimeMs(1500).postcopyFaults(40).postcopyPagesRequested(30)
                         .postcopyPagesPushed(1000).faultLatencyUsP50(180).faultLatencyUsP99(1900).faultLatencyUsMax(4000)
                         .blocktimeMs(12.5).blocktimeMsPerVcpu(List.of(10.0, 2.5)).build())
-                .prediction(new PredictionStats(850.0, 45.0, 40.0, 60.0, 49.0, 1_100_000L, 3, 18.5, true, "cpu-scheduling", "precopy", "auto"))
+                .prediction(new PredictionStats(850.0, 45.0, 40.0, 60.0, 49.0, 1_100_000L, 3, 18.5, true, "cpu-scheduling", "precopy", "auto",
+                        List.of(new CandidateFigures("none", "precopy", 2400, 310, 314, 3_000_000L, 30, 0.2, 8.3, false, StopReason.MAX_ROUNDS),
+                                new CandidateFigures("cpu-scheduling", "precopy", 850, 45, 49, 1_100_000L, 3, 0.16, 18.5, true,
+                                        StopReason.CONVERGED))))
                 .build();
     }
 
@@ -138,7 +141,7 @@ class MigrationStatsTest {
     /** The keys of issue 13: what the model predicted, flat beside what was measured, and what ran. */
     static final List<String> PREDICTION_KEYS = List.of("predicted_total_time_ms", "predicted_downtime_ms",
             "predicted_downtime_low_ms", "predicted_downtime_high_ms", "predicted_app_downtime_ms", "predicted_transferred_bytes", "predicted_rounds", "predicted_work_lost_pct",
-            "predicted_limit_met", "chosen_policy", "chosen_mode", "chosen_by");
+            "predicted_limit_met", "chosen_policy", "chosen_mode", "chosen_by", "predicted_candidates");
 
     @Test
     void predictionsAreFlatKeysAndAbsentWhenNothingWasPredicted() throws Exception {
@@ -150,6 +153,13 @@ class MigrationStatsTest {
         assertThat(json.get("predicted_transferred_bytes").asLong()).isEqualTo(1_100_000L);
         assertThat(json.get("chosen_policy").asText()).isEqualTo("cpu-scheduling");
         assertThat(json.get("chosen_by").asText()).isEqualTo("auto");
+
+        JsonNode passedOver = json.get("predicted_candidates").get(0);
+        assertThat(passedOver.get("policy").asText()).isEqualTo("none");
+        assertThat(passedOver.get("work_lost_s").asDouble()).isEqualTo(0.2);
+        assertThat(passedOver.get("limit_met").asBoolean()).isFalse();
+        assertThat(passedOver.get("ended_by").asText()).isEqualTo("max-rounds");
+        assertThat(json.get("predicted_candidates")).hasSize(2);
 
         JsonNode plain = StatsJson.mapper().readTree(StatsJson.toJson(
                 MigrationStats.builder().status(MigrationStatus.COMPLETED).policy("none").build()));
