@@ -17,7 +17,7 @@ package io.livemig.migrator.estimate;
  * guest's memory as it accepts the offer, and both JVMs compile the migration's code. Measured on
  * the saturated matrix's unlimited runs that never throttled (53 runs of sessions 10-11, fitted
  * over setups of 0.4-1.6 s): the guest lost 40 % of its pace during the setup with one vCPU and
- * 50 % with two, as beside a stream running flat out (33 % and 50 % by {@link #guestShare});
+ * 50 % with two, as beside a stream running flat out (33 % and 50 % by {@link #guestShare}, uncapped);
  * the model had counted the setup as free, and predicted half the measured work lost.
  *
  * @param hostCores  the cores of the host the guest runs on
@@ -85,14 +85,10 @@ public record CopyLoad(int hostCores, double copyCores, boolean cpuBound, double
         return demand <= hostCores ? 1 : hostCores / demand;
     }
 
-    /** The share of a core each of {@code vcpus} vCPUs gets while pages flow, having got {@code sampledShare} before. */
-    public double guestShare(double sampledShare, int vcpus) {
-        return guestShare(sampledShare, vcpus, 100);
-    }
-
     /**
-     * The same for vCPUs capped at {@code capPct}, as a share of the wall time before the cap (so a
-     * vCPU runs share x cap): capped vCPUs want less, and once vCPUs and stream fit in the cores
+     * The share of a core each of {@code vcpus} vCPUs capped at {@code capPct} gets while pages flow,
+     * having got {@code sampledShare} before, as a share of the wall time before the cap (so a vCPU
+     * runs share x cap): capped vCPUs want less, and once vCPUs and stream fit in the cores
      * each vCPU gets all its cap allows. Measured on the 2-vCPU hotcold guest at caps of 9-13 %
      * beside an unlimited stream: 85-120 MiB dirtied in the capped round, where the model, counting
      * the competition of uncapped vCPUs (half a core each), left final sets of about 45 MiB.

@@ -14,7 +14,7 @@ class CopyLoadTest {
         CopyLoad loopback = CopyLoad.of(600 * MIB, true, true, 2);
 
         assertThat(loopback.copyCores()).isEqualTo(2);
-        assertThat(loopback.guestShare(1, 1)).isCloseTo(2.0 / 3, within(1e-9));
+        assertThat(loopback.guestShare(1, 1, 100)).isCloseTo(2.0 / 3, within(1e-9));
     }
 
     @Test
@@ -23,7 +23,7 @@ class CopyLoadTest {
 
         // Two vCPUs at 10 % want 0.2 of a core: with both ends of the stream, 2.2 cores on 2.
         assertThat(loopback.guestShare(1, 2, 10)).isCloseTo(2 / 2.2, within(1e-9));
-        assertThat(loopback.guestShare(1, 2, 100)).isEqualTo(loopback.guestShare(1, 2)).isCloseTo(0.5, within(1e-9));
+        assertThat(loopback.guestShare(1, 2, 100)).isCloseTo(0.5, within(1e-9));
         // Paused vCPUs want nothing; what they would get is what they got before.
         assertThat(loopback.guestShare(0.9, 1, 0)).isEqualTo(0.9);
     }
@@ -34,8 +34,8 @@ class CopyLoadTest {
         CopyLoad limited = CopyLoad.of(32 * MIB, false, true, 2);
 
         assertThat(limited.copyCores()).isCloseTo(2 * 32 / 600.0, within(1e-9));
-        assertThat(limited.guestShare(1, 1)).isEqualTo(1);
-        assertThat(limited.guestShare(0.7, 1)).isEqualTo(0.7);
+        assertThat(limited.guestShare(1, 1, 100)).isEqualTo(1);
+        assertThat(limited.guestShare(0.7, 1, 100)).isEqualTo(0.7);
     }
 
     @Test
@@ -69,8 +69,8 @@ class CopyLoadTest {
         CopyLoad remote = CopyLoad.of(600 * MIB, true, false, 2);
 
         assertThat(remote.copyCores()).isEqualTo(1);
-        assertThat(remote.guestShare(1, 1)).isEqualTo(1);
-        assertThat(remote.guestShare(1, 2)).isCloseTo(2.0 / 3, within(1e-9));
+        assertThat(remote.guestShare(1, 1, 100)).isEqualTo(1);
+        assertThat(remote.guestShare(1, 2, 100)).isCloseTo(2.0 / 3, within(1e-9));
     }
 
     @Test
@@ -78,7 +78,7 @@ class CopyLoadTest {
         // The destination touching the guest's memory, and both JVMs compiling: measured, the guest lost 40 % of its pace.
         CopyLoad limited = CopyLoad.of(32 * MIB, false, true, 2);
 
-        assertThat(limited.guestShare(1, 1)).isEqualTo(1);
+        assertThat(limited.guestShare(1, 1, 100)).isEqualTo(1);
         assertThat(limited.setupGuestShare(1, 1)).isCloseTo(2.0 / 3, within(1e-9));
         assertThat(limited.setupGuestShare(1, 2)).isCloseTo(0.5, within(1e-9));
         assertThat(CopyLoad.NONE.setupGuestShare(1, 1)).isEqualTo(1);
