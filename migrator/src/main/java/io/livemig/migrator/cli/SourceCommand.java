@@ -133,7 +133,7 @@ final class SourceCommand implements Callable<Integer> {
         guest.refuseUnmigratable();
         MigrationOptions options = migrationOptions();
         boolean auto = SourcePrediction.AUTO.equals(policyOptions.policy);
-        // Not for post-copy (IoCodeCompilation says why); under auto, once the mode is chosen.
+        // Not for post-copy (IoCodeCompilation says why); under auto, once the mode is chosen (SourcePrediction).
         if (!auto && !options.mode().mayUsePostcopy()) IoCodeCompilation.requestOnce();
         PolicySettings policySettings = policyOptions.settings();
         ConvergencePolicy policy = auto ? null : policy();
@@ -167,7 +167,6 @@ final class SourceCommand implements Callable<Integer> {
                         postcopy.switchAfter(), postcopy.recoverTimeout());
                 // Post-copy and hybrid send on one connection (data channels are for pre-copy).
                 if (chosen.mode().mayUsePostcopy()) options = options.withTransfer(options.transfer().withChannels(1));
-                else IoCodeCompilation.requestOnce();
                 options = options.withPostcopy(chosen);
                 System.err.printf("livemig source: --policy auto chose %s (%s): predicted %.1f s, downtime %.0f ms, %.0f MiB, "
                                 + "%.1f %% work lost; %s%n", plan.policy(), plan.mode(), plan.predicted().totalTimeMs() / 1000,

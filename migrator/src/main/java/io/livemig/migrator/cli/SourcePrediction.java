@@ -15,6 +15,7 @@ import io.livemig.migrator.stats.CandidateFigures;
 import io.livemig.migrator.stats.PredictionStats;
 import io.livemig.migrator.transport.ConnectionOptions;
 import io.livemig.migrator.transport.HostPort;
+import io.livemig.migrator.transport.IoCodeCompilation;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -87,6 +88,10 @@ final class SourcePrediction {
                 boolean auto = AUTO.equals(fixedPolicy);
                 Candidate chosen = auto ? new Candidate(estimate.recommendation().policy(), estimate.recommendation().mode())
                         : Candidate.of(fixedPolicy, options.mode());
+                // As a fixed pre-copy source does as it starts: the directives' install (JMX, some
+                // 150 ms of CPU) then runs while the guest waits out --migrate-after, not beside the
+                // baseline or the migration's first round.
+                if (auto && !chosen.migrationMode().mayUsePostcopy()) IoCodeCompilation.requestOnce();
                 Prediction predicted = estimate.candidates().stream().filter(p -> p.candidate().equals(chosen)).findFirst()
                         .orElseThrow(() -> new IllegalStateException("no prediction for " + chosen.label()));
                 plan.complete(new Plan(chosen.policy(), chosen.mode(), auto, predicted, estimate));

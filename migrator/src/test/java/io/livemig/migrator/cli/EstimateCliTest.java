@@ -79,6 +79,16 @@ class EstimateCliTest {
             assertThat(stats.path("predicted_total_time_ms").asDouble()).isPositive();
             assertThat(stats.path("predicted_transferred_bytes").asLong()).isPositive();
             assertThat(stats.has("predicted_downtime_ms")).isTrue();
+            // Every candidate, the chosen one among them with the figures recorded for it.
+            JsonNode candidates = stats.path("predicted_candidates");
+            assertThat(candidates.size()).isGreaterThan(4);
+            JsonNode chosen = null;
+            for (JsonNode c : candidates) {
+                if (c.path("policy").asText().equals(stats.path("chosen_policy").asText())
+                        && c.path("mode").asText().equals(stats.path("chosen_mode").asText())) chosen = c;
+            }
+            assertThat(chosen).isNotNull();
+            assertThat(chosen.path("total_time_ms").asDouble()).isEqualTo(stats.path("predicted_total_time_ms").asDouble());
             assertThat(stats.path("app_ops_per_s_before").asDouble()).as("the baseline, measured after the sample").isPositive();
             assertThat(destination.await().vm().verify().ok()).isTrue();
         }
