@@ -93,20 +93,20 @@ public record GuestProfile(long memoryBytes, int pageSize, int vcpus, long nonZe
         double filledBy = dirtyCurve.cpuNanosFor(nonZeroPages, FILL_HORIZON_CPU_NANOS);
         double lo = 0;
         double hi = Math.max(0, filledBy - window);
-        if (grownInWindowFrom(hi, window) > filled) {
+        if (grownFrom(hi, window) > filled) {
             if (filledBy >= FILL_HORIZON_CPU_NANOS) return Double.POSITIVE_INFINITY;
-            lo = hi;
+            return grownFrom(hi + window, cpuNanosIn(nanos, 100)); // as far along as its data allows
         }
         for (int i = 0; i < 100 && hi - lo > 1000; i++) {
             double mid = (lo + hi) / 2;
-            if (grownInWindowFrom(mid, window) > filled) lo = mid; else hi = mid;
+            if (grownFrom(mid, window) > filled) lo = mid; else hi = mid;
         }
-        double at = lo + window;
-        return Math.max(0, dirtyCurve.pagesAt(at + cpuNanosIn(nanos, 100)) - dirtyCurve.pagesAt(at));
+        return grownFrom(lo + window, cpuNanosIn(nanos, 100));
     }
 
-    private double grownInWindowFrom(double cpuNanos, double window) {
-        return dirtyCurve.pagesAt(cpuNanos + window) - dirtyCurve.pagesAt(cpuNanos);
+    /** The pages W(tau) gains from {@code cpuNanos} over {@code moreCpuNanos} more. */
+    private double grownFrom(double cpuNanos, double moreCpuNanos) {
+        return Math.max(0, dirtyCurve.pagesAt(cpuNanos + moreCpuNanos) - dirtyCurve.pagesAt(cpuNanos));
     }
 
     /** How far along its curve a filling guest is looked for: ten minutes of CPU. */
