@@ -327,17 +327,20 @@ public final class GuestMemory implements AutoCloseable {
 
     public long digest(int threads) {
         int[] crcs = new int[Math.toIntExact(pageCount)];
-        int parts = (int) Math.max(1, Math.min(threads, pageCount / 256));
-        PartedWork.run(parts, "digest", part -> digestPages(crcs, part, parts));
+        pageCrcs(crcs, threads);
         return PageDigests.combine(crcs, sizeBytes);
     }
 
-    private void digestPages(int[] crcs, int part, int parts) {
-        ByteBuffer[] views = chunkViews();
-        CRC32C crc = new CRC32C();
-        long from = pageCount * part / parts;
-        long to = pageCount * (part + 1) / parts;
-        for (long page = from; page < to; page++) crcs[(int) page] = PageDigests.pageCrc(this, views, crc, page);
+    /** The CRC of each of the first {@code crcs.length} pages, read on up to {@code threads} threads. */
+    void pageCrcs(int[] crcs, int threads) {
+        int parts = (int) Math.max(1, Math.min(threads, crcs.length / 256));
+        PartedWork.run(parts, "digest", part -> {
+            ByteBuffer[] views = chunkViews();
+            CRC32C crc = new CRC32C();
+            long from = (long) crcs.length * part / parts;
+            long to = (long) crcs.length * (part + 1) / parts;
+            for (long page = from; page < to; page++) crcs[(int) page] = PageDigests.pageCrc(this, views, crc, page);
+        });
     }
 
     /** One ByteBuffer view per 1 GiB chunk (views hold at most 2 GiB); a caller's own set, since views have positions. */

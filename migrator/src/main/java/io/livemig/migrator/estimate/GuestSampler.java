@@ -1,5 +1,6 @@
 package io.livemig.migrator.estimate;
 
+import io.livemig.emulator.DigestWarmUp;
 import io.livemig.emulator.GuestMemory;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.emulator.VmState;
@@ -74,6 +75,7 @@ public final class GuestSampler {
         double zeroScanBytesPerS = Math.max(1e9, (pageCount - nonZero) * (double) memory.pageSize() * 1e9 / scanNanos);
         double digestBytesPerS = 0;
         if (timeDigest) {
+            DigestWarmUp.once(memory); // the stop-and-copy's digest runs compiled (SourceSetup)
             long d0 = System.nanoTime();
             memory.digest();
             double sampled = memory.sizeBytes() * 1e9 / Math.max(1, System.nanoTime() - d0);

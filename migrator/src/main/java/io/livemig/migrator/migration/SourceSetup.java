@@ -1,6 +1,7 @@
 package io.livemig.migrator.migration;
 
 import io.livemig.migrator.stats.MigrationMode;
+import io.livemig.emulator.DigestWarmUp;
 import io.livemig.emulator.DirtyBitmap;
 import io.livemig.emulator.GuestMemory;
 import io.livemig.migrator.protocol.Accept;
@@ -39,6 +40,9 @@ final class SourceSetup {
         } catch (ConnectionException e) {
             // A destination that refused our handshake may have closed already: its queued answer says why.
         }
+        // The destination touches the guest's memory before it answers: time enough to compile the
+        // digest the stop-and-copy will take inside the downtime.
+        DigestWarmUp.once(memory);
         Replies.expect(session.connection, Accept.class, options.replyTimeout(), "the guest offer");
         if (options.mode().mayUsePostcopy()) preparePostcopy();
         // After PostcopyPrepare: the destination answers the clock probes in order, so once they
