@@ -75,20 +75,6 @@ public record CopyLoad(int hostCores, double copyCores, boolean cpuBound, double
         return streamShare(vcpuCores) / streamShare(probedVcpuCores);
     }
 
-    /**
-     * How long a transfer of {@code transferNanos} and a digest of {@code digestNanos} on
-     * {@code digestThreads} threads (each as long as it takes with the cores to itself) take when
-     * they run at once: the longer of the two while the cores hold both, else the time the cores
-     * need for the CPU work of both. On two cores, the loopback stream's two ends and the digest's
-     * two threads take turns: the stop-and-copy's final sets of 55-100 MiB (2-vCPU guests) moved at
-     * 0.7-0.9 of the probe's rate, where a stream with the cores to itself moves at 1.5-2.
-     */
-    public double besideDigest(double transferNanos, double digestNanos, int digestThreads) {
-        double longer = Math.max(transferNanos, digestNanos);
-        double streamCores = cpuBound ? copyCores : Math.min(copyCores, hostCores);
-        return Math.max(longer, (transferNanos * streamCores + digestNanos * digestThreads) / hostCores);
-    }
-
     /** The stream's rate in round 0 as a share of its rate after: 1 when a rate limit, not the CPU, sets the pace. */
     public double firstRoundScale() {
         return cpuBound && copyCores > 0 ? FIRST_ROUND_RATE_SHARE : 1;

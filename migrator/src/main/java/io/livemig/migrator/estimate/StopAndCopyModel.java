@@ -1,14 +1,12 @@
 package io.livemig.migrator.estimate;
 
 import io.livemig.emulator.CpuScheduler;
-import io.livemig.emulator.GuestMemory;
 
 /**
  * The stop-and-copy after pre-copy: pause, send the pages the last round left dirty (a stream the
  * CPU paces gets the paused vCPUs' cores, {@link CopyLoad#rateScale}) while the source
- * digests its paused memory (unless the digests are compared after the resume), on the same cores
- * when the host has too few for both ({@link CopyLoad#besideDigest}), then the handover. Host
- * downtime = pause + (final transfer with the digest) + handover. The guest's own gap
+ * digests its paused memory on other cores (unless the digests are compared after the resume), then
+ * the handover. Host downtime = pause + max(final transfer, digest) + handover. The guest's own gap
  * is a little longer, and longer still when it was throttled: a capped vCPU paused while it sleeps
  * out its period last ran before the sleep began.
  */
@@ -20,8 +18,7 @@ public final class StopAndCopyModel {
         double bytes = overheads.wireBytes(course.dirtyPagesLeft(), guest.pageSize());
         double transfer = link.transferNanos(bytes, guest, 0); // the vCPUs paused: the stream has their cores
         double digest = digestBeforeResume && guest.digestBytesPerS() > 0 ? guest.memoryBytes() / guest.digestBytesPerS() * 1e9 : 0;
-        double together = link.copyLoad().besideDigest(transfer, digest, GuestMemory.digestThreads());
-        double downtime = overheads.pauseNanos() + together + overheads.handoverNanos();
+        double downtime = overheads.pauseNanos() + Math.max(transfer, digest) + overheads.handoverNanos();
         double app = downtime + overheads.appGapNanos() + throttleSleepGapNanos(course.finalCapPct());
         return new Ending(downtime, bytes, downtime, app, app);
     }
