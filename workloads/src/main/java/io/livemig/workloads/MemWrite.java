@@ -12,8 +12,9 @@ import java.util.List;
  * {@code memwrite}: the paper's micro-benchmark. Each vCPU touches pages of its partition of the
  * working set, sequentially (pass after pass) or at random. With a {@code rate}, busy compute
  * between touches is calibrated at boot so that at 100 % CPU the guest dirties {@code rate}
- * bytes/s (split evenly over the vCPUs); the compute is real (xorshift rounds kept in a register),
- * so the dirty rate follows the vCPUs' CPU share. One op = one page touched.
+ * bytes/s (split evenly over the vCPUs), and each vCPU keeps itself there as it runs
+ * ({@link RatePacer}); the compute is real (xorshift rounds kept in a register), so the dirty rate
+ * follows the vCPUs' CPU share. One op = one page touched.
  *
  * <p>Invariant: see {@link StampedPages}; sequential: pages before the cursor hold the current
  * pass, pages from the cursor on the previous one; random: the counts add up to the touches.
@@ -42,6 +43,8 @@ public final class MemWrite extends StampedPages {
     private final long rateBytesPerSec;
     private final boolean sequential;
     private final Long fixedSpinsPerTouch;
+    /** Null when nothing is paced: no rate, or a fixed calibration (tests). */
+    private final RatePacer pacer;
 
     MemWrite(long wssBytes, long rateBytesPerSec, boolean sequential, long seed, Long fixedSpinsPerTouch) {
         this(wssBytes, rateBytesPerSec, sequential, seed, fixedSpinsPerTouch, PageFill.ZERO);
@@ -52,6 +55,7 @@ public final class MemWrite extends StampedPages {
         this.rateBytesPerSec = rateBytesPerSec;
         this.sequential = sequential;
         this.fixedSpinsPerTouch = fixedSpinsPerTouch;
+        this.pacer = rateBytesPerSec > 0 && fixedSpinsPerTouch == null ? new RatePacer(rateBytesPerSec) : null;
     }
 
     static MemWrite fromParams(Params p) {
@@ -172,6 +176,9 @@ public final class MemWrite extends StampedPages {
                 vcpu.writeLong(slot + S_CURSOR, cursor);
             }
             vcpu.completeOps(done);
+            if (pacer != null && spinsPerTouch > 0) {
+                vcpu.setRegister(R_SPINS_PER_TOUCH, pacer.paced(vcpu.index(), touches, spinsPerTouch, memory.pageSize(), vcpus));
+            }
         }
     }
 
