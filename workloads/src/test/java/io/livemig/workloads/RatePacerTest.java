@@ -32,10 +32,19 @@ class RatePacerTest {
     }
 
     @Test
-    void checksOnlyAfterATenthOfASecondsTouchesAndMovesAtMostAFactorOfTwo() {
+    void checksFirstAfterAHundredthOfASecondsTouchesThenAfterATenth() {
+        pacer.paced(0, 0, 1000, PAGE, 1);
+        cpu.addAndGet(10_000_000L);
+        assertThat(pacer.paced(0, 10, 1000, PAGE, 1)).as("10 touches: before the first check").isEqualTo(1000);
+        assertThat(pacer.paced(0, 11, 1000, PAGE, 1)).as("11 touches in 10 ms: 1.07x the rate").isEqualTo(1074);
+        cpu.addAndGet(10_000_000L);
+        assertThat(pacer.paced(0, 50, 1074, PAGE, 1)).as("before the second check").isEqualTo(1074);
+    }
+
+    @Test
+    void movesAtMostAFactorOfTwoAtOnce() {
         pacer.paced(0, 0, 1000, PAGE, 1);
         cpu.addAndGet(1_000_000L);
-        assertThat(pacer.paced(0, 50, 1000, PAGE, 1)).as("before the check").isEqualTo(1000);
         assertThat(pacer.paced(0, 103, 1000, PAGE, 1)).as("100x too fast, doubled only").isEqualTo(2000);
         cpu.addAndGet(10_000_000_000L);
         assertThat(pacer.paced(0, 206, 1000, PAGE, 1)).as("100x too slow, halved only").isEqualTo(500);
