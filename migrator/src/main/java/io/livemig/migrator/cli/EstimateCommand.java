@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
 @Command(name = "estimate", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = "Boots the guest, samples its dirtying for --sample (its working-set curve W(tau), dirty rate, zero pages, "
                 + "CPU share), takes the link rate from --bandwidth or a short probe of a 'livemig dest' (--to), and prints, for "
-                + "each convergence policy and migration mode, the predicted total time, downtime, application downtime, bytes, "
+                + "each convergence policy and migration mode (and hybrid switching after round 0), the predicted total time, downtime, application downtime, bytes, "
                 + "rounds, work lost and whether the downtime limit is met, then a recommendation. The model is described in "
                 + "docs/estimate.md. Exit status 0, 1 when the probe failed, 2 for bad input.")
 final class EstimateCommand implements Callable<Integer> {
@@ -105,7 +105,7 @@ final class EstimateCommand implements Callable<Integer> {
             }
             Duration left = GuestSampler.windowAfter(sample, System.nanoTime() - start);
             GuestSampler.Sample s = GuestSampler.sample(vm, left, !options.verifyAfterResume());
-            Estimate estimate = Forecast.of(s, vm.program().spec(), measured, options, PolicySettings.defaults(), null, 0);
+            Estimate estimate = Forecast.of(s, vm.program().spec(), measured, options, PolicySettings.defaults(), null, false, 0);
             System.out.print(estimate.table());
             if (statsJson != null) StatsJson.write(statsJson, estimate);
             return Cli.EXIT_OK;

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 /** {@code --policy} and every policy parameter, with the policies' own defaults. */
 final class PolicyOptions {
     @Option(names = "--policy", paramLabel = "NAME", defaultValue = "none",
-            description = "Convergence policy: none, cpu-scheduling, auto-converge, dirty-limit, or auto (source only: the cost model samples the guest during --migrate-after and picks the policy that meets the downtime limit with the least work lost, see docs/estimate.md) (default: ${DEFAULT-VALUE}).")
+            description = "Convergence policy: none, cpu-scheduling, auto-converge, dirty-limit, or auto (source only: the cost model samples the guest during --migrate-after and picks the policy and mode that meet the downtime limit with the least work lost: pre-copy if it can, else hybrid, switching after round 0 if that is what it takes; see docs/estimate.md) (default: ${DEFAULT-VALUE}).")
     String policy;
 
     @Option(names = "--convergence-rounds", paramLabel = "N", defaultValue = "" + CpuSchedulingPolicy.DEFAULT_CONVERGENCE_ROUNDS,

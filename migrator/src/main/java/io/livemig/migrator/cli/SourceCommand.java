@@ -144,9 +144,10 @@ final class SourceCommand implements Callable<Integer> {
              SignalCancel signal = new SignalCancel()) {
             GuestMeter meter = new GuestMeter(vm);
             vm.start();
-            String pinnedMode = auto && spec.commandLine().getParseResult().hasMatchedOption("--mode") ? options.mode().word() : null;
+            picocli.CommandLine.ParseResult given = spec.commandLine().getParseResult();
+            String pinnedMode = auto && given.hasMatchedOption("--mode") ? options.mode().word() : null;
             SourcePrediction prediction = auto || predict ? SourcePrediction.start(vm, migrateAfter, policyOptions.policy,
-                    pinnedMode, policySettings, options, to, handshake, connectionOptions) : null;
+                    pinnedMode, given.hasMatchedOption("--postcopy-after"), policySettings, options, to, handshake, connectionOptions) : null;
             Baseline baseline;
             SourcePrediction.Plan plan;
             if (prediction == null) {
@@ -160,16 +161,19 @@ final class SourceCommand implements Callable<Integer> {
             }
             if (plan != null) System.err.print(plan.estimate().inputsSummary());
             if (auto) {
-                policy = policySettings.create(plan.policy());
-                // The chosen mode is applied here, with the user's --postcopy-after and --postcopy-recover-timeout.
+                Candidate candidate = plan.chosen();
+                policy = policySettings.create(candidate.policy());
+                // The chosen mode is applied here, with the user's --postcopy-recover-timeout, and --postcopy-after
+                // unless the candidate has a switch round of its own.
                 PostcopyOptions postcopy = options.postcopy();
-                PostcopyOptions chosen = new PostcopyOptions(new Candidate(plan.policy(), plan.mode()).migrationMode(),
-                        postcopy.switchAfter(), postcopy.recoverTimeout());
+                PostcopyOptions chosen = new PostcopyOptions(candidate.migrationMode(),
+                        candidate.postcopyAfter() == Candidate.AS_CONFIGURED ? postcopy.switchAfter() : candidate.postcopyAfter(),
+                        postcopy.recoverTimeout());
                 // Post-copy and hybrid send on one connection (data channels are for pre-copy).
                 if (chosen.mode().mayUsePostcopy()) options = options.withTransfer(options.transfer().withChannels(1));
                 options = options.withPostcopy(chosen);
-                System.err.printf("livemig source: --policy auto chose %s (%s): predicted %.1f s, downtime %.0f ms, %.0f MiB, "
-                                + "%.1f %% work lost; %s%n", plan.policy(), plan.mode(), plan.predicted().totalTimeMs() / 1000,
+                System.err.printf("livemig source: --policy auto chose %s: predicted %.1f s, downtime %.0f ms, %.0f MiB, "
+                                + "%.1f %% work lost; %s%n", plan.estimate().recommendation().options(), plan.predicted().totalTimeMs() / 1000,
                         plan.predicted().downtimeMs(), plan.predicted().transferredBytes() / 1048576.0,
                         plan.predicted().workLostPct(), plan.estimate().recommendation().reason());
             }

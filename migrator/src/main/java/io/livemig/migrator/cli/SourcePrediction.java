@@ -33,16 +33,17 @@ final class SourcePrediction {
     static final String AUTO = "auto";
 
     /** What will run, and what the model predicted for it. */
-    record Plan(String policy, String mode, boolean auto, Prediction predicted, Estimate estimate) {
+    record Plan(Candidate chosen, boolean auto, Prediction predicted, Estimate estimate) {
         PredictionStats stats() {
             return new PredictionStats(predicted.totalTimeMs(), predicted.downtimeMs(), predicted.downtimeLowMs(),
                     predicted.downtimeHighMs(), predicted.appDowntimeMs(),
-                    predicted.transferredBytes(), predicted.rounds(), predicted.workLostPct(), predicted.limitMet(), policy, mode,
-                    auto ? "auto" : "fixed", estimate.candidates().stream().map(Plan::figures).toList());
+                    predicted.transferredBytes(), predicted.rounds(), predicted.workLostPct(), predicted.limitMet(), chosen.policy(),
+                    chosen.mode(), auto ? "auto" : "fixed", chosen.postcopyAfter() == Candidate.AS_CONFIGURED ? null : chosen.postcopyAfter(),
+                    estimate.candidates().stream().map(Plan::figures).toList());
         }
 
         private static CandidateFigures figures(Prediction p) {
-            return new CandidateFigures(p.policy(), p.mode(), p.totalTimeMs(), p.downtimeMs(), p.appDowntimeMs(), p.transferredBytes(),
+            return new CandidateFigures(p.policy(), p.mode(), p.postcopyAfter(), p.totalTimeMs(), p.downtimeMs(), p.appDowntimeMs(), p.transferredBytes(),
                     p.rounds(), p.workLostS(), p.workLostPct(), p.limitMet(), p.endedBy());
         }
     }
@@ -69,9 +70,11 @@ final class SourcePrediction {
      * Starts sampling {@code vm} (running) for {@code window} on a new thread.
      *
      * @param fixedPolicy the user's policy, or {@link #AUTO}
-     * @param pinnedMode  with auto, the mode the user pinned with {@code --mode} (the choice stays in it), or null
+     * @param pinnedMode   with auto, the mode the user pinned with {@code --mode} (the choice stays in it), or null
+     * @param switchPinned the user gave {@code --postcopy-after} (auto keeps it)
      */
-    static SourcePrediction start(VirtualMachine vm, Duration window, String fixedPolicy, String pinnedMode, PolicySettings policies,
+    static SourcePrediction start(VirtualMachine vm, Duration window, String fixedPolicy, String pinnedMode, boolean switchPinned,
+                                  PolicySettings policies,
                                   MigrationOptions options, HostPort to, Handshake handshake, ConnectionOptions connection) {
         CompletableFuture<Plan> plan = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
@@ -83,18 +86,17 @@ final class SourcePrediction {
                 // The digest is timed as `estimate` times it: the baseline is measured after the sample.
                 GuestSampler.Sample sample = GuestSampler.sample(vm, GuestSampler.windowAfter(window, System.nanoTime() - start),
                         !options.verifyAfterResume());
-                Estimate estimate = Forecast.of(sample, vm.program().spec(), link, options, policies, pinnedMode,
+                Estimate estimate = Forecast.of(sample, vm.program().spec(), link, options, policies, pinnedMode, switchPinned,
                         baselineWindow(window).toNanos());
                 boolean auto = AUTO.equals(fixedPolicy);
-                Candidate chosen = auto ? new Candidate(estimate.recommendation().policy(), estimate.recommendation().mode())
-                        : Candidate.of(fixedPolicy, options.mode());
+                Candidate chosen = auto ? estimate.recommendation().candidate() : Candidate.of(fixedPolicy, options.mode());
                 // As a fixed pre-copy source does as it starts: the directives' install (JMX, some
                 // 150 ms of CPU) then runs while the guest waits out --migrate-after, not beside the
                 // baseline or the migration's first round.
                 if (auto && !chosen.migrationMode().mayUsePostcopy()) IoCodeCompilation.requestOnce();
                 Prediction predicted = estimate.candidates().stream().filter(p -> p.candidate().equals(chosen)).findFirst()
                         .orElseThrow(() -> new IllegalStateException("no prediction for " + chosen.label()));
-                plan.complete(new Plan(chosen.policy(), chosen.mode(), auto, predicted, estimate));
+                plan.complete(new Plan(chosen, auto, predicted, estimate));
             } catch (Throwable e) {
                 plan.completeExceptionally(e);
             }

@@ -3,11 +3,15 @@ package io.livemig.migrator.estimate;
 import io.livemig.migrator.stats.MigrationMode;
 
 /**
- * One way to migrate: a convergence policy ({@code --policy}) and a mode ({@code --mode}:
- * {@link #PRECOPY}, {@link #POSTCOPY}, {@link #HYBRID}). Post-copy alone has no rounds, so its
- * policy is always {@code none}.
+ * One way to migrate: a convergence policy ({@code --policy}), a mode ({@code --mode}:
+ * {@link #PRECOPY}, {@link #POSTCOPY}, {@link #HYBRID}) and, for hybrid, when it switches
+ * ({@code --postcopy-after}: {@link #AS_CONFIGURED}, the migration's own setting, or a number of
+ * rounds). Post-copy alone has no rounds, so its policy is always {@code none}.
  */
-public record Candidate(String policy, String mode) {
+public record Candidate(String policy, String mode, int postcopyAfter) {
+    /** {@code postcopyAfter}: the migration's own {@code --postcopy-after}. */
+    public static final int AS_CONFIGURED = 0;
+
     /** {@link MigrationMode#word()} of each mode. */
     public static final String PRECOPY = "precopy";
     public static final String POSTCOPY = "postcopy";
@@ -17,6 +21,14 @@ public record Candidate(String policy, String mode) {
         if (!mode.equals(PRECOPY) && !mode.equals(POSTCOPY) && !mode.equals(HYBRID)) {
             throw new IllegalArgumentException("unknown mode '" + mode + "'");
         }
+        if (postcopyAfter < 0 || postcopyAfter > 0 && !mode.equals(HYBRID)) {
+            throw new IllegalArgumentException("a switch round is for hybrid, and >= 1: " + postcopyAfter);
+        }
+    }
+
+    /** The candidate with the migration's own switch setting. */
+    public Candidate(String policy, String mode) {
+        this(policy, mode, AS_CONFIGURED);
     }
 
     public boolean isPrecopy() {
@@ -34,12 +46,12 @@ public record Candidate(String policy, String mode) {
         return new Candidate(mode == MigrationMode.POSTCOPY ? "none" : policy, mode.word());
     }
 
-    /** "cpu-scheduling", "hybrid + none", "postcopy": how people read it in a table. */
+    /** "cpu-scheduling", "hybrid + none", "hybrid + none, after 1", "postcopy": how people read it in a table. */
     public String label() {
         return switch (mode) {
             case PRECOPY -> policy;
             case POSTCOPY -> POSTCOPY;
-            default -> mode + " + " + policy;
+            default -> mode + " + " + policy + (postcopyAfter == AS_CONFIGURED ? "" : ", after " + postcopyAfter);
         };
     }
 }

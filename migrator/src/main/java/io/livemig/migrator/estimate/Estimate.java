@@ -45,8 +45,21 @@ public record Estimate(Inputs inputs, List<Prediction> candidates, Recommendatio
                          double linkBytesPerS, double linkRoundTripMs, String linkOrigin, double setupMs,
                          double downtimeLimitMs) {}
 
-    /** The chosen candidate and the reason, in one sentence. */
-    public record Recommendation(String policy, String mode, String reason) {}
+    /**
+     * The chosen candidate and the reason, in one sentence.
+     *
+     * @param postcopyAfter hybrid's own switch round ({@code --postcopy-after}), 0 = as the migration is configured
+     */
+    public record Recommendation(String policy, String mode, int postcopyAfter, String reason) {
+        public Candidate candidate() {
+            return new Candidate(policy, mode, postcopyAfter);
+        }
+
+        /** The options that run it: "--policy none --mode hybrid --postcopy-after 1". */
+        public String options() {
+            return "--policy " + policy + " --mode " + mode + (postcopyAfter == Candidate.AS_CONFIGURED ? "" : " --postcopy-after " + postcopyAfter);
+        }
+    }
 
     /** The table and the recommendation, as printed. */
     public String table() {
@@ -59,7 +72,7 @@ public record Estimate(Inputs inputs, List<Prediction> candidates, Recommendatio
                     p.workLostS(), p.workLostPct(), p.limitMet() ? "met" : "missed", p.endedBy()));
         }
         Recommendation r = recommendation;
-        out.append(String.format(Locale.ROOT, "%nrecommendation: --policy %s --mode %s (%s)%n", r.policy(), r.mode(), r.reason()));
+        out.append(String.format(Locale.ROOT, "%nrecommendation: %s (%s)%n", r.options(), r.reason()));
         return out.toString();
     }
 

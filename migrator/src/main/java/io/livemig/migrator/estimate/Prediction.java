@@ -9,6 +9,8 @@ import io.livemig.migrator.stats.StopReason;
  *
  * @param policy            the convergence policy
  * @param mode              precopy, postcopy or hybrid
+ * @param postcopyAfter     hybrid: the rounds after which it switches to post-copy, 0 = the migration's own
+ *                          {@code --postcopy-after}
  * @param totalTimeMs       from the start of the migration to its end
  * @param downtimeMs        host downtime (post-copy: the switch)
  * @param downtimeLowMs     the least host downtime over the link's rate moving by {@link MigrationEstimator#RATE_SPREAD}
@@ -27,19 +29,19 @@ import io.livemig.migrator.stats.StopReason;
  * @param endedBy           how pre-copy ended: converged, max-rounds, max-volume, postcopy (its {@code stop_reason})
  * @param note              why post-copy took over, or empty
  */
-public record Prediction(String policy, String mode, double totalTimeMs, double downtimeMs, double downtimeLowMs,
+public record Prediction(String policy, String mode, int postcopyAfter, double totalTimeMs, double downtimeMs, double downtimeLowMs,
                          double downtimeHighMs, double appDowntimeMs,
                          long transferredBytes, int rounds, double workLostS, double workLostPct, double maxThrottlePct,
                          boolean limitMet, StopReason endedBy, String note) {
 
     @JsonIgnore
     public Candidate candidate() {
-        return new Candidate(policy, mode);
+        return new Candidate(policy, mode, postcopyAfter);
     }
 
     /** This prediction with the host downtime's range over the link's rate. */
     Prediction withDowntimeRange(double lowMs, double highMs) {
-        return new Prediction(policy, mode, totalTimeMs, downtimeMs, lowMs, highMs, appDowntimeMs, transferredBytes, rounds,
+        return new Prediction(policy, mode, postcopyAfter, totalTimeMs, downtimeMs, lowMs, highMs, appDowntimeMs, transferredBytes, rounds,
                 workLostS, workLostPct, maxThrottlePct, limitMet, endedBy, note);
     }
 }

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * What the cost model predicted for a migration, and which candidate ran: written into
  * {@code --stats-json} as flat keys ({@code predicted_total_time_ms}, ..., {@code chosen_policy},
- * {@code chosen_mode}, {@code chosen_by}) beside what was measured, and every candidate the model
+ * {@code chosen_mode}, {@code chosen_by}, {@code chosen_postcopy_after}) beside what was measured, and every candidate the model
  * predicted ({@code predicted_candidates}, a list); absent when nothing was
  * predicted (without {@code --policy auto} or {@code --predict}).
  *
@@ -24,6 +24,7 @@ import java.util.List;
  * @param chosenPolicy              the policy that ran
  * @param chosenMode                the mode that ran (precopy, postcopy, hybrid)
  * @param chosenBy                  {@code auto} (the model chose) or {@code fixed} (the user did)
+ * @param chosenPostcopyAfter       hybrid chosen with a switch round of its own ({@code --postcopy-after} overridden), or null
  * @param predictedCandidates       every candidate the model predicted, the chosen one among them
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -31,7 +32,7 @@ public record PredictionStats(Double predictedTotalTimeMs, Double predictedDownt
                               Double predictedDowntimeHighMs, Double predictedAppDowntimeMs,
                               Long predictedTransferredBytes, Integer predictedRounds, Double predictedWorkLostPct,
                               Boolean predictedLimitMet, String chosenPolicy, String chosenMode, String chosenBy,
-                              List<CandidateFigures> predictedCandidates) {
+                              Integer chosenPostcopyAfter, List<CandidateFigures> predictedCandidates) {
     public PredictionStats {
         predictedCandidates = predictedCandidates == null ? null : List.copyOf(predictedCandidates);
     }

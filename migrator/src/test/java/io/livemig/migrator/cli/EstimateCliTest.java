@@ -36,7 +36,7 @@ class EstimateCliTest {
         assertThat(estimate.path("inputs").path("memory_bytes").asLong()).isEqualTo(16 << 20);
         List<String> labels = new ArrayList<>();
         for (JsonNode c : estimate.path("candidates")) {
-            labels.add(c.path("policy").asText() + "/" + c.path("mode").asText());
+            labels.add(c.path("policy").asText() + "/" + c.path("mode").asText() + (c.path("postcopy_after").asInt() > 0 ? "/" + c.path("postcopy_after").asInt() : ""));
             for (String key : List.of("total_time_ms", "downtime_ms", "app_downtime_ms", "transferred_bytes", "rounds",
                     "work_lost_s", "work_lost_pct", "limit_met")) {
                 assertThat(c.has(key)).as(key).isTrue();
@@ -44,7 +44,7 @@ class EstimateCliTest {
             assertThat(c.path("transferred_bytes").asLong()).isPositive();
         }
         assertThat(labels).contains("none/precopy", "cpu-scheduling/precopy", "auto-converge/precopy", "dirty-limit/precopy",
-                "none/postcopy", "none/hybrid").hasSize(9);
+                "none/postcopy", "none/hybrid", "none/hybrid/1").hasSize(10);
         assertThat(estimate.path("recommendation").path("mode").asText()).isEqualTo("precopy");
     }
 

@@ -10,7 +10,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AutoChoiceTest {
     /** A prediction with the figures the choice looks at. */
     private static Prediction p(String policy, String mode, double downtimeMs, double workLostS, double totalMs, boolean met) {
-        return new Prediction(policy, mode, totalMs, downtimeMs, downtimeMs, downtimeMs, downtimeMs + 4, 1 << 20, 3, workLostS, 10, 0, met, StopReason.CONVERGED, "");
+        return p(policy, mode, Candidate.AS_CONFIGURED, downtimeMs, workLostS, totalMs, met);
+    }
+
+    private static Prediction p(String policy, String mode, int postcopyAfter, double downtimeMs, double workLostS, double totalMs,
+                                boolean met) {
+        return new Prediction(policy, mode, postcopyAfter, totalMs, downtimeMs, downtimeMs, downtimeMs, downtimeMs + 4, 1 << 20, 3, workLostS, 10, 0, met, StopReason.CONVERGED, "");
     }
 
     @Test
@@ -74,6 +79,22 @@ class AutoChoiceTest {
         assertThat(precopyOnly.chosen().policy()).isEqualTo("cpu-scheduling");
         assertThat(precopyOnly.chosen().mode()).isEqualTo("precopy");
         assertThat(precopyOnly.reason()).contains("shortest predicted downtime");
+    }
+
+    @Test
+    void whereOnlyPostcopyMeetsTheLimitHybridSwitchingAfterRoundZeroIsChosen() {
+        // A slow writer: every pre-copy stop-and-copy, and hybrid's (its rule never switches), go over the limit.
+        List<Prediction> predictions = List.of(
+                p("none", "precopy", 60, 0.24, 2_000, false),
+                p("cpu-scheduling", "precopy", 58, 0.26, 2_100, false),
+                p("none", "postcopy", 18, 0.67, 1_500, true),
+                p("none", "hybrid", 60, 0.24, 2_000, false),
+                p("none", "hybrid", 1, 18, 0.40, 2_300, true));
+
+        AutoChoice.Choice choice = AutoChoice.choose(predictions);
+
+        assertThat(choice.chosen().candidate()).isEqualTo(new Candidate("none", "hybrid", 1));
+        assertThat(choice.chosen().candidate().label()).isEqualTo("hybrid + none, after 1");
     }
 
     @Test

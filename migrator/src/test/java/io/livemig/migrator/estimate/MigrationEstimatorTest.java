@@ -220,8 +220,24 @@ class MigrationEstimatorTest {
     @Test
     void everyPolicyInEveryModeIsACandidate() {
         List<Candidate> all = MigrationEstimator.candidates();
-        assertThat(all).hasSize(9).contains(new Candidate("none", Candidate.POSTCOPY),
-                new Candidate("dirty-limit", Candidate.HYBRID), new Candidate("auto-converge", Candidate.PRECOPY));
+        assertThat(all).hasSize(10).contains(new Candidate("none", Candidate.POSTCOPY),
+                new Candidate("dirty-limit", Candidate.HYBRID), new Candidate("auto-converge", Candidate.PRECOPY),
+                new Candidate("none", Candidate.HYBRID, 1));
+    }
+
+    @Test
+    void hybridWithItsOwnSwitchRoundSwitchesAfterRoundZeroWherePrecopyWouldConverge() {
+        MigrationEstimator.Scenario s = scenario(linearGuest(64, 8), 32, 50, NO_OVERHEADS);
+        Prediction asConfigured = MigrationEstimator.predict(s, new Candidate("none", Candidate.HYBRID));
+        Prediction early = MigrationEstimator.predict(s, MigrationEstimator.EARLY_SWITCH);
+
+        assertThat(asConfigured.endedBy()).isEqualTo(StopReason.CONVERGED);
+        assertThat(early.endedBy()).isEqualTo(StopReason.POSTCOPY);
+        assertThat(early.rounds()).isEqualTo(1);
+        assertThat(early.postcopyAfter()).isEqualTo(1);
+        assertThat(early.candidate()).isEqualTo(MigrationEstimator.EARLY_SWITCH);
+        // Round 0 sends 64 MiB and leaves 16 MiB dirty; post-copy then pushes those 16 MiB.
+        assertThat(early.transferredBytes()).isEqualTo((64 + 16) * MIB);
     }
 
     @Test

@@ -43,9 +43,9 @@ class MigrationStatsTest {
                 .postcopy(PostcopyStats.builder(MigrationMode.HYBRID).postcopyTimeMs(1500).postcopyFaults(40).postcopyPagesRequested(30)
                         .postcopyPagesPushed(1000).faultLatencyUsP50(180).faultLatencyUsP99(1900).faultLatencyUsMax(4000)
                         .blocktimeMs(12.5).blocktimeMsPerVcpu(List.of(10.0, 2.5)).build())
-                .prediction(new PredictionStats(850.0, 45.0, 40.0, 60.0, 49.0, 1_100_000L, 3, 18.5, true, "cpu-scheduling", "precopy", "auto",
-                        List.of(new CandidateFigures("none", "precopy", 2400, 310, 314, 3_000_000L, 30, 0.2, 8.3, false, StopReason.MAX_ROUNDS),
-                                new CandidateFigures("cpu-scheduling", "precopy", 850, 45, 49, 1_100_000L, 3, 0.16, 18.5, true,
+                .prediction(new PredictionStats(850.0, 45.0, 40.0, 60.0, 49.0, 1_100_000L, 3, 18.5, true, "cpu-scheduling", "precopy", "auto", null,
+                        List.of(new CandidateFigures("none", "precopy", 0, 2400, 310, 314, 3_000_000L, 30, 0.2, 8.3, false, StopReason.MAX_ROUNDS),
+                                new CandidateFigures("cpu-scheduling", "precopy", 0, 850, 45, 49, 1_100_000L, 3, 0.16, 18.5, true,
                                         StopReason.CONVERGED))))
                 .build();
     }
