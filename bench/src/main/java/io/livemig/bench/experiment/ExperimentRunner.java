@@ -51,9 +51,10 @@ public final class ExperimentRunner {
                     "--workload", cell.workload(), "--to", "127.0.0.1:" + port, "--bandwidth", cell.bandwidth(),
                     "--policy", cell.policy(), "--downtime-limit", cell.downtimeLimit(), "--migrate-after", matrix.migrateAfter(),
                     "--max-rounds", String.valueOf(matrix.maxRounds()), "--stats-json", sourceJson.toString(),
-                    "--postcopy-after", matrix.postcopyAfter(),
                     // every run records the cost model's prediction beside what it measured (docs/estimate.md)
                     "--predict"));
+            // given, it pins hybrid's switch for auto too (docs/estimate.md)
+            if (matrix.postcopyAfter() != null) args.addAll(List.of("--postcopy-after", matrix.postcopyAfter()));
             // auto chooses its mode too, unless the matrix pins one (auto+hybrid)
             if (!cell.policy().equals("auto") || !cell.mode().equals("precopy")) args.addAll(List.of("--mode", cell.mode()));
             args.addAll(matrix.sourceArgs());

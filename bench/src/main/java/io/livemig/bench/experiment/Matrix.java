@@ -26,7 +26,8 @@ import java.util.List;
  * downtime_limits: [50ms]
  * policies: [none, cpu-scheduling]
  * modes: [precopy]            # precopy (default), postcopy, hybrid; also accepted as 'mode'
- * postcopy_after: auto        # hybrid's switch: a number of rounds or auto (default)
+ * postcopy_after: auto        # hybrid's switch: a number of rounds or auto; not given: the source's default
+ *                             # (auto), and an auto cell may choose a switch round of its own
  * </pre>
  * A policy may carry its own mode, {@code POLICY+MODE} (e.g. {@code none+postcopy}): it then runs in
  * that mode only, while plain policies run in every mode of {@code modes}. So
@@ -101,7 +102,6 @@ public record Matrix(String name, List<String> workloads, List<String> memory, L
                 throw new IllegalArgumentException("matrix: policy '" + p + "' names a mode that is not one of " + MODES);
             }
         }
-        postcopyAfter = postcopyAfter == null ? "auto" : postcopyAfter;
         repetitions = repetitions == null ? 1 : repetitions;
         if (repetitions < 1) throw new IllegalArgumentException("matrix: repetitions must be >= 1");
         seeds = seeds == null ? List.of() : List.copyOf(seeds);
