@@ -166,14 +166,13 @@ final class SourceCommand implements Callable<Integer> {
                 // The chosen mode is applied here, with the user's --postcopy-recover-timeout, and --postcopy-after
                 // unless the candidate has a switch round of its own.
                 PostcopyOptions postcopy = options.postcopy();
-                PostcopyOptions chosen = new PostcopyOptions(candidate.migrationMode(),
-                        candidate.postcopyAfter() == Candidate.AS_CONFIGURED ? postcopy.switchAfter() : candidate.postcopyAfter(),
+                PostcopyOptions chosen = new PostcopyOptions(candidate.migrationMode(), candidate.switchAfter(postcopy.switchAfter()),
                         postcopy.recoverTimeout());
                 // Post-copy and hybrid send on one connection (data channels are for pre-copy).
                 if (chosen.mode().mayUsePostcopy()) options = options.withTransfer(options.transfer().withChannels(1));
                 options = options.withPostcopy(chosen);
                 System.err.printf("livemig source: --policy auto chose %s: predicted %.1f s, downtime %.0f ms, %.0f MiB, "
-                                + "%.1f %% work lost; %s%n", plan.estimate().recommendation().options(), plan.predicted().totalTimeMs() / 1000,
+                                + "%.1f %% work lost; %s%n", candidate.options(), plan.predicted().totalTimeMs() / 1000,
                         plan.predicted().downtimeMs(), plan.predicted().transferredBytes() / 1048576.0,
                         plan.predicted().workLostPct(), plan.estimate().recommendation().reason());
             }

@@ -46,6 +46,16 @@ public record Candidate(String policy, String mode, int postcopyAfter) {
         return new Candidate(mode == MigrationMode.POSTCOPY ? "none" : policy, mode.word());
     }
 
+    /** The {@code --postcopy-after} this candidate runs with, given the migration's own {@code configured} one. */
+    public int switchAfter(int configured) {
+        return postcopyAfter == AS_CONFIGURED ? configured : postcopyAfter;
+    }
+
+    /** The options that run it: "--policy none --mode hybrid --postcopy-after 1". */
+    public String options() {
+        return "--policy " + policy + " --mode " + mode + (postcopyAfter == AS_CONFIGURED ? "" : " --postcopy-after " + postcopyAfter);
+    }
+
     /** "cpu-scheduling", "hybrid + none", "hybrid + none, after 1", "postcopy": how people read it in a table. */
     public String label() {
         return switch (mode) {

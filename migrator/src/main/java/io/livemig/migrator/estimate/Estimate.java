@@ -54,11 +54,6 @@ public record Estimate(Inputs inputs, List<Prediction> candidates, Recommendatio
         public Candidate candidate() {
             return new Candidate(policy, mode, postcopyAfter);
         }
-
-        /** The options that run it: "--policy none --mode hybrid --postcopy-after 1". */
-        public String options() {
-            return "--policy " + policy + " --mode " + mode + (postcopyAfter == Candidate.AS_CONFIGURED ? "" : " --postcopy-after " + postcopyAfter);
-        }
     }
 
     /** The table and the recommendation, as printed. */
@@ -72,7 +67,7 @@ public record Estimate(Inputs inputs, List<Prediction> candidates, Recommendatio
                     p.workLostS(), p.workLostPct(), p.limitMet() ? "met" : "missed", p.endedBy()));
         }
         Recommendation r = recommendation;
-        out.append(String.format(Locale.ROOT, "%nrecommendation: %s (%s)%n", r.options(), r.reason()));
+        out.append(String.format(Locale.ROOT, "%nrecommendation: %s (%s)%n", r.candidate().options(), r.reason()));
         return out.toString();
     }
 

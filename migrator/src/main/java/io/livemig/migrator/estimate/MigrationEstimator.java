@@ -95,8 +95,7 @@ public final class MigrationEstimator {
                     s.link(), s.overheads());
             stopAndCopy = false;
         } else {
-            int switchAfter = candidate.postcopyAfter() != Candidate.AS_CONFIGURED ? candidate.postcopyAfter()
-                    : s.options().postcopy().switchAfter();
+            int switchAfter = candidate.switchAfter(s.options().postcopy().switchAfter());
             HybridSwitchModel hybrid = !candidate.mode().equals(Candidate.HYBRID) ? HybridSwitchModel.NEVER
                     : switchAfter == PostcopyOptions.AUTO ? HybridSwitchModel.auto()
                     : HybridSwitchModel.afterRounds(switchAfter);

@@ -95,6 +95,9 @@ class AutoChoiceTest {
 
         assertThat(choice.chosen().candidate()).isEqualTo(new Candidate("none", "hybrid", 1));
         assertThat(choice.chosen().candidate().label()).isEqualTo("hybrid + none, after 1");
+        assertThat(choice.chosen().candidate().options()).isEqualTo("--policy none --mode hybrid --postcopy-after 1");
+        assertThat(choice.chosen().candidate().switchAfter(0)).as("its own round, not the migration's auto").isEqualTo(1);
+        assertThat(new Candidate("none", "hybrid").switchAfter(3)).as("as configured").isEqualTo(3);
     }
 
     @Test
