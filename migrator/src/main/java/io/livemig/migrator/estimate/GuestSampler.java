@@ -5,6 +5,7 @@ import io.livemig.emulator.GuestMemory;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.emulator.VmState;
 import io.livemig.emulator.WorkingSetCurve;
+import io.livemig.emulator.WorkingSetSampler;
 
 import java.time.Duration;
 
@@ -25,9 +26,6 @@ public final class GuestSampler {
 
     /** The shortest window worth measuring, whatever is left of the sample after the scans. */
     static final long MIN_WINDOW_NANOS = 100_000_000L;
-
-    /** Less time than this wanting a core (the rest halted) is too little to judge the host by. */
-    static final long MIN_WANTED_NANOS = 20_000_000L;
 
     /**
      * What a sample found.
@@ -146,33 +144,27 @@ public final class GuestSampler {
     private record Window(MeasuredCurve curve, double cpuShare, double hostShare, double dirtyRateBytesPerS, double opsPerS, long wallNanos) {}
 
     private static Window window(VirtualMachine vm, long windowNanos) throws InterruptedException {
-        int vcpus = vm.config().vcpus();
         long pageCount = vm.memory().pageCount();
         long wall0 = System.nanoTime();
-        long cpu0 = vm.cpuTimeNanos();
-        long halted0 = vm.haltedNanos();
         long ops0 = vm.totalOps();
         // The emulator's sampler: each vCPU records (CPU time, pages newly dirtied) at its safe points.
-        WorkingSetCurve measured = vm.workingSet().measure(vm.memory().dirtyLog(), Long.MAX_VALUE, Duration.ofNanos(windowNanos));
+        WorkingSetSampler sampler = vm.workingSet();
+        sampler.openWindowOnCleanLog(vm.memory().dirtyLog());
+        CoreShare got;
+        WorkingSetCurve measured;
+        try {
+            got = CoreShare.measure(vm, windowNanos);
+            measured = sampler.curve();
+        } finally {
+            sampler.stop();
+        }
         long wall = Math.max(1, System.nanoTime() - wall0);
         long ops = vm.totalOps() - ops0;
-        long cpu = vm.cpuTimeNanos() - cpu0;
-        double share = Math.max(0.001, Math.min(1, cpu / (double) vcpus / wall));
-        double hostShare = hostShare(cpu, (double) vcpus * wall - (vm.haltedNanos() - halted0));
         MeasuredCurve curve = measured.isEmpty()
                 ? new MeasuredCurve(new long[]{1}, new long[]{0}, pageCount) // no vCPU ran: nothing was dirtied
                 : new MeasuredCurve(measured.cpuNanos(), measured.pages(), pageCount);
         double second = Math.min(1e9, wall);
-        double rate = curve.pagesAt(share * second) * vm.memory().pageSize() * 1e9 / second;
-        return new Window(curve, share, hostShare, rate, ops * 1e9 / wall, wall);
-    }
-
-    /**
-     * The share of a core the vCPUs got of the time they wanted one (not halted): a guest that
-     * halted nearly all the time says nothing of the host, which is then taken as free.
-     */
-    static double hostShare(long cpuNanos, double wantedNanos) {
-        if (wantedNanos < MIN_WANTED_NANOS) return 1;
-        return Math.max(0.001, Math.min(1, cpuNanos / wantedNanos));
+        double rate = curve.pagesAt(got.cpuShare() * second) * vm.memory().pageSize() * 1e9 / second;
+        return new Window(curve, got.cpuShare(), got.hostShare(), rate, ops * 1e9 / wall, wall);
     }
 }

@@ -65,15 +65,6 @@ class GuestSamplerTest {
     }
 
     @Test
-    void theHostShareLeavesOutTheTimeHaltedAndTrustsOnlyEnoughTimeWantingACore() {
-        // 0.5 s of CPU in 1 s of wanting a core: a busy host, whatever the guest did besides.
-        assertThat(GuestSampler.hostShare(500_000_000L, 1e9)).isEqualTo(0.5);
-        assertThat(GuestSampler.hostShare(990_000_000L, 1e9)).isEqualTo(0.99);
-        // Halted all but 5 ms: too little to judge the host by.
-        assertThat(GuestSampler.hostShare(1_000_000L, 5e6)).isEqualTo(1.0);
-    }
-
-    @Test
     void theStopAndCopysDigestHasTheCoresTheRunningGuestTookWhileSampled() {
         // Two digest threads beside one busy vCPU on two cores got one core; with the guest paused, two.
         assertThat(GuestSampler.pausedGuestDigestRate(1e9, 1, 1.0, 2)).isEqualTo(2e9);
