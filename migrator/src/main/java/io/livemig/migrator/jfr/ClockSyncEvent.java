@@ -8,7 +8,7 @@ import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 import jdk.jfr.Timespan;
 
-/** One clock-offset exchange with the destination (at setup, and just before the pause). */
+/** One clock-offset exchange with the destination (at setup, and after the resume there, or before a post-copy switch). */
 @Name("io.livemig.ClockSync")
 @Label("Clock Sync")
 @Category({"livemig", "Migration"})
@@ -16,7 +16,7 @@ import jdk.jfr.Timespan;
 @StackTrace(false)
 public final class ClockSyncEvent extends Event {
     @Label("When")
-    @Description("setup or switch-over")
+    @Description("setup, after-resume or switch-over (post-copy)")
     public String when;
 
     @Label("Monotonic Offset")

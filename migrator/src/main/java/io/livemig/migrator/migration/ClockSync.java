@@ -14,9 +14,10 @@ import java.time.Duration;
  * The clock-offset exchange on a migration's connection: the source sends {@code samples}
  * {@link ClockProbe}s one after another, the destination answers each at once with a
  * {@link ClockReply}, and {@link ClockOffsetEstimator} keeps the sample with the smallest round trip.
- * The source runs it after the destination accepted the guest and again just before it pauses the
- * guest, when the link is idle (every round has been acknowledged); it costs {@code samples} round
- * trips, none of them inside the downtime.
+ * The source runs it after the destination accepted the guest, and again once the guest resumed
+ * there (or, before a post-copy switch, with every round acknowledged), when the link is idle; it
+ * costs {@code samples} round trips, none of them inside the downtime, and none while the guest runs
+ * on toward a stop-and-copy (it would dirty pages the stop-and-copy then sends).
  */
 public final class ClockSync {
     private ClockSync() {}

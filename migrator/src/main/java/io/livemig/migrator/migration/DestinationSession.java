@@ -53,6 +53,7 @@ import java.util.function.Consumer;
  *                                               or, with the check after resume, AWAIT_DIGEST_CHECK
  *   AWAIT_DIGEST_CHECK --DigestCheck (ours back; mismatch stops the guest)--&gt; AWAIT_LATENCY_REQUEST
  *   AWAIT_LATENCY_REQUEST --LatencyRequest (after its window, LatencyReport)--&gt; RUNNING
+ *   AWAIT_DIGEST_CHECK, AWAIT_LATENCY_REQUEST --ClockProbe (ClockReply)-----&gt; the same state
  *   AWAIT_OFFER  --OutcomeQuery (Outcome) / LinkProbe... (LinkProbeReply per burst)--&gt; ends, no guest
  * </pre>
  *
@@ -288,10 +289,7 @@ final class DestinationSession {
             return State.RECEIVING;
         }
         if (message instanceof StopAndCopyDone done) return stopAndCopyDone(done);
-        if (message instanceof ClockProbe probe) {
-            connection.send(ClockSync.answer(probe, options.clock()));
-            return State.RECEIVING;
-        }
+        if (answeredClockProbe(message)) return State.RECEIVING;
         if (message instanceof PostcopyPrepare) {
             if (arrival != null) throw new ProtocolException("POSTCOPY_PREPARE sent twice");
             if (!admittedOffer.mode().mayUsePostcopy()) throw new ProtocolException("POSTCOPY_PREPARE after a precopy offer");
@@ -373,13 +371,22 @@ final class DestinationSession {
         return handover.commit() ? State.AWAIT_DIGEST_CHECK : State.AWAIT_LATENCY_REQUEST;
     }
 
+    /** The source measures the clocks' offset while pages flow, and again once the guest resumed here. */
+    private boolean answeredClockProbe(Message message) throws Exception {
+        if (!(message instanceof ClockProbe probe)) return false;
+        connection.send(ClockSync.answer(probe, options.clock()));
+        return true;
+    }
+
     private State awaitingLatencyRequest(Message message) throws Exception {
+        if (answeredClockProbe(message)) return State.AWAIT_LATENCY_REQUEST;
         if (!(message instanceof LatencyRequest request)) throw invalid(message);
         handover.latencyRequest(request);
         return State.RUNNING;
     }
 
     private State awaitingDigestCheck(Message message) throws Exception {
+        if (answeredClockProbe(message)) return State.AWAIT_DIGEST_CHECK;
         if (!(message instanceof DigestCheck source)) throw invalid(message);
         handover.digestCheck(source);
         return State.AWAIT_LATENCY_REQUEST;

@@ -127,11 +127,12 @@ public final class MigrationSource {
             }
             int rounds = new PrecopyRounds(session, new StopRule(options, vm.memory().sizeBytes())).run();
             if (mode == MigrationMode.HYBRID && session.stopReason != StopReason.CONVERGED) {
-                SourceClock.measure(session, "switch-over"); // as before a stop-and-copy: the rounds are acknowledged
+                SourceClock.measure(session, "switch-over"); // the rounds are acknowledged; the destination is busy once its guest runs
                 deadline.disarmBeforeCommit();
                 return new PostcopyPhase(session, report).run();
             }
-            SourceClock.measure(session, "switch-over"); // the link is idle: every round is acknowledged
+            // No clock exchange here: the guest would run on through its round trips and dirty pages
+            // for the stop-and-copy to send. The handover measures the clocks once the guest resumed there.
             new StopAndCopy(session).run(rounds);
             deadline.disarmBeforeCommit(); // the point of no return: a timeout now could only leave us in doubt
             return new Handover(session, report).run();

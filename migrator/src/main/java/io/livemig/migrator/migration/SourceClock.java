@@ -5,9 +5,10 @@ import io.livemig.migrator.clock.ClockOffsetEstimator;
 import io.livemig.migrator.jfr.ClockSyncEvent;
 
 /**
- * The source's clock-offset measurements: one after the destination accepted the guest, one just
- * before the switch-over (the guest still runs, every round is acknowledged, the link is idle). The
- * latest is the one the destination's readings are converted with.
+ * The source's clock-offset measurements: one after the destination accepted the guest, and one
+ * when the guest has moved: after it resumed there ({@link Handover}), or just before a post-copy
+ * switch (every round acknowledged, the link idle). The latest is the one the destination's readings
+ * are converted with.
  */
 final class SourceClock {
     private SourceClock() {}

@@ -15,11 +15,15 @@ package io.livemig.migrator.protocol;
  * at accept whether post-copy may follow. The codec reads one layout per message, and a source
  * speaks only {@link #CURRENT}, so version 2 is refused at the handshake rather than read as an
  * offer that says nothing of its mode.
+ *
+ * <p>Version 4: the source measures the clocks' offset again after the guest resumed on the
+ * destination (CLOCK_PROBE in AWAIT_DIGEST_CHECK and AWAIT_LATENCY_REQUEST), no longer just before
+ * the pause; a version-3 destination would take that probe for a protocol error.
  */
 public final class ProtocolVersion {
 
-    public static final int CURRENT = 3;
-    public static final int MIN_SUPPORTED = 3;
+    public static final int CURRENT = 4;
+    public static final int MIN_SUPPORTED = 4;
 
     private ProtocolVersion() {
     }

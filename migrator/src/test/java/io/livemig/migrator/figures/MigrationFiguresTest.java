@@ -97,9 +97,14 @@ class MigrationFiguresTest {
         assertThat(count(events, "io.livemig.StopAndCopy")).isEqualTo(1);
         assertThat(count(events, "io.livemig.ClockSync")).isEqualTo(2);
         RecordedEvent stopAndCopy = events.stream().filter(e -> e.getEventType().getName().equals("io.livemig.StopAndCopy")).findFirst().orElseThrow();
-        events.stream().filter(e -> e.getEventType().getName().equals("io.livemig.ClockSync")).forEach(sync ->
-                assertThat(sync.getEndTime()).as("the clock exchange (%s) is over before the pause", sync.getString("when"))
-                        .isBeforeOrEqualTo(stopAndCopy.getStartTime()));
+        java.util.Map<String, RecordedEvent> syncs = events.stream().filter(e -> e.getEventType().getName().equals("io.livemig.ClockSync"))
+                .collect(java.util.stream.Collectors.toMap(e -> e.getString("when"), e -> e));
+        assertThat(syncs).containsOnlyKeys("setup", "after-resume");
+        assertThat(syncs.get("setup").getEndTime()).as("the setup's exchange is over before the pause")
+                .isBeforeOrEqualTo(stopAndCopy.getStartTime());
+        assertThat(syncs.get("after-resume").getStartTime())
+                .as("the second exchange waits for the guest to run there: the guest does not run on through it toward the pause")
+                .isAfterOrEqualTo(stopAndCopy.getEndTime());
         // Both ends ran in this JVM: one Handover event each.
         assertThat(events.stream().filter(e -> e.getEventType().getName().equals("io.livemig.Handover"))
                 .map(e -> e.getString("side"))).containsExactlyInAnyOrder("source", "destination");
