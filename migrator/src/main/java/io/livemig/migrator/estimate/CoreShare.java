@@ -49,11 +49,9 @@ record CoreShare(double cpuShare, double hostShare) {
             double sliceWanted = vcpus * (double) (wall[i + 1] - wall[i]) - (halted[i + 1] - halted[i]);
             if (sliceWanted >= MIN_WANTED_NANOS) best = Math.max(best, hostShare(cpu[i + 1] - cpu[i], sliceWanted));
         }
+        // The share of the window the vCPUs wanted a core, at the best slice's share of a core.
         double busy = Math.max(0, Math.min(1, wanted / window));
-        double whole = (cpu[n] - cpu[0]) / window;
-        // An idle guest (too little wanted to judge) keeps the share it had.
-        double share = wanted < MIN_WANTED_NANOS ? whole : busy * best;
-        return new CoreShare(Math.max(0.001, Math.min(1, share)), best);
+        return new CoreShare(Math.max(0.001, Math.min(1, busy * best)), best);
     }
 
     /**
