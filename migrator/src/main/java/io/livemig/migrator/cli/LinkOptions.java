@@ -44,11 +44,13 @@ final class LinkOptions {
         try (Transport transport = Transport.create(connection)) {
             LinkProber.Measure m = new LinkProber(transport, handshake, Duration.ofSeconds(10)).probe(to, budget);
             boolean limited = bandwidth > 0 && bandwidth < m.bytesPerS();
+            double probed = limited ? bandwidth : m.bytesPerS();
+            CopyLoad load = copyLoad(probed, bandwidth, onThisHost(to));
+            double rate = load.warmRate(probed);
             String origin = String.format(Locale.ROOT, "probe of %s: %.1f MiB/s over %.1f MiB%s", to, m.bytesPerS() / 1048576.0,
-                    m.bytesSent() / 1048576.0, limited ? ", --bandwidth below it" : bandwidth > 0 ? ", under --bandwidth" : "");
-            double rate = limited ? bandwidth : m.bytesPerS();
-            return new LinkMeasure(new LinkProfile(rate, m.roundTripNanos(), origin, copyLoad(rate, bandwidth, onThisHost(to))), true,
-                    m.setupNanos());
+                    m.bytesSent() / 1048576.0, limited ? ", --bandwidth below it" : bandwidth > 0 ? ", under --bandwidth"
+                            : rate > probed ? ", a warm stream faster" : "");
+            return new LinkMeasure(new LinkProfile(rate, m.roundTripNanos(), origin, load), true, m.setupNanos());
         } catch (Exception e) {
             throw new ProbeFailed("cannot probe the link to " + to + ": " + Errors.describe(e));
         }

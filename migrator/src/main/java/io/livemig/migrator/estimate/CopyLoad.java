@@ -39,13 +39,22 @@ public record CopyLoad(int hostCores, double copyCores, boolean cpuBound, double
     static final double COPY_BYTES_PER_CORE_S = 600.0 * (1 << 20);
 
     /**
-     * The share of its probed rate a stream the CPU paces reaches in round 0: the page path (reading
-     * guest memory, encoding, the destination's decoding and storing) runs for the first time in both
-     * JVMs and is compiled as it goes; the probe warmed only the connection. Measured on the
-     * saturated matrix's unlimited cells (session 10, 90 runs): round 0 at 0.63 of the probe (median;
-     * p10 0.50, p90 0.86) with one vCPU, 0.75 with two; the rounds after it at 0.8-1.2.
+     * The share of a warm stream's rate ({@link #WARM_OVER_PROBE}) a stream the CPU paces reaches in
+     * round 0: the page path (reading guest memory, encoding, the destination's decoding and storing)
+     * runs for the first time in both JVMs and is compiled as it goes. Measured with
+     * bench/matrices/stream-warmup.yaml (15 runs that never converge, so no round is left out for
+     * being slow): round 0 at 0.76 of the probe (median; p10 0.54, p90 1.03), and within a run at 0.58
+     * (0.49-0.66) of its later rounds. Session 10's saturated matrix gave 0.63-0.75 of the probe.
      */
     static final double FIRST_ROUND_RATE_SHARE = 0.65;
+
+    /**
+     * A warm stream's rate over the probe's, where the CPU paces the stream: the probe ends while its
+     * bursts still speed up (the JIT compilers are still at the page path of both JVMs), and the rounds
+     * after round 0 ran at 1.17 of it (median of the runs' medians; p10 0.94, p90 1.97) in the same
+     * 15 runs; the stop-and-copy, at 1.57 of the run's rounds, beside paused vCPUs.
+     */
+    static final double WARM_OVER_PROBE = 1.17;
 
     public CopyLoad {
         if (hostCores < 1) throw new IllegalArgumentException("host cores must be >= 1");
@@ -73,6 +82,11 @@ public record CopyLoad(int hostCores, double copyCores, boolean cpuBound, double
     public double rateScale(double vcpuCores, double probedVcpuCores) {
         if (!cpuBound || copyCores <= 0) return 1;
         return streamShare(vcpuCores) / streamShare(probedVcpuCores);
+    }
+
+    /** The rate a warm page stream reaches on a link a probe measured at {@code probedBytesPerS}: the same when a rate limit, not the CPU, sets the pace. */
+    public double warmRate(double probedBytesPerS) {
+        return cpuBound ? probedBytesPerS * WARM_OVER_PROBE : probedBytesPerS;
     }
 
     /** The stream's rate in round 0 as a share of its rate after: 1 when a rate limit, not the CPU, sets the pace. */

@@ -36,9 +36,10 @@ public final class MigrationEstimator {
     }
 
     /**
-     * How far the rate of a link no limit holds moves around its probe, either way: the live rounds
-     * of the saturated matrices (sessions 11-12, unlimited loopback) ran at 0.81-0.93 (p10) to
-     * 1.19-1.36 (p90) of it. Where the write rate sits near what the link copies in one downtime
+     * How far the rate of a link no limit holds moves around what the model expects of it, either
+     * way: the live rounds of the saturated matrices (sessions 11-12, unlimited loopback) ran at
+     * 0.81-0.93 (p10) to 1.19-1.36 (p90) of the probe, before the probe was read as a stream not yet
+     * warm ({@link CopyLoad#warmRate}). Where the write rate sits near what the link copies in one downtime
      * limit, that decides between converging now and rounds later.
      */
     public static final double RATE_SPREAD = 0.15;

@@ -65,6 +65,13 @@ class CopyLoadTest {
     }
 
     @Test
+    void aProbedStreamTheCpuPacesRunsFasterOnceWarmAndALimitedOneAtWhatWasMeasured() {
+        assertThat(CopyLoad.of(600 * MIB, true, true, 2).warmRate(600 * MIB)).isEqualTo(600 * MIB * CopyLoad.WARM_OVER_PROBE);
+        assertThat(CopyLoad.of(600 * MIB, true, false, 2).warmRate(600 * MIB)).isGreaterThan(600 * MIB);
+        assertThat(CopyLoad.of(128 * MIB, false, true, 2).warmRate(128 * MIB)).isEqualTo(128 * MIB);
+    }
+
+    @Test
     void aDestinationOnAnotherHostLeavesOnlyTheSenderHere() {
         CopyLoad remote = CopyLoad.of(600 * MIB, true, false, 2);
 
