@@ -12,7 +12,7 @@ import java.util.List;
  * The migration cost model: for each {@link Candidate}, the pre-copy rounds on paper
  * ({@link PrecopySimulation}, with the real policy and stop rule), then the stop-and-copy
  * ({@link StopAndCopyModel}) or post-copy ({@link PostcopyModel}), summed into a {@link Prediction}.
- * Deterministic: the same scenario gives the same predictions.
+ * Deterministic: the same scenario gives the same predictions (the {@link StreamPace} draws are seeded).
  */
 public final class MigrationEstimator {
     /**
@@ -34,15 +34,6 @@ public final class MigrationEstimator {
                     overheads, options, policies);
         }
     }
-
-    /**
-     * How far the rate of a link no limit holds moves around what the model expects of it, either
-     * way: the live rounds of the saturated matrices (sessions 11-12, unlimited loopback) ran at
-     * 0.81-0.93 (p10) to 1.19-1.36 (p90) of the probe, before the probe was read as a stream not yet
-     * warm ({@link CopyLoad#warmRate}). Where the write rate sits near what the link copies in one downtime
-     * limit, that decides between converging now and rounds later.
-     */
-    public static final double RATE_SPREAD = 0.15;
 
     private MigrationEstimator() {}
 
@@ -73,17 +64,20 @@ public final class MigrationEstimator {
         return candidates().stream().map(c -> predict(scenario, c)).toList();
     }
 
-    /** The candidate's prediction at the link's rate, with the downtime's range over {@link #RATE_SPREAD} of it. */
+    /**
+     * The candidate's prediction: under a rate limit, the course at that rate; on a link the CPU
+     * paces, the medians of the courses of {@link StreamPace#draws()}, with the downtime's range
+     * from their 10th to their 90th percentile.
+     */
     public static Prediction predict(Scenario s, Candidate candidate) {
-        Prediction point = predictAt(s, candidate);
-        if (!s.link().copyLoad().cpuBound()) return point; // a rate limit holds the pace
-        double slower = predictAt(s.withLinkRateTimes(1 - RATE_SPREAD), candidate).downtimeMs();
-        double faster = predictAt(s.withLinkRateTimes(1 + RATE_SPREAD), candidate).downtimeMs();
-        return point.withDowntimeRange(Math.min(point.downtimeMs(), Math.min(slower, faster)),
-                Math.max(point.downtimeMs(), Math.max(slower, faster)));
+        if (!s.link().copyLoad().cpuBound()) return predictAt(s, candidate, StreamPace.STEADY);
+        return Prediction.medianOf(StreamPace.draws().stream().map(pace -> predictAt(s, candidate, pace)).toList(),
+                s.options().downtimeLimit().toNanos() / 1e6);
     }
 
-    private static Prediction predictAt(Scenario s, Candidate candidate) {
+    /** The candidate's course with each round's rate moved by {@code pace}. */
+    static Prediction predictAt(Scenario scenario, Candidate candidate, StreamPace pace) {
+        Scenario s = scenario.withLinkRateTimes(pace.runFactor());
         GuestProfile guest = s.guest();
         PrecopyCourse course;
         Ending ending;
@@ -100,10 +94,11 @@ public final class MigrationEstimator {
             HybridSwitchModel hybrid = !candidate.mode().equals(Candidate.HYBRID) ? HybridSwitchModel.NEVER
                     : switchAfter == PostcopyOptions.AUTO ? HybridSwitchModel.auto()
                     : HybridSwitchModel.afterRounds(switchAfter);
-            course = new PrecopySimulation(guest, s.link(), s.overheads(), s.options()).run(s.policies().create(candidate.policy()), hybrid);
+            course = new PrecopySimulation(guest, s.link(), s.overheads(), s.options(), pace).run(s.policies().create(candidate.policy()), hybrid);
             stopAndCopy = !hybrid.isHybrid() || course.stopReason() == StopReason.CONVERGED;
+            LinkProfile lastRound = s.withLinkRateTimes(pace.roundFactor(course.rounds().size())).link();
             ending = stopAndCopy
-                    ? StopAndCopyModel.after(course, guest, s.link(), s.overheads(), !s.options().verifyAfterResume())
+                    ? StopAndCopyModel.after(course, guest, lastRound, s.overheads(), !s.options().verifyAfterResume())
                     : PostcopyModel.after(course.dirtyPagesLeft(), course.dirtyPagesLeft(), false, guest, s.link(), s.overheads());
         }
         double total = course.elapsedNanos() + ending.durationNanos();

@@ -20,7 +20,8 @@ import java.util.Optional;
  *
  * <p>A round sends V(k-1) pages in T(k) = wire bytes / R + one round trip (the RoundEnd/RoundAck),
  * where on a link the CPU paces, R grows as the caps leave the stream more of the cores, and
- * round 0, whose page path runs cold, gets only a share of it ({@link CopyLoad#firstRoundScale});
+ * round 0, whose page path runs cold, gets only a share of it ({@link CopyLoad#firstRoundScale}),
+ * and each round's rate moves by its {@link StreamPace} (a draw; none under a rate limit);
  * round 0 sends the non-zero pages (those that hold data by half-way through it) and also scans
  * the zero ones. The guest dirties
  * V(k) = W(s x c x T(k)) pages meanwhile (cap c in force, host share s; below the cap whose
@@ -56,12 +57,15 @@ public final class PrecopySimulation {
     private final LinkProfile link;
     private final Overheads overheads;
     private final MigrationOptions options;
+    private final StreamPace pace;
 
-    public PrecopySimulation(GuestProfile guest, LinkProfile link, Overheads overheads, MigrationOptions options) {
+    /** @param pace how each round's rate moves around the link's ({@link StreamPace#STEADY}: not at all) */
+    public PrecopySimulation(GuestProfile guest, LinkProfile link, Overheads overheads, MigrationOptions options, StreamPace pace) {
         this.guest = guest;
         this.link = link;
         this.overheads = overheads;
         this.options = options;
+        this.pace = pace;
     }
 
     /** The guest while pages flow with its vCPUs capped at {@code capPct}: they share the cores with the page stream. */
@@ -105,7 +109,7 @@ public final class PrecopySimulation {
 
     private double round0SendNanos(double pages) {
         int pageSize = guest.pageSize();
-        return link.firstRoundNanos(overheads.wireBytes(pages, pageSize), guest)
+        return link.firstRoundNanos(overheads.wireBytes(pages, pageSize), guest) / pace.roundFactor(0)
                 + (guest.pageCount() - pages) * pageSize / guest.zeroScanBytesPerS() * 1e9;
     }
 
@@ -127,14 +131,14 @@ public final class PrecopySimulation {
             long limit = scheduler.dirtyLimit(0);
             maxThrottle = Math.max(maxThrottle, 100 - cap);
             double bytes = overheads.wireBytes(pages, pageSize);
-            double sendNanos = round == 0 ? round0SendNanos(pages) : link.transferNanos(bytes, guest, cap);
+            double sendNanos = round == 0 ? round0SendNanos(pages) : link.transferNanos(bytes, guest, cap) / pace.roundFactor(round);
             double roundNanos = sendNanos + link.roundTripNanos();
 
             GuestProfile copying = copyingAt(cap);
             if (hybrid.switchesDuringRound(copying, link, overheads, sendNanos, cap)) {
                 // Cut short at the first check: the pages not sent yet and those dirtied meanwhile go by post-copy.
                 double cutNanos = HybridSwitchModel.MIN_SAMPLE_NANOS + link.roundTripNanos();
-                double rate = link.bytesPerS() * (round == 0 ? link.copyLoad().firstRoundScale() : 1);
+                double rate = link.bytesPerS() * (round == 0 ? link.copyLoad().firstRoundScale() : 1) * pace.roundFactor(round);
                 double sentPages = Math.min(pages, rate * HybridSwitchModel.MIN_SAMPLE_NANOS / 1e9
                         / (pageSize + overheads.pageEntryBytes()));
                 double dirtied = copying.pagesDirtiedIn(cutNanos, cap);

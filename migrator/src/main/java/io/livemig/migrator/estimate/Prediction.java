@@ -3,6 +3,10 @@ package io.livemig.migrator.estimate;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.livemig.migrator.stats.StopReason;
 
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
 /**
  * What the model predicts for one {@link Candidate}: written by {@code livemig estimate --stats-json}
  * as one object per candidate (snake_case keys).
@@ -13,11 +17,10 @@ import io.livemig.migrator.stats.StopReason;
  *                          {@code --postcopy-after}
  * @param totalTimeMs       from the start of the migration to its end
  * @param downtimeMs        host downtime (post-copy: the switch)
- * @param downtimeLowMs     the least host downtime over the link's rate moving by {@link MigrationEstimator#RATE_SPREAD}
- *                          either way, as the rate of a link no limit holds does from round to round
- *                          (= {@code downtimeMs} on a limited link); a range far wider than the point says
- *                          that the outcome is on an edge (converging a round earlier or later)
- * @param downtimeHighMs    the greatest, likewise
+ * @param downtimeLowMs     the 10th percentile of the host downtime over the courses of a link no limit holds
+ *                          ({@link StreamPace}; = {@code downtimeMs} on a limited link); a range far wider
+ *                          than the point says that the outcome is on an edge (converging a round earlier or later)
+ * @param downtimeHighMs    the 90th percentile, likewise
  * @param appDowntimeMs     the gap the guest sees
  * @param transferredBytes  bytes on the wire
  * @param rounds            pre-copy rounds, the stop-and-copy counted as one (as {@code rounds} in the stats)
@@ -39,9 +42,31 @@ public record Prediction(String policy, String mode, int postcopyAfter, double t
         return new Candidate(policy, mode, postcopyAfter);
     }
 
-    /** This prediction with the host downtime's range over the link's rate. */
-    Prediction withDowntimeRange(double lowMs, double highMs) {
-        return new Prediction(policy, mode, postcopyAfter, totalTimeMs, downtimeMs, lowMs, highMs, appDowntimeMs, transferredBytes, rounds,
-                workLostS, workLostPct, maxThrottlePct, limitMet, endedBy, note);
+    /**
+     * One prediction from the courses of the same candidate: each figure the median of theirs (each
+     * the figure a median run would show), the downtime's range from their 10th to 90th percentile,
+     * and how pre-copy ended as in the course of the median total time.
+     */
+    static Prediction medianOf(List<Prediction> courses, double downtimeLimitMs) {
+        if (courses.isEmpty()) throw new IllegalArgumentException("no course to take the median of");
+        List<Prediction> byTime = courses.stream().sorted(Comparator.comparingDouble(Prediction::totalTimeMs)).toList();
+        Prediction middle = byTime.get(byTime.size() / 2);
+        double[] downtimes = sorted(courses, Prediction::downtimeMs);
+        double downtime = median(downtimes);
+        return new Prediction(middle.policy, middle.mode, middle.postcopyAfter, middle.totalTimeMs, downtime,
+                downtimes[(downtimes.length - 1) / 10], downtimes[downtimes.length - 1 - (downtimes.length - 1) / 10],
+                median(sorted(courses, Prediction::appDowntimeMs)), Math.round(median(sorted(courses, p -> p.transferredBytes))),
+                (int) median(sorted(courses, p -> p.rounds)), median(sorted(courses, Prediction::workLostS)),
+                median(sorted(courses, Prediction::workLostPct)), median(sorted(courses, Prediction::maxThrottlePct)),
+                downtime <= downtimeLimitMs, middle.endedBy, middle.note);
+    }
+
+    private static double[] sorted(List<Prediction> courses, ToDoubleFunction<Prediction> figure) {
+        return courses.stream().mapToDouble(figure).sorted().toArray();
+    }
+
+    /** The middle value of an odd count, the lower middle of an even one: a figure some course had. */
+    private static double median(double[] sorted) {
+        return sorted[(sorted.length - 1) / 2];
     }
 }

@@ -35,7 +35,7 @@ class PrecopySimulationTest {
     }
 
     private static PrecopyCourse run(ConvergencePolicy policy) {
-        return new PrecopySimulation(GUEST, Scenarios.link(32), NO_OVERHEADS, Scenarios.options(32, 300))
+        return new PrecopySimulation(GUEST, Scenarios.link(32), NO_OVERHEADS, Scenarios.options(32, 300), StreamPace.STEADY)
                 .run(policy, HybridSwitchModel.NEVER);
     }
 
@@ -46,9 +46,9 @@ class PrecopySimulationTest {
         LinkProfile probed = new LinkProfile(600 * MIB, 0, "probe", CopyLoad.of(600 * MIB, true, false, 4));
         LinkProfile limited = new LinkProfile(600 * MIB, 0, "--bandwidth", CopyLoad.of(600 * MIB, false, false, 4));
 
-        PrecopyCourse cold = new PrecopySimulation(guest, probed, NO_OVERHEADS, Scenarios.options(0, 1))
+        PrecopyCourse cold = new PrecopySimulation(guest, probed, NO_OVERHEADS, Scenarios.options(0, 1), StreamPace.STEADY)
                 .run(new CapAfterRound0(100), HybridSwitchModel.NEVER);
-        PrecopyCourse held = new PrecopySimulation(guest, limited, NO_OVERHEADS, Scenarios.options(600, 1))
+        PrecopyCourse held = new PrecopySimulation(guest, limited, NO_OVERHEADS, Scenarios.options(600, 1), StreamPace.STEADY)
                 .run(new CapAfterRound0(100), HybridSwitchModel.NEVER);
 
         assertThat(cold.rounds().get(0).durationNanos() / 1e6).isCloseTo(64 * 1000 / (600 * 0.65), within(0.01));
@@ -65,7 +65,7 @@ class PrecopySimulationTest {
                 DirtyCurve.linear(1_000_000, 256 * MIB / PAGE), 1.0, 0, 8e9);
         LinkProfile loopback = new LinkProfile(600 * MIB, 0, "probe", CopyLoad.of(600 * MIB, true, true, 2));
 
-        PrecopyCourse course = new PrecopySimulation(twoVcpus, loopback, NO_OVERHEADS, Scenarios.options(0, 1))
+        PrecopyCourse course = new PrecopySimulation(twoVcpus, loopback, NO_OVERHEADS, Scenarios.options(0, 1), StreamPace.STEADY)
                 .run(new CapAfterRound0(10), HybridSwitchModel.NEVER);
 
         PrecopyCourse.SimulatedRound capped = course.rounds().get(1);
