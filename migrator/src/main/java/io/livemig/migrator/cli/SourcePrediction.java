@@ -39,7 +39,7 @@ final class SourcePrediction {
                     predicted.downtimeHighMs(), predicted.appDowntimeMs(),
                     predicted.transferredBytes(), predicted.rounds(), predicted.workLostPct(), predicted.limitMet(), chosen.policy(),
                     chosen.mode(), auto ? "auto" : "fixed", chosen.postcopyAfter() == Candidate.AS_CONFIGURED ? null : chosen.postcopyAfter(),
-                    estimate.candidates().stream().map(Plan::figures).toList());
+                    estimate.candidates().stream().map(Plan::figures).toList(), predicted.roundsDetail());
         }
 
         private static CandidateFigures figures(Prediction p) {

@@ -3,6 +3,7 @@ package io.livemig.migrator.estimate;
 import io.livemig.migrator.migration.MigrationOptions;
 import io.livemig.migrator.migration.PostcopyOptions;
 import io.livemig.migrator.policy.PolicySettings;
+import io.livemig.migrator.stats.PredictedRound;
 import io.livemig.migrator.stats.StopReason;
 
 import java.util.ArrayList;
@@ -111,6 +112,8 @@ public final class MigrationEstimator {
                 ending.downtimeNanos() / 1e6, ending.downtimeNanos() / 1e6,
                 ending.appDowntimeNanos() / 1e6, Math.round(course.bytesSent() + ending.bytes()),
                 course.rounds().size() + (stopAndCopy ? 1 : 0), lost / 1e9, window <= 0 ? 0 : 100 * lost / window,
-                course.maxThrottlePct(), ending.downtimeNanos() <= s.options().downtimeLimit().toNanos(), endedBy, note);
+                course.maxThrottlePct(), ending.downtimeNanos() <= s.options().downtimeLimit().toNanos(), endedBy, note,
+                course.rounds().stream().map(r -> new PredictedRound(r.round(), Math.round(r.pages()), r.durationNanos() / 1e6,
+                        Math.round(r.dirtyPages()), 100 - r.capPct())).toList());
     }
 }

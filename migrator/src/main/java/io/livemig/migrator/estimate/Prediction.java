@@ -1,6 +1,7 @@
 package io.livemig.migrator.estimate;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.livemig.migrator.stats.PredictedRound;
 import io.livemig.migrator.stats.StopReason;
 
 import java.util.Comparator;
@@ -31,11 +32,15 @@ import java.util.function.ToDoubleFunction;
  * @param limitMet          the predicted host downtime is within the downtime limit
  * @param endedBy           how pre-copy ended: converged, max-rounds, max-volume, postcopy (its {@code stop_reason})
  * @param note              why post-copy took over, or empty
+ * @param roundsDetail      the pre-copy rounds played out (the stop-and-copy not among them)
  */
 public record Prediction(String policy, String mode, int postcopyAfter, double totalTimeMs, double downtimeMs, double downtimeLowMs,
                          double downtimeHighMs, double appDowntimeMs,
                          long transferredBytes, int rounds, double workLostS, double workLostPct, double maxThrottlePct,
-                         boolean limitMet, StopReason endedBy, String note) {
+                         boolean limitMet, StopReason endedBy, String note, List<PredictedRound> roundsDetail) {
+    public Prediction {
+        roundsDetail = List.copyOf(roundsDetail);
+    }
 
     @JsonIgnore
     public Candidate candidate() {
@@ -45,7 +50,7 @@ public record Prediction(String policy, String mode, int postcopyAfter, double t
     /**
      * One prediction from the courses of the same candidate: each figure the median of theirs (each
      * the figure a median run would show), the downtime's range from their 10th to 90th percentile,
-     * and how pre-copy ended as in the course of the median total time.
+     * and how pre-copy ended and its rounds as in the course of the median total time.
      */
     static Prediction medianOf(List<Prediction> courses, double downtimeLimitMs) {
         if (courses.isEmpty()) throw new IllegalArgumentException("no course to take the median of");
@@ -58,7 +63,7 @@ public record Prediction(String policy, String mode, int postcopyAfter, double t
                 median(sorted(courses, Prediction::appDowntimeMs)), Math.round(median(sorted(courses, p -> p.transferredBytes))),
                 (int) median(sorted(courses, p -> p.rounds)), median(sorted(courses, Prediction::workLostS)),
                 median(sorted(courses, Prediction::workLostPct)), median(sorted(courses, Prediction::maxThrottlePct)),
-                downtime <= downtimeLimitMs, middle.endedBy, middle.note);
+                downtime <= downtimeLimitMs, middle.endedBy, middle.note, middle.roundsDetail);
     }
 
     private static double[] sorted(List<Prediction> courses, ToDoubleFunction<Prediction> figure) {

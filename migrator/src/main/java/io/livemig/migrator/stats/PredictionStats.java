@@ -13,9 +13,9 @@ import java.util.List;
  *
  * @param predictedTotalTimeMs      predicted {@code total_time_ms}
  * @param predictedDowntimeMs       predicted {@code downtime_ms}
- * @param predictedDowntimeLowMs    its least over the link's rate moving 15 % either way (as the rounds of a
- *                                  link no limit holds do); = {@code predictedDowntimeMs} on a limited link
- * @param predictedDowntimeHighMs   its greatest, likewise
+ * @param predictedDowntimeLowMs    its 10th percentile over the courses of a link no limit holds (whose
+ *                                  rounds move around its rate); = {@code predictedDowntimeMs} on a limited link
+ * @param predictedDowntimeHighMs   its 90th percentile, likewise
  * @param predictedAppDowntimeMs    predicted {@code app_downtime_ms}
  * @param predictedTransferredBytes predicted {@code transferred_bytes}
  * @param predictedRounds           predicted {@code rounds}
@@ -26,14 +26,17 @@ import java.util.List;
  * @param chosenBy                  {@code auto} (the model chose) or {@code fixed} (the user did)
  * @param chosenPostcopyAfter       hybrid chosen with a switch round of its own ({@code --postcopy-after} overridden), or null
  * @param predictedCandidates       every candidate the model predicted, the chosen one among them
+ * @param predictedRoundsDetail     the chosen candidate's pre-copy rounds as the model played them out
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PredictionStats(Double predictedTotalTimeMs, Double predictedDowntimeMs, Double predictedDowntimeLowMs,
                               Double predictedDowntimeHighMs, Double predictedAppDowntimeMs,
                               Long predictedTransferredBytes, Integer predictedRounds, Double predictedWorkLostPct,
                               Boolean predictedLimitMet, String chosenPolicy, String chosenMode, String chosenBy,
-                              Integer chosenPostcopyAfter, List<CandidateFigures> predictedCandidates) {
+                              Integer chosenPostcopyAfter, List<CandidateFigures> predictedCandidates,
+                              List<PredictedRound> predictedRoundsDetail) {
     public PredictionStats {
         predictedCandidates = predictedCandidates == null ? null : List.copyOf(predictedCandidates);
+        predictedRoundsDetail = predictedRoundsDetail == null ? null : List.copyOf(predictedRoundsDetail);
     }
 }

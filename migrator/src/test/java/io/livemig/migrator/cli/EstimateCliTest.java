@@ -42,6 +42,11 @@ class EstimateCliTest {
                 assertThat(c.has(key)).as(key).isTrue();
             }
             assertThat(c.path("transferred_bytes").asLong()).isPositive();
+            if (c.path("mode").asText().equals("precopy")) {
+                // Each round played out, the stop-and-copy (counted in rounds) not among them.
+                assertThat(c.path("rounds_detail")).hasSize(c.path("rounds").asInt() - 1);
+                assertThat(c.path("rounds_detail").get(0).path("pages").asLong()).isPositive();
+            }
         }
         assertThat(labels).contains("none/precopy", "cpu-scheduling/precopy", "auto-converge/precopy", "dirty-limit/precopy",
                 "none/postcopy", "none/hybrid", "none/hybrid/1").hasSize(10);

@@ -15,7 +15,7 @@ class AutoChoiceTest {
 
     private static Prediction p(String policy, String mode, int postcopyAfter, double downtimeMs, double workLostS, double totalMs,
                                 boolean met) {
-        return new Prediction(policy, mode, postcopyAfter, totalMs, downtimeMs, downtimeMs, downtimeMs, downtimeMs + 4, 1 << 20, 3, workLostS, 10, 0, met, StopReason.CONVERGED, "");
+        return new Prediction(policy, mode, postcopyAfter, totalMs, downtimeMs, downtimeMs, downtimeMs, downtimeMs + 4, 1 << 20, 3, workLostS, 10, 0, met, StopReason.CONVERGED, "", List.of());
     }
 
     @Test

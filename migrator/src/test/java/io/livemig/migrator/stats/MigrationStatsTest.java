@@ -46,7 +46,8 @@ class MigrationStatsTest {
                 .prediction(new PredictionStats(850.0, 45.0, 40.0, 60.0, 49.0, 1_100_000L, 3, 18.5, true, "cpu-scheduling", "precopy", "auto", null,
                         List.of(new CandidateFigures("none", "precopy", 0, 2400, 310, 314, 3_000_000L, 30, 0.2, 8.3, false, StopReason.MAX_ROUNDS),
                                 new CandidateFigures("cpu-scheduling", "precopy", 0, 850, 45, 49, 1_100_000L, 3, 0.16, 18.5, true,
-                                        StopReason.CONVERGED))))
+                                        StopReason.CONVERGED)),
+                        List.of(new PredictedRound(0, 256, 310, 12, 0), new PredictedRound(1, 12, 15, 2, 40))))
                 .build();
     }
 
@@ -141,7 +142,8 @@ class MigrationStatsTest {
     /** The keys of issue 13: what the model predicted, flat beside what was measured, and what ran. */
     static final List<String> PREDICTION_KEYS = List.of("predicted_total_time_ms", "predicted_downtime_ms",
             "predicted_downtime_low_ms", "predicted_downtime_high_ms", "predicted_app_downtime_ms", "predicted_transferred_bytes", "predicted_rounds", "predicted_work_lost_pct",
-            "predicted_limit_met", "chosen_policy", "chosen_mode", "chosen_by", "predicted_candidates");
+            "predicted_limit_met", "chosen_policy", "chosen_mode", "chosen_by", "predicted_candidates",
+            "predicted_rounds_detail");
 
     @Test
     void predictionsAreFlatKeysAndAbsentWhenNothingWasPredicted() throws Exception {
@@ -160,6 +162,12 @@ class MigrationStatsTest {
         assertThat(passedOver.get("limit_met").asBoolean()).isFalse();
         assertThat(passedOver.get("ended_by").asText()).isEqualTo("max-rounds");
         assertThat(json.get("predicted_candidates")).hasSize(2);
+        JsonNode predictedRound = json.get("predicted_rounds_detail").get(1);
+        List<String> predictedRoundKeys = new ArrayList<>();
+        predictedRound.fieldNames().forEachRemaining(predictedRoundKeys::add);
+        assertThat(predictedRoundKeys).containsExactly("round", "pages", "duration_ms", "dirty_pages", "throttle_pct");
+        assertThat(ROUND_KEYS).containsAll(predictedRoundKeys);
+        assertThat(predictedRound.get("throttle_pct").asDouble()).isEqualTo(40);
 
         JsonNode plain = StatsJson.mapper().readTree(StatsJson.toJson(
                 MigrationStats.builder().status(MigrationStatus.COMPLETED).policy("none").build()));
