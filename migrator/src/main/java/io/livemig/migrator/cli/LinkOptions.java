@@ -39,7 +39,7 @@ final class LinkOptions {
             String origin = bandwidth > 0 ? "--bandwidth limit" : "assumed: no --bandwidth and no --to";
             // Nothing says where the destination runs: taken to share this host, as the demo and the experiments do.
             return new LinkMeasure(new LinkProfile(rate, Overheads.DEFAULT_ROUND_TRIP_NANOS, origin, copyLoad(rate, bandwidth, true)),
-                    false, 0);
+                    false);
         }
         try (Transport transport = Transport.create(connection)) {
             LinkProber.Measure m = new LinkProber(transport, handshake, Duration.ofSeconds(10)).probe(to, budget);
@@ -50,7 +50,7 @@ final class LinkOptions {
             String origin = String.format(Locale.ROOT, "probe of %s: %.1f MiB/s over %.1f MiB%s", to, m.bytesPerS() / 1048576.0,
                     m.bytesSent() / 1048576.0, limited ? ", --bandwidth below it" : bandwidth > 0 ? ", under --bandwidth"
                             : rate > probed ? ", a warm stream faster" : "");
-            return new LinkMeasure(new LinkProfile(rate, m.roundTripNanos(), origin, load), true, m.setupNanos());
+            return new LinkMeasure(new LinkProfile(rate, m.roundTripNanos(), origin, load), true);
         } catch (Exception e) {
             throw new ProbeFailed("cannot probe the link to " + to + ": " + Errors.describe(e));
         }

@@ -5,15 +5,14 @@ import io.livemig.migrator.migration.CompressionMode;
 import java.util.Locale;
 
 /**
- * The link as it was found: the {@code --bandwidth} limit or a probe's measure, whether a probe
- * measured the round trip, and how long the probe's connection and handshake took. What the model
+ * The link as it was found: the {@code --bandwidth} limit or a probe's measure, and whether a probe
+ * measured the round trip. What the model
  * then assumes depends on the host too (the share of a core the sampled guest got when it wanted one).
  *
  * @param profile            rate, round trip (the default when not measured), origin
  * @param roundTripMeasured  whether a probe measured the round trip
- * @param probeSetupNanos    the probe's connect and handshake; 0 without a probe
  */
-public record LinkMeasure(LinkProfile profile, boolean roundTripMeasured, long probeSetupNanos) {
+public record LinkMeasure(LinkProfile profile, boolean roundTripMeasured) {
 
     /**
      * The link as the pages see it under {@code --compress mode}: its rate times what the guest's
@@ -24,8 +23,7 @@ public record LinkMeasure(LinkProfile profile, boolean roundTripMeasured, long p
         double rate = pages.pageRate(profile.bytesPerS(), mode);
         String origin = String.format(Locale.ROOT, "%s; pages at %.1f MiB/s with --compress %s (%s)", profile.origin(),
                 rate / 1048576.0, mode.word(), pages.describe());
-        return new LinkMeasure(new LinkProfile(rate, profile.roundTripNanos(), origin, profile.copyLoad()), roundTripMeasured,
-                probeSetupNanos);
+        return new LinkMeasure(new LinkProfile(rate, profile.roundTripNanos(), origin, profile.copyLoad()), roundTripMeasured);
     }
 
     /** The link on this host: a round trip nothing measured stretches as the host's fixed costs do. */
@@ -35,9 +33,12 @@ public record LinkMeasure(LinkProfile profile, boolean roundTripMeasured, long p
         return new LinkProfile(profile.bytesPerS(), Math.round(profile.roundTripNanos() / share), profile.origin(), profile.copyLoad());
     }
 
-    /** The fixed costs on this host, the setup never below what the probe's connection and handshake took. */
+    /**
+     * The fixed costs on this host. The probe's own connection and handshake say nothing of the
+     * setup: they are the destination JVM's first (0.5-0.9 s on this host, its code cold), and the
+     * setups after them took 0.4-0.6 s for 128 MiB guests.
+     */
     public Overheads overheads(GuestProfile guest) {
-        Overheads stretched = Overheads.defaultsFor(guest.memoryBytes()).onHostWithShare(guest.hostShare());
-        return stretched.withSetupNanos(Math.max(stretched.setupNanos(), probeSetupNanos));
+        return Overheads.defaultsFor(guest.memoryBytes()).onHostWithShare(guest.hostShare());
     }
 }

@@ -4,8 +4,7 @@ package io.livemig.migrator.estimate;
  * The fixed costs of a migration that the guest and the link do not explain: measured on this
  * project's machines (loopback between two JVMs on a 2-core host; the medians of the components
  * every run reports, docs/estimate.md) and used as defaults ({@link #defaultsFor}), stretched on a
- * busier host ({@link #onHostWithShare}); a probe of the destination's connection and handshake
- * puts a floor under {@code setupNanos}.
+ * busier host ({@link #onHostWithShare}).
  *
  * @param setupNanos          connect, handshake, the guest offer and the destination's answer (which
  *                            includes touching all of the guest's memory there)
@@ -22,17 +21,20 @@ public record Overheads(long setupNanos, int pageEntryBytes, long pauseNanos, lo
                         long postcopySwitchNanos, long faultServiceNanos) {
     /**
      * The setup's part that does not grow with the guest: connect, handshake, offer, answer. Measured
-     * setups (medians of sessions 10-12's matrices, 630 runs): 390 ms (128 MiB guests), 575 ms
-     * (256 MiB, one vCPU), 1.55 s (1 GiB): 240 ms plus the prefault. (Session 11's fit, 180 ms +
-     * memory / 500 MiB/s, came from fewer, slower 1 GiB runs and put the 1 GiB setup 0.7 s high.)
+     * setups (medians of sessions 14-16's matrices on this machine, 465 runs): 505 ms (128 MiB
+     * guests), 850 ms (256 MiB, one vCPU), 2.2 s (1 GiB): 260 ms plus the prefault, fitted to the
+     * smallest and the largest. (Sessions 10-12's machine: 390 ms, 575 ms and 1.55 s, 240 ms +
+     * memory / 780 MiB/s. A first touch of memory costs these VMs a fault in the hypervisor, and
+     * what it costs moves with the host: the run after a 1 GiB one, whose memory the host had just
+     * backed, set up a 256 MiB guest in 250 ms where the others took 0.8-1.3 s.)
      */
-    static final long SETUP_BASE_NANOS = 240_000_000L;
+    static final long SETUP_BASE_NANOS = 260_000_000L;
 
     /**
      * How fast the destination touches the guest's memory when it accepts the offer (it
      * preallocates before round 0): the growth of the measured setup with the guest's memory.
      */
-    static final double DESTINATION_PREFAULT_BYTES_PER_S = 780.0 * (1 << 20);
+    static final double DESTINATION_PREFAULT_BYTES_PER_S = 530.0 * (1 << 20);
 
     /**
      * The costs of a 128 MiB guest. Handover: what the downtime measures beyond the pause and the

@@ -45,10 +45,9 @@ public final class LinkProber {
      *
      * @param bytesPerS       the link's rate (the fastest burst)
      * @param roundTripNanos  an empty burst and its reply, the shortest of three
-     * @param setupNanos      connect and handshake
      * @param bytesSent       filler sent in all
      */
-    public record Measure(double bytesPerS, long roundTripNanos, long setupNanos, long bytesSent) {}
+    public record Measure(double bytesPerS, long roundTripNanos, long bytesSent) {}
 
     private final Transport transport;
     private final Handshake handshake;
@@ -62,10 +61,8 @@ public final class LinkProber {
 
     /** Probes {@code to}: the connection and handshake, then bursts for at most about {@code budget}. */
     public Measure probe(HostPort to, Duration budget) throws Exception {
-        long connectStart = System.nanoTime();
         try (Connection connection = transport.connect(to, timeout)) {
             handshake.sourceSide(connection, timeout);
-            long setup = System.nanoTime() - connectStart;
             // An empty burst first, and its answer awaited: a destination that refuses us (a token we
             // lack) has read all we sent and closes with a FIN, and its refusal is read here. Filler
             // written on after that close would meet a reset, and a failed write closes the channel
@@ -88,7 +85,7 @@ public final class LinkProber {
                 else burstBytes *= 2;
                 double rate = fastest > 0 ? fastest : last;
                 boolean spent = System.nanoTime() - start >= budget.toNanos() || sent + burstBytes > MAX_BYTES;
-                if (rate > 0 && (longBursts == LONG_BURSTS || spent)) return new Measure(rate, roundTrip(connection, burst + 1), setup, sent);
+                if (rate > 0 && (longBursts == LONG_BURSTS || spent)) return new Measure(rate, roundTrip(connection, burst + 1), sent);
                 if (spent) throw new MigrationException("the link probe measured nothing within " + budget.toMillis() + " ms");
             }
         }

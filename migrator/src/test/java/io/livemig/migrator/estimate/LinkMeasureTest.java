@@ -13,7 +13,7 @@ class LinkMeasureTest {
 
     @Test
     void onABusyHostTheFixedCostsStretchByTheShareTheGuestGot() {
-        LinkMeasure bandwidthOnly = new LinkMeasure(new LinkProfile(32 << 20, 1_000_000, "limit"), false, 0);
+        LinkMeasure bandwidthOnly = new LinkMeasure(new LinkProfile(32 << 20, 1_000_000, "limit"), false);
         Overheads quarter = bandwidthOnly.overheads(guestWithShare(0.25));
 
         assertThat(quarter.handoverNanos()).isEqualTo(4 * Overheads.DEFAULTS.handoverNanos());
@@ -30,7 +30,7 @@ class LinkMeasureTest {
         GuestProfile g = linearGuest(16, 1);
         GuestProfile idle = new GuestProfile(g.memoryBytes(), g.pageSize(), g.vcpus(), g.nonZeroPages(), 0, g.dirtyCurve(), 0.01, 1.0, 0,
                 8e9, 0, 0, 0);
-        LinkMeasure bandwidthOnly = new LinkMeasure(new LinkProfile(32 << 20, 1_000_000, "limit"), false, 0);
+        LinkMeasure bandwidthOnly = new LinkMeasure(new LinkProfile(32 << 20, 1_000_000, "limit"), false);
 
         assertThat(bandwidthOnly.overheads(idle)).isEqualTo(Overheads.defaultsFor(16 * Scenarios.MIB));
         assertThat(bandwidthOnly.onHost(idle).roundTripNanos()).isEqualTo(1_000_000);
@@ -41,17 +41,16 @@ class LinkMeasureTest {
         long small = Overheads.defaultsFor(128 * Scenarios.MIB).setupNanos();
         long large = Overheads.defaultsFor(1024 * Scenarios.MIB).setupNanos();
 
-        // Measured: about 390 ms for 128 MiB guests, 1.55 s for 1 GiB ones.
-        assertThat(small).isBetween(350_000_000L, 450_000_000L);
-        assertThat(large).isBetween(1_400_000_000L, 1_700_000_000L);
+        // Measured: about 505 ms for 128 MiB guests, 2.2 s for 1 GiB ones.
+        assertThat(small).isBetween(450_000_000L, 560_000_000L);
+        assertThat(large).isBetween(2_000_000_000L, 2_400_000_000L);
         assertThat(Overheads.defaultsFor(128 * Scenarios.MIB)).isEqualTo(Overheads.DEFAULTS);
     }
 
     @Test
-    void aMeasuredRoundTripStaysAndTheProbesHandshakeIsAFloorUnderTheSetup() {
-        LinkMeasure probed = new LinkMeasure(new LinkProfile(8 << 20, 3_000_000, "probe"), true, 5_000_000_000L);
+    void aMeasuredRoundTripStaysAsMeasuredOnABusyHost() {
+        LinkMeasure probed = new LinkMeasure(new LinkProfile(8 << 20, 3_000_000, "probe"), true);
 
         assertThat(probed.onHost(guestWithShare(0.25)).roundTripNanos()).isEqualTo(3_000_000);
-        assertThat(probed.overheads(guestWithShare(1)).setupNanos()).isEqualTo(5_000_000_000L);
     }
 }
