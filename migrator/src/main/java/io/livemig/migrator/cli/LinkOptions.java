@@ -10,6 +10,7 @@ import io.livemig.migrator.migration.LinkProber;
 import io.livemig.migrator.migration.LinkRateEstimate;
 import io.livemig.migrator.transport.ConnectionOptions;
 import io.livemig.migrator.transport.HostPort;
+import io.livemig.migrator.transport.TokenBucketRateLimiter;
 import io.livemig.migrator.transport.Transport;
 
 import java.io.IOException;
@@ -38,8 +39,8 @@ final class LinkOptions {
             double rate = bandwidth > 0 ? bandwidth : LinkRateEstimate.UNMEASURED_LINK_BYTES_PER_S;
             String origin = bandwidth > 0 ? "--bandwidth limit" : "assumed: no --bandwidth and no --to";
             // Nothing says where the destination runs: taken to share this host, as the demo and the experiments do.
-            return new LinkMeasure(new LinkProfile(rate, Overheads.DEFAULT_ROUND_TRIP_NANOS, origin, copyLoad(rate, bandwidth, true)),
-                    false);
+            return new LinkMeasure(new LinkProfile(rate, Overheads.DEFAULT_ROUND_TRIP_NANOS, origin, copyLoad(rate, bandwidth, true),
+                    TokenBucketRateLimiter.burstBytesFor(bandwidth)), false);
         }
         try (Transport transport = Transport.create(connection)) {
             LinkProber.Measure m = new LinkProber(transport, handshake, Duration.ofSeconds(10)).probe(to, budget);
@@ -50,7 +51,8 @@ final class LinkOptions {
             String origin = String.format(Locale.ROOT, "probe of %s: %.1f MiB/s over %.1f MiB%s", to, m.bytesPerS() / 1048576.0,
                     m.bytesSent() / 1048576.0, limited ? ", --bandwidth below it" : bandwidth > 0 ? ", under --bandwidth"
                             : rate > probed ? ", a warm stream faster" : "");
-            return new LinkMeasure(new LinkProfile(rate, m.roundTripNanos(), origin, load), true);
+            return new LinkMeasure(new LinkProfile(rate, m.roundTripNanos(), origin, load, TokenBucketRateLimiter.burstBytesFor(bandwidth)),
+                    true);
         } catch (Exception e) {
             throw new ProbeFailed("cannot probe the link to " + to + ": " + Errors.describe(e));
         }

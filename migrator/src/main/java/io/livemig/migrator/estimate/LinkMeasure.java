@@ -23,14 +23,14 @@ public record LinkMeasure(LinkProfile profile, boolean roundTripMeasured) {
         double rate = pages.pageRate(profile.bytesPerS(), mode);
         String origin = String.format(Locale.ROOT, "%s; pages at %.1f MiB/s with --compress %s (%s)", profile.origin(),
                 rate / 1048576.0, mode.word(), pages.describe());
-        return new LinkMeasure(new LinkProfile(rate, profile.roundTripNanos(), origin, profile.copyLoad()), roundTripMeasured);
+        return new LinkMeasure(profile.withRate(rate, origin), roundTripMeasured);
     }
 
     /** The link on this host: a round trip nothing measured stretches as the host's fixed costs do. */
     public LinkProfile onHost(GuestProfile guest) {
         if (roundTripMeasured) return profile;
         double share = Math.max(Overheads.MIN_HOST_SHARE, Math.min(1, guest.hostShare()));
-        return new LinkProfile(profile.bytesPerS(), Math.round(profile.roundTripNanos() / share), profile.origin(), profile.copyLoad());
+        return profile.withRoundTripNanos(Math.round(profile.roundTripNanos() / share));
     }
 
     /**

@@ -30,9 +30,7 @@ public final class MigrationEstimator {
                            PolicySettings policies) {
         /** The same scenario with the link's rate times {@code factor}. */
         Scenario withLinkRateTimes(double factor) {
-            LinkProfile l = link;
-            return new Scenario(guest, new LinkProfile(l.bytesPerS() * factor, l.roundTripNanos(), l.origin(), l.copyLoad()),
-                    overheads, options, policies);
+            return new Scenario(guest, link.withRateTimes(factor), overheads, options, policies);
         }
     }
 

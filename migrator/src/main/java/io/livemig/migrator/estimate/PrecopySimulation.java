@@ -19,6 +19,7 @@ import java.util.Optional;
  * prediction follows whatever the policies and the stop rule do, and cannot drift from them.
  *
  * <p>A round sends V(k-1) pages in T(k) = wire bytes / R + one round trip (the RoundEnd/RoundAck),
+ * less what a rate limit's bucket gathered since the last round ({@link LinkProfile#roundStartCreditBytes}),
  * where on a link the CPU paces, R grows as the caps leave the stream more of the cores, and
  * round 0, whose page path runs cold, gets only a share of it ({@link CopyLoad#firstRoundScale}),
  * and each round's rate moves by its {@link StreamPace} (a draw; none under a rate limit);
@@ -109,7 +110,8 @@ public final class PrecopySimulation {
 
     private double round0SendNanos(double pages) {
         int pageSize = guest.pageSize();
-        return link.firstRoundNanos(overheads.wireBytes(pages, pageSize), guest) / pace.roundFactor(0)
+        // The limit's bucket starts full.
+        return link.firstRoundNanos(Math.max(0, overheads.wireBytes(pages, pageSize) - link.limitBurstBytes()), guest) / pace.roundFactor(0)
                 + (guest.pageCount() - pages) * pageSize / guest.zeroScanBytesPerS() * 1e9;
     }
 
@@ -131,7 +133,8 @@ public final class PrecopySimulation {
             long limit = scheduler.dirtyLimit(0);
             maxThrottle = Math.max(maxThrottle, 100 - cap);
             double bytes = overheads.wireBytes(pages, pageSize);
-            double sendNanos = round == 0 ? round0SendNanos(pages) : link.transferNanos(bytes, guest, cap) / pace.roundFactor(round);
+            double sendNanos = round == 0 ? round0SendNanos(pages)
+                    : link.transferNanos(Math.max(0, bytes - link.roundStartCreditBytes()), guest, cap) / pace.roundFactor(round);
             double roundNanos = sendNanos + link.roundTripNanos();
 
             GuestProfile copying = copyingAt(cap);

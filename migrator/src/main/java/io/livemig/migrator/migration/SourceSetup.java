@@ -83,12 +83,11 @@ final class SourceSetup {
     }
 
     /**
-     * Its waits end at a cancel: a slow link's batch can hold the sender for a long time. Its
-     * bucket holds 10 ms of the rate: that first burst is the stream's excess over the rate.
+     * Its waits end at a cancel: a slow link's batch can hold the sender for a long time.
      */
     private static TokenBucketRateLimiter limiter(MigrationOptions options, Cancellation cancellation) {
         long rate = options.bandwidthBytesPerS();
-        return new TokenBucketRateLimiter(rate, rate <= 0 ? 0 : Math.max(64 * 1024, rate / 100), System::nanoTime, nanos -> {
+        return new TokenBucketRateLimiter(rate, TokenBucketRateLimiter.burstBytesFor(rate), System::nanoTime, nanos -> {
             LockSupport.parkNanos(nanos);
             cancellation.check();
         });

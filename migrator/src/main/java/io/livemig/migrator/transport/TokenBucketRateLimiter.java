@@ -42,6 +42,14 @@ public final class TokenBucketRateLimiter {
         this.tokens = burstBytes;
     }
 
+    /**
+     * The bucket the page stream's limiter has at {@code bytesPerSecond} (0 when unlimited): 10 ms of
+     * the rate, at least 64 KiB. What it gathers while the stream idles (between rounds) goes at once.
+     */
+    public static long burstBytesFor(long bytesPerSecond) {
+        return bytesPerSecond <= 0 ? 0 : Math.max(64 * 1024, bytesPerSecond / 100);
+    }
+
     public boolean isUnlimited() {
         return bytesPerSecond <= 0;
     }
