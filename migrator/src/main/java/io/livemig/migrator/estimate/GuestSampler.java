@@ -80,9 +80,28 @@ public final class GuestSampler {
             digestBytesPerS = pausedGuestDigestRate(sampled, vm.config().vcpus(), w.cpuShare,
                     Runtime.getRuntime().availableProcessors());
         }
-        GuestProfile profile = new GuestProfile(memory.sizeBytes(), memory.pageSize(), vm.config().vcpus(), nonZero, nonZeroPerS, w.curve,
+        MeasuredCurve curve = w.curve.withLimit(writeRegionPages(nonZeroBefore, nonZero, w.curve.lastPages(), pageCount));
+        GuestProfile profile = new GuestProfile(memory.sizeBytes(), memory.pageSize(), vm.config().vcpus(), nonZero, nonZeroPerS, curve,
                 w.cpuShare, w.hostShare, digestBytesPerS, zeroScanBytesPerS, pagesPerStep, scanStart - firstScan, 0); // the lead is the forecast's (Forecast.of)
-        return new Sample(profile, w.curve, w.dirtyRateBytesPerS, w.opsPerS, w.wallNanos);
+        return new Sample(profile, curve, w.dirtyRateBytesPerS, w.opsPerS, w.wallNanos);
+    }
+
+    /**
+     * How many pages the guest's writes land in, as the scans and the window tell it: of the
+     * {@code dirtied} distinct pages the window saw, {@code after - before} had held no data; a guest
+     * writing at random over N pages, {@code before} of them written already, finds a page new with
+     * the chance 1 - before / N, so N = before / (1 - new / dirtied). A short sample of a random writer
+     * reads as a straight line, and its curve went on to the guest's whole memory: the paper's 64 MiB
+     * writer in a 128 MiB guest, sampled for 0.4 s, was predicted to send 25 000-32 768 pages in
+     * round 0 where it sent 15 000-16 300 (10 runs of 60 over by 25-100 %, none under). The whole
+     * memory when nothing bounds it: no page newly written (nothing dirtied) or every page new (a
+     * guest filling its memory in order says nothing of where it stops).
+     */
+    static long writeRegionPages(long before, long after, long dirtied, long pageCount) {
+        long fresh = after - before;
+        if (dirtied <= 0 || fresh >= dirtied) return pageCount;
+        if (fresh <= 0) return Math.max(after, dirtied);
+        return Math.min(pageCount, (long) Math.ceil(before / (1 - fresh / (double) dirtied)));
     }
 
     /**

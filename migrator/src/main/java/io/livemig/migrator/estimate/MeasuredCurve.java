@@ -39,6 +39,17 @@ public final class MeasuredCurve implements DirtyCurve {
         this.beyond = Shape.fit(this.cpuNanos, this.pages);
     }
 
+    /** The same points, the curve never above {@code pages} (nor below its last point, nor above the guest's page count). */
+    public MeasuredCurve withLimit(long pages) {
+        long limit = Math.max(this.pages[this.pages.length - 1], Math.min(limitPages, pages));
+        return new MeasuredCurve(cpuNanos, this.pages, limit);
+    }
+
+    /** The distinct pages dirtied over the whole window: the last point's. */
+    public long lastPages() {
+        return pages[pages.length - 1];
+    }
+
     public long[] cpuNanos() { return cpuNanos.clone(); }
 
     public long[] pages() { return pages.clone(); }

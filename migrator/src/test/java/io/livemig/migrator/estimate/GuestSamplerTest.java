@@ -16,6 +16,17 @@ class GuestSamplerTest {
     private static final long MIB = 1 << 20;
 
     @Test
+    void theRegionARandomWriterWritesInIsReadFromHowManyOfItsPagesWereNew() {
+        // 16 384 pages written at random, 10 000 of them already: of 5 000 dirtied, 39 % were new.
+        assertThat(GuestSampler.writeRegionPages(10_000, 11_950, 5_000, 32_768)).isBetween(16_300L, 16_500L);
+        // Rewriting its data: the region is the data.
+        assertThat(GuestSampler.writeRegionPages(65_026, 65_026, 65_026, 262_144)).isEqualTo(65_026);
+        // Every page new (filling in order), or nothing dirtied: nothing bounds it but the memory.
+        assertThat(GuestSampler.writeRegionPages(1_000, 3_000, 2_000, 32_768)).isEqualTo(32_768);
+        assertThat(GuestSampler.writeRegionPages(1_000, 1_000, 0, 32_768)).isEqualTo(32_768);
+    }
+
+    @Test
     void aWritingGuestShowsARisingCurveBoundedByItsWorkingSet() throws Exception {
         try (VirtualMachine vm = VirtualMachine.boot("sampled", new GuestConfig(16 * MIB, 1),
                 Workloads.parse("memwrite:wss=2m,rate=64m"))) {

@@ -27,6 +27,16 @@ class MeasuredCurveTest {
     }
 
     @Test
+    void aLimitCapsTheExtrapolationButNeverWhatWasMeasured() {
+        MeasuredCurve line = new MeasuredCurve(new long[]{1_000_000, 2_000_000, 4_000_000}, new long[]{100, 200, 400}, 10_000);
+
+        assertThat(line.pagesAt(40_000_000)).isGreaterThan(1000);
+        assertThat(line.withLimit(1000).pagesAt(40_000_000)).isEqualTo(1000);
+        assertThat(line.withLimit(300).pagesAt(4_000_000)).isEqualTo(400);
+        assertThat(line.withLimit(50_000).limitPages()).isEqualTo(10_000);
+    }
+
+    @Test
     void randomWritesOverAWorkingSetFlattenAtItsSize() {
         // 1000 pages written at random, 100 000 writes per CPU second: W = 1000 (1 - exp(-tau / 10 ms)).
         long[] tau = {1_000_000, 2_000_000, 4_000_000, 8_000_000, 16_000_000};
