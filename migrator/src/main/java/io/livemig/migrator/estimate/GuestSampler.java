@@ -36,6 +36,9 @@ public final class GuestSampler {
      * @param opsPerS            the guest's operations per second over the window
      * @param windowNanos        the window's length
      */
+    /** How much larger than read the region the guest writes in is taken to be ({@link #writeRegionPages}). */
+    static final double REGION_MARGIN = 1.2;
+
     public record Sample(GuestProfile profile, MeasuredCurve curve, double dirtyRateBytesPerS, double opsPerS, long windowNanos) {}
 
     private GuestSampler() {}
@@ -80,7 +83,9 @@ public final class GuestSampler {
             digestBytesPerS = pausedGuestDigestRate(sampled, vm.config().vcpus(), w.cpuShare,
                     Runtime.getRuntime().availableProcessors());
         }
-        MeasuredCurve curve = w.curve.withLimit(writeRegionPages(nonZeroBefore, nonZero, w.curve.lastPages(), pageCount));
+        // The scans bracket more than the window (the first scan, the step probe): the window's share of the growth.
+        long freshInWindow = Math.round(nonZeroPerS * w.wallNanos / 1e9);
+        MeasuredCurve curve = w.curve.withLimit(writeRegionPages(nonZero - freshInWindow, nonZero, w.curve.lastPages(), pageCount));
         GuestProfile profile = new GuestProfile(memory.sizeBytes(), memory.pageSize(), vm.config().vcpus(), nonZero, nonZeroPerS, curve,
                 w.cpuShare, w.hostShare, digestBytesPerS, zeroScanBytesPerS, pagesPerStep, scanStart - firstScan, 0); // the lead is the forecast's (Forecast.of)
         return new Sample(profile, curve, w.dirtyRateBytesPerS, w.opsPerS, w.wallNanos);
@@ -95,13 +100,15 @@ public final class GuestSampler {
      * writer in a 128 MiB guest, sampled for 0.4 s, was predicted to send 25 000-32 768 pages in
      * round 0 where it sent 15 000-16 300 (10 runs of 60 over by 25-100 %, none under). The whole
      * memory when nothing bounds it: no page newly written (nothing dirtied) or every page new (a
-     * guest filling its memory in order says nothing of where it stops).
+     * guest filling its memory in order says nothing of where it stops). With {@link #REGION_MARGIN} to
+     * spare: the new pages are the window's share of what the two scans saw, and a region read too
+     * small would leave the model's long rounds short of pages.
      */
     static long writeRegionPages(long before, long after, long dirtied, long pageCount) {
         long fresh = after - before;
         if (dirtied <= 0 || fresh >= dirtied) return pageCount;
         if (fresh <= 0) return Math.max(after, dirtied);
-        return Math.min(pageCount, (long) Math.ceil(before / (1 - fresh / (double) dirtied)));
+        return Math.min(pageCount, (long) Math.ceil(REGION_MARGIN * before / (1 - fresh / (double) dirtied)));
     }
 
     /**
