@@ -86,7 +86,7 @@ public final class PredictionAccuracy {
     }
 
     /**
-     * Share of runs whose measured downtime falls within the predicted range over the link's rate
+     * Share of runs whose measured downtime falls within the predicted range (the model's courses)
      * ({@code predicted_downtime_low_ms} to {@code _high_ms}), widened by the same bound as
      * {@link #downtimeWithinBound}; NaN when no run carries a range.
      */
@@ -130,8 +130,9 @@ public final class PredictionAccuracy {
                 100 * downtimeWithinBound(runs)));
         double inRange = downtimeWithinRange(runs);
         if (!Double.isNaN(inRange)) {
-            md.append(String.format(Locale.ROOT, "Within the predicted range over the link's rate (15 %% either way where no limit "
-                    + "holds it; the point on a limited link), widened by the same bound: %.0f %% of runs.%n", 100 * inRange));
+            md.append(String.format(Locale.ROOT, "Within the predicted range (the 10th to 90th percentile of the model's courses "
+                    + "where no limit holds the link; the point on a limited link), widened by the same bound: %.0f %% of runs.%n",
+                    100 * inRange));
         }
         md.append("\nPer policy (median error of total time / bytes / host downtime):\n\n| policy | runs | total time | bytes | downtime |\n|---|---|---|---|---|\n");
         Map<String, List<RunResult>> byPolicy = new LinkedHashMap<>();

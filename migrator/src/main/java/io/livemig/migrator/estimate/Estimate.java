@@ -71,7 +71,7 @@ public record Estimate(Inputs inputs, List<Prediction> candidates, Recommendatio
         return out.toString();
     }
 
-    /** The downtime's range over the link's rate ("40..210"), or "-" where a limit holds the rate (or the range is the point). */
+    /** The downtime's range over the courses ("40..210"), or "-" where a limit holds the rate (or the range is the point). */
     private static String range(Prediction p) {
         long low = Math.round(p.downtimeLowMs());
         long high = Math.round(p.downtimeHighMs());

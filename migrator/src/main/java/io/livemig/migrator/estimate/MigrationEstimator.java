@@ -95,9 +95,9 @@ public final class MigrationEstimator {
                     : HybridSwitchModel.afterRounds(switchAfter);
             course = new PrecopySimulation(guest, s.link(), s.overheads(), s.options(), pace).run(s.policies().create(candidate.policy()), hybrid);
             stopAndCopy = !hybrid.isHybrid() || course.stopReason() == StopReason.CONVERGED;
-            LinkProfile lastRound = s.withLinkRateTimes(pace.roundFactor(course.rounds().size())).link();
+            LinkProfile stopAndCopyLink = s.link().withRateTimes(pace.roundFactor(course.rounds().size()));
             ending = stopAndCopy
-                    ? StopAndCopyModel.after(course, guest, lastRound, s.overheads(), !s.options().verifyAfterResume())
+                    ? StopAndCopyModel.after(course, guest, stopAndCopyLink, s.overheads(), !s.options().verifyAfterResume())
                     : PostcopyModel.after(course.dirtyPagesLeft(), course.dirtyPagesLeft(), false, guest, s.link(), s.overheads());
         }
         double total = course.elapsedNanos() + ending.durationNanos();
