@@ -51,7 +51,7 @@ public record LinkProfile(double bytesPerS, long roundTripNanos, String origin, 
     }
 
     /** The bytes a round after the first (or the stop-and-copy) sends at once, before the limit paces it. */
-    public double roundStartCreditBytes() {
+    double roundStartCreditBytes() {
         return Math.min(limitBurstBytes, bytesPerS * (roundTripNanos + BETWEEN_ROUNDS_NANOS) / 1e9);
     }
 
@@ -60,17 +60,29 @@ public record LinkProfile(double bytesPerS, long roundTripNanos, String origin, 
     }
 
     /**
-     * The time {@code bytes} take beside {@code guest}'s vCPUs capped at {@code capPct} (0: paused).
+     * The time a round after round 0 (or the stop-and-copy) takes to send {@code bytes} beside
+     * {@code guest}'s vCPUs capped at {@code capPct} (0: paused): what a rate limit's bucket gathered
+     * since the last round goes at once ({@link #roundStartCreditBytes}), the rest at the rate.
+     */
+    public double roundNanos(double bytes, GuestProfile guest, double capPct) {
+        return pacedNanos(Math.max(0, bytes - roundStartCreditBytes()), guest, capPct);
+    }
+
+    /**
+     * The time {@code bytes} take in round 0, beside {@code guest}'s vCPUs at full speed: the limit's
+     * bucket starts full, and a cold page path is slower ({@link CopyLoad#firstRoundScale}).
+     */
+    public double firstRoundNanos(double bytes, GuestProfile guest) {
+        return pacedNanos(Math.max(0, bytes - limitBurstBytes), guest, 100) / copyLoad.firstRoundScale();
+    }
+
+    /**
+     * The time {@code bytes} take at the rate beside {@code guest}'s vCPUs capped at {@code capPct}.
      * The rate was measured beside the guest running as sampled; a stream the CPU paces runs faster
      * beside vCPUs that want less ({@link CopyLoad#rateScale}).
      */
-    public double transferNanos(double bytes, GuestProfile guest, double capPct) {
+    private double pacedNanos(double bytes, GuestProfile guest, double capPct) {
         double sampled = guest.vcpus() * guest.cpuShare();
         return transferNanos(bytes) / copyLoad.rateScale(sampled * capPct / 100, sampled);
-    }
-
-    /** The time {@code bytes} take in round 0, beside {@code guest}'s vCPUs at full speed: a cold page path is slower ({@link CopyLoad#firstRoundScale}). */
-    public double firstRoundNanos(double bytes, GuestProfile guest) {
-        return transferNanos(bytes, guest, 100) / copyLoad.firstRoundScale();
     }
 }

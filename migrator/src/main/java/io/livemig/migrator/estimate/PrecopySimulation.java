@@ -110,8 +110,7 @@ public final class PrecopySimulation {
 
     private double round0SendNanos(double pages) {
         int pageSize = guest.pageSize();
-        // The limit's bucket starts full.
-        return link.firstRoundNanos(Math.max(0, overheads.wireBytes(pages, pageSize) - link.limitBurstBytes()), guest) / pace.roundFactor(0)
+        return link.firstRoundNanos(overheads.wireBytes(pages, pageSize), guest) / pace.roundFactor(0)
                 + (guest.pageCount() - pages) * pageSize / guest.zeroScanBytesPerS() * 1e9;
     }
 
@@ -133,8 +132,7 @@ public final class PrecopySimulation {
             long limit = scheduler.dirtyLimit(0);
             maxThrottle = Math.max(maxThrottle, 100 - cap);
             double bytes = overheads.wireBytes(pages, pageSize);
-            double sendNanos = round == 0 ? round0SendNanos(pages)
-                    : link.transferNanos(Math.max(0, bytes - link.roundStartCreditBytes()), guest, cap) / pace.roundFactor(round);
+            double sendNanos = round == 0 ? round0SendNanos(pages) : link.roundNanos(bytes, guest, cap) / pace.roundFactor(round);
             double roundNanos = sendNanos + link.roundTripNanos();
 
             GuestProfile copying = copyingAt(cap);

@@ -16,8 +16,7 @@ public final class StopAndCopyModel {
     public static Ending after(PrecopyCourse course, GuestProfile guest, LinkProfile link, Overheads overheads,
                                boolean digestBeforeResume) {
         double bytes = overheads.wireBytes(course.dirtyPagesLeft(), guest.pageSize());
-        // The vCPUs paused: the stream has their cores; a limit's bucket refilled while the source paused and synced.
-        double transfer = link.transferNanos(Math.max(0, bytes - link.roundStartCreditBytes()), guest, 0);
+        double transfer = link.roundNanos(bytes, guest, 0); // the vCPUs paused: the stream has their cores
         double digest = digestBeforeResume && guest.digestBytesPerS() > 0 ? guest.memoryBytes() / guest.digestBytesPerS() * 1e9 : 0;
         double downtime = overheads.pauseNanos() + Math.max(transfer, digest) + overheads.handoverNanos();
         double app = downtime + overheads.appGapNanos() + throttleSleepGapNanos(course.finalCapPct());
