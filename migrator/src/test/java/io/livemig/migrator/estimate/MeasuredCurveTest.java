@@ -37,6 +37,21 @@ class MeasuredCurveTest {
     }
 
     @Test
+    void onARegionTheCurveGoesOnAsARandomWriterThroughTheLastPoint() {
+        MeasuredCurve line = new MeasuredCurve(new long[]{1_000_000, 2_000_000, 4_000_000}, new long[]{100, 200, 400}, 10_000);
+        MeasuredCurve onRegion = line.onRegion(1_000);
+
+        assertThat(onRegion.pagesAt(2_000_000)).isEqualTo(200);
+        assertThat(onRegion.pagesAt(4_000_000)).isCloseTo(400, within(1e-6));
+        // W = 1000 (1 - exp(-tau / T)), T = 4 ms / ln(1000 / 600) = 7.83 ms: 8 ms gives 640 pages, never past 1000.
+        assertThat(onRegion.pagesAt(8_000_000)).isCloseTo(640, within(1.0));
+        assertThat(onRegion.pagesAt(1e12)).isCloseTo(1_000, within(1e-6));
+        // A region read smaller than what was measured: the curve stays at its last point.
+        assertThat(line.onRegion(300).pagesAt(40_000_000)).isCloseTo(401, within(1e-6));
+        assertThat(line.onRegion(50_000).limitPages()).isEqualTo(10_000);
+    }
+
+    @Test
     void randomWritesOverAWorkingSetFlattenAtItsSize() {
         // 1000 pages written at random, 100 000 writes per CPU second: W = 1000 (1 - exp(-tau / 10 ms)).
         long[] tau = {1_000_000, 2_000_000, 4_000_000, 8_000_000, 16_000_000};
