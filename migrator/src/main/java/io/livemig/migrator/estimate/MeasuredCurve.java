@@ -11,8 +11,10 @@ import java.util.Arrays;
  * below it a random writer's W grows as tau (its writes rarely meet a page twice yet), those points
  * say nothing of where it flattens, and their few-page counts outweigh the tail on a log scale
  * (the paper's 64 MiB random writer, sampled for 0.75 s, was extrapolated to 24 000-33 000 pages at
- * 2 s fitted on all points, 16 300-16 900 on the tail). The extrapolation is scaled to pass
- * through the last point, and never exceeds {@code limitPages}.
+ * 2 s fitted on all points, 16 300-16 900 on the tail). Where the region the guest writes in is
+ * known and the window saw only the straight start of its curve, a random writer over that region
+ * replaces the fit ({@link #onRegion}). The extrapolation is scaled to pass through the last point,
+ * and never exceeds {@code limitPages}.
  */
 public final class MeasuredCurve implements DirtyCurve {
     private final long[] cpuNanos;
