@@ -46,7 +46,7 @@ class MeasuredCurveTest {
         // W = 1000 (1 - exp(-tau / T)), T = 4 ms / ln(1000 / 600) = 7.83 ms: 8 ms gives 640 pages, never past 1000.
         assertThat(onRegion.pagesAt(8_000_000)).isCloseTo(640, within(1.0));
         assertThat(onRegion.pagesAt(1e12)).isCloseTo(1_000, within(1e-6));
-        // A region read smaller than what was measured: the curve stays at its last point.
+        // A region read smaller than what was measured: the curve flattens at once, a page past its last point.
         assertThat(line.onRegion(300).pagesAt(40_000_000)).isCloseTo(401, within(1e-6));
         assertThat(line.onRegion(50_000).limitPages()).isEqualTo(10_000);
     }
