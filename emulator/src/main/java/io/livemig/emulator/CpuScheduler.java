@@ -41,6 +41,8 @@ public final class CpuScheduler {
     private final AtomicLongArray dirtyLimitPagesPerSec;
     /** The longest single throttle sleep of each vCPU since the last reset, in nanoseconds. */
     private final AtomicLongArray longestSleepNanos;
+    /** Throttle sleeps of each vCPU so far. */
+    private final AtomicLongArray sleeps;
     private volatile long periodNanos;
     private final long basePeriodNanos;
     private volatile long maxSleepNanos = LONGEST_SLEEP_NANOS;
@@ -54,6 +56,7 @@ public final class CpuScheduler {
         this.capPpm = new AtomicLongArray(vcpus);
         this.dirtyLimitPagesPerSec = new AtomicLongArray(vcpus);
         this.longestSleepNanos = new AtomicLongArray(vcpus);
+        this.sleeps = new AtomicLongArray(vcpus);
         this.periodNanos = period.toNanos();
         this.basePeriodNanos = periodNanos;
         for (int i = 0; i < vcpus; i++) capPpm.set(i, 1_000_000);
@@ -121,9 +124,13 @@ public final class CpuScheduler {
         for (int i = 0; i < longestSleepNanos.length(); i++) longestSleepNanos.set(i, 0);
     }
 
-    /** Called by a vCPU after each throttle sleep (rare: an atomic max costs nothing here). */
+    /** Throttle sleeps {@code vcpu} has taken since the VM booted. */
+    public long sleepsOf(int vcpu) { return sleeps.get(vcpu); }
+
+    /** Called by a vCPU after each throttle sleep (rare: two atomics cost nothing here). */
     void recordSleep(int vcpu, long sleptNanos) {
         longestSleepNanos.accumulateAndGet(vcpu, sleptNanos, Math::max);
+        sleeps.incrementAndGet(vcpu);
     }
 
     private static void checkPeriod(Duration period) {

@@ -49,6 +49,8 @@ class CpuSchedulerTest {
         assertThat(scheduler.longestSleepNanos()).isEqualTo(9);
         scheduler.resetLongestSleep();
         assertThat(scheduler.longestSleepNanos()).isZero();
+        assertThat(scheduler.sleepsOf(0)).as("the count is not reset").isEqualTo(2);
+        assertThat(scheduler.sleepsOf(1)).isEqualTo(1);
     }
 
     @Test

@@ -15,6 +15,16 @@ class VirtualMachineTest {
     private static final GuestConfig TWO_VCPUS = new GuestConfig(MEMORY_BYTES, 2);
 
     @Test
+    void theFirstBootRunsTheThrottleOnAScratchGuestAndLeavesNothingRunning() {
+        try (VirtualMachine vm = VirtualMachine.boot("after-warm-up", TWO_VCPUS, new CountingProgram(64))) {
+            // 0.2 s at 50 % on 0.4 ms periods: about 500 wake-ups, at least a hundred on a busy host.
+            assertThat(ThrottleWarmUp.wakeUps()).isGreaterThanOrEqualTo(100);
+            assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith(ThrottleWarmUp.NAME) && t.isAlive());
+            assertThat(vm.state()).isEqualTo(VmState.CREATED);
+        }
+    }
+
+    @Test
     void lifecycleFollowsTheStateMachine() throws Exception {
         try (VirtualMachine vm = VirtualMachine.boot("life", TWO_VCPUS, new CountingProgram(64))) {
             assertThat(vm.state()).isEqualTo(VmState.CREATED);
