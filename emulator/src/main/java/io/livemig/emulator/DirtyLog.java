@@ -63,9 +63,8 @@ public final class DirtyLog {
 
     /** Marks every page (e.g. to force a full resend). */
     public void markAll() {
-        for (long page = 0; page < pageCount; page++) {
-            FLAG.setRelease(flags, (int) page, (byte) 1);
-        }
+        java.util.Arrays.fill(flags, 0, (int) pageCount, (byte) 1);
+        VarHandle.fullFence();
     }
 
     /**
@@ -131,10 +130,15 @@ public final class DirtyLog {
         return page >= 0 && page < pageCount && flags[(int) page] != 0;
     }
 
-    /** Clears every flag, marking stays as it is. */
+    /**
+     * Clears every flag, marking stays as it is. Plain stores, then a fence: a write that races the
+     * clear may be cleared with it, as it may be with an exchange that reaches its flag just after it;
+     * the callers count such writes as made before the clear (a window on a clean log; round 0, which
+     * sends every page after it). With an exchange per 8 flags, a running sequential writer passed
+     * 8 000 pages and more of a 254 MiB guest while the clear ran.
+     */
     void clearAll() {
-        for (int offset = 0; offset < flags.length; offset += 8) {
-            WORD.getAndSet(flags, offset, 0L);
-        }
+        java.util.Arrays.fill(flags, (byte) 0);
+        VarHandle.fullFence();
     }
 }

@@ -152,6 +152,24 @@ final class WorkingSetProbe {
             }
             return prevPages;
         }
+
+        /**
+         * The same points with their CPU time counted from {@code startNanos} on, the points before it
+         * dropped: the pages counted by then stay counted, as dirtied in the first stretch.
+         */
+        Points since(long startNanos) {
+            if (startNanos <= 0) return this;
+            int first = 0;
+            while (first < cpuNanos.length && cpuNanos[first] <= startNanos) first++;
+            int n = cpuNanos.length - first;
+            long[] cpu = new long[n];
+            long[] counted = new long[n];
+            for (int i = 0; i < n; i++) {
+                cpu[i] = cpuNanos[first + i] - startNanos;
+                counted[i] = pages[first + i];
+            }
+            return new Points(cpu, counted);
+        }
     }
 
     private static long[] ladder(long firstNanos, int steps) {

@@ -24,6 +24,9 @@ public final class WorkingSetSampler {
     private final long pageCount;
     private long generation;
     private boolean open;
+    /** Each vCPU's CPU time when the window was armed, and how much of it passed before the log was clean. */
+    private final long[] armedCpuNanos;
+    private final long[] startNanos;
 
     /**
      * @param probes       one per vCPU, in vCPU order
@@ -33,6 +36,8 @@ public final class WorkingSetSampler {
         this.probes = List.copyOf(probes);
         this.vcpuCpuNanos = vcpuCpuNanos;
         this.pageCount = pageCount;
+        this.armedCpuNanos = new long[probes.size()];
+        this.startNanos = new long[probes.size()];
     }
 
     /**
@@ -42,7 +47,25 @@ public final class WorkingSetSampler {
     public synchronized void openWindow() {
         generation++;
         open = true;
-        for (int i = 0; i < probes.size(); i++) probes.get(i).arm(generation, vcpuCpuNanos.applyAsLong(i));
+        for (int i = 0; i < probes.size(); i++) {
+            armedCpuNanos[i] = vcpuCpuNanos.applyAsLong(i);
+            startNanos[i] = 0;
+            probes.get(i).arm(generation, armedCpuNanos[i]);
+        }
+    }
+
+    /**
+     * The log is clean from here: W counts each vCPU's CPU time, and the pages it newly dirties, from
+     * now rather than from the arming before the clear or the sync. While those pass over the flags, a
+     * running vCPU writes pages they have not reached yet, which count nothing: charged to the window,
+     * that CPU made the curve start slow, the more so the longer the clearing thread waited for a core
+     * (the running 254 MiB sequential writer's W(1 ms) read 14 000 to 63 000 pages from one window to
+     * the next, and a throttle plan that believed a slow start chose a cap several times too high).
+     * The pages counted meanwhile stay counted: after a round's sync they are in the next round's set
+     * whatever the cap, as they were dirtied at the old one.
+     */
+    private void cleanFromHere() {
+        for (int i = 0; i < probes.size(); i++) startNanos[i] = Math.max(0, vcpuCpuNanos.applyAsLong(i) - armedCpuNanos[i]);
     }
 
     /**
@@ -59,7 +82,9 @@ public final class WorkingSetSampler {
      */
     public synchronized long openWindowAndSync(DirtyLog log, DirtyBitmap into) {
         openWindow();
-        return log.syncAndAdd(into);
+        long pages = log.syncAndAdd(into);
+        cleanFromHere();
+        return pages;
     }
 
     /**
@@ -73,6 +98,7 @@ public final class WorkingSetSampler {
         log.markAll();
         openWindow();
         log.clearAll();
+        cleanFromHere();
     }
 
     /** Ends any window: the vCPUs stop recording. */
@@ -90,7 +116,8 @@ public final class WorkingSetSampler {
         List<WorkingSetProbe.Points> all = new ArrayList<>(probes.size());
         long commonMax = Long.MAX_VALUE;
         for (int i = 0; i < probes.size(); i++) {
-            WorkingSetProbe.Points points = probes.get(i).read(generation, vcpuCpuNanos.applyAsLong(i));
+            WorkingSetProbe.Points read = probes.get(i).read(generation, vcpuCpuNanos.applyAsLong(i));
+            WorkingSetProbe.Points points = read == null ? null : read.since(startNanos[i]);
             if (points == null || points.maxCpuNanos() <= 0) return WorkingSetCurve.empty(pageCount);
             all.add(points);
             commonMax = Math.min(commonMax, points.maxCpuNanos());

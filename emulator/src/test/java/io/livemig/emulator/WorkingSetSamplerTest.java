@@ -145,7 +145,39 @@ class WorkingSetSamplerTest {
             vcpus.add(vcpu);
             probes.add(vcpu.probe);
         }
-        return new WorkingSetSampler(probes, i -> vcpus.get(i).clock.cpu, memory.pageCount());
+        return new WorkingSetSampler(probes, i -> {
+            long cpu = vcpus.get(i).clock.cpu;
+            vcpus.get(i).clock.cpu += cpuBeforeNextRead; // the vCPU runs on while the sampler clears the log
+            cpuBeforeNextRead = 0;
+            return cpu;
+        }, memory.pageCount());
+    }
+
+    /** CPU time the next vCPU whose clock the sampler reads spends right after that read, writing no new page. */
+    private long cpuBeforeNextRead;
+
+    @Test
+    void theCpuAVcpuSpendsWhileTheLogIsClearedIsNotChargedToTheWindow() {
+        WorkingSetSampler sampler = sampler(1, 1000);
+        cpuBeforeNextRead = 200_000; // read when the window is armed; the clear then takes 200 us of its CPU
+        sampler.openWindowOnCleanLog(memory.dirtyLog());
+        run(100);
+        WorkingSetCurve w = sampler.curve();
+        assertThat(w.maxCpuNanos()).isEqualTo(100 * STEP_NANOS);
+        assertThat(w.pagesAt(1_000_000)).as("100 new pages in the 1 ms since the log was clean").isCloseTo(100, within(0.01));
+    }
+
+    @Test
+    void theCpuAVcpuSpendsWhileARoundsSyncPassesIsNotChargedToTheWindow() {
+        WorkingSetSampler sampler = sampler(1, 1000);
+        openFreshWindow(sampler);
+        run(50);
+        cpuBeforeNextRead = 300_000;
+        sampler.openWindowAndSync(memory.dirtyLog(), new DirtyBitmap(memory.pageCount()));
+        run(40);
+        WorkingSetCurve w = sampler.curve();
+        assertThat(w.maxCpuNanos()).isEqualTo(40 * STEP_NANOS);
+        assertThat(w.pagesAt(400_000)).isCloseTo(40, within(0.01));
     }
 
     @Test
