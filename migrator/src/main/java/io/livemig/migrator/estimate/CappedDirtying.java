@@ -14,8 +14,15 @@ import io.livemig.emulator.CpuScheduler;
  * 6 658 in an 8 s one, where W(cap x round) says 13 000-37 000.
  */
 final class CappedDirtying {
-    /** The CPU time a wake-up from a throttle sleep costs a vCPU here (40-46 us measured). */
-    static final double WAKE_UP_NANOS = 45_000;
+    /**
+     * The CPU a wake-up from a throttle sleep costs a vCPU here before its steps run at full speed:
+     * 110-220 us after sleeps of 10-300 ms (docs/estimate.md, session 19), and at caps of
+     * 0.023-0.05 % under a 300 ms bound, 69-150 us earned per wake-up, every wake-up ran exactly one
+     * step (every such run of session 20's saturated matrix). The figure was 45 us, a thread's bare
+     * wake-up, while W(tau) was measured from before the dirty log's clear: its start then read slow,
+     * and W of what was left after 45 us came out near one step anyway.
+     */
+    static final double WAKE_UP_NANOS = 150_000;
 
     private CappedDirtying() { }
 

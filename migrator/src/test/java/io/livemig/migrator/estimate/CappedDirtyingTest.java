@@ -41,9 +41,9 @@ class CappedDirtyingTest {
 
     @Test
     void aWakeUpThatEarnsMoreThanAStepRunsWhatItEarned() {
-        // 0.1 % with a 100 ms bound (the period is 200 ms): 100 us earned, 55 us left after waking: 1 100 pages.
-        assertThat(CappedDirtying.pagesDirtiedIn(GUEST, boundedTo(100), 1e9, 0.1)).isCloseTo(10 * 1_100, within(1.0));
-        // 0.05 %: 50 us earned, 5 us left, less than a step; the vCPU still runs one.
+        // 0.1 % with a 190 ms bound (the period is 200 ms): 190 us earned, 40 us left after waking: 800 pages.
+        assertThat(CappedDirtying.pagesDirtiedIn(GUEST, boundedTo(190), 1.9e9, 0.1)).isCloseTo(10 * 800, within(1.0));
+        // 0.05 % with a 100 ms bound: 50 us earned, less than waking costs; the vCPU still runs one step.
         assertThat(CappedDirtying.pagesDirtiedIn(GUEST, boundedTo(100), 1e9, 0.05)).isCloseTo(10 * 256, within(1.0));
     }
 
