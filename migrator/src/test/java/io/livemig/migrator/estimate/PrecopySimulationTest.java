@@ -41,7 +41,7 @@ class PrecopySimulationTest {
 
     @Test
     void round0OfALinkTheCpuPacesRunsColdAndTheRoundsAfterItAtTheProbedRate() {
-        // 64 MiB of data, 64 MiB dirtied a CPU second, over a probed 600 MiB/s: round 0 at 0.65 of it.
+        // 64 MiB of data, 64 MiB dirtied a CPU second, over a link of 600 MiB/s: round 0 at the cold share of it.
         GuestProfile guest = new GuestProfile(64 * MIB, PAGE, 1, 64 * MIB / PAGE, 0, DirtyCurve.linear(16384, 64 * MIB / PAGE), 1.0, 0, 8e9);
         LinkProfile probed = new LinkProfile(600 * MIB, 0, "probe", CopyLoad.of(600 * MIB, true, false, 4));
         LinkProfile limited = new LinkProfile(600 * MIB, 0, "--bandwidth", CopyLoad.of(600 * MIB, false, false, 4));
@@ -51,7 +51,7 @@ class PrecopySimulationTest {
         PrecopyCourse held = new PrecopySimulation(guest, limited, NO_OVERHEADS, Scenarios.options(600, 1), StreamPace.STEADY)
                 .run(new CapAfterRound0(100), HybridSwitchModel.NEVER);
 
-        assertThat(cold.rounds().get(0).durationNanos() / 1e6).isCloseTo(64 * 1000 / (600 * 0.65), within(0.01));
+        assertThat(cold.rounds().get(0).durationNanos() / 1e6).isCloseTo(64 * 1000 / (600 * CopyLoad.FIRST_ROUND_RATE_SHARE), within(0.01));
         assertThat(held.rounds().get(0).durationNanos() / 1e6).isCloseTo(64 * 1000 / 600.0, within(0.01));
         assertThat(cold.rounds()).hasSizeGreaterThan(1);
         assertThat(cold.rounds().get(1).durationNanos()).isCloseTo(cold.rounds().get(1).bytes() / (600 * MIB) * 1e9, within(1e3));
