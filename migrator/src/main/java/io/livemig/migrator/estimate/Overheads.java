@@ -21,20 +21,21 @@ public record Overheads(long setupNanos, int pageEntryBytes, long pauseNanos, lo
                         long postcopySwitchNanos, long faultServiceNanos) {
     /**
      * The setup's part that does not grow with the guest: connect, handshake, offer, answer. Measured
-     * setups (medians of sessions 14-16's matrices on this machine, 465 runs): 505 ms (128 MiB
-     * guests), 850 ms (256 MiB, one vCPU), 2.2 s (1 GiB): 260 ms plus the prefault, fitted to the
-     * smallest and the largest. (Sessions 10-12's machine: 390 ms, 575 ms and 1.55 s, 240 ms +
-     * memory / 780 MiB/s. A first touch of memory costs these VMs a fault in the hypervisor, and
-     * what it costs moves with the host: the run after a 1 GiB one, whose memory the host had just
-     * backed, set up a 256 MiB guest in 250 ms where the others took 0.8-1.3 s.)
+     * setups (medians of session 20's matrices, December 4, 2026, 285 runs): 624 ms (256 MiB guests,
+     * 180 runs), 1.2 s (1 GiB, 45 runs; 0.87-2.2 s, and 2.0-2.1 s in all five of the warm-up
+     * matrix's), fitted to those two; 128 MiB guests took 356 ms (60 runs), where this says 527.
+     * The host before gave 505 ms, 850 ms and 2.2 s (sessions 14-16, 465 runs: 260 ms + memory / 530
+     * MiB/s), and sessions 10-12's 390 ms, 575 ms and 1.55 s. A first touch of memory costs these VMs a
+     * fault in the hypervisor, and what it costs moves with the host: the run after a 1 GiB one, whose
+     * memory the host had just backed, set up a 256 MiB guest in 250 ms where the others took 0.8-1.3 s.
      */
-    static final long SETUP_BASE_NANOS = 260_000_000L;
+    static final long SETUP_BASE_NANOS = 430_000_000L;
 
     /**
      * How fast the destination touches the guest's memory when it accepts the offer (it
      * preallocates before round 0): the growth of the measured setup with the guest's memory.
      */
-    static final double DESTINATION_PREFAULT_BYTES_PER_S = 530.0 * (1 << 20);
+    static final double DESTINATION_PREFAULT_BYTES_PER_S = 1320.0 * (1 << 20);
 
     /**
      * The costs of a 128 MiB guest. Handover: what the downtime measures beyond the pause and the
