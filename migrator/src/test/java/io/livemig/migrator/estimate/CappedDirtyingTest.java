@@ -26,9 +26,25 @@ class CappedDirtyingTest {
     }
 
     @Test
-    void aCapWhosePeriodFitsTheSleepBoundDirtiesWhatItsShareOfTheCpuDoes() {
-        // 0.5 %: 40 ms periods, within a 300 ms bound; 100 ms give 500 us of CPU, 10 000 pages.
-        assertThat(CappedDirtying.pagesDirtiedIn(GUEST, boundedTo(300), 100e6, 0.5)).isCloseTo(10_000, within(1.0));
+    void aCapWithLongBurstsLosesOnlyTheWakeUpsShareOfItsDutyCycle() {
+        // 50 %: 10 ms periods, 5 ms bursts of which 4.85 ms dirty; a guest dirtying 2 000 000 pages a CPU second.
+        GuestProfile slower = new GuestProfile(256 * MIB, PAGE, 1, PAGES, 0, DirtyCurve.linear(2_000_000, PAGES), 1.0, 0, 8e9, 256);
+        assertThat(slower.pagesDirtiedIn(20e6, 50)).as("the duty cycle's W(cap x round)").isCloseTo(20_000, within(1.0));
+        assertThat(CappedDirtying.pagesDirtiedIn(slower, boundedTo(300), 20e6, 50)).isCloseTo(2 * 9_700, within(1.0));
+    }
+
+    @Test
+    void aCapAtTheShortestBurstLosesMostOfEachBurstToWakingUp() {
+        // 0.5 %: 40 ms periods within a 300 ms bound, bursts of 200 us of which 50 us dirty: 1 000 pages a wake-up.
+        assertThat(CappedDirtying.pagesDirtiedIn(GUEST, boundedTo(300), 100e6, 0.5)).isCloseTo(2.5 * 1_000, within(1.0));
+        assertThat(GUEST.pagesDirtiedIn(100e6, 0.5)).as("the duty cycle's W(cap x round)").isCloseTo(10_000, within(1.0));
+    }
+
+    @Test
+    void aPeriodJustInsideTheSleepBoundDirtiesAboutAsMuchAsOneJustOutsideIt() {
+        double inside = CappedDirtying.pagesDirtiedIn(GUEST, boundedTo(300), 2e9, 0.068); // a 294 ms period
+        double outside = CappedDirtying.pagesDirtiedIn(GUEST, boundedTo(300), 2e9, 0.066); // 303 ms, cut to 300
+        assertThat(inside / outside).isCloseTo(1.0, within(0.1));
     }
 
     @Test
