@@ -3,6 +3,7 @@ package io.livemig.emulator;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * Write tracking: one byte per guest page, set by the guest after it writes, taken and cleared
@@ -63,7 +64,7 @@ public final class DirtyLog {
 
     /** Marks every page (e.g. to force a full resend). */
     public void markAll() {
-        java.util.Arrays.fill(flags, 0, (int) pageCount, (byte) 1);
+        Arrays.fill(flags, 0, (int) pageCount, (byte) 1);
         VarHandle.fullFence();
     }
 
@@ -138,7 +139,7 @@ public final class DirtyLog {
      * 8 000 pages and more of a 254 MiB guest while the clear ran.
      */
     void clearAll() {
-        java.util.Arrays.fill(flags, (byte) 0);
+        Arrays.fill(flags, (byte) 0);
         VarHandle.fullFence();
     }
 }
