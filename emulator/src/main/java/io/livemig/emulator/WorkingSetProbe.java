@@ -161,14 +161,9 @@ final class WorkingSetProbe {
             if (startNanos <= 0) return this;
             int first = 0;
             while (first < cpuNanos.length && cpuNanos[first] <= startNanos) first++;
-            int n = cpuNanos.length - first;
-            long[] cpu = new long[n];
-            long[] counted = new long[n];
-            for (int i = 0; i < n; i++) {
-                cpu[i] = cpuNanos[first + i] - startNanos;
-                counted[i] = pages[first + i];
-            }
-            return new Points(cpu, counted);
+            long[] cpu = java.util.Arrays.copyOfRange(cpuNanos, first, cpuNanos.length);
+            for (int i = 0; i < cpu.length; i++) cpu[i] -= startNanos;
+            return new Points(cpu, java.util.Arrays.copyOfRange(pages, first, pages.length));
         }
     }
 
