@@ -6,6 +6,7 @@ import io.livemig.emulator.VirtualMachine;
 import io.livemig.migrator.cli.Cli;
 import io.livemig.migrator.cli.UsageException;
 import io.livemig.migrator.cli.JfrOption;
+import io.livemig.migrator.cli.Rehearsal;
 import io.livemig.migrator.clock.HostClock;
 import io.livemig.migrator.jfr.JfrRecording;
 import io.livemig.migrator.migration.Baseline;
@@ -88,6 +89,12 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     JfrOption jfr;
 
+    @Option(names = "--rehearse", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Before the first migration, this JVM and each destination migrate a toy guest to themselves "
+                    + "(about a second each), so every policy's migration runs on compiled code; without it the first "
+                    + "policy's would run on a fresh JVM's cold code and the later ones on warm code (default: on).")
+    boolean rehearse;
+
     @Option(names = "--quick", description = "Tiny settings (" + QUICK_MEMORY + ", " + QUICK_WORKLOAD + ", " + QUICK_BANDWIDTH
             + "): a few seconds per policy.")
     boolean quick;
@@ -117,6 +124,7 @@ public final class DemoCommand implements Callable<Integer> {
                 workload, Sizes.human(memoryBytes), vcpus, Sizes.human(bandwidthBytes), downtimeLimit, String.join(", ", policies),
                 migrationMode.word());
         Path workDir = Files.createTempDirectory("livemig-demo");
+        if (rehearse) Rehearsal.runAndReport("livemig demo");
         List<MigrationStats> results = new ArrayList<>();
         try (JfrRecording recording = jfr.start()) {
             for (String policy : policies) {
@@ -150,6 +158,7 @@ public final class DemoCommand implements Callable<Integer> {
         Path destErr = workDir.resolve("dest-" + policy + ".err");
         List<String> destArgs = new ArrayList<>(List.of("dest", "--listen", "127.0.0.1:0", "--run-for", "500ms"));
         if (jfr.file() != null) destArgs.addAll(List.of("--jfr", destRecording(policy).toString()));
+        if (rehearse) destArgs.add("--rehearse");
         try (ChildJvm dest = ChildJvm.start("dest-" + policy, destArgs, destErr, null)) {
             int port = dest.awaitListening(LISTEN_TIMEOUT);
             Workload program = Workloads.parse(workload);

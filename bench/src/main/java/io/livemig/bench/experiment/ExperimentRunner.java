@@ -37,8 +37,10 @@ public final class ExperimentRunner {
         String failure = null;
         try {
             Files.createDirectories(runDir);
-            dest = ChildJvm.start("dest", List.of("dest", "--listen", "127.0.0.1:0", "--run-for", matrix.runFor(),
-                    "--stats-json", destJson.toString()), runDir.resolve("dest.err"), null);
+            List<String> destArgs = new ArrayList<>(List.of("dest", "--listen", "127.0.0.1:0", "--run-for", matrix.runFor(),
+                    "--stats-json", destJson.toString()));
+            if (matrix.rehearse()) destArgs.add("--rehearse");
+            dest = ChildJvm.start("dest", destArgs, runDir.resolve("dest.err"), null);
             int port = dest.awaitListening(LISTEN_TIMEOUT);
             if (!cell.network().direct()) {
                 // The shaped link: source -> proxy -> destination, all on loopback.
@@ -57,6 +59,7 @@ public final class ExperimentRunner {
             if (matrix.postcopyAfter() != null) args.addAll(List.of("--postcopy-after", matrix.postcopyAfter()));
             // auto chooses its mode too, unless the matrix pins one (auto+hybrid)
             if (!cell.policy().equals("auto") || !cell.mode().equals("precopy")) args.addAll(List.of("--mode", cell.mode()));
+            if (matrix.rehearse()) args.add("--rehearse");
             args.addAll(matrix.sourceArgs());
             source = ChildJvm.start("source", args, runDir.resolve("source.err"), null);
             Duration timeout = Duration.ofNanos(io.livemig.workloads.Sizes.parseDurationMicros(matrix.runTimeout()) * 1000);

@@ -56,6 +56,11 @@ import java.util.List;
  * </pre>
  * {@code networks} is one more axis: the link each cell runs on, directly or through a
  * {@code livemig proxy} with the network's settings.
+ * <pre>
+ * rehearse: true
+ * </pre>
+ * {@code rehearse} gives both sides {@code --rehearse} (default false): each JVM migrates a toy guest
+ * to itself before the run's migration, which then runs on compiled code.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record Matrix(String name, List<String> workloads, List<String> memory, List<Integer> vcpus,
@@ -63,7 +68,7 @@ public record Matrix(String name, List<String> workloads, List<String> memory, L
                      @JsonAlias("mode") List<String> modes, String postcopyAfter,
                      Integer repetitions, List<Long> seeds, String migrateAfter, String runFor,
                      Integer maxRounds, String runTimeout, List<Group> groups, List<String> sourceArgs,
-                     List<Network> networks) {
+                     List<Network> networks, Boolean rehearse) {
     /** The modes a matrix may name, as {@code livemig source --mode} spells them. */
     public static final List<String> MODES = List.of("precopy", "postcopy", "hybrid");
 
@@ -78,6 +83,7 @@ public record Matrix(String name, List<String> workloads, List<String> memory, L
         downtimeLimits = downtimeLimits == null || downtimeLimits.isEmpty() ? List.of("300ms") : List.copyOf(downtimeLimits);
         sourceArgs = sourceArgs == null ? List.of() : List.copyOf(sourceArgs);
         networks = networks == null || networks.isEmpty() ? List.of(Network.DIRECT) : List.copyOf(networks);
+        rehearse = rehearse != null && rehearse;
         List<Group> filled = new ArrayList<>();
         for (Group g : groups == null || groups.isEmpty() ? List.of(new Group(null, null, null, null, null)) : groups) {
             Group f = new Group(or(g.workloads(), workloads), or(g.memory(), memory), or(g.vcpus(), vcpus),

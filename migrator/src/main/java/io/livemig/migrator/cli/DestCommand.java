@@ -102,6 +102,11 @@ final class DestCommand implements Callable<Integer> {
                     + "batch loaded; the stop-and-copy received; READY sent, before COMMIT; the guest just started here by post-copy).")
     CrashPoint crashAt;
 
+    @Option(names = "--rehearse",
+            description = "Before listening, migrate a 64 MiB toy guest from this JVM to itself over loopback (about a second), "
+                    + "so this side's code is compiled before the guest arrives instead of while it does; give the source --rehearse too.")
+    boolean rehearse;
+
     @Option(names = "--handshake-timeout", paramLabel = "DURATION", converter = Converters.Time.class, defaultValue = "10s",
             description = "A connection must have authenticated and made its offer within this, from its accept; bytes trickling in do not extend it (default: ${DEFAULT-VALUE}).")
     Duration handshakeTimeout;
@@ -121,6 +126,7 @@ final class DestCommand implements Callable<Integer> {
     private HostClock hostClock = HostClock.SYSTEM;
     private ConnectionOptions connectionOptions;
     private MigrationDestination destination;
+    private Double rehearsalMs;
 
     @Override
     public Integer call() throws Exception {
@@ -143,6 +149,7 @@ final class DestCommand implements Callable<Integer> {
         }, new HostingSlot());
         // An I/O thread per core (at most 4, plus one): data channels each get their own.
         int ioThreads = 1 + Math.min(4, Runtime.getRuntime().availableProcessors());
+        if (rehearse) rehearsalMs = Rehearsal.runAndReport("livemig dest").millis();
         try (JfrRecording recording = jfr.start();
              Transport transport = Transport.create(connectionOptions, ioThreads);
              Listener listener = listen(transport)) {
@@ -162,7 +169,7 @@ final class DestCommand implements Callable<Integer> {
                     // During post-copy neither side held the whole guest: this half is stopped, and that is final.
                     if (statsJson != null) {
                         StatsJson.write(statsJson, DestStats.builder().status(MigrationStatus.FAILED).verifyDetail(NOT_RUN)
-                                .error(arrival.lost().getMessage()).clockSkewMs(clockSkewMs()).build());
+                                .error(arrival.lost().getMessage()).clockSkewMs(clockSkewMs()).rehearsalMs(rehearsalMs).build());
                     }
                     return Cli.EXIT_FAILED;
                 }
@@ -270,7 +277,7 @@ final class DestCommand implements Callable<Integer> {
         VirtualMachine vm = incoming.vm();
         return DestStats.builder().workload(vm.program().spec()).memoryBytes(vm.memory().sizeBytes()).vcpus(vm.config().vcpus())
                 .rounds(incoming.rounds()).pagesReceived(incoming.pagesReceived()).bytesReceived(incoming.bytesReceived())
-                .verifyMs(incoming.verifyMs()).clockSkewMs(clockSkewMs());
+                .verifyMs(incoming.verifyMs()).clockSkewMs(clockSkewMs()).rehearsalMs(rehearsalMs);
     }
 
     private double clockSkewMs() {

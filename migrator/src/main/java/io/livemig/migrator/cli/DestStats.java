@@ -1,5 +1,6 @@
 package io.livemig.migrator.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.livemig.migrator.stats.MigrationStatus;
 
 import java.util.Objects;
@@ -12,13 +13,14 @@ import java.util.Objects;
  * false, and the exit status 1). {@code error} says why the digest is not verified when it is not.
  * {@code opLatencyUs...After}: the guest's operation latencies over the window the source asked
  * for after the resume (-1 when it asked for none); {@code clockSkewMs}: the {@code --clock-skew}
- * this destination ran with. Built by name with {@link #builder()}: a figure never set is 0, false
+ * this destination ran with; {@code rehearsalMs}: its {@code --rehearse}'s time (absent without one). Built by name with {@link #builder()}: a figure never set is 0, false
  * or null (the three latencies: -1).
  */
 public record DestStats(MigrationStatus status, String workload, long memoryBytes, int vcpus, int rounds, long pagesReceived,
                         long bytesReceived, double verifyMs, boolean digestVerified, double ranForS, long ops, double opsPerS, boolean verified,
                         String verifyDetail, String error, double opLatencyUsP50After, double opLatencyUsP99After,
-                        double opLatencyUsMaxAfter, double clockSkewMs) {
+                        double opLatencyUsMaxAfter, double clockSkewMs,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) Double rehearsalMs) {
 
     public DestStats {
         Objects.requireNonNull(status, "status");
@@ -49,6 +51,7 @@ public record DestStats(MigrationStatus status, String workload, long memoryByte
         private double opLatencyUsP99After = -1;
         private double opLatencyUsMaxAfter = -1;
         private double clockSkewMs;
+        private Double rehearsalMs;
 
         private Builder() {}
 
@@ -71,11 +74,12 @@ public record DestStats(MigrationStatus status, String workload, long memoryByte
         public Builder opLatencyUsP99After(double us) { this.opLatencyUsP99After = us; return this; }
         public Builder opLatencyUsMaxAfter(double us) { this.opLatencyUsMaxAfter = us; return this; }
         public Builder clockSkewMs(double clockSkewMs) { this.clockSkewMs = clockSkewMs; return this; }
+        public Builder rehearsalMs(Double rehearsalMs) { this.rehearsalMs = rehearsalMs; return this; }
 
         public DestStats build() {
             return new DestStats(status, workload, memoryBytes, vcpus, rounds, pagesReceived, bytesReceived, verifyMs, digestVerified,
                     ranForS, ops, opsPerS, verified, verifyDetail, error, opLatencyUsP50After, opLatencyUsP99After,
-                    opLatencyUsMaxAfter, clockSkewMs);
+                    opLatencyUsMaxAfter, clockSkewMs, rehearsalMs);
         }
     }
 }

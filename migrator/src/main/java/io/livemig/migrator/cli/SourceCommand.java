@@ -93,6 +93,12 @@ final class SourceCommand implements Callable<Integer> {
                     + "throughput is then measured after the sample, which slows it, so the migration starts half of --migrate-after later.")
     boolean predict;
 
+    @Option(names = "--rehearse",
+            description = "Before booting the guest, migrate a 64 MiB toy guest from this JVM to itself over loopback (about a second), "
+                    + "so this side's code is compiled before the migration instead of during it; give the destination --rehearse too. "
+                    + "Without it a fresh JVM's first migration runs its rounds and stop-and-copy slower (docs/performance.md).")
+    boolean rehearse;
+
     @Option(names = "--compress", paramLabel = "CODEC", defaultValue = "none", converter = Converters.Compression.class,
             completionCandidates = Converters.Compression.Words.class,
             description = "Compress each page batch, of pre-copy's rounds and of post-copy's push (a fault's one-page answer never): ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). auto measures each round what moves the most pages per second on this link: none on a fast link, a codec on a slow one.")
@@ -139,6 +145,7 @@ final class SourceCommand implements Callable<Integer> {
         ConvergencePolicy policy = auto ? null : policy();
         Handshake handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
         ConnectionOptions connectionOptions = tls.connectionOptions().withStallTimeout(stallTimeout);
+        Double rehearsalMs = rehearse ? Rehearsal.runAndReport("livemig source").millis() : null;
         try (JfrRecording recording = jfr.start();
              VirtualMachine vm = guest.boot("source"); Transport transport = Transport.create(connectionOptions, options.transfer().channels() + 1);
              SignalCancel signal = new SignalCancel()) {
@@ -182,6 +189,7 @@ final class SourceCommand implements Callable<Integer> {
             MigrationStats stats = new MigrationSource(vm, policy, options, new RoundPrinter(), handshake, baseline)
                     .cancellable(signal.cancellation()).migrate(transport, to);
             if (plan != null) stats = stats.toBuilder().prediction(plan.stats()).build();
+            if (rehearsalMs != null) stats = stats.toBuilder().rehearsalMs(rehearsalMs).build();
             // A guest lost in post-copy was stopped here: there is nothing left to check.
             if (!stats.completed() && vm.state() != VmState.STOPPED) stats = stats.withSourceGuestVerified(checkSourceGuest(vm, meter));
             printSummary(stats, System.out);

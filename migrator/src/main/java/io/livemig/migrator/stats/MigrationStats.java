@@ -51,6 +51,8 @@ import java.util.Objects;
  *   <li>{@code prediction}: what the cost model predicted and which candidate ran, written as flat
  *   keys ({@code predicted_total_time_ms}, ..., {@code chosen_policy}, see {@link PredictionStats});
  *   absent when nothing was predicted;</li>
+ *   <li>{@code rehearsalMs}: how long this JVM's rehearsal took ({@code --rehearse}: a toy guest
+ *   migrated to itself before this migration); absent without one;</li>
  *   <li>{@code transferredBytes}: page data moved, every non-zero page at its full size (whole or as
  *   a delta); {@code wireBytes}: the page frames' bytes on the wire (what {@code --bandwidth} limits);
  *   {@code compressionRatio}: data blocks before compression over data blocks sent (1 without);
@@ -119,7 +121,8 @@ public record MigrationStats(
         List<RoundStats> roundsDetail,
         List<LatencyPoint> opLatencyTimeline,
         @JsonUnwrapped PostcopyStats postcopy,
-        @JsonUnwrapped PredictionStats prediction) {
+        @JsonUnwrapped PredictionStats prediction,
+        Double rehearsalMs) {
 
     public MigrationStats {
         Objects.requireNonNull(status, "status");
@@ -194,7 +197,8 @@ public record MigrationStats(
                 .roundsDetail(roundsDetail)
                 .opLatencyTimeline(opLatencyTimeline)
                 .postcopy(postcopy)
-                .prediction(prediction);
+                .prediction(prediction)
+                .rehearsalMs(rehearsalMs);
     }
 
     @JsonIgnore
@@ -266,6 +270,7 @@ public record MigrationStats(
         private List<LatencyPoint> opLatencyTimeline;
         private PostcopyStats postcopy = PostcopyStats.none(MigrationMode.PRECOPY);
         private PredictionStats prediction;
+        private Double rehearsalMs;
 
         private Builder() {}
 
@@ -330,10 +335,11 @@ public record MigrationStats(
 
         public Builder postcopy(PostcopyStats postcopy) { this.postcopy = postcopy; return this; }
         public Builder prediction(PredictionStats prediction) { this.prediction = prediction; return this; }
+        public Builder rehearsalMs(Double rehearsalMs) { this.rehearsalMs = rehearsalMs; return this; }
         public MigrationStats build() {
             return new MigrationStats(status, policy, memoryBytes, pageSize, vcpus, workload, rounds, totalTimeMs, setupTimeMs, downtimeMs, appDowntimeMs, pauseMs, finalTransferMs, verifyMs, resumeMs, transferredBytes, normalPages, zeroPages, dirtyRateBytesPerS, bandwidthBytesPerS, bandwidthLimitBytesPerS, downtimeLimitMs, maxThrottlePct, digestVerified, appOpsPerSBefore, appOpsPerSDuring, appOpsLost, appWorkLostPct, appliedDirtyLimitBytesPerS, stopReason, convergence, convergenceReason, convergencePredictedDowntimeMs, convergenceRound, cpuModel, maxThrottleSleepMs, sourceGuestVerified, channels, compression, compressionRatio, wireBytes, deltaPages, deltaCacheMisses, error,
                     clockUncertaintyMs, clockOffsetMs, wallClockOffsetMs, opLatencyUsP50Before, opLatencyUsP99Before, opLatencyUsP50During, opLatencyUsP99During, opLatencyUsP999During, opLatencyUsMaxDuring, opLatencyUsP50After, opLatencyUsP99After, opLatencyUsMaxAfter,
-                    roundsDetail, opLatencyTimeline, postcopy, prediction);
+                    roundsDetail, opLatencyTimeline, postcopy, prediction, rehearsalMs);
         }
     }
 }

@@ -34,16 +34,25 @@ class CommandStatsTest {
                 .ops(12345).opsPerS(12103.9).verified(true).verifyDetail("5000 records ok").error(null)
                 .opLatencyUsP50After(2.5).opLatencyUsP99After(40).opLatencyUsMaxAfter(900).clockSkewMs(-250).build();
         DestStats byPosition = new DestStats(MigrationStatus.COMPLETED, "kvstore:records=5000", 16L << 20, 2, 3, 4096, 16L << 20, 1.5,
-                true, 1.02, 12345, 12103.9, true, "5000 records ok", null, 2.5, 40, 900, -250);
+                true, 1.02, 12345, 12103.9, true, "5000 records ok", null, 2.5, 40, 900, -250, null);
         assertThat(StatsJson.toJson(byName)).isEqualTo(StatsJson.toJson(byPosition));
         assertThat(keys(StatsJson.toJson(byName))).containsExactlyElementsOf(DEST_KEYS);
+    }
+
+    @Test
+    void aRehearsedDestinationAddsItsRehearsalTimeLast() throws Exception {
+        DestStats rehearsed = DestStats.builder().status(MigrationStatus.COMPLETED).clockSkewMs(0).rehearsalMs(1234.5).build();
+        List<String> keys = keys(StatsJson.toJson(rehearsed));
+        assertThat(keys.subList(0, DEST_KEYS.size())).containsExactlyElementsOf(DEST_KEYS);
+        assertThat(keys.subList(DEST_KEYS.size(), keys.size())).containsExactly("rehearsal_ms");
+        assertThat(StatsJson.mapper().readTree(StatsJson.toJson(rehearsed)).get("rehearsal_ms").asDouble()).isEqualTo(1234.5);
     }
 
     @Test
     void aDestinationThatLostItsGuestWritesWhatItWroteBefore() throws Exception {
         DestStats lost = DestStats.builder().status(MigrationStatus.FAILED).verifyDetail("not run").error("source gone").clockSkewMs(0).build();
         assertThat(StatsJson.toJson(lost)).isEqualTo(StatsJson.toJson(new DestStats(MigrationStatus.FAILED, null, 0, 0, 0, 0, 0, 0,
-                false, 0, 0, 0, false, "not run", "source gone", -1, -1, -1, 0)));
+                false, 0, 0, 0, false, "not run", "source gone", -1, -1, -1, 0, null)));
         JsonNode json = StatsJson.mapper().readTree(StatsJson.toJson(lost));
         assertThat(json.get("status").asText()).isEqualTo("failed");
         assertThat(json.get("op_latency_us_p99_after").asDouble()).as("not measured").isEqualTo(-1);
