@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MatrixTest {
     @Test
@@ -66,6 +68,21 @@ class MatrixTest {
         assertEquals(48, Matrix.read(Path.of("matrices", "postcopy-paper.yaml")).cells().size());
         assertEquals(5 * 5 * 3, Matrix.read(Path.of("matrices", "saturated.yaml")).cells().size()); // 5 cells x 5 policies (auto included) x 3
         assertEquals(3, Matrix.read(Path.of("matrices", "network.yaml")).cells().size());
+        Matrix cold = Matrix.read(Path.of("matrices", "first-migration.yaml"));
+        Matrix rehearsed = Matrix.read(Path.of("matrices", "first-migration-rehearsed.yaml"));
+        assertEquals(18, cold.cells().size());
+        assertEquals(cold.cells(), rehearsed.cells(), "the same runs, rehearsed or not");
+        assertFalse(cold.rehearse());
+        assertTrue(rehearsed.rehearse());
+    }
+
+    @Test
+    void aMatrixRehearsesOnlyWhenItSaysSo(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("m.yaml");
+        Files.writeString(f, "workloads: [idle]\nmemory: [32m]\nbandwidths: [16m]\npolicies: [none]\n");
+        assertFalse(Matrix.read(f).rehearse());
+        Files.writeString(f, "workloads: [idle]\nmemory: [32m]\nbandwidths: [16m]\npolicies: [none]\nrehearse: true\n");
+        assertTrue(Matrix.read(f).rehearse());
     }
 
     @Test
