@@ -28,9 +28,9 @@ import java.util.concurrent.TimeUnit;
  * A pre-copy migration of a toy guest from this JVM to itself over loopback, before the real one
  * ({@code --rehearse}): both sides' code is then loaded and compiled when the real migration starts.
  * A fresh JVM compiles that code during its first migration, on the cores the migration runs on:
- * on two cores the page stream of that first migration ran 25-30 % slower in round 0 and a
- * stop-and-copy of scattered pages at half the speed of the same JVMs' later migrations
- * (docs/performance.md, "A fresh JVM's first migration").
+ * on two cores a fresh pair's round 0 ran 18-31 % slower than a rehearsed pair's, and a
+ * stop-and-copy of scattered pages 18-27 % slower (docs/performance.md, "A fresh JVM's first
+ * migration").
  *
  * <p>The toy writes scattered pages about as fast as the stream copies them, so every round after
  * round 0 sends scattered pages as later rounds and the stop-and-copy do; it ends after
