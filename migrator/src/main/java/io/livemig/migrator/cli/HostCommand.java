@@ -49,6 +49,11 @@ final class HostCommand implements Callable<Integer> {
     @Mixin
     TlsOptions tls;
 
+    @Option(names = "--rehearse",
+            description = "Before listening, migrate a 64 MiB toy guest from this JVM to itself over loopback (about a second), "
+                    + "so the host's first migrations, in and out, run on compiled code as its later ones do.")
+    boolean rehearse;
+
     @Override
     public Integer call() throws Exception {
         if (maxIncoming < 1) throw new UsageException("--max-incoming must be >= 1, got " + maxIncoming);
@@ -59,6 +64,7 @@ final class HostCommand implements Callable<Integer> {
         Host.Options options = new Host.Options(listen, maxMemoryBytes, new Handshake(token), connectionOptions,
                 new SourceOptionParser(), maxIncoming, Host.Options.DEFAULT_SAMPLE_INTERVAL, DestinationOptions.defaults(Workloads::parse));
         GuestMemory.allocate(GuestMemory.MIN_SIZE_BYTES).close(); // class set-up now, not in the first migration
+        if (rehearse) Rehearsal.runAndReport("livemig host");
         Host host;
         try {
             host = Host.start(options, line -> System.err.println("livemig host: " + line));

@@ -61,6 +61,17 @@ class RehearsalTest {
     }
 
     @Test
+    void aHostRehearsesBeforeItListens() throws Exception {
+        try (ChildJvm host = ChildJvm.livemig("host", List.of("host", "--rehearse", "--listen", "127.0.0.1:0",
+                "--control", "127.0.0.1:0"))) {
+            host.awaitListening(Duration.ofSeconds(60));
+            String output = host.output();
+            assertThat(output).contains("livemig host: rehearsed on a 64 MiB toy guest in");
+            assertThat(output.indexOf("rehearsed")).isLessThan(output.indexOf("listening on"));
+        }
+    }
+
+    @Test
     void withoutTheOptionThereIsNoRehearsalAndNoKey() throws Exception {
         Path sourceJson = dir.resolve("plain.json");
         try (ChildJvm dest = ChildJvm.livemig("dest", List.of("dest", "--listen", "127.0.0.1:0", "--run-for", "200ms"))) {
