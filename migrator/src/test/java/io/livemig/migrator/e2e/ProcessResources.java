@@ -7,7 +7,8 @@ import java.lang.management.ManagementFactory;
 public record ProcessResources(long threads, long fileDescriptors, long heapBytes) {
 
     public static ProcessResources now() throws InterruptedException {
-        return new ProcessResources(ManagementFactory.getThreadMXBean().getThreadCount(), openFileDescriptors(), liveHeapBytes());
+        long heap = liveHeapBytes(); // first: its pauses also let closing threads and descriptors go
+        return new ProcessResources(ManagementFactory.getThreadMXBean().getThreadCount(), openFileDescriptors(), heap);
     }
 
     /**
