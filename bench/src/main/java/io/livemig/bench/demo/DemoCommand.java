@@ -91,8 +91,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--rehearse", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Before the first migration, this JVM and each destination migrate a toy guest to themselves "
-                    + "(about a second each), so every policy's migration runs on compiled code; without it the first "
-                    + "policy's would run on a fresh JVM's cold code and the later ones on warm code (default: on).")
+                    + "(1-2 s each), so every policy's migration runs on code compiled beforehand; without it the first "
+                    + "policy's would run on this JVM's cold code and the later ones on warm code (default: on).")
     boolean rehearse;
 
     @Option(names = "--quick", description = "Tiny settings (" + QUICK_MEMORY + ", " + QUICK_WORKLOAD + ", " + QUICK_BANDWIDTH
@@ -124,7 +124,7 @@ public final class DemoCommand implements Callable<Integer> {
                 workload, Sizes.human(memoryBytes), vcpus, Sizes.human(bandwidthBytes), downtimeLimit, String.join(", ", policies),
                 migrationMode.word());
         Path workDir = Files.createTempDirectory("livemig-demo");
-        if (rehearse) Rehearsal.runAndReport("livemig demo");
+        if (rehearse) Rehearsal.runAndReport("livemig demo", !migrationMode.mayUsePostcopy(), out);
         List<MigrationStats> results = new ArrayList<>();
         try (JfrRecording recording = jfr.start()) {
             for (String policy : policies) {

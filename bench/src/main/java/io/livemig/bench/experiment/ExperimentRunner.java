@@ -59,7 +59,7 @@ public final class ExperimentRunner {
             if (matrix.postcopyAfter() != null) args.addAll(List.of("--postcopy-after", matrix.postcopyAfter()));
             // auto chooses its mode too, unless the matrix pins one (auto+hybrid)
             if (!cell.policy().equals("auto") || !cell.mode().equals("precopy")) args.addAll(List.of("--mode", cell.mode()));
-            if (matrix.rehearse()) args.add("--rehearse");
+            if (matrix.rehearse() && !matrix.sourceArgs().contains("--rehearse")) args.add("--rehearse");
             args.addAll(matrix.sourceArgs());
             source = ChildJvm.start("source", args, runDir.resolve("source.err"), null);
             Duration timeout = Duration.ofNanos(io.livemig.workloads.Sizes.parseDurationMicros(matrix.runTimeout()) * 1000);

@@ -103,7 +103,7 @@ final class DestCommand implements Callable<Integer> {
     CrashPoint crashAt;
 
     @Option(names = "--rehearse",
-            description = "Before listening, migrate a 64 MiB toy guest from this JVM to itself over loopback (about a second), "
+            description = "Once bound to --listen, before saying so, migrate a 64 MiB toy guest from this JVM to itself over loopback (1-2 s), "
                     + "so this side's code is compiled before the guest arrives instead of while it does; give the source --rehearse too.")
     boolean rehearse;
 
@@ -149,10 +149,11 @@ final class DestCommand implements Callable<Integer> {
         }, new HostingSlot());
         // An I/O thread per core (at most 4, plus one): data channels each get their own.
         int ioThreads = 1 + Math.min(4, Runtime.getRuntime().availableProcessors());
-        if (rehearse) rehearsalMs = Rehearsal.runAndReport("livemig dest").millis();
         try (JfrRecording recording = jfr.start();
              Transport transport = Transport.create(connectionOptions, ioThreads);
              Listener listener = listen(transport)) {
+            // Once bound, so a busy port is said at once; before saying where it listens, so no source comes meanwhile.
+            if (rehearse) rehearsalMs = Rehearsal.runAndReport("livemig dest", true, System.err).completedMillis();
             if (!clockSkew.isZero()) System.err.println("livemig dest: --clock-skew: this host's clocks run shifted by " + clockSkew.toMillis() + " ms");
             GuestMemory.allocate(GuestMemory.MIN_SIZE_BYTES).close(); // class set-up now, not in the source's setup time
             if (!handshake.authenticates()) {

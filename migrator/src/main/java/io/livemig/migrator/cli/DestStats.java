@@ -13,7 +13,8 @@ import java.util.Objects;
  * false, and the exit status 1). {@code error} says why the digest is not verified when it is not.
  * {@code opLatencyUs...After}: the guest's operation latencies over the window the source asked
  * for after the resume (-1 when it asked for none); {@code clockSkewMs}: the {@code --clock-skew}
- * this destination ran with; {@code rehearsalMs}: its {@code --rehearse}'s time (absent without one). Built by name with {@link #builder()}: a figure never set is 0, false
+ * this destination ran with; {@code rehearsalMs}: the time of its {@code --rehearse}, absent without one
+ * or when it failed. Built by name with {@link #builder()}: a figure never set is 0, false
  * or null (the three latencies: -1).
  */
 public record DestStats(MigrationStatus status, String workload, long memoryBytes, int vcpus, int rounds, long pagesReceived,

@@ -50,7 +50,7 @@ final class HostCommand implements Callable<Integer> {
     TlsOptions tls;
 
     @Option(names = "--rehearse",
-            description = "Before listening, migrate a 64 MiB toy guest from this JVM to itself over loopback (about a second), "
+            description = "Before listening, migrate a 64 MiB toy guest from this JVM to itself over loopback (1-2 s), "
                     + "so the host's first migrations, in and out, run on compiled code as its later ones do.")
     boolean rehearse;
 
@@ -64,7 +64,7 @@ final class HostCommand implements Callable<Integer> {
         Host.Options options = new Host.Options(listen, maxMemoryBytes, new Handshake(token), connectionOptions,
                 new SourceOptionParser(), maxIncoming, Host.Options.DEFAULT_SAMPLE_INTERVAL, DestinationOptions.defaults(Workloads::parse));
         GuestMemory.allocate(GuestMemory.MIN_SIZE_BYTES).close(); // class set-up now, not in the first migration
-        if (rehearse) Rehearsal.runAndReport("livemig host");
+        if (rehearse) Rehearsal.runAndReport("livemig host", true, System.err);
         Host host;
         try {
             host = Host.start(options, line -> System.err.println("livemig host: " + line));

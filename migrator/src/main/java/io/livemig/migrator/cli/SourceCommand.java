@@ -94,7 +94,7 @@ final class SourceCommand implements Callable<Integer> {
     boolean predict;
 
     @Option(names = "--rehearse",
-            description = "Before booting the guest, migrate a 64 MiB toy guest from this JVM to itself over loopback (about a second), "
+            description = "Before booting the guest, migrate a 64 MiB toy guest from this JVM to itself over loopback (1-2 s), "
                     + "so this side's code is compiled before the migration instead of during it; give the destination --rehearse too. "
                     + "Without it a fresh JVM's first migration runs its rounds and stop-and-copy slower (docs/performance.md).")
     boolean rehearse;
@@ -145,7 +145,9 @@ final class SourceCommand implements Callable<Integer> {
         ConvergencePolicy policy = auto ? null : policy();
         Handshake handshake = new Handshake(authTokenFile == null ? null : AuthToken.load(authTokenFile));
         ConnectionOptions connectionOptions = tls.connectionOptions().withStallTimeout(stallTimeout);
-        Double rehearsalMs = rehearse ? Rehearsal.runAndReport("livemig source").millis() : null;
+        // As this source would: its I/O code out of C2 unless its --mode may switch to post-copy (IoCodeCompilation).
+        Double rehearsalMs = rehearse
+                ? Rehearsal.runAndReport("livemig source", !options.mode().mayUsePostcopy(), System.err).completedMillis() : null;
         try (JfrRecording recording = jfr.start();
              VirtualMachine vm = guest.boot("source"); Transport transport = Transport.create(connectionOptions, options.transfer().channels() + 1);
              SignalCancel signal = new SignalCancel()) {

@@ -19,7 +19,7 @@ record ArrivingGuest(VirtualMachine vm, PageDigests digests, GuestPages sink) {
     static ArrivingGuest prepare(String name, GuestOffer offer, GuestProgram program, DestinationOptions options) {
         // Pre-copy only: this JVM's I/O code goes to C1 (IoCodeCompilation says why, and why not
         // before a post-copy switch); its JMX load runs on its own thread while the memory is touched.
-        if (!offer.mode().mayUsePostcopy()) IoCodeCompilation.requestOnce();
+        if (!offer.mode().mayUsePostcopy() && options.keepsIoCodeFromC2()) IoCodeCompilation.requestOnce();
         // The guest's heartbeats follow this host's wall clock (shifted too, under --clock-skew).
         VirtualMachine vm = VirtualMachine.incoming(name, new GuestConfig(offer.memoryBytes(), offer.pageSize(), offer.vcpus()),
                 program, CpuScheduler.DEFAULT_PERIOD, options.clock().wallClock());

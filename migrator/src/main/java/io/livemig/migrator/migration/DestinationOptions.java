@@ -19,13 +19,22 @@ import java.util.function.Function;
  * @param preallocate      touch all of the guest's memory when accepting the offer (before round 0, in
  *                         the source's setup time), so the first touch of fresh memory is not paid by
  *                         the page loader while the source streams
+ * @param keepsIoCodeFromC2 on accepting a pre-copy offer, keep this JVM's I/O code out of C2
+ *                         ({@code IoCodeCompilation}); a rehearsal in a JVM that may switch to
+ *                         post-copy does not
  */
 public record DestinationOptions(long maxMemoryBytes, Duration messageTimeout,
                                  Function<String, GuestProgram> programs, Duration firstOpWait, HostClock clock,
-                                 boolean preallocate) {
+                                 boolean preallocate, boolean keepsIoCodeFromC2) {
     public static final Duration DEFAULT_MESSAGE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_FIRST_OP_WAIT = Duration.ofSeconds(2);
     public static final boolean DEFAULT_PREALLOCATE = true;
+
+    /** I/O code kept out of C2 for a pre-copy guest (the default). */
+    public DestinationOptions(long maxMemoryBytes, Duration messageTimeout, Function<String, GuestProgram> programs,
+                              Duration firstOpWait, HostClock clock, boolean preallocate) {
+        this(maxMemoryBytes, messageTimeout, programs, firstOpWait, clock, preallocate, true);
+    }
 
     /** With this host's own clocks, memory preallocated at accept (the default). */
     public DestinationOptions(long maxMemoryBytes, Duration messageTimeout, Function<String, GuestProgram> programs,
@@ -34,7 +43,7 @@ public record DestinationOptions(long maxMemoryBytes, Duration messageTimeout,
     }
 
     public DestinationOptions withClock(HostClock hostClock) {
-        return new DestinationOptions(maxMemoryBytes, messageTimeout, programs, firstOpWait, hostClock, preallocate);
+        return new DestinationOptions(maxMemoryBytes, messageTimeout, programs, firstOpWait, hostClock, preallocate, keepsIoCodeFromC2);
     }
 
     /** Default {@code --max-memory}: half the machine's physical memory, leaving room for the rest. */
@@ -49,6 +58,10 @@ public record DestinationOptions(long maxMemoryBytes, Duration messageTimeout,
     }
 
     public DestinationOptions withPreallocate(boolean preallocate) {
-        return new DestinationOptions(maxMemoryBytes, messageTimeout, programs, firstOpWait, clock, preallocate);
+        return new DestinationOptions(maxMemoryBytes, messageTimeout, programs, firstOpWait, clock, preallocate, keepsIoCodeFromC2);
+    }
+
+    public DestinationOptions withIoCodeKeptFromC2(boolean keep) {
+        return new DestinationOptions(maxMemoryBytes, messageTimeout, programs, firstOpWait, clock, preallocate, keep);
     }
 }
