@@ -38,6 +38,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link #ROUNDS} rounds. It runs on a transport of its own, one connection without TLS, and its
  * destination admits only a peer that proves a token made for it alone. The whole of it is bounded
  * by {@link #BOUND}.
+ *
+ * <p>Experimental: the toy runs {@code memwrite}, so a guest that runs it too has its step compiled
+ * from a profile the toy began, and its pace changed with that (0.57-1.08x, docs/performance.md).
  */
 public final class Rehearsal {
     public static final long MEMORY_BYTES = 64L << 20;
