@@ -12,7 +12,7 @@ import java.time.Duration;
  * whether anything had been throttled in that JVM before (an estimate's sample, an earlier
  * migration), and its outcome with it.
  *
- * <p>The scratch guest: one vCPU writing a few pages a step, capped at {@link #CAP_PCT} on the
+ * <p>The scratch guest: one vCPU of a {@link ScratchWriter}, writing a few pages a step, capped at {@link #CAP_PCT} on the
  * shortest period, so that it wakes every {@code 200 us / cap} for {@link #LENGTH}: about 500
  * wake-ups, 0.1 s of CPU.
  */
@@ -33,7 +33,7 @@ final class ThrottleWarmUp {
         synchronized (LOCK) {
             if (done) return;
             done = true;
-            try (VirtualMachine vm = VirtualMachine.fresh(NAME, new GuestConfig(1L << 20, 1), new Scribbler(),
+            try (VirtualMachine vm = VirtualMachine.fresh(NAME, new GuestConfig(1L << 20, 1), new ScratchWriter(),
                     CpuScheduler.DEFAULT_PERIOD, WallClock.SYSTEM)) {
                 vm.scheduler().setPeriod(Duration.ofNanos(100_000));
                 vm.scheduler().setCapAll(CAP_PCT);
@@ -49,35 +49,4 @@ final class ThrottleWarmUp {
 
     /** The wake-ups the warm-up ran (0 before it ran). */
     static long wakeUps() { return wakeUps; }
-
-    /** Writes 16 words a step over its pages, with a little compute between them, and counts them as ops. */
-    private static final class Scribbler implements GuestProgram {
-        private static final int WRITES_PER_STEP = 16;
-
-        @Override public String spec() { return NAME; }
-
-        @Override public void boot(GuestMemory memory, int vcpuCount) { }
-
-        @Override public void initVcpu(VcpuContext vcpu) { vcpu.setRegister(0, 0x9E3779B97F4A7C15L); }
-
-        @Override
-        public void step(VcpuContext vcpu) {
-            GuestMemory memory = vcpu.memory();
-            long first = GuestStatus.firstProgramAddress(memory) >>> memory.pageShift();
-            long pages = memory.pageCount() - first;
-            long state = vcpu.register(0);
-            for (int i = 0; i < WRITES_PER_STEP; i++) {
-                for (int spin = 0; spin < 64; spin++) state ^= (state << 13) ^ (state >>> 7) ^ (state << 17);
-                long page = first + Long.remainderUnsigned(state, pages);
-                vcpu.writeLong(page << memory.pageShift(), state);
-            }
-            vcpu.setRegister(0, state);
-            vcpu.completeOps(WRITES_PER_STEP);
-        }
-
-        @Override
-        public Verification verify(GuestMemory memory, int vcpuCount) {
-            return Verification.passed(NAME + ": nothing to check");
-        }
-    }
 }

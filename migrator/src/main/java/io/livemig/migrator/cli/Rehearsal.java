@@ -1,6 +1,7 @@
 package io.livemig.migrator.cli;
 
 import io.livemig.emulator.GuestConfig;
+import io.livemig.emulator.ScratchWriter;
 import io.livemig.emulator.VirtualMachine;
 import io.livemig.migrator.migration.DestinationOptions;
 import io.livemig.migrator.migration.Handshake;
@@ -12,12 +13,12 @@ import io.livemig.migrator.policy.NoConvergencePolicy;
 import io.livemig.migrator.security.AuthToken;
 import io.livemig.migrator.stats.MigrationStats;
 import io.livemig.migrator.stats.MigrationStatus;
+import io.livemig.migrator.stats.RoundStats;
 import io.livemig.migrator.transport.Connection;
 import io.livemig.migrator.transport.ConnectionOptions;
 import io.livemig.migrator.transport.HostPort;
 import io.livemig.migrator.transport.Listener;
 import io.livemig.migrator.transport.Transport;
-import io.livemig.workloads.Workloads;
 
 import java.io.PrintStream;
 import java.security.SecureRandom;
@@ -33,23 +34,26 @@ import java.util.concurrent.atomic.AtomicReference;
  * stop-and-copy of scattered pages 73-82 % of its pages per millisecond (docs/performance.md, "A
  * fresh JVM's first migration").
  *
- * <p>The toy writes scattered pages about as fast as the stream copies them, so every round after
- * round 0 sends scattered pages as later rounds and the stop-and-copy do; it ends after
- * {@link #ROUNDS} rounds. It runs on a transport of its own, one connection without TLS, and its
+ * <p>The toy runs a {@link ScratchWriter}, a program no user runs, so that the JIT compiles the
+ * user's guest from the user's guest alone (a toy on {@code memwrite} changed a {@code memwrite}
+ * guest's own pace after it, 0.57-1.08x its ops/s). Capped at {@link #CAP_PCT}, it dirties a part of
+ * its pages each round, so every round after round 0 sends scattered pages as later rounds and the
+ * stop-and-copy do; it ends after {@link #ROUNDS} rounds. It runs on a transport of its own, one connection without TLS, and its
  * destination admits only a peer that proves a token made for it alone. The whole of it is bounded
  * by {@link #BOUND}.
- *
- * <p>Experimental: the toy runs {@code memwrite}, so a guest that runs it too has its step compiled
- * from a profile the toy began, and its pace changed with that (0.57-1.08x, docs/performance.md).
  */
 public final class Rehearsal {
     public static final long MEMORY_BYTES = 64L << 20;
-    static final String WORKLOAD = "memwrite:wss=60m,rate=1g";
+    /** The toy's CPU cap: each round then leaves some of its pages dirty, not all. */
+    static final double CAP_PCT = 20;
     static final int ROUNDS = 6;
     static final Duration BOUND = Duration.ofSeconds(20);
 
-    /** How the rehearsal went: its wall time, and whether the toy arrived with its digest verified (else why not). */
-    public record Outcome(long nanos, boolean completed, String error) {
+    /**
+     * How the rehearsal went: its wall time, whether the toy arrived with its digest verified (else
+     * why not), and the pages sent after round 0 (the scattered ones).
+     */
+    public record Outcome(long nanos, boolean completed, String error, long pagesAfterRoundZero) {
         public double millis() {
             return nanos / 1e6;
         }
@@ -71,9 +75,9 @@ public final class Rehearsal {
     public static Outcome runAndReport(String who, boolean keepIoCodeFromC2, PrintStream err) {
         Outcome outcome = run(keepIoCodeFromC2);
         err.printf(Locale.ROOT, outcome.completed()
-                        ? "%s: rehearsed on a %d MiB toy guest in %.0f ms%n"
+                        ? "%s: rehearsed on a %d MiB toy guest in %.0f ms (%d pages after round 0)%n"
                         : "%s: warning: the rehearsal on a %d MiB toy guest failed after %.0f ms (%s); going on without%n",
-                who, MEMORY_BYTES >> 20, outcome.millis(), outcome.error());
+                who, MEMORY_BYTES >> 20, outcome.millis(), outcome.completed() ? outcome.pagesAfterRoundZero() : outcome.error());
         err.flush();
         return outcome;
     }
@@ -84,17 +88,20 @@ public final class Rehearsal {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         Handshake handshake = new Handshake(AuthToken.of(secret));
-        DestinationOptions destination = DestinationOptions.defaults(Workloads::parse).withIoCodeKeptFromC2(keepIoCodeFromC2);
+        DestinationOptions destination = DestinationOptions.defaults(ScratchWriter::forSpec).withIoCodeKeptFromC2(keepIoCodeFromC2);
         MigrationOptions options = MigrationOptions.defaults().withDowntimeLimit(Duration.ofMillis(1)).withMaxRounds(ROUNDS)
                 .withMaxVolumeFactor(ROUNDS + 1).withTimeout(BOUND);
         AtomicReference<String> destinationError = new AtomicReference<>();
         Thread receiver = null;
         try (Transport transport = Transport.create(ConnectionOptions.DEFAULTS);
              Listener listener = transport.listen(new HostPort("127.0.0.1", 0));
-             VirtualMachine toy = VirtualMachine.boot("rehearsal", new GuestConfig(MEMORY_BYTES, 1), Workloads.parse(WORKLOAD))) {
+             VirtualMachine toy = VirtualMachine.boot("rehearsal", new GuestConfig(MEMORY_BYTES, 1), new ScratchWriter())) {
             receiver = new Thread(() -> receive(listener, destination, handshake, destinationError), "rehearsal-destination");
             receiver.setDaemon(true);
             receiver.start();
+            // Data in every page, so that round 0 sends all of them as a guest's would (zero pages it skips).
+            for (long page = 0; page < toy.memory().pageCount(); page++) toy.memory().writeLong(page << toy.memory().pageShift(), page + 1);
+            toy.scheduler().setCapAll(CAP_PCT);
             toy.start();
             MigrationStats stats = new MigrationSource(toy, new NoConvergencePolicy(), options, MigrationListener.SILENT, handshake, 0)
                     .migrate(transport, new HostPort("127.0.0.1", listener.localAddress().getPort()));
@@ -103,12 +110,13 @@ public final class Rehearsal {
                     : !stats.digestVerified() ? "digest not verified"
                     : receiver.isAlive() ? "its destination did not finish within " + BOUND.toSeconds() + " s"
                     : destinationError.get();
-            return new Outcome(System.nanoTime() - start, error == null, error);
+            long scattered = stats.roundsDetail().stream().filter(r -> r.round() > 0).mapToLong(RoundStats::pages).sum();
+            return new Outcome(System.nanoTime() - start, error == null, error, scattered);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Outcome(System.nanoTime() - start, false, "interrupted");
+            return new Outcome(System.nanoTime() - start, false, "interrupted", 0);
         } catch (Exception e) {
-            return new Outcome(System.nanoTime() - start, false, e.toString());
+            return new Outcome(System.nanoTime() - start, false, e.toString(), 0);
         } finally {
             if (receiver != null && receiver.isAlive()) {
                 receiver.interrupt();

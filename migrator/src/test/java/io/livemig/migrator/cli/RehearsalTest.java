@@ -32,6 +32,7 @@ class RehearsalTest {
         assertThat(outcome.completed()).as(outcome.error()).isTrue();
         assertThat(outcome.error()).isNull();
         assertThat(outcome.millis()).isPositive();
+        assertThat(outcome.pagesAfterRoundZero()).as("scattered pages went after round 0").isGreaterThan(1000);
         assertThat(threadsNamedWhenSettled("rehearsal", 0)).as("the toy's vCPUs, on both sides").isZero();
         assertThat(threadsNamedWhenSettled("EventLoop", eventLoopsBefore)).as("the rehearsal's transport is closed")
                 .isLessThanOrEqualTo(eventLoopsBefore);
