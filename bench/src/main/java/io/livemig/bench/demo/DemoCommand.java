@@ -91,9 +91,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--rehearse",
             description = "Before the first migration, this JVM and each destination migrate a toy guest to themselves "
-                    + "(1-2 s each), so every policy's migration runs on code compiled beforehand, not the first one's "
-                    + "alone on cold code. Experimental: the toy runs memwrite, and the guest's own pace can change "
-                    + "with it (docs/performance.md, section 12).")
+                    + "(about a second each), so every policy's migration runs on code compiled beforehand, not the first one's "
+                    + "alone on cold code (docs/performance.md, section 12).")
     boolean rehearse;
 
     @Option(names = "--quick", description = "Tiny settings (" + QUICK_MEMORY + ", " + QUICK_WORKLOAD + ", " + QUICK_BANDWIDTH

@@ -30,13 +30,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * A pre-copy migration of a toy guest from this JVM to itself over loopback, before the real one
  * ({@code --rehearse}): both sides' code is then loaded and compiled when the real migration starts.
  * A fresh JVM compiles that code during its first migration, on the cores the migration runs on:
- * on two cores a fresh pair's round 0 moved 69-82 % of a rehearsed pair's MiB/s, and a
- * stop-and-copy of scattered pages 73-82 % of its pages per millisecond (docs/performance.md, "A
+ * on two cores a fresh pair's round 0 moved 73-93 % of a rehearsed pair's MiB/s, and a
+ * stop-and-copy of scattered pages 81-93 % of its pages per millisecond (docs/performance.md, "A
  * fresh JVM's first migration").
  *
  * <p>The toy runs a {@link ScratchWriter}, a program no user runs, so that the JIT compiles the
  * user's guest from the user's guest alone (a toy on {@code memwrite} changed a {@code memwrite}
- * guest's own pace after it, 0.57-1.08x its ops/s). Capped at {@link #CAP_PCT}, it dirties a part of
+ * guest's own pace after it, 0.57-1.08x its ops/s; with this one the guest runs at 0.96-1.09x). Capped at {@link #CAP_PCT}, it dirties a part of
  * its pages each round, so every round after round 0 sends scattered pages as later rounds and the
  * stop-and-copy do; it ends after {@link #ROUNDS} rounds. It runs on a transport of its own, one connection without TLS, and its
  * destination admits only a peer that proves a token made for it alone. The whole of it is bounded
