@@ -103,7 +103,7 @@ final class DestCommand implements Callable<Integer> {
     CrashPoint crashAt;
 
     @Option(names = "--rehearse",
-            description = "Once bound to --listen, before saying so, migrate a 64 MiB toy guest from this JVM to itself over loopback (about a second), "
+            description = "Once bound to --listen, before saying so, " + Rehearsal.WHAT + ", "
                     + "so this side's code is compiled before the guest arrives instead of while it does; give the source --rehearse too.")
     boolean rehearse;
 

@@ -50,7 +50,7 @@ final class HostCommand implements Callable<Integer> {
     TlsOptions tls;
 
     @Option(names = "--rehearse",
-            description = "Before listening, migrate a 64 MiB toy guest from this JVM to itself over loopback (about a second), "
+            description = "Before listening, " + Rehearsal.WHAT + ", "
                     + "so the host's first migrations, in and out, run on compiled code as its later ones do.")
     boolean rehearse;
 

@@ -44,6 +44,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Rehearsal {
     public static final long MEMORY_BYTES = 64L << 20;
+    /** What {@code --rehearse} does, for each command's help. */
+    public static final String WHAT = "migrate a " + (MEMORY_BYTES >> 20) + " MiB toy guest from this JVM to itself over loopback (about a second)";
     /** The toy's CPU cap: each round then leaves some of its pages dirty, not all. */
     static final double CAP_PCT = 20;
     static final int ROUNDS = 6;

@@ -94,7 +94,7 @@ final class SourceCommand implements Callable<Integer> {
     boolean predict;
 
     @Option(names = "--rehearse",
-            description = "Before booting the guest, migrate a 64 MiB toy guest from this JVM to itself over loopback (about a second), "
+            description = "Before booting the guest, " + Rehearsal.WHAT + ", "
                     + "so this side's code is compiled before the migration instead of during it; give the destination --rehearse too. "
                     + "Without it a fresh JVM's first migration runs its rounds and stop-and-copy slower (docs/performance.md).")
     boolean rehearse;
